@@ -16,8 +16,8 @@ import java.util.Map;
  * the target q + 1, the others q. Ranking by holdings first gives the spare tasks to members
  * that already hold them, so the total released, Σ max(0, held − target), is the least over
  * every choice of which r members hold q + 1. Capping the holding at q + 1 makes members above
- * the mean rank among themselves by id alone, so their ranks do not shift while they release,
- * and a member at q + 1 is never asked to give up a task someone else then has to take.
+ * the mean rank among themselves by id alone, so the ranking does not shift while they release
+ * down to their targets, and no member releases a task only to be short of one later.
  *
  * <p><b>Which tasks go.</b> A member above its target releases its most recently claimed tasks
  * (highest claim revision, then lowest id): the older claims are likelier to have made
