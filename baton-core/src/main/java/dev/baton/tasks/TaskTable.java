@@ -11,12 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The decoded picture of one task namespace at one revision: every task with its spec, owner,
- * state and done records, the live members, the pending commands, and the keys that do not fit
- * the layout. Each value is decoded once, when it arrives; a value that does not decode is kept
+ * state and done records, the live members and the pending commands. Keys that do not fit the
+ * layout are ignored. Each value is decoded once, when it arrives; a value that does not decode is kept
  * with its problem, so it shows in listings and is left alone by members, while every other key
  * stays served. Built from a range read ({@link #reset}) and kept current from watch events
  * ({@link #apply}). Not thread-safe: a member touches it from its control thread only.
@@ -95,7 +94,6 @@ final class TaskTable {
     private final Map<String, Member> members = new HashMap<>();
     private final Map<String, KeyValue> memberCommands = new HashMap<>();
     private final Map<String, KeyValue> taskCommands = new HashMap<>();
-    private final Map<String, String> strays = new TreeMap<>();
     private long revision;
 
     TaskTable(Keyspace keyspace) {
@@ -108,7 +106,6 @@ final class TaskTable {
         members.clear();
         memberCommands.clear();
         taskCommands.clear();
-        strays.clear();
         for (KeyValue kv : all) {
             put(kv);
         }
@@ -180,11 +177,6 @@ final class TaskTable {
         return memberCommands.containsKey(key) || taskCommands.containsKey(key);
     }
 
-    /** Keys inside the layout that do not fit it, with the reason. */
-    Map<String, String> strays() {
-        return Map.copyOf(strays);
-    }
-
     /** Every task, in id order, as a listing shows it. */
     List<TaskInfo> taskInfos() {
         List<TaskInfo> infos = new ArrayList<>(tasks.size());
@@ -251,7 +243,6 @@ final class TaskTable {
 
     private Keyspace.Parsed put(KeyValue kv) {
         Keyspace.Parsed parsed = keyspace.parse(kv.key());
-        strays.remove(kv.key());
         if (parsed instanceof Keyspace.TaskKey key) {
             putTaskRecord(tasks.computeIfAbsent(key.task(), Entry::new), key.part(), kv);
         } else if (parsed instanceof Keyspace.MemberKey key) {
@@ -260,15 +251,12 @@ final class TaskTable {
             memberCommands.put(kv.key(), kv);
         } else if (parsed instanceof Keyspace.TaskCommandKey) {
             taskCommands.put(kv.key(), kv);
-        } else if (parsed instanceof Keyspace.Stray stray) {
-            strays.put(kv.key(), stray.problem());
         }
         return parsed;
     }
 
     private Keyspace.Parsed remove(String key) {
         Keyspace.Parsed parsed = keyspace.parse(key);
-        strays.remove(key);
         if (parsed instanceof Keyspace.TaskKey taskKey) {
             Entry entry = tasks.get(taskKey.task());
             if (entry != null) {
