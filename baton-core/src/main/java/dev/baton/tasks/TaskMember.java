@@ -98,6 +98,7 @@ public final class TaskMember implements AutoCloseable {
     private final Backoff registerBackoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
     private final Backoff commandBackoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
     private long registeredLease;
+    private long lostLease;
     private long registration;
     private boolean frozen;
     private boolean closing;
@@ -258,6 +259,7 @@ public final class TaskMember implements AutoCloseable {
     }
 
     private void afterChanges(TaskTable.Changes changes, boolean reset) {
+        stepDownIfPastDeadline();
         for (TaskId task : changes.tasks()) {
             TaskRun run = runs.get(task);
             if (run != null) {
@@ -300,7 +302,21 @@ public final class TaskMember implements AutoCloseable {
         });
     }
 
+    /**
+     * Rule 3 from this side: news from the store can arrive (after a pause of the process, say)
+     * before the session's timer has declared the lease lost; the claims are void either way.
+     */
+    private void stepDownIfPastDeadline() {
+        if (registeredLease != 0 && !session.isValid() && session.lease() == registeredLease) {
+            loseEverything(registeredLease, "is past its deadline");
+        }
+    }
+
     private void loseEverything(long lease, String what) {
+        if (lease == lostLease) {
+            return;
+        }
+        lostLease = lease;
         registeredLease = 0;
         sessionLosses++;
         List<TaskRun> lost = new ArrayList<>(runs.values());
@@ -348,6 +364,7 @@ public final class TaskMember implements AutoCloseable {
     }
 
     private void balance() {
+        stepDownIfPastDeadline();
         if (closing || registeredLease == 0 || session.lease() != registeredLease || !session.isValid()) {
             return;
         }
