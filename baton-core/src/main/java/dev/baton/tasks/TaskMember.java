@@ -62,6 +62,12 @@ public final class TaskMember implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskMember.class);
     private static final int MAX_REJECTED_KEPT = 100;
     private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Claims a member keeps in flight at once. A balancing pass may want thousands of tasks;
+     * sending them all at once would queue more proposals than etcd accepts ("too many
+     * requests") and starve every session's keep-alives behind them.
+     */
+    static final int MAX_CLAIMS_IN_FLIGHT = 64;
 
     /** One run of a handler; null means the run ended without an outcome (it was stopped). */
     @FunctionalInterface
@@ -93,6 +99,7 @@ public final class TaskMember implements AutoCloseable {
 
     // Control-thread state.
     private final Map<TaskId, TaskRun> runs = new HashMap<>();
+    private final Deque<TaskId> claimQueue = new ArrayDeque<>();
     private final Set<String> handledMemberCommands = new HashSet<>();
     private final Deque<RejectedCommand> rejected = new ArrayDeque<>();
     private final Backoff registerBackoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
@@ -276,6 +283,10 @@ public final class TaskMember implements AutoCloseable {
             handledMemberCommands.removeIf(key -> !table.hasCommand(key));
             processMemberCommands();
         }
+        if (changes.members() && !claimQueue.isEmpty()) {
+            claimQueue.clear();
+            balanceWanted = true;
+        }
         if (changes.any()) {
             balanceSoon();
         }
@@ -318,6 +329,7 @@ public final class TaskMember implements AutoCloseable {
         }
         lostLease = lease;
         registeredLease = 0;
+        claimQueue.clear();
         sessionLosses++;
         List<TaskRun> lost = new ArrayList<>(runs.values());
         for (TaskRun run : lost) {
@@ -368,7 +380,7 @@ public final class TaskMember implements AutoCloseable {
         if (closing || registeredLease == 0 || session.lease() != registeredLease || !session.isValid()) {
             return;
         }
-        if (claimsInFlight > 0) {
+        if (claimsInFlight > 0 || !claimQueue.isEmpty()) {
             balanceWanted = true;
             return;
         }
@@ -426,7 +438,14 @@ public final class TaskMember implements AutoCloseable {
             if (room-- <= 0) {
                 break;
             }
-            claim(task);
+            claimQueue.add(task);
+        }
+        sendClaims();
+    }
+
+    private void sendClaims() {
+        while (registeredLease != 0 && claimsInFlight < MAX_CLAIMS_IN_FLIGHT && !claimQueue.isEmpty()) {
+            claim(claimQueue.poll());
         }
     }
 
@@ -441,7 +460,7 @@ public final class TaskMember implements AutoCloseable {
     }
 
     private int occupied() {
-        return runs.size() + claimsInFlight + zombies;
+        return runs.size() + claimsInFlight + claimQueue.size() + zombies;
     }
 
     private void wakeAtNotBefore(Instant next, Instant now) {
@@ -508,7 +527,11 @@ public final class TaskMember implements AutoCloseable {
 
     private void claimSettled() {
         claimsInFlight--;
-        if (claimsInFlight == 0 && (balanceWanted || closing)) {
+        if (closing || registeredLease == 0) {
+            claimQueue.clear();
+        }
+        sendClaims();
+        if (claimsInFlight == 0 && claimQueue.isEmpty() && (balanceWanted || closing)) {
             if (closing) {
                 checkAllEnded();
             } else {
@@ -763,6 +786,7 @@ public final class TaskMember implements AutoCloseable {
 
     private void beginClose() {
         closing = true;
+        claimQueue.clear();
         for (ScheduledFuture<?> timer : new ScheduledFuture<?>[] {notBeforeTimer, holdOffTimer}) {
             if (timer != null) {
                 timer.cancel(false);
