@@ -68,6 +68,8 @@ public final class TaskMember implements AutoCloseable {
      * requests") and starve every session's keep-alives behind them.
      */
     static final int MAX_CLAIMS_IN_FLIGHT = 64;
+    /** Other writes (state changes, releases, retirements) a member keeps in flight at once. */
+    static final int MAX_WRITES_IN_FLIGHT = 64;
 
     /** One run of a handler; null means the run ended without an outcome (it was stopped). */
     @FunctionalInterface
@@ -93,6 +95,7 @@ public final class TaskMember implements AutoCloseable {
     private final NamespaceFeed feed;
     private final TaskTable table;
     private final ReleaseHoldOff holdOff;
+    private final WriteWindow writeWindow;
     private final SessionListener sessionListener = this::onSessionChange;
     private final CompletableFuture<Void> allEnded = new CompletableFuture<>();
     private final AtomicInteger closeCalls = new AtomicInteger();
@@ -140,6 +143,7 @@ public final class TaskMember implements AutoCloseable {
         this.feed = new WatchedNamespace(etcd, keys.namespace(), control);
         this.table = new TaskTable(keys);
         this.holdOff = new ReleaseHoldOff(clock, holdOffDuration);
+        this.writeWindow = new WriteWindow(MAX_WRITES_IN_FLIGHT, control);
     }
 
     /** Starts building a member that joins with {@code session}, shared with other recipes; closing the member leaves it open. */
@@ -215,6 +219,9 @@ public final class TaskMember implements AutoCloseable {
                     Long.toHexString(registeredLease), maxTasks);
             return this;
         } catch (RuntimeException e) {
+            if (registeredLease != 0) {
+                writes.deregister(id, registration);
+            }
             shutdownExecutors();
             if (ownsSession) {
                 session.close();
@@ -668,15 +675,22 @@ public final class TaskMember implements AutoCloseable {
         return table;
     }
 
+    WriteWindow writeWindow() {
+        return writeWindow;
+    }
+
     Executor control() {
         return control;
     }
 
-    void onControlThread(Runnable action) {
+    /** Runs {@code action} on the control thread; false when the member is closed and it will never run. */
+    boolean onControlThread(Runnable action) {
         try {
             control.execute(action);
+            return true;
         } catch (RejectedExecutionException e) {
             LOG.debug("member {} is closed; dropped a control action", id);
+            return false;
         }
     }
 

@@ -219,13 +219,16 @@ final class TaskRun {
     /** Stores a checkpoint on behalf of the running handler; completes once stored. */
     CompletableFuture<Void> checkpoint(RunContext context, TaskMessage message) {
         CompletableFuture<Void> stored = new CompletableFuture<>();
-        member.onControlThread(() -> {
+        boolean accepted = member.onControlThread(() -> {
             if (ended || context != running) {
-                stored.completeExceptionally(new TaskClaimLostException(id, token, "the run has ended"));
+                fail(stored, "the run has ended");
                 return;
             }
             commit(current -> member.machine().apply(current, message), false, null, stored);
         });
+        if (!accepted) {
+            fail(stored, "the member is closed");
+        }
         return stored;
     }
 
@@ -375,9 +378,10 @@ final class TaskRun {
 
     private void send(TaskState next, boolean retire, boolean release, String commandKey,
                       CompletableFuture<Void> stored, Backoff readBackoff) {
-        CompletableFuture<TxnResult> write = retire
+        TaskState changed = next.equals(state) ? null : next;
+        CompletableFuture<TxnResult> write = member.writeWindow().send(() -> retire
                 ? writes.retire(id, token, next)
-                : writes.update(id, token, next.equals(state) ? null : next, commandKey, release);
+                : writes.update(id, token, changed, commandKey, release));
         write.whenCompleteAsync((result, error) -> {
             if (ended) {
                 fail(stored, "the claim is void");

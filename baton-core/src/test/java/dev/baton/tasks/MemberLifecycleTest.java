@@ -53,6 +53,31 @@ class MemberLifecycleTest {
     }
 
     @Test
+    void deletingARunningTaskStopsItsHandlerAndVoidsItsClaim() {
+        List<String> stops = new CopyOnWriteArrayList<>();
+        fleet.start("a", b -> b.statefulHandler(context -> {
+            context.awaitStop(Duration.ofMinutes(5));
+            stops.add(context.id() + ":" + context.stopReason().orElseThrow());
+            try {
+                context.checkpoint("too late");
+            } catch (TaskClaimLostException e) {
+                stops.add("refused");
+            }
+            return TaskMessage.complete();
+        }));
+        TaskId task = TaskId.of("doomed");
+        fleet.client().submit(task, TaskProperties.empty());
+        await().until(() -> fleet.member("a").status().tasks().size() == 1);
+
+        assertThat(fleet.client().delete(task)).isTrue();
+
+        await().until(() -> stops.size() == 2);
+        assertThat(stops).containsExactly("doomed:CLAIM_LOST", "refused");
+        assertThat(fleet.client().get(task)).isEmpty();
+        assertThat(fleet.member("a").status().tasks()).isEmpty();
+    }
+
+    @Test
     void closeStopsHandlersAndReleasesTheirTasksToTheOthers() {
         TaskHandler runUntilStopped = context -> context.awaitStop(Duration.ofMinutes(5));
         fleet.start("a", b -> b.handler(runUntilStopped));

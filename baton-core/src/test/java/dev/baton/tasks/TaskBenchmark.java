@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
@@ -122,8 +123,11 @@ public final class TaskBenchmark {
         results.put("steady: Baton, 10 running: lease keep-alives/s", format(fewBaton.keepAlivesPerSecond()));
 
         progress("submitting " + tasks + " tasks");
+        long probeStart = System.nanoTime();
+        submit(TaskClient.create(etcd, "probe/"), "probe", 500, Instant.now());
+        double estimate = seconds(probeStart) * tasks / 500;
+        Instant notBefore = Instant.now().plus(Duration.ofMillis((long) (estimate * 3000) + 10_000));
         long submitStart = System.nanoTime();
-        Instant notBefore = Instant.now().plus(Duration.ofMillis((long) (txnSeconds * 3000) + 5000));
         submit(client, "job", tasks, notBefore);
         results.put("claim: submit " + tasks + " tasks, 16 client threads (s)", format(seconds(submitStart)));
         if (Instant.now().isAfter(notBefore)) {
@@ -144,7 +148,7 @@ public final class TaskBenchmark {
         results.put("steady: Baton, " + (tasks + 10) + " running: lease keep-alives/s",
                 format(manyBaton.keepAlivesPerSecond()));
         progress("rebalance");
-        rebalance(client, tasks + 10);
+        rebalance(tasks + 10);
     }
 
     /** One client, {@code count} transactions {@code if absent(k) then put(k)} on fresh keys, pipelined. */
@@ -181,7 +185,7 @@ public final class TaskBenchmark {
 
     private static void submit(TaskClient client, String prefix, int count, Instant notBefore) throws Exception {
         ExecutorService submitters = Executors.newFixedThreadPool(16);
-        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        List<Future<?>> done = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             TaskId id = TaskId.of(String.format("%s-%05d", prefix, i));
             done.add(submitters.submit(() -> client.submit(id, TaskProperties.empty(), notBefore)));
@@ -204,9 +208,9 @@ public final class TaskBenchmark {
                 (metric("etcd_debugging_lease_renewed_total") - renewed0) / elapsed);
     }
 
-    private void rebalance(TaskClient client, int total) throws Exception {
-        await(() -> holdings(client).values().stream().mapToInt(Integer::intValue).sum() == total, Duration.ofMinutes(2));
-        Map<String, Integer> before = holdings(client);
+    private void rebalance(int total) throws Exception {
+        await(() -> holdings().values().stream().mapToInt(Integer::intValue).sum() == total, Duration.ofMinutes(2));
+        Map<String, Integer> before = holdings();
         int joined = members + 1;
         int floor = total / joined;
         int ceiling = (total + joined - 1) / joined;
@@ -215,7 +219,7 @@ public final class TaskBenchmark {
             long start = System.nanoTime();
             startMember("m" + joined);
             await(() -> {
-                Map<String, Integer> held = holdings(client);
+                Map<String, Integer> held = holdings();
                 return held.size() == joined && held.values().stream().mapToInt(Integer::intValue).sum() == total
                         && held.values().stream().allMatch(n -> n == floor || n == ceiling);
             }, Duration.ofMinutes(5));
@@ -240,10 +244,15 @@ public final class TaskBenchmark {
         return moves;
     }
 
-    private Map<String, Integer> holdings(TaskClient client) {
+    /** What each member holds, from the members themselves: polling a range of 30,000 keys would load the store. */
+    private Map<String, Integer> holdings() {
         Map<String, Integer> held = new LinkedHashMap<>();
-        for (MemberInfo member : client.members()) {
-            held.put(member.id(), member.tasks().size());
+        for (TaskMember member : fleet) {
+            try {
+                held.put(member.id(), member.status().tasks().size());
+            } catch (IllegalStateException busy) {
+                return Map.of();
+            }
         }
         return held;
     }
@@ -272,7 +281,7 @@ public final class TaskBenchmark {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("condition not reached within " + timeout);
             }
-            Thread.sleep(20);
+            Thread.sleep(100);
         }
     }
 
