@@ -64,6 +64,14 @@ final class RunContext implements TaskContext {
     }
 
     @Override
+    public void throwIfStopRequested() {
+        StopReason reason = stopReason;
+        if (reason != null) {
+            throw new TaskStoppedException(run.id(), reason);
+        }
+    }
+
+    @Override
     public boolean awaitStop(Duration timeout) throws InterruptedException {
         return stop.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }

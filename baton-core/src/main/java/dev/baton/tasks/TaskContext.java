@@ -33,6 +33,12 @@ public interface TaskContext {
     /** Why the run should end, once it should. */
     Optional<StopReason> stopReason();
 
+    /**
+     * Ends the run without finishing the task when a stop was requested: throws
+     * {@link TaskStoppedException}; returns at once otherwise.
+     */
+    void throwIfStopRequested();
+
     /** Waits until a stop is requested or {@code timeout} passes; true when a stop was requested. */
     boolean awaitStop(Duration timeout) throws InterruptedException;
 

@@ -914,7 +914,7 @@ public final class TaskMember implements AutoCloseable {
             Objects.requireNonNull(handler, "handler");
             this.body = context -> {
                 handler.run(context);
-                return context.isStopRequested() ? null : TaskMessage.complete();
+                return TaskMessage.complete();
             };
             return this;
         }

@@ -79,7 +79,10 @@ class MemberLifecycleTest {
 
     @Test
     void closeStopsHandlersAndReleasesTheirTasksToTheOthers() {
-        TaskHandler runUntilStopped = context -> context.awaitStop(Duration.ofMinutes(5));
+        TaskHandler runUntilStopped = context -> {
+            context.awaitStop(Duration.ofMinutes(5));
+            context.throwIfStopRequested();
+        };
         fleet.start("a", b -> b.handler(runUntilStopped));
         fleet.start("b", b -> b.handler(runUntilStopped));
         fleet.submit("job", 6);
@@ -125,6 +128,7 @@ class MemberLifecycleTest {
                      .handler(context -> {
                          context.awaitStop(Duration.ofMinutes(5));
                          stops.add(context.id() + ":" + context.stopReason().orElseThrow());
+                         context.throwIfStopRequested();
                      }).start()) {
             fleet.submit("job", 3);
             await().until(() -> member.status().tasks().size() == 3);

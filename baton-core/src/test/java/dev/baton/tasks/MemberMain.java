@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * A task member in its own JVM, for tests that kill or freeze it. Arguments: etcd endpoint,
- * namespace, member id, session TTL in seconds. Each task runs until stopped and, every 100 ms,
+ * namespace, member id, session TTL in seconds. Each task runs until stopped (never finishing) and, every 100 ms,
  * writes {@code <namespace>app/<task>} = {@code <member>:<n>} guarded by the claim's fence.
  * Prints {@code JOINED}, {@code RUNNING <task>}, {@code FENCED <task>} (a guarded write refused),
  * {@code STOPPED <task> <reason>} and {@code SESSION LOST}.
@@ -45,6 +45,7 @@ public final class MemberMain {
                 }
             }
             print("STOPPED " + context.id() + " " + context.stopReason().orElseThrow());
+            context.throwIfStopRequested();
         }).start();
         print("JOINED");
         Thread.currentThread().join();

@@ -36,6 +36,7 @@ class MemberProcessFailureTest {
             while (!finish.get() && !context.awaitStop(Duration.ofMillis(50))) {
                 Thread.onSpinWait();
             }
+            context.throwIfStopRequested();
         };
         try (LiveFleet fleet = new LiveFleet(ETCD.endpoint(), "kill");
              ChildJvm child = startChild(fleet, "child")) {
@@ -63,7 +64,10 @@ class MemberProcessFailureTest {
 
     @Test
     void aFrozenMembersTasksMoveAndAfterItResumesNoneOfItsFencedWritesLand() {
-        TaskHandler runUntilStopped = context -> context.awaitStop(Duration.ofMinutes(5));
+        TaskHandler runUntilStopped = context -> {
+            context.awaitStop(Duration.ofMinutes(5));
+            context.throwIfStopRequested();
+        };
         try (LiveFleet fleet = new LiveFleet(ETCD.endpoint(), "sigstop");
              ChildJvm child = startChild(fleet, "child")) {
             fleet.start("a", b -> b.handler(runUntilStopped));

@@ -15,7 +15,10 @@ class RebalanceTest {
     @RegisterExtension
     static final EtcdExtension ETCD = new EtcdExtension();
 
-    private static final TaskHandler RUN_UNTIL_STOPPED = context -> context.awaitStop(Duration.ofMinutes(5));
+    private static final TaskHandler RUN_UNTIL_STOPPED = context -> {
+        context.awaitStop(Duration.ofMinutes(5));
+        context.throwIfStopRequested();
+    };
 
     @Test
     void joiningAndLeavingKeepsEveryMemberAtTheFloorOrCeilingOfTheMeanWithMinimalMoves() {

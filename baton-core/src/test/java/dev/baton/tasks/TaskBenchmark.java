@@ -180,6 +180,7 @@ public final class TaskBenchmark {
                     started.incrementAndGet();
                     lastStartNanos.accumulateAndGet(System.nanoTime(), Math::max);
                     context.awaitStop(Duration.ofHours(1));
+                    context.throwIfStopRequested();
                 }).start());
     }
 
