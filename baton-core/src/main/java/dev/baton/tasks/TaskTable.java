@@ -29,6 +29,8 @@ final class TaskTable {
         TaskSpec decodedSpec;
         String specProblem;
         KeyValue owner;
+        /** The owner key's member id, decoded once; {@code "?"} for an empty value, which no member writes. */
+        String ownerName;
         KeyValue state;
         TaskState decodedState;
         String stateProblem;
@@ -60,7 +62,7 @@ final class TaskTable {
 
         /** The owner's member id, or empty when unclaimed. */
         Optional<String> ownerMember() {
-            return owner == null ? Optional.empty() : Optional.of(owner.valueUtf8());
+            return Optional.ofNullable(ownerName);
         }
 
         boolean empty() {
@@ -192,7 +194,7 @@ final class TaskTable {
         Map<String, List<MemberInfo.Claim>> claims = new HashMap<>();
         for (Entry entry : tasks.values()) {
             if (entry.owner != null) {
-                claims.computeIfAbsent(entry.owner.valueUtf8(), m -> new ArrayList<>())
+                claims.computeIfAbsent(entry.ownerName, m -> new ArrayList<>())
                         .add(new MemberInfo.Claim(entry.id, entry.owner.createRevision()));
             }
         }
@@ -217,14 +219,13 @@ final class TaskTable {
         }
         Optional<TaskSpec> spec = Optional.ofNullable(entry.decodedSpec);
         Optional<TaskOwner> owner = entry.owner == null ? Optional.empty()
-                : Optional.of(new TaskOwner(ownerName(entry.owner), entry.owner.createRevision()));
+                : Optional.of(new TaskOwner(entry.ownerName, entry.owner.createRevision()));
         Optional<TaskState> state = Optional.ofNullable(entry.done != null ? entry.finalState : entry.decodedState);
         return new TaskInfo(entry.id, spec.map(TaskSpec::properties), spec.map(TaskSpec::submitted),
                 spec.flatMap(TaskSpec::notBefore), owner, state, entry.done != null, problems);
     }
 
-    /** The member named by an owner key; an empty value, which no member writes, shows as {@code "?"}. */
-    static String ownerName(KeyValue owner) {
+    private static String ownerName(KeyValue owner) {
         String name = owner.valueUtf8();
         return name.isEmpty() ? "?" : name;
     }
@@ -290,7 +291,10 @@ final class TaskTable {
                     }
                 }
             }
-            case OWNER -> entry.owner = kv;
+            case OWNER -> {
+                entry.owner = kv;
+                entry.ownerName = kv == null ? null : ownerName(kv);
+            }
             case STATE -> {
                 entry.state = kv;
                 entry.decodedState = null;
