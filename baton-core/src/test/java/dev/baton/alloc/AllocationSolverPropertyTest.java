@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class AllocationSolverPropertyTest {
 
     private static final int INSTANCES = Integer.getInteger("alloc.instances", 1500);
+    private static final int MEDIUM_INSTANCES = Integer.getInteger("alloc.mediumInstances", 150);
 
     @Test
     void everySmallInstanceIsSolvedExactly() {
@@ -28,6 +29,55 @@ class AllocationSolverPropertyTest {
         for (int n = 0; n < (only != null ? 1 : INSTANCES); n++) {
             long seed = only != null ? only : base + n;
             checkInstance(seed);
+        }
+    }
+
+    /**
+     * Instances too large for exhaustive search (up to 40 items, 12 members): the full,
+     * uncontracted residual network of the solver's target must hold no improving cycle or
+     * augmenting path, which certifies it optimal independently of the contracted search.
+     */
+    @Test
+    void mediumInstancesAreCertifiedByTheFullNetwork() {
+        for (int n = 0; n < MEDIUM_INSTANCES; n++) {
+            long seed = 0x3ed1_0a11L + n;
+            Random random = new Random(seed);
+            String[] zones = {"za", "zb", "zc"};
+            int zoneCount = 1 + random.nextInt(3);
+            List<Member> members = new ArrayList<>();
+            for (int m = 0, count = 2 + random.nextInt(11); m < count; m++) {
+                members.add(new Member("m" + m, zones[random.nextInt(zoneCount)], random.nextInt(12), random.nextInt(10) == 0));
+            }
+            List<Item> items = new ArrayList<>();
+            for (int i = 0, count = 1 + random.nextInt(40); i < count; i++) {
+                items.add(new Item("i" + i, random.nextInt(5)));
+            }
+            List<Assignment> current = new ArrayList<>();
+            for (Item item : items) {
+                for (Member member : members) {
+                    if (random.nextInt(4) == 0) {
+                        current.add(new Assignment(item.id(), member.id()));
+                    }
+                }
+            }
+            String context = "seed " + seed + "\nitems " + items + "\nmembers " + members + "\ncurrent " + current;
+            Allocation allocation = AllocationSolver.solve(items, members, current);
+            assertHardConstraints(items, members, allocation.assignments(), context);
+            assertThat(allocation.optimal()).as(context).isTrue();
+
+            Instance in = Instance.of(items, members, current);
+            Placement placement = new Placement(in);
+            Map<String, Integer> itemIndex = new HashMap<>();
+            Map<String, Integer> memberIndex = new HashMap<>();
+            for (int i = 0; i < in.items; i++) {
+                itemIndex.put(in.itemIds[i], i);
+            }
+            for (int m = 0; m < in.members; m++) {
+                memberIndex.put(in.memberIds[m], m);
+            }
+            allocation.assignments().forEach(a -> placement.assign(itemIndex.get(a.item()), memberIndex.get(a.member())));
+            assertThat(placement.placedTotal()).as(context).isEqualTo(in.maxPlacement);
+            assertThat(ExplicitNetwork.of(in, placement).improve()).as("full network improves on " + context).isNull();
         }
     }
 
