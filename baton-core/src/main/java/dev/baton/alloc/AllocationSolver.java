@@ -46,11 +46,11 @@ public final class AllocationSolver {
         while (true) {
             network.refresh();
             Walk walk = network.negativeCycle();
-            if (walk == null && placement.placedTotal() < in.maxPlacement) {
+            if (walk == null && placement.placedTotal < in.maxPlacement) {
                 walk = network.cheapestPath(network.source(), network.sink());
                 if (walk == null) {
                     throw new IllegalStateException("no augmenting path below the maximum placement "
-                            + in.maxPlacement + " (placed " + placement.placedTotal() + ")");
+                            + in.maxPlacement + " (placed " + placement.placedTotal + ")");
                 }
             }
             if (walk == null) {
@@ -70,7 +70,7 @@ public final class AllocationSolver {
     }
 
     private static Allocation result(Instance in, Placement placement, boolean optimal) {
-        List<Assignment> assignments = new ArrayList<>((int) Math.min(Integer.MAX_VALUE, placement.placedTotal()));
+        List<Assignment> assignments = new ArrayList<>((int) Math.min(Integer.MAX_VALUE, placement.placedTotal));
         long added = 0;
         long desired = 0;
         int[] members = new int[0];

@@ -220,7 +220,9 @@ final class ContractedNetwork extends ResidualSearch {
         returnTo[u].truncate(0);
         returnItem[u].truncate(0);
         returnClass[u].truncate(0);
-        long[] best = null;
+        long bestCoverage = 0;
+        long bestZone = 0;
+        long bestMoves = 0;
         int[] slots = placement.held[u];
         for (int k = 0; k < placement.load[u]; k++) {
             int i = placement.slotItem[slots[k]];
@@ -236,8 +238,10 @@ final class ContractedNetwork extends ResidualSearch {
             long c = dropCoverage(i);
             long z = dropZone(i, u);
             long m = dropMoves(i, u);
-            if (best == null || c < best[0] || c == best[0] && (z < best[1] || z == best[1] && m < best[2])) {
-                best = new long[] {c, z, m};
+            if (k == 0 || c < bestCoverage || c == bestCoverage && (z < bestZone || z == bestZone && m < bestMoves)) {
+                bestCoverage = c;
+                bestZone = z;
+                bestMoves = m;
             }
             for (int r = formerHolder(i, in.currentStart[i]); r >= 0; r = formerHolder(i, r + 1)) {
                 int b = in.currentMember[r];
@@ -246,7 +250,7 @@ final class ContractedNetwork extends ResidualSearch {
                 returnClass[u].add(moveClass(i, u, in.zoneOf[b]));
             }
         }
-        dropCost[u] = best;
+        dropCost[u] = placement.load[u] == 0 ? null : new long[] {bestCoverage, bestZone, bestMoves};
         for (int z = 0; z < in.zones; z++) {
             for (int c = 0; c < CLASSES; c++) {
                 int p = pool(u, z, c);

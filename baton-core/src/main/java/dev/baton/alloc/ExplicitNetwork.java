@@ -45,7 +45,7 @@ final class ExplicitNetwork extends ResidualSearch {
      */
     IntList improve() {
         Walk walk = negativeCycle();
-        if (walk == null && placement.placedTotal() < in.maxPlacement) {
+        if (walk == null && placement.placedTotal < in.maxPlacement) {
             walk = cheapestPath(0, 1);
         }
         if (walk == null) {

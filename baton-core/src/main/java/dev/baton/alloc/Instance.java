@@ -29,7 +29,6 @@ final class Instance {
     final int[] capacity;
 
     final int zones;
-    final String[] zoneNames;
     final int[] zoneMembers;
     final long[] zoneCapacity;
     /** Zones holding at least one member with capacity: the divisor of the per-item zone quota. */
@@ -40,7 +39,6 @@ final class Instance {
     final int[] currentMember;
     final int currentCount;
 
-    final long totalCapacity;
     final long maxPlacement;
     final int[] fairLow;
     final int[] fairHigh;
@@ -49,7 +47,6 @@ final class Instance {
         items = sortedItems.size();
         itemIds = new String[items];
         replicas = new int[items];
-        Map<String, Integer> itemIndex = new HashMap<>(items * 2);
         for (int i = 0; i < items; i++) {
             Item item = sortedItems.get(i);
             itemIds[i] = item.id();
@@ -57,7 +54,6 @@ final class Instance {
             if (i > 0 && itemIds[i - 1].equals(itemIds[i])) {
                 throw new IllegalArgumentException("duplicate item id '" + itemIds[i] + "'");
             }
-            itemIndex.put(item.id(), i);
         }
 
         members = sortedMembers.size();
@@ -68,7 +64,7 @@ final class Instance {
         for (Member member : sortedMembers) {
             zoneSet.add(member.zone());
         }
-        zoneNames = zoneSet.toArray(new String[0]);
+        String[] zoneNames = zoneSet.toArray(new String[0]);
         zones = zoneNames.length;
         zoneMembers = new int[zones];
         zoneCapacity = new long[zones];
@@ -91,7 +87,6 @@ final class Instance {
             }
             memberIndex.put(member.id(), m);
         }
-        totalCapacity = capacitySum;
         int live = 0;
         for (int z = 0; z < zones; z++) {
             if (zoneMembers[z] > 0) {
@@ -105,52 +100,10 @@ final class Instance {
             reachable[i] = Math.min(replicas[i], liveMembers);
         }
 
-        int[] perItem = new int[items + 1];
-        int[] pairItem = new int[current.size()];
-        int[] pairMember = new int[current.size()];
-        int pairs = 0;
-        String lastItem = null;
-        Integer item = null;
-        for (Assignment a : current) {
-            if (!a.item().equals(lastItem)) { // assignments usually arrive grouped by item
-                lastItem = a.item();
-                item = itemIndex.get(lastItem);
-            }
-            Integer member = memberIndex.get(a.member());
-            if (item != null && member != null) {
-                pairItem[pairs] = item;
-                pairMember[pairs] = member;
-                perItem[item + 1]++;
-                pairs++;
-            }
-        }
-        currentStart = new int[items + 1];
-        for (int i = 0; i < items; i++) {
-            currentStart[i + 1] = currentStart[i] + perItem[i + 1];
-        }
-        int[] fill = Arrays.copyOf(currentStart, items);
-        int[] raw = new int[pairs];
-        for (int k = 0; k < pairs; k++) {
-            raw[fill[pairItem[k]]++] = pairMember[k];
-        }
-        // Sort and de-duplicate each item's members in place, then compact.
-        int out = 0;
-        int[] start = new int[items + 1];
-        for (int i = 0; i < items; i++) {
-            int from = currentStart[i];
-            int to = currentStart[i + 1];
-            Arrays.sort(raw, from, to);
-            start[i] = out;
-            for (int k = from; k < to; k++) {
-                if (k == from || raw[k] != raw[k - 1]) {
-                    raw[out++] = raw[k];
-                }
-            }
-        }
-        start[items] = out;
-        System.arraycopy(start, 0, currentStart, 0, items + 1);
-        currentMember = Arrays.copyOf(raw, out);
-        currentCount = out;
+        int[][] index = indexCurrent(current, itemIds, memberIndex);
+        currentStart = index[0];
+        currentMember = index[1];
+        currentCount = currentMember.length;
 
         maxPlacement = MaxPlacement.of(reachable, capacity);
         fairLow = new int[members];
@@ -158,8 +111,8 @@ final class Instance {
         for (int m = 0; m < members; m++) {
             if (capacity[m] > 0) {
                 long numerator = maxPlacement * capacity[m];
-                fairLow[m] = (int) (numerator / totalCapacity);
-                fairHigh[m] = fairLow[m] + (numerator % totalCapacity == 0 ? 0 : 1);
+                fairLow[m] = (int) (numerator / capacitySum);
+                fairHigh[m] = fairLow[m] + (numerator % capacitySum == 0 ? 0 : 1);
             }
         }
     }
@@ -171,6 +124,68 @@ final class Instance {
         List<Member> sortedMembers = new ArrayList<>(members);
         sortedMembers.sort((a, b) -> a.id().compareTo(b.id()));
         return new Instance(sortedItems, sortedMembers, current);
+    }
+
+    /**
+     * Current assignments per item as a CSR layout {start, member}: item i's members are
+     * member[start[i] .. start[i + 1]), sorted and without repeats. Unknown ids are skipped.
+     * Items are found by a merge over the sorted ids, which costs O(1) per assignment when the
+     * assignments come sorted by item (as solver output and store reads do), and by binary
+     * search otherwise.
+     */
+    private static int[][] indexCurrent(Collection<Assignment> current, String[] itemIds, Map<String, Integer> memberIndex) {
+        int items = itemIds.length;
+        int[] start = new int[items + 1];
+        int[] pairItem = new int[current.size()];
+        int[] pairMember = new int[current.size()];
+        int pairs = 0;
+        String lastItem = null;
+        int item = -1;
+        int cursor = 0;
+        for (Assignment a : current) {
+            if (!a.item().equals(lastItem)) {
+                lastItem = a.item();
+                while (cursor < items && itemIds[cursor].compareTo(lastItem) < 0) {
+                    cursor++;
+                }
+                if (cursor < items && itemIds[cursor].equals(lastItem)) {
+                    item = cursor;
+                } else {
+                    item = Arrays.binarySearch(itemIds, lastItem);
+                }
+            }
+            Integer member = memberIndex.get(a.member());
+            if (item >= 0 && member != null) {
+                pairItem[pairs] = item;
+                pairMember[pairs] = member;
+                start[item + 1]++;
+                pairs++;
+            }
+        }
+        for (int i = 0; i < items; i++) {
+            start[i + 1] += start[i];
+        }
+        int[] fill = Arrays.copyOf(start, items);
+        int[] members = new int[pairs];
+        for (int k = 0; k < pairs; k++) {
+            members[fill[pairItem[k]]++] = pairMember[k];
+        }
+        // Sort and de-duplicate each item's members, compacting in place.
+        int out = 0;
+        int from = 0;
+        for (int i = 0; i < items; i++) {
+            int to = start[i + 1];
+            Arrays.sort(members, from, to);
+            start[i] = out;
+            for (int k = from; k < to; k++) {
+                if (k == from || members[k] != members[k - 1]) {
+                    members[out++] = members[k];
+                }
+            }
+            from = to;
+        }
+        start[items] = out;
+        return new int[][] {start, Arrays.copyOf(members, out)};
     }
 
     /** The most replicas of item {@code i} one zone should hold: its replicas spread evenly over live zones. */

@@ -16,6 +16,8 @@ final class Placement {
     final int[] slotMember;
     final int[] slotItem;
     final int[] placed;
+    /** Σ placed. */
+    long placedTotal;
     /** zoneCount[i * zones + z]: replicas of item i held in zone z. */
     final int[] zoneCount;
     final int[] load;
@@ -68,6 +70,7 @@ final class Placement {
     void assign(int i, int m) {
         int slot = slotStart[i] + placed[i];
         placed[i]++;
+        placedTotal++;
         slotMember[slot] = m;
         zoneCount[i * in.zones + in.zoneOf[m]]++;
         addHeld(m, slot);
@@ -86,6 +89,7 @@ final class Placement {
             heldPos[slot] = heldPos[last];
         }
         placed[i]--;
+        placedTotal--;
     }
 
     /** Moves the replica of {@code i} from {@code from} to {@code to}. Requires: from holds i, to does not, room on to. */
@@ -125,13 +129,5 @@ final class Placement {
         held[m][pos] = lastSlot;
         heldPos[lastSlot] = pos;
         load[m]--;
-    }
-
-    long placedTotal() {
-        long total = 0;
-        for (int p : placed) {
-            total += p;
-        }
-        return total;
     }
 }

@@ -132,7 +132,7 @@ abstract class ResidualSearch {
         for (int v = sink; v != source; v = parent[v]) {
             length++;
         }
-        Walk walk = new Walk(false, length);
+        Walk walk = new Walk(length);
         int k = length;
         for (int v = sink; v != source; v = parent[v]) {
             k--;
@@ -188,7 +188,7 @@ abstract class ResidualSearch {
             length++;
             v = parent[v];
         } while (v != start);
-        Walk walk = new Walk(true, length);
+        Walk walk = new Walk(length);
         long[] sum = new long[4];
         v = start;
         for (int k = 0; k < length; k++) {

@@ -6,14 +6,12 @@ package dev.baton.alloc;
  */
 final class Walk {
 
-    final boolean cycle;
     final int[] from;
     final int[] to;
     final int[] kind;
     final int[] arg;
 
-    Walk(boolean cycle, int length) {
-        this.cycle = cycle;
+    Walk(int length) {
         this.from = new int[length];
         this.to = new int[length];
         this.kind = new int[length];

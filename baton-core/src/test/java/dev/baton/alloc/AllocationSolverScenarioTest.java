@@ -191,7 +191,9 @@ class AllocationSolverScenarioTest {
     @SafeVarargs
     static <T> List<T> with(List<T> values, T... more) {
         List<T> result = new ArrayList<>(values);
-        result.addAll(List.of(more));
+        for (T value : more) {
+            result.add(value);
+        }
         return result;
     }
 
