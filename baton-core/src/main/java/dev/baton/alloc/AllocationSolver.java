@@ -37,26 +37,28 @@ public final class AllocationSolver {
     }
 
     /**
-     * Cancels negative cycles and augments along cheapest paths until the contracted network
-     * certifies optimality. Returns false only when a walk could not be realized with distinct
-     * items and the instance is too large for the explicit network.
+     * Augments along cheapest paths up to the maximum placement and cancels negative cycles
+     * until the contracted network certifies optimality. A walk that improved is applied again
+     * for as long as it still improves as much. Returns false only when a walk could not be
+     * realized with distinct items and the instance is too large for the explicit network.
      */
     private static boolean optimize(Instance in, Placement placement) {
         ContractedNetwork network = new ContractedNetwork(in, placement);
         while (true) {
             network.refresh();
-            Walk walk = network.negativeCycle();
-            if (walk == null && placement.placedTotal < in.maxPlacement) {
-                walk = network.cheapestPath(network.source(), network.sink());
-                if (walk == null) {
+            Walk walk = placement.placedTotal < in.maxPlacement
+                    ? network.cheapestPath(network.source(), network.sink())
+                    : network.negativeCycle();
+            if (walk == null) {
+                if (placement.placedTotal < in.maxPlacement) {
                     throw new IllegalStateException("no augmenting path below the maximum placement "
                             + in.maxPlacement + " (placed " + placement.placedTotal + ")");
                 }
-            }
-            if (walk == null) {
                 return true;
             }
+            long[] gain = network.cost(walk);
             if (network.apply(walk)) {
+                repeat(in, placement, network, walk, gain);
                 continue;
             }
             if (!ExplicitNetwork.fits(in)) {
@@ -65,7 +67,26 @@ public final class AllocationSolver {
             if (ExplicitNetwork.of(in, placement).improve() == null) {
                 return true;
             }
-            network.invalidate();
+            network.rebuild();
+        }
+    }
+
+    /**
+     * Applies {@code walk} again while it is realizable and still improves: a cycle while its
+     * cost stays negative, a path while the maximum placement is not reached and it costs no
+     * more than the first time (so it is still a cheapest augmenting path: path costs from the
+     * source never fall as flow is added).
+     */
+    private static void repeat(Instance in, Placement placement, ContractedNetwork network, Walk walk, long[] first) {
+        boolean cycle = walk.closed();
+        long[] bound = cycle ? new long[first.length] : first;
+        while (cycle || placement.placedTotal < in.maxPlacement) {
+            network.refresh();
+            long[] cost = network.cost(walk);
+            int order = cost == null ? 1 : Arrays.compare(cost, bound);
+            if ((cycle ? order >= 0 : order > 0) || !network.apply(walk)) {
+                return;
+            }
         }
     }
 

@@ -24,14 +24,15 @@ import java.util.Arrays;
  * each member appears once. So "no negative cycle here" certifies the placement optimal.
  *
  * <h2>Why it is small</h2>
- * The cost of moving an item's replica off member u toward zone z depends only on its
+ * The cost of moving a replica off member u toward zone z depends only on its
  * {@linkplain #CLASSES class}: whether u held it before and how the move changes the item's
- * zone-quota excess. Items on u are pooled per (target zone, class) with a count, a few
- * witnesses, and the members of z that hold every item of the pool (only holders of one
- * pooled item can, so at most its replica count): the arc u → b exists unless b is one of
- * those. Missing replicas are pooled the same way per (zone, placed count, quota excess), as
- * exact sets. A search round then costs O(members × zones × classes) plus the return arcs,
- * instead of O(members²); pools are rebuilt only for members whose items changed.
+ * zone-quota excess. Replicas are filed in exact pools per (member, target zone, class), per
+ * (member, drop class), and missing replicas per (zone, placed count, quota excess). With each
+ * pool goes the short list of members that hold every item in it (only holders of one pooled
+ * item can, so at most its replica count): the arc u → b exists unless b is one of those. A
+ * search round then costs O(members × zones × classes) plus return arcs, instead of
+ * O(members²). Pools change only for items that change ({@link #detach}/{@link #attach}), so
+ * keeping them current costs O(replicas × zones) per changed item.
  */
 final class ContractedNetwork extends ResidualSearch {
 
@@ -44,35 +45,57 @@ final class ContractedNetwork extends ResidualSearch {
 
     /** Move classes: (zone-excess change + 1) * 2 + (1 if the source member held the item before). */
     static final int CLASSES = 6;
-    private static final int WITNESSES = 4;
     /** Sources kept per (zone, class) each round; more are scanned only when all of these are excluded. */
     private static final int TOP = 4;
 
     private final Instance in;
     private final Objective objective;
     private final Placement placement;
+    private final int zones;
     private final int source;
     private final int sink;
+    private final int maxReach;
 
-    private final int[] poolCount;
-    private final int[] poolWitness;
-    private final int[][] poolExcluded;
-    private final long[][] dropCost;
+    /** Slots of member u whose replica would move toward zone z at class c, at {@link #pool}(u, z, c). */
+    private final IntList[] movePool;
+    /** Position of slot s in its move pool toward zone z, at s * zones + z. */
+    private final int[] movePos;
+    private final int[][] moveExcluded;
+    private final boolean[] moveChanged;
+    private final IntList changedMovePools = new IntList();
+
+    /** Slots of member u by drop class, at u * dropClasses + class; ascending class is ascending cost. */
+    private final int dropClasses;
+    private final IntList[] dropPool;
+    private final int[] dropPos;
+    private final int[] bestDrop;
+    private final boolean[] dropChanged;
+
+    /** Per item, the live members that held it before and lack it now; null when there are none. */
+    private final int[][] formerHolders;
+    /**
+     * Return arcs out of member u, as parallel lists (contiguous, since every search round
+     * walks them): target, move class, item, and the slot and former-holder index they came
+     * from. {@link #returnArcPos} finds an arc's position from its slot.
+     */
     private final IntList[] returnTo;
-    private final IntList[] returnItem;
     private final IntList[] returnClass;
-    private final boolean[] dirty;
+    private final IntList[] returnItem;
+    private final IntList[] returnSlot;
+    private final IntList[] returnHolder;
+    private final int[][] returnArcPos;
 
+    /** Missing items by (zone, source class), at z * sourceClasses + class. */
     private final int sourceClasses;
     private final IntList[] sourcePool;
     private final int[] sourcePos;
-    private final int[] sourcePoolOf;
     private final int[][] sourceExcluded;
-    private final IntList sourceReturning = new IntList();
-    private final int[] sourceReturningPos;
-    private final IntList sourceReturnTo = new IntList();
-    private final IntList sourceReturnItem = new IntList();
-    private boolean sourceReturnsStale = true;
+    private final boolean[] sourceChanged;
+    private final IntList changedSourcePools = new IntList();
+    /** Missing items by (former holder b, source class toward b's zone), at b * sourceClasses + class. */
+    private final IntList[] sourceReturnPool;
+    /** Per missing item with former holders, its position in each of their source return pools. */
+    private final int[][] sourceReturnPos;
 
     private final int[] topNode;
     private final int[] topCount;
@@ -83,36 +106,55 @@ final class ContractedNetwork extends ResidualSearch {
         this.in = in;
         this.objective = new Objective(in);
         this.placement = placement;
+        this.zones = in.zones;
         this.source = in.members;
         this.sink = in.members + 1;
-        int pools = in.members * in.zones * CLASSES;
-        poolCount = new int[pools];
-        poolWitness = new int[pools * WITNESSES];
-        poolExcluded = new int[pools][];
-        dropCost = new long[in.members][];
-        returnTo = new IntList[in.members];
-        returnItem = new IntList[in.members];
-        returnClass = new IntList[in.members];
-        dirty = new boolean[in.members];
-        Arrays.fill(dirty, true);
-        int maxReach = 0;
+        int reach = 0;
         for (int r : in.reachable) {
-            maxReach = Math.max(maxReach, r);
+            reach = Math.max(reach, r);
         }
+        maxReach = reach;
+        int slots = placement.slotMember.length;
+
+        int movePools = in.members * zones * CLASSES;
+        movePool = new IntList[movePools];
+        movePos = new int[slots * zones];
+        moveExcluded = new int[movePools][];
+        moveChanged = new boolean[movePools];
+
+        dropClasses = 4 * maxReach;
+        dropPool = new IntList[in.members * dropClasses];
+        dropPos = new int[slots];
+        bestDrop = new int[in.members];
+        dropChanged = new boolean[in.members];
+
+        formerHolders = new int[in.items][];
+        returnTo = new IntList[in.members];
+        returnClass = new IntList[in.members];
+        returnItem = new IntList[in.members];
+        returnSlot = new IntList[in.members];
+        returnHolder = new IntList[in.members];
+        for (int m = 0; m < in.members; m++) {
+            returnTo[m] = new IntList();
+            returnClass[m] = new IntList();
+            returnItem[m] = new IntList();
+            returnSlot[m] = new IntList();
+            returnHolder[m] = new IntList();
+        }
+        returnArcPos = new int[slots][];
+
         sourceClasses = 2 * maxReach;
-        sourcePool = new IntList[in.zones * sourceClasses];
-        sourceExcluded = new int[in.zones * sourceClasses][];
-        sourcePos = new int[in.items * in.zones];
-        sourcePoolOf = new int[in.items * in.zones];
-        Arrays.fill(sourcePoolOf, -1);
-        sourceReturningPos = new int[in.items];
-        Arrays.fill(sourceReturningPos, -1);
-        for (int i = 0; i < in.items; i++) {
-            attach(i);
-        }
-        topNode = new int[in.zones * CLASSES * TOP];
-        topCount = new int[in.zones * CLASSES];
-        sourcesInClass = new int[in.zones * CLASSES];
+        sourcePool = new IntList[zones * sourceClasses];
+        sourcePos = new int[in.items * zones];
+        sourceExcluded = new int[zones * sourceClasses][];
+        sourceChanged = new boolean[zones * sourceClasses];
+        sourceReturnPool = new IntList[in.members * sourceClasses];
+        sourceReturnPos = new int[in.items][];
+
+        topNode = new int[zones * CLASSES * TOP];
+        topCount = new int[zones * CLASSES];
+        sourcesInClass = new int[zones * CLASSES];
+        rebuild();
     }
 
     int source() {
@@ -123,42 +165,65 @@ final class ContractedNetwork extends ResidualSearch {
         return sink;
     }
 
-    /** Brings pools and return arcs up to date with the placement; call before each search. */
-    void refresh() {
+    /** Files every item afresh, for changes made without {@link #detach}/{@link #attach}. */
+    void rebuild() {
+        markAllStale();
+        Arrays.fill(movePool, null);
+        Arrays.fill(moveExcluded, null);
+        Arrays.fill(moveChanged, false);
+        changedMovePools.truncate(0);
+        Arrays.fill(sourceExcluded, null);
+        Arrays.fill(sourceChanged, false);
+        changedSourcePools.truncate(0);
+        Arrays.fill(bestDrop, -1);
+        Arrays.fill(dropChanged, true);
+        Arrays.fill(dropPool, null);
         for (int m = 0; m < in.members; m++) {
-            if (dirty[m]) {
-                rebuildMember(m);
-                dirty[m] = false;
-            }
+            returnTo[m].truncate(0);
+            returnClass[m].truncate(0);
+            returnItem[m].truncate(0);
+            returnSlot[m].truncate(0);
+            returnHolder[m].truncate(0);
         }
-        for (int z = 0; z < in.zones; z++) {
-            for (int c = 0; c < sourceClasses; c++) {
-                int p = z * sourceClasses + c;
-                IntList pool = sourcePool[p];
-                sourceExcluded[p] = pool == null || pool.size() == 0 ? null : excludedMembers(p, z, source, c);
-            }
-        }
-        if (sourceReturnsStale) {
-            sourceReturnTo.truncate(0);
-            sourceReturnItem.truncate(0);
-            for (int k = 0; k < sourceReturning.size(); k++) {
-                int i = sourceReturning.get(k);
-                for (int r = formerHolder(i, in.currentStart[i]); r >= 0; r = formerHolder(i, r + 1)) {
-                    sourceReturnTo.add(in.currentMember[r]);
-                    sourceReturnItem.add(i);
-                }
-            }
-            sourceReturnsStale = false;
+        Arrays.fill(returnArcPos, null);
+        Arrays.fill(sourcePool, null);
+        Arrays.fill(sourceReturnPool, null);
+        for (int i = 0; i < in.items; i++) {
+            attach(i);
         }
     }
 
-    /** Rebuilds everything, for changes made behind this network's back. */
-    void invalidate() {
-        for (int i = 0; i < in.items; i++) {
-            detach(i);
-            attach(i);
+    /** Recomputes what depends on changed pools; call before each search. */
+    void refresh() {
+        for (int k = 0; k < changedMovePools.size(); k++) {
+            int p = changedMovePools.get(k);
+            moveChanged[p] = false;
+            IntList pool = movePool[p];
+            int u = p / (zones * CLASSES);
+            int z = p / CLASSES % zones;
+            moveExcluded[p] = pool == null || pool.size() == 0 ? null : excludedMembers(pool, true, z, u);
         }
-        Arrays.fill(dirty, true);
+        changedMovePools.truncate(0);
+        for (int k = 0; k < changedSourcePools.size(); k++) {
+            int p = changedSourcePools.get(k);
+            sourceChanged[p] = false;
+            IntList pool = sourcePool[p];
+            sourceExcluded[p] = pool == null || pool.size() == 0 ? null : excludedMembers(pool, false, p / sourceClasses, source);
+        }
+        changedSourcePools.truncate(0);
+        for (int u = 0; u < in.members; u++) {
+            if (dropChanged[u]) {
+                dropChanged[u] = false;
+                bestDrop[u] = -1;
+                for (int c = 0; c < dropClasses; c++) {
+                    IntList pool = dropPool[u * dropClasses + c];
+                    if (pool != null && pool.size() > 0) {
+                        bestDrop[u] = c;
+                        break;
+                    }
+                }
+            }
+        }
     }
 
     // ---- classes and costs -------------------------------------------------------------
@@ -174,179 +239,236 @@ final class ContractedNetwork extends ResidualSearch {
         return placement.placed[i] * 2 + objective.zoneAdd(i, placement.zoneCount(i, zone));
     }
 
+    /** Drop class of item i on member u, ordered as its cost (-placed, zone change, move change). */
+    private int dropClass(int i, int u) {
+        int zoneChange = objective.zoneRemove(i, placement.zoneCount(i, in.zoneOf[u]));
+        int moveChange = in.isCurrent(i, u) ? 0 : -1;
+        return (maxReach - placement.placed[i]) * 4 + (zoneChange + 1) * 2 + (moveChange + 1);
+    }
+
     private boolean missing(int i) {
         return placement.placed[i] < in.reachable[i];
     }
 
-    /** Drop cost of item i from member u: (coverage, zone, moves); balance is on the sink arcs. */
-    private long dropCoverage(int i) {
-        return -placement.placed[i];
-    }
-
-    private long dropZone(int i, int u) {
-        return objective.zoneRemove(i, placement.zoneCount(i, in.zoneOf[u]));
-    }
-
-    private long dropMoves(int i, int u) {
-        return in.isCurrent(i, u) ? 0 : -1;
-    }
-
-    /** A live member that held item i before and does not hold it now, from index k of its current list; or -1. */
-    private int formerHolder(int i, int k) {
-        for (; k < in.currentStart[i + 1]; k++) {
+    /** The live members that held item i before and lack it now, or null. */
+    private int[] findFormerHolders(int i) {
+        int[] found = null;
+        int count = 0;
+        for (int k = in.currentStart[i]; k < in.currentStart[i + 1]; k++) {
             int b = in.currentMember[k];
             if (in.capacity[b] > 0 && !placement.holds(i, b)) {
+                if (found == null) {
+                    found = new int[in.currentStart[i + 1] - k];
+                }
+                found[count++] = b;
+            }
+        }
+        return found == null ? null : Arrays.copyOf(found, count);
+    }
+
+    private int pool(int member, int zone, int moveClass) {
+        return (member * zones + zone) * CLASSES + moveClass;
+    }
+
+    // ---- filing items -----------------------------------------------------------------
+
+    /** Call before item i changes: takes it out of every pool. Its state must be as when it was attached. */
+    void detach(int i) {
+        int start = placement.slotStart[i];
+        for (int s = start; s < start + placement.placed[i]; s++) {
+            int u = placement.slotMember[s];
+            markStale(u);
+            for (int z = 0; z < zones; z++) {
+                if (in.zoneMembers[z] > 0) {
+                    int p = pool(u, z, moveClass(i, u, z));
+                    removeSlot(movePool[p], movePos, s * zones + z, z);
+                    markMovePool(p);
+                }
+            }
+            removeSlot(dropPool[u * dropClasses + dropClass(i, u)], dropPos, s, -1);
+            dropChanged[u] = true;
+            int[] arcs = returnArcPos[s];
+            for (int k = 0; arcs != null && k < arcs.length; k++) {
+                removeReturnArc(u, arcs[k]);
+            }
+            returnArcPos[s] = null;
+        }
+        if (missing(i)) {
+            markStale(source);
+            for (int z = 0; z < zones; z++) {
+                if (in.zoneMembers[z] > 0) {
+                    int p = z * sourceClasses + sourceClass(i, z);
+                    removeItem(sourcePool[p], sourcePos, i, z);
+                    markSourcePool(p);
+                }
+            }
+            int[] holders = formerHolders[i];
+            for (int k = 0; holders != null && k < holders.length; k++) {
+                int p = holders[k] * sourceClasses + sourceClass(i, in.zoneOf[holders[k]]);
+                IntList pool = sourceReturnPool[p];
+                int pos = sourceReturnPos[i][k];
+                int last = pool.get(pool.size() - 1);
+                pool.set(pos, last);
+                sourceReturnPos[last][indexOf(formerHolders[last], holders[k])] = pos;
+                pool.truncate(pool.size() - 1);
+            }
+            sourceReturnPos[i] = null;
+        }
+        formerHolders[i] = null;
+    }
+
+    /** Call after item i changed: files it in the pools its new state belongs to. */
+    void attach(int i) {
+        int[] holders = findFormerHolders(i);
+        formerHolders[i] = holders;
+        boolean returning = holders != null;
+        int start = placement.slotStart[i];
+        for (int s = start; s < start + placement.placed[i]; s++) {
+            int u = placement.slotMember[s];
+            markStale(u);
+            for (int z = 0; z < zones; z++) {
+                if (in.zoneMembers[z] > 0) {
+                    int p = pool(u, z, moveClass(i, u, z));
+                    movePool[p] = addTo(movePool[p], s, movePos, s * zones + z);
+                    markMovePool(p);
+                }
+            }
+            int d = u * dropClasses + dropClass(i, u);
+            dropPool[d] = addTo(dropPool[d], s, dropPos, s);
+            dropChanged[u] = true;
+            returnArcPos[s] = null;
+            if (returning) {
+                returnArcPos[s] = new int[holders.length];
+                for (int k = 0; k < holders.length; k++) {
+                    returnArcPos[s][k] = returnTo[u].size();
+                    returnTo[u].add(holders[k]);
+                    returnClass[u].add(moveClass(i, u, in.zoneOf[holders[k]]));
+                    returnItem[u].add(i);
+                    returnSlot[u].add(s);
+                    returnHolder[u].add(k);
+                }
+            }
+        }
+        if (missing(i)) {
+            markStale(source);
+            for (int z = 0; z < zones; z++) {
+                if (in.zoneMembers[z] > 0) {
+                    int p = z * sourceClasses + sourceClass(i, z);
+                    sourcePool[p] = addTo(sourcePool[p], i, sourcePos, i * zones + z);
+                    markSourcePool(p);
+                }
+            }
+            if (returning) {
+                sourceReturnPos[i] = new int[holders.length];
+                for (int k = 0; k < holders.length; k++) {
+                    int p = holders[k] * sourceClasses + sourceClass(i, in.zoneOf[holders[k]]);
+                    if (sourceReturnPool[p] == null) {
+                        sourceReturnPool[p] = new IntList();
+                    }
+                    sourceReturnPos[i][k] = sourceReturnPool[p].size();
+                    sourceReturnPool[p].add(i);
+                }
+            }
+        }
+    }
+
+    private static int indexOf(int[] values, int value) {
+        for (int k = 0; k < values.length; k++) {
+            if (values[k] == value) {
                 return k;
+            }
+        }
+        throw new IllegalStateException("value " + value + " not found");
+    }
+
+    /** Removes the return arc at {@code pos} of member u's lists, moving the last arc into its place. */
+    private void removeReturnArc(int u, int pos) {
+        int last = returnTo[u].size() - 1;
+        if (pos != last) {
+            returnTo[u].set(pos, returnTo[u].get(last));
+            returnClass[u].set(pos, returnClass[u].get(last));
+            returnItem[u].set(pos, returnItem[u].get(last));
+            returnSlot[u].set(pos, returnSlot[u].get(last));
+            returnHolder[u].set(pos, returnHolder[u].get(last));
+            returnArcPos[returnSlot[u].get(pos)][returnHolder[u].get(pos)] = pos;
+        }
+        returnTo[u].truncate(last);
+        returnClass[u].truncate(last);
+        returnItem[u].truncate(last);
+        returnSlot[u].truncate(last);
+        returnHolder[u].truncate(last);
+    }
+
+    private static IntList addTo(IntList pool, int value, int[] positions, int positionIndex) {
+        IntList list = pool == null ? new IntList() : pool;
+        positions[positionIndex] = list.size();
+        list.add(value);
+        return list;
+    }
+
+    /** Removes slot s from a pool; {@code zone} >= 0 when positions are indexed by slot * zones + zone. */
+    private void removeSlot(IntList pool, int[] positions, int positionIndex, int zone) {
+        int pos = positions[positionIndex];
+        int last = pool.get(pool.size() - 1);
+        pool.set(pos, last);
+        positions[zone >= 0 ? last * zones + zone : last] = pos;
+        pool.truncate(pool.size() - 1);
+    }
+
+    private void removeItem(IntList pool, int[] positions, int i, int zone) {
+        int pos = positions[i * zones + zone];
+        int last = pool.get(pool.size() - 1);
+        pool.set(pos, last);
+        positions[last * zones + zone] = pos;
+        pool.truncate(pool.size() - 1);
+    }
+
+    private void markMovePool(int p) {
+        if (!moveChanged[p]) {
+            moveChanged[p] = true;
+            changedMovePools.add(p);
+        }
+    }
+
+    private void markSourcePool(int p) {
+        if (!sourceChanged[p]) {
+            sourceChanged[p] = true;
+            changedSourcePools.add(p);
+        }
+    }
+
+    // ---- pool queries -----------------------------------------------------------------
+
+    private static int size(IntList pool) {
+        return pool == null ? 0 : pool.size();
+    }
+
+    /**
+     * The first item of a pool (of slots, or of items) that member {@code b} (-1: any member)
+     * does not hold and {@code used} does not contain; or -1.
+     */
+    private int availableItem(IntList pool, boolean ofSlots, int b, IntList used) {
+        for (int k = 0; k < size(pool); k++) {
+            int i = ofSlots ? placement.slotItem[pool.get(k)] : pool.get(k);
+            if (!placement.holds(i, b) && (used == null || !used.contains(i))) {
+                return i;
             }
         }
         return -1;
     }
 
-    // ---- member pools -----------------------------------------------------------------
-
-    private int pool(int member, int zone, int moveClass) {
-        return (member * in.zones + zone) * CLASSES + moveClass;
-    }
-
-    private void rebuildMember(int u) {
-        int first = pool(u, 0, 0);
-        Arrays.fill(poolCount, first, first + in.zones * CLASSES, 0);
-        Arrays.fill(poolExcluded, first, first + in.zones * CLASSES, null);
-        if (returnTo[u] == null) {
-            returnTo[u] = new IntList();
-            returnItem[u] = new IntList();
-            returnClass[u] = new IntList();
-        }
-        returnTo[u].truncate(0);
-        returnItem[u].truncate(0);
-        returnClass[u].truncate(0);
-        long bestCoverage = 0;
-        long bestZone = 0;
-        long bestMoves = 0;
-        int[] slots = placement.held[u];
-        for (int k = 0; k < placement.load[u]; k++) {
-            int i = placement.slotItem[slots[k]];
-            for (int z = 0; z < in.zones; z++) {
-                if (in.zoneMembers[z] > 0) {
-                    int p = pool(u, z, moveClass(i, u, z));
-                    if (poolCount[p] < WITNESSES) {
-                        poolWitness[p * WITNESSES + poolCount[p]] = i;
-                    }
-                    poolCount[p]++;
-                }
-            }
-            long c = dropCoverage(i);
-            long z = dropZone(i, u);
-            long m = dropMoves(i, u);
-            if (k == 0 || c < bestCoverage || c == bestCoverage && (z < bestZone || z == bestZone && m < bestMoves)) {
-                bestCoverage = c;
-                bestZone = z;
-                bestMoves = m;
-            }
-            for (int r = formerHolder(i, in.currentStart[i]); r >= 0; r = formerHolder(i, r + 1)) {
-                int b = in.currentMember[r];
-                returnTo[u].add(b);
-                returnItem[u].add(i);
-                returnClass[u].add(moveClass(i, u, in.zoneOf[b]));
-            }
-        }
-        dropCost[u] = placement.load[u] == 0 ? null : new long[] {bestCoverage, bestZone, bestMoves};
-        for (int z = 0; z < in.zones; z++) {
-            for (int c = 0; c < CLASSES; c++) {
-                int p = pool(u, z, c);
-                if (poolCount[p] > 0) {
-                    poolExcluded[p] = excludedMembers(p, z, u, c);
-                }
-            }
-        }
-    }
-
-    // ---- source pools -----------------------------------------------------------------
-
-    /** Call before item i changes: marks its holders stale and takes it out of the source pools. */
-    void detach(int i) {
-        markHolders(i);
-        for (int z = 0; z < in.zones; z++) {
-            int slot = i * in.zones + z;
-            int p = sourcePoolOf[slot];
-            if (p >= 0) {
-                IntList pool = sourcePool[p];
-                int pos = sourcePos[slot];
-                int last = pool.get(pool.size() - 1);
-                pool.set(pos, last);
-                sourcePos[last * in.zones + z] = pos;
-                pool.truncate(pool.size() - 1);
-                sourcePoolOf[slot] = -1;
-            }
-        }
-        int pos = sourceReturningPos[i];
-        if (pos >= 0) {
-            int last = sourceReturning.get(sourceReturning.size() - 1);
-            sourceReturning.set(pos, last);
-            sourceReturningPos[last] = pos;
-            sourceReturning.truncate(sourceReturning.size() - 1);
-            sourceReturningPos[i] = -1;
-            sourceReturnsStale = true;
-        }
-    }
-
-    /** Call after item i changed: marks its holders stale and files it in the source pools if it is missing replicas. */
-    void attach(int i) {
-        markHolders(i);
-        if (!missing(i)) {
-            return;
-        }
-        for (int z = 0; z < in.zones; z++) {
-            if (in.zoneMembers[z] > 0) {
-                int p = z * sourceClasses + sourceClass(i, z);
-                if (sourcePool[p] == null) {
-                    sourcePool[p] = new IntList();
-                }
-                sourcePos[i * in.zones + z] = sourcePool[p].size();
-                sourcePoolOf[i * in.zones + z] = p;
-                sourcePool[p].add(i);
-            }
-        }
-        if (formerHolder(i, in.currentStart[i]) >= 0) {
-            sourceReturningPos[i] = sourceReturning.size();
-            sourceReturning.add(i);
-            sourceReturnsStale = true;
-        }
-    }
-
-    private void markHolders(int i) {
-        int start = placement.slotStart[i];
-        for (int s = start; s < start + placement.placed[i]; s++) {
-            dirty[placement.slotMember[s]] = true;
-        }
-    }
-
-    // ---- pool membership ----------------------------------------------------------------
-
-    private int poolSize(int p, int from) {
-        if (from == source) {
-            IntList pool = sourcePool[p];
-            return pool == null ? 0 : pool.size();
-        }
-        return poolCount[p];
-    }
-
-    private int witness(int p, int from, int k) {
-        return from == source ? sourcePool[p].get(k) : poolWitness[p * WITNESSES + k];
-    }
-
     /**
      * Members of {@code zone} that hold every item of a pool (so no item of it can go there).
-     * Only holders of one pooled item qualify, so at most that item's replica count are checked.
+     * Only holders of the pool's first item qualify, so at most its replica count are checked.
      */
-    private int[] excludedMembers(int p, int zone, int from, int poolClass) {
-        int first = witness(p, from, 0);
+    private int[] excludedMembers(IntList pool, boolean ofSlots, int zone, int from) {
+        int first = ofSlots ? placement.slotItem[pool.get(0)] : pool.get(0);
         int[] excluded = null;
         int found = 0;
         int start = placement.slotStart[first];
         for (int s = start; s < start + placement.placed[first]; s++) {
             int b = placement.slotMember[s];
-            if (b == from || in.zoneOf[b] != zone || availableItem(p, zone, from, poolClass, b, null) >= 0) {
+            if (b == from || in.zoneOf[b] != zone || availableItem(pool, ofSlots, b, null) >= 0) {
                 continue;
             }
             if (excluded == null) {
@@ -355,42 +477,6 @@ final class ContractedNetwork extends ResidualSearch {
             excluded[found++] = b;
         }
         return excluded == null ? null : Arrays.copyOf(excluded, found);
-    }
-
-    /**
-     * An item of the pool that member {@code b} does not hold and {@code used} does not contain,
-     * or -1. A few witnesses are tried first; the whole pool is scanned only when they all fail.
-     */
-    private int availableItem(int p, int zone, int from, int poolClass, int b, IntList used) {
-        int size = poolSize(p, from);
-        int shown = Math.min(size, WITNESSES);
-        for (int k = 0; k < shown; k++) {
-            int i = witness(p, from, k);
-            if (!placement.holds(i, b) && (used == null || !used.contains(i))) {
-                return i;
-            }
-        }
-        if (size <= WITNESSES) {
-            return -1;
-        }
-        if (from == source) {
-            IntList pool = sourcePool[p];
-            for (int k = WITNESSES; k < size; k++) {
-                int i = pool.get(k);
-                if (!placement.holds(i, b) && (used == null || !used.contains(i))) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-        int[] slots = placement.held[from];
-        for (int k = 0; k < placement.load[from]; k++) {
-            int i = placement.slotItem[slots[k]];
-            if (moveClass(i, from, zone) == poolClass && !placement.holds(i, b) && (used == null || !used.contains(i))) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static boolean contains(int[] values, int value) {
@@ -404,6 +490,16 @@ final class ContractedNetwork extends ResidualSearch {
         return false;
     }
 
+    private boolean canMove(int u, int zone, int moveClass, int b) {
+        int p = pool(u, zone, moveClass);
+        return u != b && size(movePool[p]) > 0 && !contains(moveExcluded[p], b);
+    }
+
+    private boolean canPlace(int sourceClass, int b) {
+        int p = in.zoneOf[b] * sourceClasses + sourceClass;
+        return size(sourcePool[p]) > 0 && !contains(sourceExcluded[p], b);
+    }
+
     // ---- search -----------------------------------------------------------------------
 
     @Override
@@ -414,14 +510,6 @@ final class ContractedNetwork extends ResidualSearch {
                 relaxInto(b);
             }
         }
-        if (reached(source) && fresh(source)) {
-            for (int k = 0; k < sourceReturnTo.size(); k++) {
-                int i = sourceReturnItem.get(k);
-                int b = sourceReturnTo.get(k);
-                offer(source, b, Objective.coverageAdd(placement.placed[i]),
-                        objective.zoneAdd(i, placement.zoneCount(i, in.zoneOf[b])), 0, 0, RETURN, i);
-            }
-        }
         for (int m = 0; m < in.members; m++) {
             if (!reached(m) || !fresh(m)) {
                 continue;
@@ -430,16 +518,16 @@ final class ContractedNetwork extends ResidualSearch {
             if (load < in.capacity[m]) {
                 offer(m, sink, 0, 0, objective.balanceAdd(m, load), 0, FILL, 0);
             }
-            if (load > 0) {
-                long[] drop = dropCost[m];
-                offer(m, source, drop[0], drop[1], 0, drop[2], DROP, 0);
-                IntList to = returnTo[m];
-                IntList item = returnItem[m];
-                IntList moveClass = returnClass[m];
-                for (int k = 0; k < to.size(); k++) {
-                    int c = moveClass.get(k);
-                    offer(m, to.get(k), 0, c / 2 - 1, 0, c % 2 - 1, RETURN, item.get(k));
-                }
+            if (bestDrop[m] >= 0) {
+                int d = bestDrop[m];
+                offer(m, source, -(maxReach - d / 4), d % 4 / 2 - 1, 0, d % 2 - 1, DROP, d);
+            }
+            IntList to = returnTo[m];
+            IntList classes = returnClass[m];
+            IntList items = returnItem[m];
+            for (int k = 0; k < to.size(); k++) {
+                int c = classes.get(k);
+                offer(m, to.get(k), 0, c / 2 - 1, 0, c % 2 - 1, RETURN, items.get(k));
             }
         }
     }
@@ -452,9 +540,9 @@ final class ContractedNetwork extends ResidualSearch {
             if (!reached(u) || !fresh(u) || placement.load[u] == 0) {
                 continue;
             }
-            for (int z = 0; z < in.zones; z++) {
+            for (int z = 0; z < zones; z++) {
                 for (int c = 0; c < CLASSES; c++) {
-                    if (poolCount[pool(u, z, c)] > 0) {
+                    if (size(movePool[pool(u, z, c)]) > 0) {
                         int list = z * CLASSES + c;
                         sourcesInClass[list]++;
                         insertTop(list, u);
@@ -497,9 +585,14 @@ final class ContractedNetwork extends ResidualSearch {
         }
         if (reached(source) && fresh(source)) {
             for (int c = 0; c < sourceClasses; c++) {
-                int p = zone * sourceClasses + c;
-                if (poolSize(p, source) > 0 && !contains(sourceExcluded[p], b)) {
+                if (canPlace(c, b)) {
                     offer(source, b, Objective.coverageAdd(c / 2), c % 2, 0, 1, PLACE, c);
+                    break;
+                }
+            }
+            for (int c = 0; c < sourceClasses; c++) {
+                if (size(sourceReturnPool[b * sourceClasses + c]) > 0) {
+                    offer(source, b, Objective.coverageAdd(c / 2), c % 2, 0, 0, RETURN, c);
                     break;
                 }
             }
@@ -523,19 +616,60 @@ final class ContractedNetwork extends ResidualSearch {
         }
         int best = -1;
         for (int u = 0; u < in.members; u++) {
-            if (reached(u) && fresh(u) && poolCount[pool(u, zone, moveClass)] > 0 && canMove(u, zone, moveClass, b)
-                    && (best < 0 || closer(u, best))) {
+            if (reached(u) && fresh(u) && canMove(u, zone, moveClass, b) && (best < 0 || closer(u, best))) {
                 best = u;
             }
         }
         return best;
     }
 
-    private boolean canMove(int u, int zone, int moveClass, int b) {
-        return u != b && !contains(poolExcluded[pool(u, zone, moveClass)], b);
+    // ---- realization ------------------------------------------------------------------
+
+    /**
+     * The cost of a walk found earlier, re-evaluated on the current placement (after
+     * {@link #refresh}), or null if one of its arcs no longer exists.
+     */
+    long[] cost(Walk walk) {
+        long[] total = new long[4];
+        for (int k = 0; k < walk.length(); k++) {
+            int from = walk.from[k];
+            int to = walk.to[k];
+            int arg = walk.arg[k];
+            long[] arc;
+            switch (walk.kind[k]) {
+                case MOVE -> arc = canMove(from, in.zoneOf[to], arg, to) ? new long[] {0, arg / 2 - 1, 0, arg % 2} : null;
+                case PLACE -> arc = canPlace(arg, to) ? new long[] {Objective.coverageAdd(arg / 2), arg % 2, 0, 1} : null;
+                case RETURN -> arc = returnCost(from, to, arg);
+                case DROP -> arc = size(dropPool[from * dropClasses + arg]) > 0
+                        ? new long[] {-(maxReach - arg / 4), arg % 4 / 2 - 1, 0, arg % 2 - 1} : null;
+                case FILL -> arc = placement.load[from] < in.capacity[from]
+                        ? new long[] {0, 0, objective.balanceAdd(from, placement.load[from]), 0} : null;
+                default -> arc = placement.load[to] > 0
+                        ? new long[] {0, 0, -objective.balanceAdd(to, placement.load[to] - 1), 0} : null;
+            }
+            if (arc == null) {
+                return null;
+            }
+            for (int c = 0; c < 4; c++) {
+                total[c] += arc[c];
+            }
+        }
+        return total;
     }
 
-    // ---- realization ------------------------------------------------------------------
+    /** Cost of a return arc: {@code arg} is a source class when it starts at the source, else the item. */
+    private long[] returnCost(int from, int to, int arg) {
+        if (from == source) {
+            return size(sourceReturnPool[to * sourceClasses + arg]) > 0
+                    ? new long[] {Objective.coverageAdd(arg / 2), arg % 2, 0, 0} : null;
+        }
+        int i = arg;
+        if (placement.holds(i, to) || !in.isCurrent(i, to) || !placement.holds(i, from)) {
+            return null;
+        }
+        int c = moveClass(i, from, in.zoneOf[to]);
+        return new long[] {0, c / 2 - 1, 0, c % 2 - 1};
+    }
 
     /**
      * Applies a walk found by this network's search, choosing a distinct item for each arc.
@@ -580,6 +714,7 @@ final class ContractedNetwork extends ResidualSearch {
         for (int k = 0; k < used.size(); k++) {
             attach(used.get(k));
         }
+        markStale(sink); // loads changed, and with them the sink's arcs
         return true;
     }
 
@@ -587,32 +722,16 @@ final class ContractedNetwork extends ResidualSearch {
     private int chooseItem(int kind, int from, int to, int arg, IntList used) {
         int found;
         switch (kind) {
-            case MOVE -> {
-                int zone = in.zoneOf[to];
-                found = availableItem(pool(from, zone, arg), zone, from, arg, to, used);
-            }
-            case PLACE -> {
-                int zone = in.zoneOf[to];
-                found = availableItem(zone * sourceClasses + arg, zone, source, arg, to, used);
-            }
-            case RETURN -> found = used.contains(arg) ? -1 : arg;
-            case DROP -> found = droppableItem(from, used);
+            case MOVE -> found = availableItem(movePool[pool(from, in.zoneOf[to], arg)], true, to, used);
+            case PLACE -> found = availableItem(sourcePool[in.zoneOf[to] * sourceClasses + arg], false, to, used);
+            case RETURN -> found = from == source
+                    ? availableItem(sourceReturnPool[to * sourceClasses + arg], false, -1, used)
+                    : used.contains(arg) ? -1 : arg;
+            case DROP -> found = availableItem(dropPool[from * dropClasses + arg], true, -1, used);
             default -> {
                 return -1;
             }
         }
         return found < 0 ? -2 : found;
-    }
-
-    private int droppableItem(int u, IntList used) {
-        long[] best = dropCost[u];
-        int[] slots = placement.held[u];
-        for (int k = 0; k < placement.load[u]; k++) {
-            int i = placement.slotItem[slots[k]];
-            if (!used.contains(i) && dropCoverage(i) == best[0] && dropZone(i, u) == best[1] && dropMoves(i, u) == best[2]) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

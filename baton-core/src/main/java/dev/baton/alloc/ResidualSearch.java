@@ -8,12 +8,17 @@ import java.util.Arrays;
  * compared lexicographically.
  *
  * <p>Rounds are Jacobi-style: a round offers arcs from the labels at its start. Only arcs out
- * of nodes whose label changed in the previous round need offering again ({@link #fresh});
- * the first round offers all. After each round the parent graph is checked for a cycle: a
- * parent cycle is always a negative cycle, and one appears within {@code nodes} rounds
- * whenever a negative cycle exists, whatever finite labels the search starts from. That is
- * what lets {@link #negativeCycle} start from the previous search's labels: after a small
- * change they are nearly right, and the search settles in a few cheap rounds.
+ * of nodes whose label changed in the previous round need offering again ({@link #fresh}).
+ * After each round the parent graph is checked for a cycle: a parent cycle is always a
+ * negative cycle, and one appears within {@code nodes} rounds whenever a negative cycle
+ * exists, whatever finite labels the search starts from.
+ *
+ * <p>That is what lets {@link #negativeCycle} start from the previous search's labels. Every
+ * arc offered since its source's label last changed still satisfies
+ * {@code label(to) <= label(from) + cost} unless its cost changed, so the first round only
+ * needs the arcs out of {@linkplain #markStale stale} nodes: those whose outgoing arcs
+ * changed, and those whose label changed in the last round of the previous search, which
+ * stopped before propagating it. After a small change a search costs a few small rounds.
  */
 abstract class ResidualSearch {
 
@@ -35,6 +40,8 @@ abstract class ResidualSearch {
     private final boolean[] changedBefore;
     private final boolean[] changedNow;
     private final int[] mark;
+    private final boolean[] stale;
+    private boolean allStale = true;
     private boolean firstRound;
     private boolean changed;
 
@@ -55,6 +62,17 @@ abstract class ResidualSearch {
         changedBefore = new boolean[nodes];
         changedNow = new boolean[nodes];
         mark = new int[nodes];
+        stale = new boolean[nodes];
+    }
+
+    /** Records that arcs out of {@code node} changed since the last search. */
+    final void markStale(int node) {
+        stale[node] = true;
+    }
+
+    /** Records that arcs may have changed anywhere. */
+    final void markAllStale() {
+        allStale = true;
     }
 
     /**
@@ -69,7 +87,7 @@ abstract class ResidualSearch {
 
     /** Whether arcs out of {@code node} must be offered this round: its label changed since they last were. */
     final boolean fresh(int node) {
-        return firstRound || changedBefore[node];
+        return firstRound ? allStale || stale[node] : changedBefore[node];
     }
 
     /** Offers the arc {@code from -> to} of cost (c, z, b, m); {@code from} must be {@link #reached}. */
@@ -118,6 +136,7 @@ abstract class ResidualSearch {
      * Returns a negative cycle instead if the search meets one.
      */
     final Walk cheapestPath(int source, int sink) {
+        allStale = true;
         Arrays.fill(coverage, UNREACHED);
         Arrays.fill(parent, -1);
         coverage[source] = 0;
@@ -125,6 +144,7 @@ abstract class ResidualSearch {
         balance[source] = 0;
         moves[source] = 0;
         Walk cycle = search(source);
+        allStale = true; // the labels now measure distance from the source, not what the next search starts from
         if (cycle != null || coverage[sink] == UNREACHED) {
             return cycle;
         }
@@ -153,12 +173,19 @@ abstract class ResidualSearch {
             Arrays.fill(changedNow, false);
             changed = false;
             relaxAll();
-            firstRound = false;
+            if (firstRound) {
+                firstRound = false;
+                allStale = false;
+                Arrays.fill(stale, false);
+            }
             if (!changed) {
                 return null;
             }
             int onCycle = parentCycleNode();
             if (onCycle >= 0) {
+                for (int v = 0; v < nodes; v++) {
+                    stale[v] |= changedNow[v];
+                }
                 return cycleThrough(onCycle);
             }
         }

@@ -28,4 +28,9 @@ final class Walk {
     int length() {
         return from.length;
     }
+
+    /** Whether the walk ends where it starts. */
+    boolean closed() {
+        return from.length > 0 && from[0] == to[from.length - 1];
+    }
 }
