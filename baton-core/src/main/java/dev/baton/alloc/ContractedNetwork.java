@@ -26,25 +26,28 @@ import java.util.Arrays;
  * <h2>Why it is small</h2>
  * The cost of moving a replica off member u toward zone z depends only on its
  * {@linkplain #CLASSES class}: whether u held it before and how the move changes the item's
- * zone-quota excess. Replicas are filed in exact pools per (member, target zone, class), per
- * (member, drop class), and missing replicas per (zone, placed count, quota excess). With each
- * pool goes the short list of members that hold every item in it (only holders of one pooled
- * item can, so at most its replica count): the arc u → b exists unless b is one of those. A
- * search round then costs O(members × zones × classes) plus return arcs, instead of
- * O(members²). Pools change only for items that change ({@link #detach}/{@link #attach}), so
- * keeping them current costs O(replicas × zones) per changed item.
+ * zone-quota excess. Replicas are filed in exact pools per (member, target zone, class) and
+ * per (member, drop class); missing replicas per (zone, placed count, quota excess) and, for
+ * items a live member held before, per (that member, class). With each pool goes the short
+ * list of members that hold every item in it (only holders of one pooled item can, so at most
+ * its replica count): the arc u → b exists unless b is one of those. Arcs that return a
+ * replica to a member that held it are item-specific and kept as plain lists per member; there
+ * are as many as current assignments the placement dropped. A search round then costs
+ * O(members × zones × classes) plus those, instead of O(members²). Pools change only for items
+ * that change ({@link #detach}/{@link #attach}), so keeping them current costs
+ * O(replicas × zones) per changed item.
  */
 final class ContractedNetwork extends ResidualSearch {
 
-    static final int MOVE = 0;
-    static final int PLACE = 1;
-    static final int RETURN = 2;
-    static final int DROP = 3;
-    static final int RELEASE = 4;
-    static final int FILL = 5;
+    private static final int MOVE = 0;
+    private static final int PLACE = 1;
+    private static final int RETURN = 2;
+    private static final int DROP = 3;
+    private static final int RELEASE = 4;
+    private static final int FILL = 5;
 
     /** Move classes: (zone-excess change + 1) * 2 + (1 if the source member held the item before). */
-    static final int CLASSES = 6;
+    private static final int CLASSES = 6;
     /** Sources kept per (zone, class) each round; more are scanned only when all of these are excluded. */
     private static final int TOP = 4;
 

@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * A mutable assignment of item replicas to members, kept in the shapes the solver's steps read:
  * each item's members (a fixed block of slots per item), each member's held slots, member loads
- * and per-item zone counts. Every mutation keeps all of them consistent and never breaks a hard
- * constraint on its own: callers check capacity and distinctness before mutating.
+ * and per-item zone counts. Mutations keep all of them consistent; they do not check capacity
+ * or distinctness, which their callers ensure.
  */
 final class Placement {
 

@@ -7,8 +7,8 @@ import java.util.Arrays;
  * joining or leaving, a zone lost or regained, a replica count changed), built top-down:
  * <ol>
  *   <li>replica counts per item: the maximum placement spread as evenly as possible;
- *   <li>keep every current assignment that fits: member capacity, the item's count, and the
- *       item's quota in that zone;
+ *   <li>keep current assignments that fit member capacity, the item's count and the item's
+ *       quota in that zone, preferring the candidate least loaded relative to its fair share;
  *   <li>choose a zone for each missing replica: under the item's quota, least filled first;
  *   <li>split each zone's total over its members with the least balance cost, extra units going
  *       to members that keep the most;

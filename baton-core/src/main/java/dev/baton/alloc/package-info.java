@@ -57,9 +57,11 @@
  *   <li>The residual network is contracted onto members, source and sink: any residual path
  *       between two of those stays within a single item's nodes and so is one single-replica
  *       change (move, place, drop, return to a former holder, load up or down), whose cost
- *       depends on a few item classes. Bellman-Ford over this graph of members + 2 nodes finds
- *       negative cycles, which are cancelled, and, below P, cheapest augmenting paths.
- *       Labels carry over between searches, so each repair costs a few rounds.
+ *       depends on a few item classes kept in pools that follow each item change. Bellman-Ford
+ *       over this graph of members + 2 nodes finds cheapest augmenting paths until P is placed,
+ *       then negative cycles, which are cancelled; an improving walk is re-applied while it
+ *       still improves. Labels carry over between searches and only nodes whose arcs changed
+ *       are relaxed again, so a repair costs a few small rounds.
  *   <li>When no negative cycle remains and P is placed, the target is certified optimal: a
  *       negative cycle of the full network would give a negative cycle of the contracted one.
  *       If a contracted cycle cannot be realised with distinct items (which only happens when
