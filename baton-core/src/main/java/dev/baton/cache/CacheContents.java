@@ -33,13 +33,17 @@ record CacheContents(long revision, EntryTree entries, EntryTree errors) {
 
     /**
      * These contents with {@code events} (in revision order, as a watch delivers them) applied;
-     * the view's changes are appended to {@code changes} in the same order.
+     * the view's changes are appended to {@code changes} in the same order. Events at or below
+     * {@link #revision} are already reflected (a read overtook the watch) and are skipped.
      */
     <T> CacheContents apply(List<WatchEvent> events, Decoding<T> decoding, List<KeyChange<T>> changes) {
         EntryTree newEntries = entries;
         EntryTree newErrors = errors;
         long newRevision = revision;
         for (WatchEvent event : events) {
+            if (event.modRevision() <= revision) {
+                continue;
+            }
             byte[] suffix = decoding.suffix(event.key());
             Slot before = newEntries.get(suffix);
             T beforeValue = before == null ? null : before.decoded();

@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class KeyspaceCache<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KeyspaceCache.class);
     private static final AtomicInteger TIMER_IDS = new AtomicInteger();
+    /** How long a wait relies on the watch alone before the cache reads the prefix to catch up. */
+    private static final Duration CATCH_UP_GRACE = Duration.ofMillis(200);
 
     private final Etcd etcd;
     private final KeyRange range;
@@ -62,7 +64,7 @@ public final class KeyspaceCache<T> implements AutoCloseable {
     private final Object lock = new Object();
     private final RevisionWaiters waiters = new RevisionWaiters();
     private final Backoff loadBackoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
-    private final Backoff progressBackoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1));
+    private final Backoff catchUpBackoff = new Backoff(CATCH_UP_GRACE, Duration.ofSeconds(5));
     private volatile CacheContents contents = CacheContents.EMPTY;
     private volatile CacheState state = CacheState.LOADING;
     private volatile LoadReport lastLoad;
@@ -70,7 +72,7 @@ public final class KeyspaceCache<T> implements AutoCloseable {
     private int watchGeneration;
     private boolean loadFailing;
     private Throwable lastLoadError;
-    private boolean progressPumping;
+    private boolean catchUpScheduled;
 
     private KeyspaceCache(Builder<T> builder) {
         this.etcd = builder.etcd;
@@ -119,8 +121,8 @@ public final class KeyspaceCache<T> implements AutoCloseable {
 
     /**
      * The store revision the cache is exact at: every change up to it has been applied. It follows
-     * the mod revisions of applied changes and etcd's progress notifications, so it also advances
-     * when writes elsewhere in the store leave the prefix untouched (once a progress is requested).
+     * the mod revisions of applied changes, etcd's periodic progress notifications and the cache's
+     * own reads of the prefix.
      */
     public long revision() {
         return contents.revision();
@@ -147,9 +149,11 @@ public final class KeyspaceCache<T> implements AutoCloseable {
 
     /**
      * A future completed, with the cache's revision, once the cache has applied {@code revision}.
-     * Its dependent stages run on the listener executor. While it waits the cache asks etcd for
-     * progress notifications, so it completes even when nothing under the prefix changes. It fails
-     * when the cache is closed or its watch fails for good.
+     * Its dependent stages run on the listener executor. When the watch has not brought the cache
+     * there within a short grace period (nothing under the prefix changed at that revision, or the
+     * watch lags), the cache reads the prefix once at the current revision and applies the
+     * difference (see the package documentation), so it completes either way. It fails when the
+     * cache is closed or its watch fails for good.
      */
     public CompletableFuture<Long> whenApplied(long revision) {
         return reached(revision).thenApplyAsync(Function.identity(), listenerExecutor);
@@ -210,7 +214,7 @@ public final class KeyspaceCache<T> implements AutoCloseable {
 
     private CompletableFuture<Long> reached(long revision) {
         CompletableFuture<Long> future = new CompletableFuture<>();
-        boolean pump;
+        boolean schedule;
         synchronized (lock) {
             if (state == CacheState.CLOSED || state == CacheState.FAILED) {
                 future.completeExceptionally(new IllegalStateException("cache " + prefix() + " is " + state));
@@ -222,33 +226,58 @@ public final class KeyspaceCache<T> implements AutoCloseable {
                 return future;
             }
             waiters.add(revision, future);
-            pump = !progressPumping;
-            progressPumping = true;
-            progressBackoff.reset();
+            schedule = !catchUpScheduled;
+            catchUpScheduled = true;
+            catchUpBackoff.reset();
         }
-        if (pump) {
-            schedule(this::requestProgress, Duration.ZERO);
+        if (schedule) {
+            schedule(this::catchUp, CATCH_UP_GRACE);
         }
         return future;
     }
 
-    /** Asks the watch for progress until no one waits, at growing intervals (a request can go unanswered). */
-    private void requestProgress() {
-        Watch current;
+    /**
+     * Reads the prefix for whoever still waits, then again at growing intervals while anyone does.
+     * Why a read and not a requested progress notification: etcd before 3.4.25 and 3.5.8 (issue
+     * 15220) may answer a progress request with a revision whose events it has not sent yet, and
+     * the watch would then take the late events for repeats. A read is exact on every version.
+     */
+    private void catchUp() {
         Duration next;
         synchronized (lock) {
             waiters.prune();
-            if (waiters.isEmpty() || state == CacheState.CLOSED) {
-                progressPumping = false;
+            if (waiters.isEmpty() || state == CacheState.CLOSED || state == CacheState.FAILED) {
+                catchUpScheduled = false;
                 return;
             }
-            current = watch;
-            next = progressBackoff.next();
+            next = catchUpBackoff.next();
         }
-        if (current != null) {
-            current.requestProgress();
+        if (state == CacheState.SYNCED) {
+            etcd.range(range, 0).whenComplete((read, error) -> {
+                if (error == null) {
+                    caughtUp(read);
+                } else {
+                    LOG.debug("cache {}: catch-up read failed ({}); retrying", prefix(), error.toString());
+                }
+            });
         }
-        schedule(this::requestProgress, next);
+        schedule(this::catchUp, next);
+    }
+
+    /** Applies a catch-up read: its differences are real changes, reported as the watch would have. */
+    private void caughtUp(RangeResult read) {
+        synchronized (lock) {
+            if (state != CacheState.SYNCED || read.revision() <= contents.revision()) {
+                return;
+            }
+            List<KeyChange<T>> changes = new ArrayList<>();
+            publish(contents.reload(read, decoding, changes));
+            for (ListenerDispatch<T> dispatch : dispatches) {
+                dispatch.offer(changes, 0);
+            }
+            LOG.debug("cache {}: caught up to revision {} by a read ({} differences)", prefix(), read.revision(),
+                    changes.size());
+        }
     }
 
     private void start() {
@@ -512,7 +541,7 @@ public final class KeyspaceCache<T> implements AutoCloseable {
         }
 
         /**
-         * Times reload retries and progress requests; default: one daemon thread named
+         * Times reload retries and catch-up reads; default: one daemon thread named
          * {@code baton-cache-timer-N}, owned and shut down by the cache.
          */
         public Builder<T> scheduler(ScheduledExecutorService scheduler) {
