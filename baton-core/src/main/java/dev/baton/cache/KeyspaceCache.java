@@ -73,6 +73,7 @@ public final class KeyspaceCache<T> implements AutoCloseable {
     private boolean loadFailing;
     private Throwable lastLoadError;
     private boolean catchUpScheduled;
+    private boolean catchUpReading;
 
     private KeyspaceCache(Builder<T> builder) {
         this.etcd = builder.etcd;
@@ -244,6 +245,7 @@ public final class KeyspaceCache<T> implements AutoCloseable {
      */
     private void catchUp() {
         Duration next;
+        boolean read;
         synchronized (lock) {
             waiters.prune();
             if (waiters.isEmpty() || state == CacheState.CLOSED || state == CacheState.FAILED) {
@@ -251,23 +253,25 @@ public final class KeyspaceCache<T> implements AutoCloseable {
                 return;
             }
             next = catchUpBackoff.next();
+            read = state == CacheState.SYNCED && !catchUpReading;
+            catchUpReading |= read;
         }
-        if (state == CacheState.SYNCED) {
-            etcd.range(range, 0).whenComplete((read, error) -> {
-                if (error == null) {
-                    caughtUp(read);
-                } else {
+        if (read) {
+            etcd.range(range, 0).whenComplete((result, error) -> {
+                if (error != null) {
                     LOG.debug("cache {}: catch-up read failed ({}); retrying", prefix(), error.toString());
                 }
+                caughtUp(result);
             });
         }
         schedule(this::catchUp, next);
     }
 
-    /** Applies a catch-up read: its differences are real changes, reported as the watch would have. */
+    /** Applies a catch-up read (null when it failed): its differences are real changes, reported as the watch would have. */
     private void caughtUp(RangeResult read) {
         synchronized (lock) {
-            if (state != CacheState.SYNCED || read.revision() <= contents.revision()) {
+            catchUpReading = false;
+            if (read == null || state != CacheState.SYNCED || read.revision() <= contents.revision()) {
                 return;
             }
             List<KeyChange<T>> changes = new ArrayList<>();
@@ -342,11 +346,11 @@ public final class KeyspaceCache<T> implements AutoCloseable {
             boolean initial = state == CacheState.LOADING;
             List<KeyChange<T>> changes = new ArrayList<>();
             publish(contents.reload(read, decoding, changes));
+            long took = readNanos + System.nanoTime() - applyStarted;
+            lastLoad = new LoadReport(read.revision(), read.kvs().size(), changes.size(), Duration.ofNanos(took));
             for (ListenerDispatch<T> dispatch : dispatches) {
                 dispatch.offer(changes, read.revision());
             }
-            long took = readNanos + System.nanoTime() - applyStarted;
-            lastLoad = new LoadReport(read.revision(), read.kvs().size(), changes.size(), Duration.ofNanos(took));
             LOG.info("cache {}: {} {} keys at revision {} in {} ms ({} differences)", prefix(),
                     initial ? "loaded" : "reloaded", read.kvs().size(), read.revision(), took / 1_000_000, changes.size());
             loadFailing = false;
