@@ -1,0 +1,332 @@
+package dev.baton.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.CompactOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.LeaseOption;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Baton's connection to an etcd cluster (or to Baton's embedded server): the one client path
+ * every recipe uses. See the package documentation for its guarantees.
+ */
+public final class Etcd implements AutoCloseable {
+    /** Keys per page when a range is read in pages; keeps each response far below gRPC's 4 MiB limit. */
+    static final int PAGE_SIZE = 1000;
+
+    private final List<URI> endpoints;
+    private final Duration requestTimeout;
+    private final Client client;
+    private final Executor callbacks;
+    private final ScheduledExecutorService scheduler;
+    private final List<ExecutorService> owned = new ArrayList<>();
+    private volatile boolean closed;
+
+    private Etcd(Builder builder) {
+        this.endpoints = builder.endpoints;
+        this.requestTimeout = builder.requestTimeout;
+        if (builder.callbackExecutor != null) {
+            this.callbacks = builder.callbackExecutor;
+        } else {
+            ExecutorService pool = Executors.newCachedThreadPool(named("baton-callback"));
+            owned.add(pool);
+            this.callbacks = pool;
+        }
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(named("baton-etcd-timer"));
+        owned.add(scheduler);
+        this.client = Client.builder()
+                .endpoints(endpoints.toArray(URI[]::new))
+                .connectTimeout(builder.connectTimeout)
+                .keepaliveTime(Duration.ofSeconds(10))
+                .keepaliveTimeout(Duration.ofSeconds(5))
+                .waitForReady(false)
+                .retryDelay(100)
+                .retryMaxDelay(1000)
+                .retryMaxDuration(requestTimeout)
+                .build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The endpoints this connection was built with. */
+    public List<URI> endpoints() {
+        return endpoints;
+    }
+
+    /** The executor every future and watch callback of this connection completes on. */
+    public Executor callbackExecutor() {
+        return callbacks;
+    }
+
+    /** The bound on every single request. */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /** Reads one key, linearizably. */
+    public CompletableFuture<Optional<KeyValue>> get(String key) {
+        return range(KeyRange.key(key)).thenApply(RangeResult::first);
+    }
+
+    /** Reads a key or prefix at the current revision, linearizably. */
+    public CompletableFuture<RangeResult> range(KeyRange range) {
+        return range(range, 0);
+    }
+
+    /**
+     * Reads a key or prefix at {@code revision} (0: the current one). Large prefixes are read in
+     * pages, every page at the revision of the first, so the result is one consistent snapshot.
+     * Fails with jetcd's {@code CompactedException} when {@code revision} was compacted meanwhile.
+     */
+    public CompletableFuture<RangeResult> range(KeyRange range, long revision) {
+        if (revision < 0) {
+            throw new IllegalArgumentException("revision must be >= 0, got " + revision);
+        }
+        CompletableFuture<RangeResult> out = new CompletableFuture<>();
+        readPage(range, range.startBytes(), revision, new ArrayList<>(), out);
+        return out;
+    }
+
+    private void readPage(KeyRange range, ByteSequence from, long revision, List<KeyValue> acc,
+                          CompletableFuture<RangeResult> out) {
+        GetOption.Builder option = GetOption.builder().withRevision(revision);
+        if (range.isPrefix()) {
+            option.withRange(range.endBytes()).withLimit(PAGE_SIZE);
+        }
+        deliver(client.getKVClient().get(from, option.build()), Function.identity()).whenComplete((page, error) -> {
+            if (error != null) {
+                out.completeExceptionally(error);
+                return;
+            }
+            long pageRevision = page.getHeader().getRevision();
+            long atRevision = revision == 0 ? pageRevision : revision;
+            page.getKvs().forEach(kv -> acc.add(KeyValue.of(kv)));
+            if (range.isPrefix() && page.isMore() && !page.getKvs().isEmpty()) {
+                byte[] last = page.getKvs().get(page.getKvs().size() - 1).getKey().getBytes();
+                byte[] next = java.util.Arrays.copyOf(last, last.length + 1);
+                readPage(range, ByteSequence.from(next), atRevision, acc, out);
+            } else {
+                out.complete(new RangeResult(atRevision, acc));
+            }
+        });
+    }
+
+    /** Commits {@code if (when) then else otherwise}, once. */
+    public CompletableFuture<TxnResult> txn(List<Cmp> when, List<Op> then, List<Op> otherwise) {
+        var request = client.getKVClient().txn()
+                .If(when.toArray(Cmp[]::new))
+                .Then(then.toArray(Op[]::new))
+                .Else(otherwise.toArray(Op[]::new))
+                .commit();
+        return deliver(request, response -> new TxnResult(response.isSucceeded(), response.getHeader().getRevision(),
+                response.getGetResponses().stream().map(Etcd::keyValues).toList()));
+    }
+
+    /** Puts {@code value} under {@code key} (bound to {@code lease} unless it is 0), once; yields the new revision. */
+    public CompletableFuture<Long> put(String key, byte[] value, long lease) {
+        return txn(List.of(), List.of(Operations.put(key, value, lease)), List.of()).thenApply(TxnResult::revision);
+    }
+
+    /** Deletes a key or a prefix, once; yields the store revision after the delete. */
+    public CompletableFuture<Long> delete(KeyRange range) {
+        return txn(List.of(), List.of(Operations.delete(range)), List.of()).thenApply(TxnResult::revision);
+    }
+
+    /** Compacts history up to {@code revision}, waiting until the compaction is durable. */
+    public CompletableFuture<Void> compact(long revision) {
+        return deliver(client.getKVClient().compact(revision, CompactOption.newBuilder().withCompactPhysical(true).build()),
+                response -> null);
+    }
+
+    /** Grants a lease of {@code ttl} (whole seconds, rounded up); yields its id and the TTL etcd granted. */
+    public CompletableFuture<LeaseGrant> grantLease(Duration ttl) {
+        long seconds = Math.max(1, (ttl.toMillis() + 999) / 1000);
+        return deliver(client.getLeaseClient().grant(seconds), response -> new LeaseGrant(response.getID(), response.getTTL()));
+    }
+
+    /**
+     * Sends one keep-alive for {@code lease}; yields the TTL etcd granted in seconds. Fails with
+     * jetcd's NOT_FOUND error when the lease no longer exists.
+     */
+    public CompletableFuture<Long> keepAliveOnce(long lease) {
+        return deliver(client.getLeaseClient().keepAliveOnce(lease), response -> response.getTTL());
+    }
+
+    /** Revokes {@code lease}, deleting every key bound to it in one revision. */
+    public CompletableFuture<Void> revokeLease(long lease) {
+        return deliver(client.getLeaseClient().revoke(lease), response -> null);
+    }
+
+    /** The seconds {@code lease} has left, or -1 when etcd no longer has it. */
+    public CompletableFuture<Long> leaseTimeToLive(long lease) {
+        return deliver(client.getLeaseClient().timeToLive(lease, LeaseOption.DEFAULT), response -> response.getTTL());
+    }
+
+    /**
+     * Watches {@code range} from {@code fromRevision} (at least 1; normally the revision of a read
+     * plus one) until closed or compacted. Never misses or repeats a change; see {@link WatchListener}.
+     */
+    public Watch watch(KeyRange range, long fromRevision, WatchListener listener) {
+        if (fromRevision < 1) {
+            throw new IllegalArgumentException("a watch must start at a known revision >= 1, got " + fromRevision);
+        }
+        ensureOpen();
+        ResumableWatch watch = new ResumableWatch(client.getWatchClient(), range, fromRevision,
+                Objects.requireNonNull(listener, "listener"), new SerialExecutor(callbacks), scheduler);
+        watch.start();
+        return watch;
+    }
+
+    /**
+     * Completes the returned future on the callback executor with {@code convert}ed result, or with
+     * the failure unwrapped; a request still unanswered after the request timeout fails with
+     * {@link StoreTimeoutException}.
+     */
+    private <R, T> CompletableFuture<T> deliver(CompletableFuture<R> request, Function<R, T> convert) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        request.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).whenCompleteAsync((response, error) -> {
+            if (error == null) {
+                try {
+                    out.complete(convert.apply(response));
+                } catch (RuntimeException e) {
+                    out.completeExceptionally(e);
+                }
+                return;
+            }
+            Throwable cause = unwrap(error);
+            out.completeExceptionally(cause instanceof TimeoutException
+                    ? new StoreTimeoutException("no answer from " + endpoints + " within " + requestTimeout)
+                    : cause);
+        }, callbacks);
+        return out;
+    }
+
+    private static List<KeyValue> keyValues(GetResponse response) {
+        return response.getKvs().stream().map(KeyValue::of).toList();
+    }
+
+    /** Strips the {@link CompletionException} and {@link ExecutionException} wrappers off a failure. */
+    public static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("etcd connection to " + endpoints + " is closed");
+        }
+    }
+
+    static ThreadFactory named(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Closes the jetcd client and the executors this connection created. Idempotent and bounded. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        client.close();
+        for (ExecutorService pool : owned) {
+            pool.shutdown();
+        }
+        for (ExecutorService pool : owned) {
+            try {
+                if (!pool.awaitTermination(2, TimeUnit.SECONDS)) {
+                    pool.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                pool.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Builds an {@link Etcd}; every setting is validated and names the bad value. */
+    public static final class Builder {
+        private List<URI> endpoints = List.of(URI.create("http://127.0.0.1:2379"));
+        private Duration requestTimeout = Duration.ofSeconds(5);
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Executor callbackExecutor;
+
+        private Builder() {
+        }
+
+        /** Endpoints as {@code host:port} or {@code http://host:port}; default {@code 127.0.0.1:2379}. */
+        public Builder endpoints(String... endpoints) {
+            this.endpoints = Endpoints.parse(List.of(endpoints));
+            return this;
+        }
+
+        /** Endpoints as {@code host:port} or {@code http://host:port}. */
+        public Builder endpoints(List<String> endpoints) {
+            this.endpoints = Endpoints.parse(endpoints);
+            return this;
+        }
+
+        /** The bound on each request; default 5 s. */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = positive("request timeout", timeout);
+            return this;
+        }
+
+        /** The bound on establishing a connection; default 5 s. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive("connect timeout", timeout);
+            return this;
+        }
+
+        /**
+         * Where futures complete and watch events are delivered; default: a cached pool of daemon
+         * threads named {@code baton-callback-N}, owned and shut down by the connection.
+         */
+        public Builder callbackExecutor(Executor executor) {
+            this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        public Etcd build() {
+            return new Etcd(this);
+        }
+
+        private static Duration positive(String what, Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, got " + value);
+            }
+            return value;
+        }
+    }
+}

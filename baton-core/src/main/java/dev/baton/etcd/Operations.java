@@ -1,0 +1,43 @@
+package dev.baton.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+
+/** The transaction operations Baton uses, as jetcd {@link Op}s on UTF-8 keys. */
+public final class Operations {
+    private Operations() {
+    }
+
+    /** Puts {@code value}; with {@code lease} 0 the key is bound to no lease. */
+    public static Op put(String key, byte[] value, long lease) {
+        PutOption option = lease == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(lease).build();
+        return Op.put(Compares.bytes(key), ByteSequence.from(value), option);
+    }
+
+    /** Deletes one key or every key of a prefix. */
+    public static Op delete(KeyRange range) {
+        DeleteOption option = range.isPrefix()
+                ? DeleteOption.builder().isPrefix(true).build()
+                : DeleteOption.DEFAULT;
+        return Op.delete(range.startBytes(), option);
+    }
+
+    /** Reads one key; its result appears in {@link TxnResult#gets()}. */
+    public static Op get(String key) {
+        return Op.get(Compares.bytes(key), GetOption.DEFAULT);
+    }
+
+    /** Reads the key with the lowest create revision under {@code prefix}; used by elections. */
+    public static Op getOldest(String prefix) {
+        KeyRange range = KeyRange.prefix(prefix);
+        return Op.get(range.startBytes(), GetOption.builder()
+                .withRange(range.endBytes())
+                .withSortField(GetOption.SortTarget.CREATE)
+                .withSortOrder(GetOption.SortOrder.ASCEND)
+                .withLimit(1)
+                .build());
+    }
+}

@@ -1,0 +1,388 @@
+package dev.baton.session;
+
+import dev.baton.etcd.Backoff;
+import dev.baton.etcd.Etcd;
+import dev.baton.etcd.LeaseGrant;
+import dev.baton.etcd.SerialExecutor;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A member's session: one lease, kept alive every TTL/3, with the states described in the package
+ * documentation. Open one with {@link #builder(Etcd)}; close it to revoke the lease.
+ *
+ * <p>All state changes happen on the session's own timer thread ({@code baton-session-N}); the
+ * keep-alive requests themselves are asynchronous, so a slow store never blocks the deadline check.
+ */
+public final class Session implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    /** The shortest TTL accepted: below it a keep-alive interval leaves no room for one retry. */
+    public static final Duration MIN_TTL = Duration.ofSeconds(2);
+
+    private final Etcd etcd;
+    private final Duration ttl;
+    private final long marginNanos;
+    private final long intervalNanos;
+    private final Duration openTimeout;
+    private final Ticker ticker;
+    private final ScheduledExecutorService timer;
+    private final SerialExecutor delivery;
+    private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+    private final Backoff keepAliveBackoff;
+
+    // Written on the timer thread only; read anywhere.
+    private volatile long lease;
+    private volatile long deadlineNanos;
+    private volatile SessionState state;
+    private ScheduledFuture<?> nextKeepAlive;
+    private ScheduledFuture<?> deadlineCheck;
+
+    private Session(Builder builder) {
+        this.etcd = builder.etcd;
+        this.ttl = builder.ttl;
+        this.marginNanos = builder.margin == null ? ttl.toNanos() / 5 : builder.margin.toNanos();
+        this.intervalNanos = ttl.toNanos() / 3;
+        this.openTimeout = builder.openTimeout;
+        this.ticker = builder.ticker;
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "baton-session-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.delivery = new SerialExecutor(etcd.callbackExecutor());
+        this.keepAliveBackoff = new Backoff(Duration.ofMillis(100), Duration.ofNanos(Math.max(intervalNanos / 2, 1_000_000)));
+    }
+
+    /** Starts building a session on {@code etcd}. */
+    public static Builder builder(Etcd etcd) {
+        return new Builder(Objects.requireNonNull(etcd, "etcd"));
+    }
+
+    /** The current lease; it changes when a lost session renews itself. */
+    public long lease() {
+        return lease;
+    }
+
+    public SessionState state() {
+        return state;
+    }
+
+    public Etcd etcd() {
+        return etcd;
+    }
+
+    /** The lease TTL the session asks etcd for. */
+    public Duration ttl() {
+        return ttl;
+    }
+
+    /**
+     * True while the session is CONNECTED or SUSPENDED and its local deadline has not passed,
+     * checked against the clock now. Anything held under {@link #lease()} is safe to act on only
+     * while this holds; writes must still be fenced, as this can turn false at any instant.
+     */
+    public boolean isValid() {
+        SessionState current = state;
+        return (current == SessionState.CONNECTED || current == SessionState.SUSPENDED)
+                && ticker.nanos() - deadlineNanos < 0;
+    }
+
+    /** Time left until the local deadline, zero once it passed. */
+    public Duration remaining() {
+        return Duration.ofNanos(Math.max(0, deadlineNanos - ticker.nanos()));
+    }
+
+    /** Adds a listener; it is told the current state first, then every change. */
+    public void addListener(SessionListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        SessionState current = state;
+        long currentLease = lease;
+        delivery.execute(() -> listener.onStateChange(current, currentLease));
+    }
+
+    public void removeListener(SessionListener listener) {
+        listeners.remove(listener);
+    }
+
+    private Session open() {
+        try {
+            grantWithRetries(ticker.nanos() + openTimeout.toNanos());
+            return this;
+        } catch (RuntimeException e) {
+            timer.shutdownNow();
+            throw e;
+        }
+    }
+
+    /**
+     * Grants a lease, retrying with backoff until {@code giveUpNanos}; on success the session is
+     * CONNECTED with it. Runs on the caller's thread at open and on the timer thread after a loss.
+     */
+    private void grantWithRetries(long giveUpNanos) {
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
+        Throwable lastError = null;
+        while (state != SessionState.CLOSED) {
+            long sent = ticker.nanos();
+            try {
+                LeaseGrant grant = etcd.grantLease(ttl).get();
+                if (lastError != null) {
+                    LOG.info("etcd at {} reachable again", etcd.endpoints());
+                }
+                startLease(grant, sent);
+                return;
+            } catch (ExecutionException e) {
+                Throwable cause = Etcd.unwrap(e);
+                if (lastError == null) {
+                    LOG.warn("cannot grant a lease on etcd at {} ({}); retrying with backoff", etcd.endpoints(), cause.toString());
+                }
+                lastError = cause;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SessionOpenException("interrupted while opening a session on " + etcd.endpoints(), e);
+            }
+            long delay = backoff.next().toNanos();
+            if (ticker.nanos() + delay - giveUpNanos > 0) {
+                throw new SessionOpenException("could not open a session on etcd at " + etcd.endpoints() + " within "
+                        + openTimeout + ": " + lastError, lastError);
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SessionOpenException("interrupted while opening a session on " + etcd.endpoints(), e);
+            }
+        }
+    }
+
+    private void startLease(LeaseGrant grant, long sentNanos) {
+        synchronized (this) {
+            if (state == SessionState.CLOSED) {
+                etcd.revokeLease(grant.id());
+                return;
+            }
+            lease = grant.id();
+            deadlineNanos = sentNanos + TimeUnit.SECONDS.toNanos(grant.ttlSeconds()) - marginNanos;
+            transition(SessionState.CONNECTED);
+            LOG.info("session opened with lease {} (ttl {} s, keep-alive every {} ms)", Long.toHexString(grant.id()),
+                    grant.ttlSeconds(), TimeUnit.NANOSECONDS.toMillis(intervalNanos));
+            scheduleKeepAlive(Math.max(0, sentNanos + intervalNanos - ticker.nanos()));
+            scheduleDeadlineCheck();
+        }
+    }
+
+    private void scheduleKeepAlive(long delayNanos) {
+        nextKeepAlive = timer.schedule(this::keepAlive, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void scheduleDeadlineCheck() {
+        if (deadlineCheck != null) {
+            deadlineCheck.cancel(false);
+        }
+        long delay = Math.max(0, deadlineNanos - ticker.nanos());
+        deadlineCheck = timer.schedule(this::checkDeadline, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void keepAlive() {
+        long leaseAtSend = lease;
+        long sent = ticker.nanos();
+        etcd.keepAliveOnce(leaseAtSend)
+                .orTimeout(intervalNanos, TimeUnit.NANOSECONDS)
+                .whenCompleteAsync((grantedTtl, error) -> onKeepAliveResult(leaseAtSend, sent, grantedTtl, error), timer);
+    }
+
+    private synchronized void onKeepAliveResult(long leaseAtSend, long sentNanos, Long grantedTtl, Throwable error) {
+        if (leaseAtSend != lease || state == SessionState.CLOSED || state == SessionState.LOST) {
+            return;
+        }
+        if (ticker.nanos() - deadlineNanos >= 0) {
+            checkDeadline();
+            return;
+        }
+        if (error == null) {
+            long candidate = sentNanos + TimeUnit.SECONDS.toNanos(grantedTtl) - marginNanos;
+            if (candidate - deadlineNanos > 0) {
+                deadlineNanos = candidate;
+            }
+            keepAliveBackoff.reset();
+            if (state != SessionState.CONNECTED) {
+                LOG.info("session lease {} keep-alive acknowledged again; connected", Long.toHexString(lease));
+                transition(SessionState.CONNECTED);
+            }
+            scheduleKeepAlive(Math.max(0, sentNanos + intervalNanos - ticker.nanos()));
+            return;
+        }
+        Throwable cause = Etcd.unwrap(error);
+        if (isLeaseGone(cause)) {
+            LOG.warn("session lease {} no longer exists in etcd", Long.toHexString(lease));
+            lose();
+            return;
+        }
+        if (state == SessionState.CONNECTED) {
+            String why = cause instanceof TimeoutException ? "no answer within the keep-alive interval" : cause.toString();
+            LOG.warn("session lease {} keep-alive failed ({}); suspended, {} ms until lost", Long.toHexString(lease), why,
+                    TimeUnit.NANOSECONDS.toMillis(deadlineNanos - ticker.nanos()));
+            transition(SessionState.SUSPENDED);
+        }
+        long untilDeadline = deadlineNanos - ticker.nanos();
+        scheduleKeepAlive(Math.max(0, Math.min(keepAliveBackoff.next().toNanos(), untilDeadline)));
+    }
+
+    private static boolean isLeaseGone(Throwable cause) {
+        return cause instanceof EtcdException etcdError && etcdError.getErrorCode() == ErrorCode.NOT_FOUND;
+    }
+
+    private synchronized void checkDeadline() {
+        if (state == SessionState.CLOSED || state == SessionState.LOST) {
+            return;
+        }
+        if (ticker.nanos() - deadlineNanos < 0) {
+            scheduleDeadlineCheck();
+            return;
+        }
+        LOG.warn("session lease {} lost: no keep-alive acknowledged in time (ttl {}, margin {} ms)", Long.toHexString(lease),
+                ttl, TimeUnit.NANOSECONDS.toMillis(marginNanos));
+        lose();
+    }
+
+    /** Steps down, then renews: the old lease is revoked best-effort and a new one granted with backoff. */
+    private void lose() {
+        long lostLease = lease;
+        if (nextKeepAlive != null) {
+            nextKeepAlive.cancel(false);
+        }
+        transition(SessionState.LOST);
+        timer.execute(() -> renew(lostLease));
+    }
+
+    private void renew(long lostLease) {
+        if (state == SessionState.CLOSED) {
+            return;
+        }
+        etcd.revokeLease(lostLease);
+        try {
+            grantWithRetries(Long.MAX_VALUE);
+        } catch (SessionOpenException e) {
+            if (state != SessionState.CLOSED) {
+                LOG.warn("session renewal stopped: {}", e.getMessage());
+            }
+        }
+    }
+
+    private void transition(SessionState next) {
+        state = next;
+        long currentLease = lease;
+        for (SessionListener listener : listeners) {
+            delivery.execute(() -> listener.onStateChange(next, currentLease));
+        }
+    }
+
+    /**
+     * Revokes the lease (so every key bound to it is deleted at once and successors take over),
+     * tells listeners CLOSED and stops the timer. Idempotent; returns within the request timeout.
+     */
+    @Override
+    public void close() {
+        long leaseToRevoke;
+        synchronized (this) {
+            if (state == SessionState.CLOSED) {
+                return;
+            }
+            leaseToRevoke = lease;
+            transition(SessionState.CLOSED);
+            if (nextKeepAlive != null) {
+                nextKeepAlive.cancel(false);
+            }
+            if (deadlineCheck != null) {
+                deadlineCheck.cancel(false);
+            }
+        }
+        try {
+            etcd.revokeLease(leaseToRevoke).get(etcd.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("session closed; lease {} revoked", Long.toHexString(leaseToRevoke));
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("session closed; revoking lease {} failed ({}), it expires within its ttl",
+                    Long.toHexString(leaseToRevoke), Etcd.unwrap(e).toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    /** Builds and opens a {@link Session}; every setting is validated and names the bad value. */
+    public static final class Builder {
+        private final Etcd etcd;
+        private Duration ttl = Duration.ofSeconds(10);
+        private Duration margin;
+        private Duration openTimeout = Duration.ofSeconds(10);
+        private Ticker ticker = Ticker.system();
+
+        private Builder(Etcd etcd) {
+            this.etcd = etcd;
+        }
+
+        /** The lease TTL, at least 2 s, in whole seconds; default 10 s. */
+        public Builder ttl(Duration ttl) {
+            if (ttl == null || ttl.compareTo(MIN_TTL) < 0) {
+                throw new IllegalArgumentException("session ttl must be at least " + MIN_TTL + ", got " + ttl);
+            }
+            if (ttl.toNanos() % 1_000_000_000L != 0) {
+                throw new IllegalArgumentException("session ttl must be whole seconds (etcd leases are), got " + ttl);
+            }
+            this.ttl = ttl;
+            return this;
+        }
+
+        /**
+         * How long before etcd could expire the lease the session declares it LOST; default TTL/5.
+         * Must be at least 0 and leave the deadline after the next keep-alive: below TTL·2/3.
+         */
+        public Builder margin(Duration margin) {
+            if (margin == null || margin.isNegative()) {
+                throw new IllegalArgumentException("session margin must be >= 0, got " + margin);
+            }
+            this.margin = margin;
+            return this;
+        }
+
+        /** How long {@link #open()} keeps trying to reach the store; default 10 s. */
+        public Builder openTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("session open timeout must be positive, got " + timeout);
+            }
+            this.openTimeout = timeout;
+            return this;
+        }
+
+        /** The monotonic clock deadlines are measured on; default {@link System#nanoTime()}. */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /**
+         * Grants the lease and starts keeping it alive. Retries an unreachable store with backoff
+         * and fails with {@link SessionOpenException} naming the endpoints after the open timeout.
+         */
+        public Session open() {
+            if (margin != null && margin.multipliedBy(3).compareTo(ttl.multipliedBy(2)) >= 0) {
+                throw new IllegalArgumentException("session margin " + margin + " must be below two thirds of the ttl "
+                        + ttl + ", or the session would be lost between two keep-alives");
+            }
+            return new Session(this).open();
+        }
+    }
+}

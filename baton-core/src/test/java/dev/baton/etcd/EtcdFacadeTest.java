@@ -1,0 +1,108 @@
+package dev.baton.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baton.testkit.EtcdExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class EtcdFacadeTest {
+    @RegisterExtension
+    static final EtcdExtension ETCD = new EtcdExtension();
+
+    static Etcd etcd;
+
+    @BeforeAll
+    static void connect() {
+        etcd = Etcd.builder().endpoints(ETCD.endpoint()).build();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        etcd.close();
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aLargePrefixIsReadInPagesAtOneRevision() throws Exception {
+        List<CompletableFuture<Long>> writes = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            writes.add(etcd.put(String.format("paged/%05d", i), utf8("v" + i), 0));
+        }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        long before = etcd.range(KeyRange.prefix("paged/")).get().revision();
+        etcd.put("paged/99999", utf8("late"), 0).get();
+
+        RangeResult atBefore = etcd.range(KeyRange.prefix("paged/"), before).get();
+
+        assertThat(atBefore.revision()).isEqualTo(before);
+        assertThat(atBefore.kvs()).hasSize(2500);
+        assertThat(atBefore.kvs()).extracting(KeyValue::key).isSorted().doesNotHaveDuplicates();
+        assertThat(etcd.range(KeyRange.prefix("paged/")).get().kvs()).hasSize(2501);
+    }
+
+    @Test
+    void aGuardedTxnRunsOnlyWhileTheGuardHolds() throws Exception {
+        long created = etcd.put("owner/x", utf8("me"), 0).get();
+
+        TxnResult fenced = etcd.txn(List.of(Compares.createRevisionIs("owner/x", created)),
+                List.of(Operations.put("owner/x/state", utf8("ok"), 0)), List.of()).get();
+        etcd.delete(KeyRange.key("owner/x")).get();
+        etcd.put("owner/x", utf8("someone else"), 0).get();
+        TxnResult stale = etcd.txn(List.of(Compares.createRevisionIs("owner/x", created)),
+                List.of(Operations.put("owner/x/state", utf8("stale"), 0)), List.of(Operations.get("owner/x"))).get();
+
+        assertThat(fenced.succeeded()).isTrue();
+        assertThat(stale.succeeded()).isFalse();
+        assertThat(stale.gets().get(0).get(0).valueUtf8()).isEqualTo("someone else");
+        assertThat(etcd.get("owner/x/state").get().orElseThrow().valueUtf8()).isEqualTo("ok");
+    }
+
+    @Test
+    void futuresCompleteOnBatonCallbackThreads() throws Exception {
+        String thread = etcd.get("anything").thenApply(kv -> Thread.currentThread().getName()).get();
+        assertThat(thread).startsWith("baton-callback-");
+    }
+
+    @Test
+    void aRevokedLeaseTakesItsKeysAndReportsNotFound() throws Exception {
+        LeaseGrant grant = etcd.grantLease(Duration.ofSeconds(30)).get();
+        etcd.put("leased/a", utf8("1"), grant.id()).get();
+        etcd.put("leased/b", utf8("2"), grant.id()).get();
+
+        etcd.revokeLease(grant.id()).get();
+
+        assertThat(etcd.range(KeyRange.prefix("leased/")).get().kvs()).isEmpty();
+        assertThat(etcd.leaseTimeToLive(grant.id()).get()).isEqualTo(-1);
+        assertThatThrownBy(() -> etcd.keepAliveOnce(grant.id()).get()).isInstanceOf(ExecutionException.class)
+                .hasMessageContaining("lease not found");
+    }
+
+    @Test
+    void anUnreachableEndpointFailsWithinTheRequestTimeout() {
+        try (Etcd dead = Etcd.builder().endpoints("127.0.0.1:1").requestTimeout(Duration.ofSeconds(1))
+                .connectTimeout(Duration.ofSeconds(1)).build()) {
+            assertThatThrownBy(() -> dead.put("k", utf8("v"), 0).get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class);
+        }
+    }
+
+    @Test
+    void watchFromRevisionZeroIsRejected() {
+        assertThatThrownBy(() -> etcd.watch(KeyRange.prefix("w/"), 0, new RecordingListener()))
+                .hasMessageContaining("got 0");
+    }
+}

@@ -1,0 +1,54 @@
+package dev.baton.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class SerialExecutorTest {
+
+    @Test
+    void runsTasksOneAtATimeInSubmissionOrderOnAPool() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            SerialExecutor serial = new SerialExecutor(pool);
+            List<Integer> seen = new CopyOnWriteArrayList<>();
+            AtomicInteger concurrent = new AtomicInteger();
+            AtomicInteger maxConcurrent = new AtomicInteger();
+            for (int i = 0; i < 2000; i++) {
+                int n = i;
+                serial.execute(() -> {
+                    maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+                    seen.add(n);
+                    concurrent.decrementAndGet();
+                });
+            }
+            await().until(() -> seen.size() == 2000);
+            assertThat(seen).isSorted();
+            assertThat(maxConcurrent).hasValue(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFailingTaskDoesNotStopTheNextOnes() {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            SerialExecutor serial = new SerialExecutor(pool);
+            AtomicInteger ran = new AtomicInteger();
+            serial.execute(() -> {
+                throw new IllegalStateException("boom");
+            });
+            serial.execute(ran::incrementAndGet);
+            await().untilAtomic(ran, org.hamcrest.Matchers.equalTo(1));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,487 @@
+package dev.baton.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One real etcd (3.4+) server process on free loopback ports, with the fault tools tests need.
+ *
+ * <p>{@link #start()} returns once the member answers {@code GET /health} with
+ * {@code health: true}. The process writes its standard output and error to {@link #logFile()};
+ * a start that does not become healthy in time fails with the end of that log in the message.
+ * When a port picked as free is taken by someone else before etcd binds it, the start is
+ * retried on fresh ports.
+ *
+ * <p>Fault tools signal exactly this process id: {@link #kill()} ({@code SIGKILL}),
+ * {@link #stop()} ({@code SIGTERM}), {@link #pause()} ({@code SIGSTOP}), {@link #resume()}
+ * ({@code SIGCONT}), and {@link #restart()} starts it again with the same name, data directory
+ * and ports. {@link #close()} kills the process and deletes the directories this fixture
+ * created; it is idempotent. A data directory passed to {@link Builder#dataDir(Path)} belongs to
+ * the caller and is left in place.
+ *
+ * <pre>{@code
+ * try (EtcdProcess etcd = EtcdProcess.start()) {
+ *     etcd.etcdctl("put", "k", "v");
+ *     etcd.kill();
+ *     etcd.restart();
+ *     assert etcd.etcdctl("get", "k", "--print-value-only").trim().equals("v");
+ * }
+ * }</pre>
+ *
+ * <p>Methods are safe to call from several threads.
+ */
+public final class EtcdProcess implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdProcess.class);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+    private static final int PORT_ATTEMPTS = 5;
+    private static final String PORT_TAKEN = "address already in use";
+
+    private final String name;
+    private final Path binary;
+    private final Path workDir;
+    private final Path dataDir;
+    private final boolean ownsDataDir;
+    private final Path logFile;
+    private final List<String> extraArgs;
+    private final Duration startTimeout;
+
+    private volatile int clientPort;
+    private volatile int peerPort;
+    private volatile String initialCluster;
+    private volatile String clusterToken;
+    private volatile Process process;
+    private volatile long logOffsetAtLaunch;
+    private volatile boolean paused;
+    private boolean closed;
+
+    private EtcdProcess(Builder builder) {
+        this.name = builder.name;
+        this.binary = builder.binary != null ? builder.binary : Executables.etcd();
+        if (!Files.isExecutable(binary)) {
+            throw new IllegalArgumentException("etcd binary is not executable: " + binary);
+        }
+        this.workDir = TempDirs.create("baton-etcd-" + name + "-");
+        this.ownsDataDir = builder.dataDir == null;
+        this.dataDir = ownsDataDir ? workDir.resolve("data") : builder.dataDir;
+        this.logFile = workDir.resolve("etcd.log");
+        this.extraArgs = List.copyOf(builder.extraArgs);
+        this.startTimeout = builder.startTimeout;
+    }
+
+    /** Starts one etcd with every default: see {@link Builder}. */
+    public static EtcdProcess start() {
+        return builder().start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code http://127.0.0.1:<clientPort>}, the URL to give jetcd or etcdctl. */
+    public String endpoint() {
+        return "http://127.0.0.1:" + clientPort;
+    }
+
+    public int clientPort() {
+        return clientPort;
+    }
+
+    /** The port members of the same cluster use to reach this one. */
+    public int peerPort() {
+        return peerPort;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The id of the current (or, after {@link #kill()}, the last) etcd process. */
+    public long pid() {
+        return requireStarted().pid();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Standard output and error of every run of this member, restarts appended. */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** True while the process exists, including while it is paused. */
+    public boolean isAlive() {
+        Process current = process;
+        return current != null && current.isAlive();
+    }
+
+    /** True between {@link #pause()} and {@link #resume()} (or the process's end). */
+    public boolean isPaused() {
+        return paused && isAlive();
+    }
+
+    /**
+     * One {@code GET /health} probe, bounded by one second. False when the process is down,
+     * paused or has no quorum.
+     */
+    public boolean isHealthy() {
+        return isAlive() && EtcdGateway.isHealthy(endpoint(), PROBE_TIMEOUT);
+    }
+
+    /** Sends {@code SIGKILL} and waits for the process to exit. No-op when it is not running. */
+    public synchronized void kill() {
+        Process current = process;
+        if (current == null || !current.isAlive()) {
+            return;
+        }
+        Signals.send(current.pid(), Signals.Signal.KILL);
+        awaitExit(current, "SIGKILL");
+        paused = false;
+    }
+
+    /**
+     * Sends {@code SIGTERM} and waits for etcd to shut down; a paused process is resumed so it
+     * can act on the signal. Falls back to {@code SIGKILL} after 30 seconds. No-op when it is
+     * not running.
+     */
+    public synchronized void stop() {
+        Process current = process;
+        if (current == null || !current.isAlive()) {
+            return;
+        }
+        Signals.send(current.pid(), Signals.Signal.TERM);
+        if (paused) {
+            Signals.send(current.pid(), Signals.Signal.CONT);
+            paused = false;
+        }
+        try {
+            if (!current.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("etcd {} (pid {}) ignored SIGTERM for {}; sending SIGKILL", name, current.pid(), EXIT_TIMEOUT);
+                Signals.send(current.pid(), Signals.Signal.KILL);
+                awaitExit(current, "SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping etcd " + name, e);
+        }
+    }
+
+    /** Sends {@code SIGSTOP}: the process keeps its sockets but answers nothing. */
+    public synchronized void pause() {
+        Process current = requireRunning("pause");
+        Signals.send(current.pid(), Signals.Signal.STOP);
+        paused = true;
+    }
+
+    /** Sends {@code SIGCONT} to a paused process. */
+    public synchronized void resume() {
+        Process current = requireRunning("resume");
+        Signals.send(current.pid(), Signals.Signal.CONT);
+        paused = false;
+    }
+
+    /**
+     * Starts etcd again with the same name, data directory and ports, stopping the running
+     * process first ({@code SIGTERM}); waits until it is healthy. A cluster member rejoins its
+     * cluster from its data directory and is healthy once the cluster has quorum.
+     *
+     * @throws IllegalStateException when it is not healthy within the start timeout, or when
+     *     another process has taken one of its ports meanwhile
+     */
+    public synchronized void restart() {
+        requireStarted();
+        ensureOpen();
+        stop();
+        launch();
+        try {
+            awaitHealthy(deadlineAfter(startTimeout));
+        } catch (PortTakenException e) {
+            throw new IllegalStateException("etcd " + name + " cannot restart: " + e.getMessage(), e);
+        }
+        LOG.info("etcd member {} restarted at {} (pid {})", name, endpoint(), pid());
+    }
+
+    /** Runs {@code etcdctl --endpoints <endpoint()> <args>}; see {@link Etcdctl#run}. */
+    public String etcdctl(String... args) {
+        return Etcdctl.run(endpoint(), args);
+    }
+
+    /** Starts a long-running {@code etcdctl --endpoints <endpoint()> <args>}; see {@link Etcdctl#start}. */
+    public Process etcdctlProcess(String... args) {
+        return Etcdctl.start(endpoint(), args);
+    }
+
+    /** Kills the process (resuming it first when paused) and deletes this fixture's directories. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Process current = process;
+        try {
+            if (current != null && current.isAlive()) {
+                if (paused) {
+                    Signals.send(current.pid(), Signals.Signal.CONT);
+                }
+                kill();
+            }
+        } finally {
+            if (current != null) {
+                ProcessReaper.unregister(current);
+            }
+            TempDirs.deleteRecursively(workDir);
+        }
+    }
+
+    @Override
+    public String toString() {
+        Process current = process;
+        return "EtcdProcess[" + name + " " + endpoint() + (current == null ? "" : " pid " + current.pid()) + "]";
+    }
+
+    /**
+     * Sets the ports and cluster layout used by every later {@link #launch()}. The token keeps
+     * members of different clusters that happen to reuse a port from joining each other.
+     */
+    synchronized void configure(int clientPort, int peerPort, String initialCluster, String clusterToken) {
+        this.clientPort = clientPort;
+        this.peerPort = peerPort;
+        this.initialCluster = initialCluster;
+        this.clusterToken = clusterToken;
+    }
+
+    String peerUrl() {
+        return "http://127.0.0.1:" + peerPort;
+    }
+
+    /** Starts the etcd process with the configured ports without waiting for it to be healthy. */
+    synchronized void launch() {
+        ensureOpen();
+        List<String> command = new ArrayList<>(List.of(
+                binary.toString(),
+                "--name=" + name,
+                "--data-dir=" + dataDir,
+                "--listen-client-urls=" + endpoint(),
+                "--advertise-client-urls=" + endpoint(),
+                "--listen-peer-urls=" + peerUrl(),
+                "--initial-advertise-peer-urls=" + peerUrl(),
+                "--initial-cluster=" + initialCluster,
+                "--initial-cluster-state=new",
+                "--initial-cluster-token=" + clusterToken,
+                "--logger=zap",
+                "--log-outputs=stderr"));
+        command.addAll(extraArgs);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        // etcd reads every ETCD_* variable as a flag; the fixture's flags alone must decide.
+        builder.environment().keySet().removeIf(key -> key.startsWith("ETCD"));
+        try {
+            logOffsetAtLaunch = Files.exists(logFile) ? Files.size(logFile) : 0;
+            Process started = builder.start();
+            started.getOutputStream().close();
+            ProcessReaper.register(started);
+            Process previous = process;
+            if (previous != null) {
+                ProcessReaper.unregister(previous);
+            }
+            process = started;
+            paused = false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + String.join(" ", command), e);
+        }
+    }
+
+    /**
+     * Waits until {@code /health} says true.
+     *
+     * @throws PortTakenException when etcd exited because a port was already bound
+     * @throws IllegalStateException when it exits otherwise or the deadline passes
+     */
+    void awaitHealthy(long deadlineNanos) {
+        Process current = requireStarted();
+        long pollMillis = 20;
+        while (true) {
+            if (!current.isAlive()) {
+                if (LogTail.containsAfter(logFile, logOffsetAtLaunch, PORT_TAKEN)) {
+                    throw new PortTakenException("port " + clientPort + " or " + peerPort + " is already in use");
+                }
+                throw new IllegalStateException("etcd " + name + " exited with code " + current.exitValue()
+                        + " while starting; " + logFile + " ends with:\n" + LogTail.of(logFile, LogTail.DEFAULT_LINES));
+            }
+            // A port conflict makes etcd exit within milliseconds, long before it can be healthy,
+            // so a healthy answer from a process that is still alive is this process's answer.
+            if (EtcdGateway.isHealthy(endpoint(), PROBE_TIMEOUT) && current.isAlive()) {
+                return;
+            }
+            long remaining = deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                throw new IllegalStateException("etcd " + name + " at " + endpoint() + " was not healthy within "
+                        + startTimeout + "; " + logFile + " ends with:\n" + LogTail.of(logFile, LogTail.DEFAULT_LINES));
+            }
+            try {
+                // Waiting on the process doubles as the poll interval and notices an early exit at once.
+                current.waitFor(Math.min(pollMillis, TimeUnit.NANOSECONDS.toMillis(remaining) + 1), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for etcd " + name, e);
+            }
+            pollMillis = Math.min(pollMillis * 2, 250);
+        }
+    }
+
+    Duration startTimeout() {
+        return startTimeout;
+    }
+
+    static long deadlineAfter(Duration timeout) {
+        return System.nanoTime() + timeout.toNanos();
+    }
+
+    private Process requireStarted() {
+        Process current = process;
+        if (current == null) {
+            throw new IllegalStateException("etcd " + name + " was never started");
+        }
+        return current;
+    }
+
+    private Process requireRunning(String action) {
+        Process current = requireStarted();
+        if (!current.isAlive()) {
+            throw new IllegalStateException("cannot " + action + " etcd " + name + ": pid " + current.pid() + " is not running");
+        }
+        return current;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("etcd " + name + " is closed");
+        }
+    }
+
+    private void awaitExit(Process current, String signal) {
+        try {
+            if (!current.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("etcd " + name + " (pid " + current.pid() + ") still runs "
+                        + EXIT_TIMEOUT + " after " + signal);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for etcd " + name + " to exit", e);
+        }
+    }
+
+    /** etcd could not bind a port that was free when it was picked. */
+    static final class PortTakenException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PortTakenException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Options for one etcd process. Defaults: name {@code etcd}, a fresh temporary data
+     * directory, the binary from {@code $BATON_ETCD} or {@code PATH}, no extra arguments, and a
+     * 30 second start timeout.
+     */
+    public static final class Builder {
+        private String name = "etcd";
+        private Path dataDir;
+        private Path binary;
+        private final List<String> extraArgs = new ArrayList<>();
+        private Duration startTimeout = Duration.ofSeconds(30);
+
+        private Builder() {
+        }
+
+        /** The member name: letters, digits, {@code .}, {@code _} and {@code -}. */
+        public Builder name(String name) {
+            if (name == null || !NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("etcd name must match " + NAME + ": '" + name + "'");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /** A data directory owned by the caller, kept on {@link EtcdProcess#close()}. */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+            return this;
+        }
+
+        /** The etcd binary, instead of {@code $BATON_ETCD} or {@code etcd} on {@code PATH}. */
+        public Builder binary(Path binary) {
+            this.binary = Objects.requireNonNull(binary, "binary");
+            return this;
+        }
+
+        /** Flags appended after the fixture's own, e.g. {@code --auto-compaction-retention=1}. */
+        public Builder extraArgs(String... args) {
+            for (String arg : args) {
+                extraArgs.add(Objects.requireNonNull(arg, "extraArgs element"));
+            }
+            return this;
+        }
+
+        /** How long a start (or restart) may take to become healthy. */
+        public Builder startTimeout(Duration startTimeout) {
+            if (startTimeout == null || startTimeout.isNegative() || startTimeout.isZero()) {
+                throw new IllegalArgumentException("startTimeout must be positive: " + startTimeout);
+            }
+            this.startTimeout = startTimeout;
+            return this;
+        }
+
+        /** Starts a single-member cluster and waits until it is healthy. */
+        public EtcdProcess start() {
+            EtcdProcess etcd = build();
+            long deadline = deadlineAfter(startTimeout);
+            String token = "baton-" + UUID.randomUUID();
+            try {
+                for (int attempt = 1; ; attempt++) {
+                    int[] ports = FreePorts.pick(2);
+                    etcd.configure(ports[0], ports[1], name + "=http://127.0.0.1:" + ports[1], token);
+                    etcd.launch();
+                    try {
+                        etcd.awaitHealthy(deadline);
+                        LOG.info("etcd member {} started at {} (pid {})", name, etcd.endpoint(), etcd.pid());
+                        return etcd;
+                    } catch (PortTakenException e) {
+                        if (attempt == PORT_ATTEMPTS) {
+                            throw new IllegalStateException("etcd " + name + " found no free ports in "
+                                    + PORT_ATTEMPTS + " attempts: " + e.getMessage(), e);
+                        }
+                        LOG.info("etcd {}: {}; retrying on other ports", name, e.getMessage());
+                    }
+                }
+            } catch (RuntimeException e) {
+                etcd.close();
+                throw e;
+            }
+        }
+
+        /** The process, configured but not started; {@link EtcdCluster} lays out its ports. */
+        EtcdProcess build() {
+            return new EtcdProcess(this);
+        }
+    }
+}
