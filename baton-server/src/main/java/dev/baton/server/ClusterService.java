@@ -11,21 +11,21 @@ import io.grpc.stub.StreamObserver;
  * URLs (it has no peers). Adding, removing, updating and promoting members answer UNIMPLEMENTED.
  */
 final class ClusterService extends ClusterGrpc.ClusterImplBase {
-  private final ResponseHeaders headers;
-  private final String name;
-  private final java.util.function.Supplier<String> clientUrl;
+    private final ResponseHeaders headers;
+    private final String name;
+    private final java.util.function.Supplier<String> clientUrl;
 
-  ClusterService(ResponseHeaders headers, String name, java.util.function.Supplier<String> clientUrl) {
-    this.headers = headers;
-    this.name = name;
-    this.clientUrl = clientUrl;
-  }
+    ClusterService(ResponseHeaders headers, String name, java.util.function.Supplier<String> clientUrl) {
+        this.headers = headers;
+        this.name = name;
+        this.clientUrl = clientUrl;
+    }
 
-  @Override
-  public void memberList(MemberListRequest request, StreamObserver<MemberListResponse> responses) {
-    Replies.now(responses, () -> MemberListResponse.newBuilder()
-        .setHeader(headers.withoutRevision())
-        .addMembers(Member.newBuilder().setID(headers.memberId()).setName(name).addClientURLs(clientUrl.get()))
-        .build());
-  }
+    @Override
+    public void memberList(MemberListRequest request, StreamObserver<MemberListResponse> responses) {
+        Replies.now(responses, () -> MemberListResponse.newBuilder()
+                .setHeader(headers.withoutRevision())
+                .addMembers(Member.newBuilder().setID(headers.memberId()).setName(name).addClientURLs(clientUrl.get()))
+                .build());
+    }
 }

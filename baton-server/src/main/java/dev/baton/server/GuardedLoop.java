@@ -9,30 +9,30 @@ import org.slf4j.LoggerFactory;
  * every failed run.
  */
 final class GuardedLoop implements Runnable {
-  private static final Logger log = LoggerFactory.getLogger(GuardedLoop.class);
+    private static final Logger log = LoggerFactory.getLogger(GuardedLoop.class);
 
-  private final String name;
-  private final Runnable task;
-  private boolean failing;
+    private final String name;
+    private final Runnable task;
+    private boolean failing;
 
-  GuardedLoop(String name, Runnable task) {
-    this.name = name;
-    this.task = task;
-  }
-
-  @Override
-  public void run() {
-    try {
-      task.run();
-      if (failing) {
-        failing = false;
-        log.info("{} recovered", name);
-      }
-    } catch (RuntimeException e) {
-      if (!failing) {
-        failing = true;
-        log.warn("{} failed; retrying on its next run", name, e);
-      }
+    GuardedLoop(String name, Runnable task) {
+        this.name = name;
+        this.task = task;
     }
-  }
+
+    @Override
+    public void run() {
+        try {
+            task.run();
+            if (failing) {
+                failing = false;
+                log.info("{} recovered", name);
+            }
+        } catch (RuntimeException e) {
+            if (!failing) {
+                failing = true;
+                log.warn("{} failed; retrying on its next run", name, e);
+            }
+        }
+    }
 }

@@ -13,34 +13,34 @@ import io.grpc.stub.StreamObserver;
  * Alarm, Defragment, Hash, HashKV, Snapshot and MoveLeader answer UNIMPLEMENTED.
  */
 final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
-  /** The etcd API level the server implements, reported as its version. */
-  static final String API_VERSION = "3.4.0";
+    /** The etcd API level the server implements, reported as its version. */
+    static final String API_VERSION = "3.4.0";
 
-  private final StoreState state;
-  private final Journal journal;
-  private final ResponseHeaders headers;
+    private final StoreState state;
+    private final Journal journal;
+    private final ResponseHeaders headers;
 
-  MaintenanceService(StoreState state, Journal journal, ResponseHeaders headers) {
-    this.state = state;
-    this.journal = journal;
-    this.headers = headers;
-  }
+    MaintenanceService(StoreState state, Journal journal, ResponseHeaders headers) {
+        this.state = state;
+        this.journal = journal;
+        this.headers = headers;
+    }
 
-  @Override
-  public void status(StatusRequest request, StreamObserver<StatusResponse> responses) {
-    Replies.now(responses, () -> {
-      long size = journal.sizeOnDisk();
-      long index = journal.lastIndex();
-      return StatusResponse.newBuilder()
-          .setHeader(headers.at(state.publishedRevision()))
-          .setVersion(API_VERSION)
-          .setDbSize(size)
-          .setDbSizeInUse(size)
-          .setLeader(headers.memberId())
-          .setRaftIndex(index)
-          .setRaftAppliedIndex(index)
-          .setRaftTerm(headers.raftTerm())
-          .build();
-    });
-  }
+    @Override
+    public void status(StatusRequest request, StreamObserver<StatusResponse> responses) {
+        Replies.now(responses, () -> {
+            long size = journal.sizeOnDisk();
+            long index = journal.lastIndex();
+            return StatusResponse.newBuilder()
+                    .setHeader(headers.at(state.publishedRevision()))
+                    .setVersion(API_VERSION)
+                    .setDbSize(size)
+                    .setDbSizeInUse(size)
+                    .setLeader(headers.memberId())
+                    .setRaftIndex(index)
+                    .setRaftAppliedIndex(index)
+                    .setRaftTerm(headers.raftTerm())
+                    .build();
+        });
+    }
 }

@@ -5,9 +5,9 @@ package dev.baton.server;
  * damaged, or its address is unavailable. The message says which, naming the file or address.
  */
 public final class StartupException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  StartupException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    StartupException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

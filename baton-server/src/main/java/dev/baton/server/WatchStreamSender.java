@@ -16,75 +16,75 @@ import java.util.concurrent.atomic.AtomicInteger;
  * catch-up path instead.
  */
 final class WatchStreamSender implements WatchSink {
-  private record Item(WatchResponse response, boolean counted) {
-  }
-
-  private final ServerCallStreamObserver<WatchResponse> call;
-  private final Executor executor;
-  private final int limit;
-  private final Queue<Item> queue = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger counted = new AtomicInteger();
-  private final AtomicBoolean draining = new AtomicBoolean();
-  private volatile boolean finished;
-
-  WatchStreamSender(ServerCallStreamObserver<WatchResponse> call, Executor executor, int limit) {
-    this.call = call;
-    this.executor = executor;
-    this.limit = limit;
-    call.setOnReadyHandler(this::scheduleDrain);
-  }
-
-  @Override
-  public boolean offer(WatchResponse response) {
-    if (counted.incrementAndGet() > limit) {
-      counted.decrementAndGet();
-      return false;
+    private record Item(WatchResponse response, boolean counted) {
     }
-    queue.add(new Item(response, true));
-    scheduleDrain();
-    return true;
-  }
 
-  @Override
-  public void send(WatchResponse response) {
-    queue.add(new Item(response, false));
-    scheduleDrain();
-  }
+    private final ServerCallStreamObserver<WatchResponse> call;
+    private final Executor executor;
+    private final int limit;
+    private final Queue<Item> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger counted = new AtomicInteger();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private volatile boolean finished;
 
-  /** Ends the stream once everything queued has been sent. */
-  void finish() {
-    finished = true;
-    scheduleDrain();
-  }
-
-  private void scheduleDrain() {
-    if (draining.compareAndSet(false, true)) {
-      executor.execute(this::drain);
+    WatchStreamSender(ServerCallStreamObserver<WatchResponse> call, Executor executor, int limit) {
+        this.call = call;
+        this.executor = executor;
+        this.limit = limit;
+        call.setOnReadyHandler(this::scheduleDrain);
     }
-  }
 
-  private void drain() {
-    try {
-      if (call.isCancelled()) {
-        queue.clear();
-        return;
-      }
-      Item item;
-      while (call.isReady() && (item = queue.poll()) != null) {
-        call.onNext(item.response());
-        if (item.counted()) {
-          counted.decrementAndGet();
+    @Override
+    public boolean offer(WatchResponse response) {
+        if (counted.incrementAndGet() > limit) {
+            counted.decrementAndGet();
+            return false;
         }
-      }
-      if (finished && queue.isEmpty()) {
-        call.onCompleted();
-        return;
-      }
-    } finally {
-      draining.set(false);
+        queue.add(new Item(response, true));
+        scheduleDrain();
+        return true;
     }
-    if (!queue.isEmpty() && call.isReady()) {
-      scheduleDrain();
+
+    @Override
+    public void send(WatchResponse response) {
+        queue.add(new Item(response, false));
+        scheduleDrain();
     }
-  }
+
+    /** Ends the stream once everything queued has been sent. */
+    void finish() {
+        finished = true;
+        scheduleDrain();
+    }
+
+    private void scheduleDrain() {
+        if (draining.compareAndSet(false, true)) {
+            executor.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        try {
+            if (call.isCancelled()) {
+                queue.clear();
+                return;
+            }
+            Item item;
+            while (call.isReady() && (item = queue.poll()) != null) {
+                call.onNext(item.response());
+                if (item.counted()) {
+                    counted.decrementAndGet();
+                }
+            }
+            if (finished && queue.isEmpty()) {
+                call.onCompleted();
+                return;
+            }
+        } finally {
+            draining.set(false);
+        }
+        if (!queue.isEmpty() && call.isReady()) {
+            scheduleDrain();
+        }
+    }
 }

@@ -6,19 +6,19 @@ package dev.baton.server.store;
  * restart at a full TTL).
  */
 public sealed interface Effect {
-  /** A key was put or deleted. */
-  record KeyChanged(KeyRevision change) implements Effect {
-  }
+    /** A key was put or deleted. */
+    record KeyChanged(KeyRevision change) implements Effect {
+    }
 
-  /** A lease was granted. */
-  record LeaseGranted(long id, long ttlSeconds) implements Effect {
-  }
+    /** A lease was granted. */
+    record LeaseGranted(long id, long ttlSeconds) implements Effect {
+    }
 
-  /** A lease was revoked; the deletes of its keys precede this effect. */
-  record LeaseRevoked(long id) implements Effect {
-  }
+    /** A lease was revoked; the deletes of its keys precede this effect. */
+    record LeaseRevoked(long id) implements Effect {
+    }
 
-  /** The history was compacted at a revision. */
-  record Compacted(long revision) implements Effect {
-  }
+    /** The history was compacted at a revision. */
+    record Compacted(long revision) implements Effect {
+    }
 }
