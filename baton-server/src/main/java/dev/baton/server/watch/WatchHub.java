@@ -203,7 +203,9 @@ public final class WatchHub {
 
     /**
      * Events of one pass, each built once however many watchers get it. The previous value of a
-     * key is its value just before the change's revision, when that revision is not compacted.
+     * key is its value just before the change's revision, when that revision is not compacted;
+     * like etcd, a put that creates the key gets none, even when the key was deleted and created
+     * again within one txn.
      */
     private final class EventCache {
         private final Map<KeyRevision, Event> plain = new IdentityHashMap<>();
@@ -214,7 +216,7 @@ public final class WatchHub {
                     .setType(c.isTombstone() ? Event.EventType.DELETE : Event.EventType.PUT)
                     .setKv(c.toKeyValue())
                     .build());
-            if (!prevKv) {
+            if (!prevKv || change.createRevision() == change.modRevision()) {
                 return base;
             }
             return withPrevious.computeIfAbsent(change, c -> {
