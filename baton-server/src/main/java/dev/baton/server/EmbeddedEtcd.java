@@ -118,7 +118,10 @@ public final class EmbeddedEtcd implements AutoCloseable {
 
         InetSocketAddress address = new InetSocketAddress(config.host, config.port);
         int maxRequestBytes = config.maxRequestBytes;
+        // Handlers run on the transport's threads: none of them blocks (writes are queued to the
+        // writer, reads are in-memory), so handing each call to another thread would only add latency.
         server = NettyServerBuilder.forAddress(address)
+                .directExecutor()
                 .maxInboundMessageSize(maxRequestBytes + GRPC_OVERHEAD_BYTES)
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)

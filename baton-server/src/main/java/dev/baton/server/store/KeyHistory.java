@@ -19,8 +19,11 @@ final class KeyHistory {
         this.size = size;
     }
 
-    /** The newest revision of the entry at or below {@code revision}, or null. */
+    /** The newest revision of the entry (null: no entry) at or below {@code revision}, or null. */
     static KeyRevision at(Object entry, long revision) {
+        if (entry == null) {
+            return null;
+        }
         if (entry instanceof KeyRevision single) {
             return single.modRevision() <= revision ? single : null;
         }
@@ -44,12 +47,8 @@ final class KeyHistory {
 
     /** The live value of the entry at {@code revision}: null when absent or deleted. */
     static KeyRevision liveAt(Object entry, long revision) {
-        KeyRevision r = entry == null ? null : at(entry, revision);
+        KeyRevision r = at(entry, revision);
         return r == null || r.isTombstone() ? null : r;
-    }
-
-    static KeyRevision newest(Object entry) {
-        return at(entry, Long.MAX_VALUE);
     }
 
     /**

@@ -292,32 +292,25 @@ public final class WatchHub {
     /** Reads the watcher's events from {@code from}, whole revisions only, within the limits. */
     private Batch readBatch(Watcher w, long from, long to) {
         long last = Math.min(to, from + MAX_REVISIONS_PER_RESPONSE - 1);
-        List<Event> events = new ArrayList<>();
-        long[] covered = {last};
-        int[] bytes = {0};
-        EventCache cache = new EventCache();
-        store.forEachChange(from, last, new java.util.function.Consumer<>() {
-            private boolean full;
-
-            @Override
-            public void accept(KeyRevision change) {
-                if (full) {
-                    return;
-                }
-                if (bytes[0] > MAX_BYTES_PER_RESPONSE && change.modRevision() > events.get(events.size() - 1)
-                        .getKv().getModRevision()) {
-                    full = true;
-                    covered[0] = change.modRevision() - 1;
-                    return;
-                }
-                if (w.wants(change)) {
-                    Event event = cache.event(change, w.prevKv);
-                    events.add(event);
-                    bytes[0] += event.getSerializedSize();
-                }
+        List<KeyRevision> changes = new ArrayList<>();
+        store.forEachChange(from, last, change -> {
+            if (w.wants(change)) {
+                changes.add(change);
             }
         });
-        return new Batch(events, covered[0]);
+        List<Event> events = new ArrayList<>();
+        EventCache cache = new EventCache();
+        int bytes = 0;
+        for (int i = 0; i < changes.size(); i++) {
+            KeyRevision change = changes.get(i);
+            if (bytes > MAX_BYTES_PER_RESPONSE && change.modRevision() != changes.get(i - 1).modRevision()) {
+                return new Batch(events, change.modRevision() - 1);
+            }
+            Event event = cache.event(change, w.prevKv);
+            events.add(event);
+            bytes += event.getSerializedSize();
+        }
+        return new Batch(events, last);
     }
 
     /**

@@ -129,6 +129,15 @@ final class Differential implements AutoCloseable {
         }
 
         /**
+         * Waits until both streams satisfy {@code condition}: a sync point, such as a watch
+         * being created on both before the next write, so its start does not depend on timing.
+         */
+        void awaitBoth(Predicate<Map<Long, List<String>>> condition) {
+            await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
+                    .until(() -> condition.test(onEtcd.byWatch()) && condition.test(onEmbedded.byWatch()));
+        }
+
+        /**
          * Waits until etcd's stream satisfies {@code complete}, then until the embedded server's
          * stream shows the same, watch by watch, and fails with both when it does not.
          */

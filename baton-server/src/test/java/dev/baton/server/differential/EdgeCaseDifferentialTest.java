@@ -91,7 +91,7 @@ class EdgeCaseDifferentialTest {
     }
 
     @Test
-    void samValuePutsStillMakeRevisions() {
+    void sameValuePutsStillMakeRevisions() {
         diff.kv("put", kv -> kv.put(put("edge/same", "v").build()));
         diff.kv("same put", kv -> kv.put(put("edge/same", "v").setPrevKv(true).build()));
         diff.kv("get", kv -> kv.range(get("edge/same").build()));

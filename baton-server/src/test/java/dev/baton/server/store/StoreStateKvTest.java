@@ -217,4 +217,18 @@ class StoreStateKvTest {
         store.kv().forEachChange(0, Long.MAX_VALUE, c -> changes.add(c.toString()));
         assertThat(changes).containsExactly("put b@4");
     }
+
+    @Test
+    void compactionAtTheRevisionOfAPutDeletedInTheSameTxn() {
+        store.txn(io.etcd.jetcd.api.TxnRequest.newBuilder()
+                .addSuccess(io.etcd.jetcd.api.RequestOp.newBuilder().setRequestPut(put("a", "1")))
+                .addSuccess(io.etcd.jetcd.api.RequestOp.newBuilder().setRequestDeleteRange(delete("a", "\0")))
+                .build());
+        store.compact(CompactionRequest.newBuilder().setRevision(2).build());
+        List<String> changes = new java.util.ArrayList<>();
+        store.kv().forEachChange(0, Long.MAX_VALUE, c -> changes.add(c.toString()));
+        assertThat(changes).isEmpty();
+        store.publish();
+        assertThat(store.range(range("\0", "\0")).getCount()).isZero();
+    }
 }
