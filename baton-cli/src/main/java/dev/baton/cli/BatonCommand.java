@@ -1,5 +1,7 @@
 package dev.baton.cli;
 
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +19,7 @@ public final class BatonCommand implements Runnable {
      * gRPC logs through java.util.logging, which would print INFO lines around our own logs;
      * held here because the JDK keeps loggers only weakly.
      */
-    private static final java.util.logging.Logger GRPC_LOGS = java.util.logging.Logger.getLogger("io.grpc");
+    private static final Logger GRPC_LOGS = Logger.getLogger("io.grpc");
 
     @Spec
     private CommandSpec spec;
@@ -34,7 +36,7 @@ public final class BatonCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        GRPC_LOGS.setLevel(java.util.logging.Level.WARNING);
+        GRPC_LOGS.setLevel(Level.WARNING);
         System.exit(commandLine().execute(args));
     }
 

@@ -35,7 +35,8 @@ final class ServerCommand implements Callable<Integer> {
     private Storage storage;
 
     static final class Storage {
-        @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory holding the data (created when missing).")
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "Directory holding the data (created when missing).")
         Path dataDir;
 
         @Option(names = "--in-memory", description = "Keep nothing on disk: everything is lost on exit.")

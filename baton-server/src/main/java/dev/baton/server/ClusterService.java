@@ -5,6 +5,7 @@ import io.etcd.jetcd.api.Member;
 import io.etcd.jetcd.api.MemberListRequest;
 import io.etcd.jetcd.api.MemberListResponse;
 import io.grpc.stub.StreamObserver;
+import java.util.function.Supplier;
 
 /**
  * etcd's Cluster service, MemberList only: the one member, with its client URL and no peer
@@ -13,9 +14,9 @@ import io.grpc.stub.StreamObserver;
 final class ClusterService extends ClusterGrpc.ClusterImplBase {
     private final ResponseHeaders headers;
     private final String name;
-    private final java.util.function.Supplier<String> clientUrl;
+    private final Supplier<String> clientUrl;
 
-    ClusterService(ResponseHeaders headers, String name, java.util.function.Supplier<String> clientUrl) {
+    ClusterService(ResponseHeaders headers, String name, Supplier<String> clientUrl) {
         this.headers = headers;
         this.name = name;
         this.clientUrl = clientUrl;

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -97,7 +98,8 @@ public final class EmbeddedEtcd implements AutoCloseable {
         long memberId;
         if (config.dataDir != null) {
             try {
-                WriteAheadLog wal = WriteAheadLog.open(config.dataDir, state, config.fsync, config.snapshotThresholdBytes);
+                WriteAheadLog wal = WriteAheadLog.open(config.dataDir, state, config.fsync,
+                        config.snapshotThresholdBytes);
                 journal = wal;
                 memberId = wal.memberId();
             } catch (DataDirectoryException e) {
@@ -134,7 +136,8 @@ public final class EmbeddedEtcd implements AutoCloseable {
         try {
             server.start();
         } catch (IOException e) {
-            throw new StartupException("cannot listen on " + config.host + ":" + config.port + ": " + e.getMessage(), e);
+            throw new StartupException("cannot listen on " + config.host + ":" + config.port + ": " + e.getMessage(),
+                    e);
         }
         InetAddress bound = address.getAddress();
         String host = bound == null || bound.isAnyLocalAddress() ? "127.0.0.1" : config.host;
@@ -158,7 +161,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
                     watchSyncScheduled.set(false);
                     watchHub.catchUp();
                 });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 watchSyncScheduled.set(false);
             }
         }

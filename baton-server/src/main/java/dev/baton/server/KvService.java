@@ -15,6 +15,8 @@ import io.etcd.jetcd.api.RangeResponse;
 import io.etcd.jetcd.api.TxnRequest;
 import io.etcd.jetcd.api.TxnResponse;
 import io.grpc.stub.StreamObserver;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * etcd's KV service. Reads (ranges and read-only txns) are served on the calling thread at the
@@ -80,7 +82,7 @@ final class KvService extends KVGrpc.KVImplBase {
     }
 
     private <R> void write(Message request, StreamObserver<R> responses,
-            java.util.function.Function<StoreState, R> write, java.util.function.UnaryOperator<R> finish) {
+            Function<StoreState, R> write, UnaryOperator<R> finish) {
         try {
             checkSize(request, maxRequestBytes);
         } catch (EtcdError e) {

@@ -1,6 +1,7 @@
 package dev.baton.server;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import dev.baton.server.store.EtcdError;
 import dev.baton.server.store.Lease;
 import dev.baton.server.store.LeaseExpiredException;
@@ -151,7 +152,7 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
             out.writeMessage(1, headers.at(state.publishedRevision()));
             LeaseTable leases = state.leases();
             for (Lease lease : leases.all()) {
-                out.writeTag(2, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                out.writeTag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
                 out.writeUInt32NoTag(CodedOutputStream.computeInt64Size(1, lease.id()));
                 out.writeInt64(1, lease.id());
             }

@@ -1,5 +1,8 @@
 package dev.baton.server.store;
 
+import java.util.Arrays;
+import java.util.function.Consumer;
+
 /**
  * The revisions of one key, oldest first, as held by the store's index.
  *
@@ -72,7 +75,7 @@ final class KeyHistory {
             history.size = n + 1;
             return history;
         }
-        KeyRevision[] grown = java.util.Arrays.copyOf(history.revisions, n * 2);
+        KeyRevision[] grown = Arrays.copyOf(history.revisions, n * 2);
         grown[n] = next;
         return new KeyHistory(grown, n + 1);
     }
@@ -113,7 +116,7 @@ final class KeyHistory {
     }
 
     /** Calls {@code action} for every revision of the entry, oldest first. */
-    static void forEach(Object entry, java.util.function.Consumer<KeyRevision> action) {
+    static void forEach(Object entry, Consumer<KeyRevision> action) {
         if (entry instanceof KeyRevision single) {
             action.accept(single);
             return;

@@ -295,7 +295,8 @@ final class KvOperations {
             switch (op.getRequestCase()) {
                 case REQUEST_RANGE -> result.setResponseRange(range(reads, op.getRequestRange()));
                 case REQUEST_PUT -> result.setResponsePut(put(write, before, op.getRequestPut()));
-                case REQUEST_DELETE_RANGE -> result.setResponseDeleteRange(deleteRange(write, op.getRequestDeleteRange()));
+                case REQUEST_DELETE_RANGE ->
+                        result.setResponseDeleteRange(deleteRange(write, op.getRequestDeleteRange()));
                 case REQUEST_TXN -> result.setResponseTxn(
                         execute(before, reads, write, op.getRequestTxn(), path, cursor)
                                 .setHeader(ResponseHeader.getDefaultInstance()));

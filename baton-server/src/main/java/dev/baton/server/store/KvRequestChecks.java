@@ -7,6 +7,7 @@ import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.RequestOp;
 import io.etcd.jetcd.api.TxnRequest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -110,7 +111,7 @@ public final class KvRequestChecks {
                 byte[] from = interval[0];
                 byte[] end = interval[1];
                 boolean hit = end == null
-                        ? java.util.Arrays.equals(from, k)
+                        ? Arrays.equals(from, k)
                         : KeyRange.ORDER.compare(from, k) <= 0 && KeyRange.ORDER.compare(k, end) < 0;
                 if (hit) {
                     return true;

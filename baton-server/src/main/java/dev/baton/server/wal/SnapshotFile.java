@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,7 +30,7 @@ import java.util.zip.CheckedOutputStream;
  * of it.
  */
 final class SnapshotFile {
-    private static final byte[] MAGIC = "BATONSNP".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "BATONSNP".getBytes(StandardCharsets.US_ASCII);
     private static final int FORMAT = 1;
     private static final int END = 0;
     private static final int HEADER = 1;
@@ -45,7 +47,7 @@ final class SnapshotFile {
 
     static void write(Path file, long memberId, long index, StoreState state, boolean fsync) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            OutputStream raw = java.nio.channels.Channels.newOutputStream(channel);
+            OutputStream raw = Channels.newOutputStream(channel);
             CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32C());
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(checked, 1 << 16));
             out.write(MAGIC);
@@ -162,7 +164,8 @@ final class SnapshotFile {
         } catch (DataDirectoryException e) {
             throw e;
         } catch (IOException e) {
-            throw new DataDirectoryException("cannot read snapshot " + file + " (damaged or unreadable): " + e.getMessage(), e);
+            throw new DataDirectoryException("cannot read snapshot " + file + " (damaged or unreadable): "
+                    + e.getMessage(), e);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.baton.server.store.Effect;
 import dev.baton.server.store.StoreState;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -422,7 +423,7 @@ public final class WriteAheadLog implements Journal {
         closeQuietly(lockChannel);
     }
 
-    private static void closeQuietly(java.io.Closeable c) {
+    private static void closeQuietly(Closeable c) {
         try {
             c.close();
         } catch (IOException e) {
