@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
+import dev.baton.testkit.ChildJvm;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RangeRequest;
@@ -42,10 +43,9 @@ class CrashRecoveryTest {
     @Test
     void everyAcknowledgedWriteSurvivesKillNine() throws Exception {
         Path data = dir.resolve("data");
-        Path log = dir.resolve("server.log");
         for (int round = 0; round < ROUNDS; round++) {
-            try (ServerProcess server = ServerProcess.start(data, log)) {
-                ManagedChannel channel = channel(server.endpoint());
+            try (ChildJvm server = startServer(data)) {
+                ManagedChannel channel = channel(endpointOf(server));
                 try {
                     verifyAcknowledgedWrites(KVGrpc.newBlockingStub(channel));
                     writeUntilKilled(channel, server, round);
@@ -54,11 +54,19 @@ class CrashRecoveryTest {
                 }
             }
         }
-        try (ServerProcess server = ServerProcess.start(data, log)) {
-            ManagedChannel channel = channel(server.endpoint());
+        try (ChildJvm server = startServer(data)) {
+            ManagedChannel channel = channel(endpointOf(server));
             verifyAcknowledgedWrites(KVGrpc.newBlockingStub(channel));
             channel.shutdownNow();
         }
+    }
+
+    private static ChildJvm startServer(Path data) {
+        return ChildJvm.builder(ServerProcessMain.class).jvmArgs("-Xmx256m").args(data.toString()).start();
+    }
+
+    private static String endpointOf(ChildJvm server) {
+        return server.awaitLine("^READY ", Duration.ofSeconds(60)).substring("READY ".length());
     }
 
     private static ManagedChannel channel(String endpoint) {
@@ -66,7 +74,7 @@ class CrashRecoveryTest {
         return NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort()).usePlaintext().build();
     }
 
-    private void writeUntilKilled(ManagedChannel channel, ServerProcess server, int round) throws Exception {
+    private void writeUntilKilled(ManagedChannel channel, ChildJvm server, int round) throws Exception {
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicLong acks = new AtomicLong();
         List<Thread> writers = new ArrayList<>();
