@@ -141,7 +141,12 @@ final class CommitPipeline implements AutoCloseable {
             completion.run();
         }
         if (journal.snapshotDue()) {
-            journal.snapshot(state);
+            try {
+                journal.snapshot(state);
+            } catch (IOException e) {
+                log.warn("writing a snapshot failed; the log stays complete and keeps growing until the next"
+                        + " attempt", e);
+            }
         }
     }
 

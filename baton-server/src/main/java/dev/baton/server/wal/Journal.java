@@ -18,7 +18,10 @@ public interface Journal extends AutoCloseable {
     /** True when the log has grown enough since the last snapshot that a new one is worth it. */
     boolean snapshotDue();
 
-    /** Writes a snapshot of {@code state} (which includes every synced record) and trims the log. */
+    /**
+     * Writes a snapshot of {@code state} (which includes every synced record) and trims the log.
+     * A failure leaves the journal usable and complete.
+     */
     void snapshot(StoreState state) throws IOException;
 
     /** The number of the last record appended, 0 before any. */

@@ -327,14 +327,21 @@ public final class WriteAheadLog implements Journal {
         return bytesSinceSnapshot >= snapshotThresholdBytes;
     }
 
+    /**
+     * Writes a snapshot, starts a new log file after it and deletes the files it replaces. A
+     * failed attempt leaves the log as it was (still complete) and is retried only after as much
+     * log again.
+     */
     @Override
     public void snapshot(StoreState state) throws IOException {
         sync();
+        bytesSinceSnapshot = 0;
         writeSnapshot(state);
         long first = lastIndex + 1;
         if (first != segmentFirstIndex) {
-            segment.close();
+            FileChannel previous = segment;
             openSegment(first);
+            closeQuietly(previous);
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
@@ -348,22 +355,29 @@ public final class WriteAheadLog implements Journal {
                 }
             }
         }
-        bytesSinceSnapshot = 0;
         log.debug("snapshot at record {} written", lastIndex);
     }
 
     private void writeSnapshot(StoreState state) throws IOException {
         String name = String.format("snap-%016x.snap", lastIndex);
         Path tmp = dir.resolve(name + ".tmp");
-        SnapshotFile.write(tmp, memberId, lastIndex, state, fsync);
-        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        try {
+            SnapshotFile.write(tmp, memberId, lastIndex, state, fsync);
+            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
         forceDirectory();
     }
 
+    /** Opens (creating) the log file whose first record is {@code firstIndex} as the current one. */
     private void openSegment(long firstIndex) throws IOException {
-        segmentPath = dir.resolve(String.format("wal-%016x.log", firstIndex));
-        segment = FileChannel.open(segmentPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        Path path = dir.resolve(String.format("wal-%016x.log", firstIndex));
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
+        segment = channel;
+        segmentPath = path;
         segmentFirstIndex = firstIndex;
         forceDirectory();
     }

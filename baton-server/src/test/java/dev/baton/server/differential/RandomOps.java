@@ -341,6 +341,9 @@ final class RandomOps {
 
     private void watch(String what) {
         if (!liveWatches.isEmpty() && random.nextInt(6) == 0) {
+            // A watch from the past catches up when the server gets to it (etcd: every 100 ms), so
+            // what it received before a cancel depends on timing: all watches catch up first.
+            settle(what + " settle before cancelling");
             long id = liveWatches.remove(random.nextInt(liveWatches.size()));
             watches.send(WatchRequest.newBuilder().setCancelRequest(WatchCancelRequest.newBuilder().setWatchId(id))
                     .build());
