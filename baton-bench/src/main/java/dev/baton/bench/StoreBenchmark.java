@@ -114,8 +114,8 @@ public final class StoreBenchmark {
         long ownerRevision;
         try {
             KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(channel);
-            kv.put(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8(OWNER)).setValue(ByteString.copyFromUtf8("me"))
-                    .build());
+            kv.put(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8(OWNER))
+                    .setValue(ByteString.copyFromUtf8("me")).build());
             ownerRevision = kv.range(RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8(OWNER)).build())
                     .getKvs(0).getCreateRevision();
         } finally {
