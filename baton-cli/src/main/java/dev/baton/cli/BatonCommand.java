@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = BatonCommand.Version.class,
         description = "Coordinates distributed work on etcd v3.",
-        subcommands = {ServerCommand.class, WatchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServerCommand.class, WatchCommand.class, DashboardCommand.class,
+            CommandLine.HelpCommand.class})
 public final class BatonCommand implements Runnable {
     /**
      * gRPC logs through java.util.logging, which would print INFO lines around our own logs;
