@@ -1,6 +1,8 @@
 package dev.baton.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.baton.etcd.Etcd;
@@ -54,7 +56,7 @@ final class Dashboard implements AutoCloseable {
         server.createContext("/", this::page);
         server.createContext("/api/fleet", exchange -> send(exchange, 200, "application/json", fleet.snapshot().toString()));
         server.createContext("/api/events", exchange -> send(exchange, 200, "application/json",
-                JSON.createArrayNode().addAll(fleet.recentEvents().stream().map(FleetView.Event::json).toList()).toString()));
+                eventsJson().toString()));
         server.createContext("/api/stream", this::stream);
         server.createContext("/metrics", exchange -> send(exchange, 200, "text/plain; version=0.0.4", metrics.scrape()));
         fleet.addListener(this::pushEvent);
@@ -99,8 +101,18 @@ final class Dashboard implements AutoCloseable {
             return;
         }
         try (InputStream in = Dashboard.class.getResourceAsStream("dashboard.html")) {
-            send(exchange, 200, "text/html; charset=utf-8", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            ObjectNode initial = JSON.createObjectNode();
+            initial.set("fleet", fleet.snapshot());
+            initial.set("events", eventsJson());
+            // "</" is escaped so that no value can end the script element early.
+            String embedded = initial.toString().replace("</", "<\\/");
+            send(exchange, 200, "text/html; charset=utf-8", new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("/*INITIAL*/null", embedded));
         }
+    }
+
+    private ArrayNode eventsJson() {
+        return JSON.createArrayNode().addAll(fleet.recentEvents().stream().map(FleetView.Event::json).toList());
     }
 
     private void stream(HttpExchange exchange) throws IOException {

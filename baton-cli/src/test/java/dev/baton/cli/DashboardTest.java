@@ -69,11 +69,11 @@ class DashboardTest {
                 assertThat(get(dashboard.url() + "metrics")).contains("baton_task_releases_total 1.0");
             });
 
-            String dom = chromium(dashboard.url(), "--dump-dom", "--virtual-time-budget=5000");
+            String dom = chromium(dashboard.url(), "--dump-dom");
             assertThat(dom).contains("alpha ★").contains("beta").contains("t1").contains("runnable")
                     .contains("member beta joined");
             chromium(dashboard.url(), "--screenshot=" + Paths.get("target", "dashboard.png").toAbsolutePath(),
-                    "--window-size=1200,900", "--virtual-time-budget=5000");
+                    "--window-size=1200,900");
         }
     }
 
@@ -87,9 +87,15 @@ class DashboardTest {
                 "--no-first-run", "--user-data-dir=" + Files.createTempDirectory(dir, "chromium")));
         command.addAll(List.of(args));
         command.add(url);
-        Process process = new ProcessBuilder(command).redirectError(dir.resolve("chromium.err").toFile()).start();
-        String out = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return out;
+        Path dom = dir.resolve("chromium.out");
+        Process process = new ProcessBuilder(command).redirectOutput(dom.toFile())
+                .redirectError(dir.resolve("chromium.err").toFile()).start();
+        try {
+            assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("chromium finished").isTrue();
+        } finally {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+        return Files.readString(dom);
     }
 }
