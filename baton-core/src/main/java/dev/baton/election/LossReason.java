@@ -1,0 +1,13 @@
+package dev.baton.election;
+
+/** Why a candidacy or a leadership ended. Whatever the reason, it ends once and for good. */
+public enum LossReason {
+    /** The session declared its lease LOST, before etcd could expire it and elect someone else. */
+    SESSION_LOST,
+    /** The session was closed; its lease is revoked, so successors take over at once. */
+    SESSION_CLOSED,
+    /** The candidate key was deleted (by another client, or its lease expired) while the session still held. */
+    KEY_DELETED,
+    /** This member withdrew its candidacy or resigned. */
+    RESIGNED
+}
