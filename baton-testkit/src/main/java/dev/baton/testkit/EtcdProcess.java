@@ -316,35 +316,64 @@ public final class EtcdProcess implements AutoCloseable {
      * @throws IllegalStateException when it exits otherwise or the deadline passes
      */
     void awaitHealthy(long deadlineNanos) {
-        Process current = requireStarted();
+        awaitAllHealthy(List.of(this), deadlineNanos, startTimeout, true);
+    }
+
+    /**
+     * Waits until every member in {@code members} answers {@code /health} with true.
+     *
+     * @param starting true while the members are starting: then a member that exits fails the
+     *     wait at once (with {@link PortTakenException} when a port was taken)
+     * @throws IllegalStateException when the deadline passes, naming the unhealthy members
+     */
+    static void awaitAllHealthy(List<EtcdProcess> members, long deadlineNanos, Duration timeout, boolean starting) {
         long pollMillis = 20;
         while (true) {
-            if (!current.isAlive()) {
-                if (LogTail.containsAfter(logFile, logOffsetAtLaunch, PORT_TAKEN)) {
-                    throw new PortTakenException("port " + clientPort + " or " + peerPort + " is already in use");
+            List<EtcdProcess> unhealthy = new ArrayList<>();
+            for (EtcdProcess member : members) {
+                if (starting) {
+                    member.failIfExited();
                 }
-                throw new IllegalStateException("etcd " + name + " exited with code " + current.exitValue()
-                        + " while starting; " + logFile + " ends with:\n" + LogTail.of(logFile, LogTail.DEFAULT_LINES));
+                // A port conflict makes etcd exit within milliseconds, long before it can be healthy,
+                // so a healthy answer from a process that is still alive is this process's answer.
+                if (!member.isHealthy() || !member.isAlive()) {
+                    unhealthy.add(member);
+                }
             }
-            // A port conflict makes etcd exit within milliseconds, long before it can be healthy,
-            // so a healthy answer from a process that is still alive is this process's answer.
-            if (EtcdGateway.isHealthy(endpoint(), PROBE_TIMEOUT) && current.isAlive()) {
+            if (unhealthy.isEmpty()) {
                 return;
             }
             long remaining = deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
-                throw new IllegalStateException("etcd " + name + " at " + endpoint() + " was not healthy within "
-                        + startTimeout + "; " + logFile + " ends with:\n" + LogTail.of(logFile, LogTail.DEFAULT_LINES));
+                StringBuilder message = new StringBuilder("etcd was not healthy within " + timeout + ":");
+                for (EtcdProcess member : unhealthy) {
+                    message.append("\n").append(member).append(member.isAlive() ? "" : " (not running)")
+                            .append("; ").append(member.logFile).append(" ends with:\n")
+                            .append(LogTail.of(member.logFile, LogTail.DEFAULT_LINES));
+                }
+                throw new IllegalStateException(message.toString());
             }
             try {
-                // Waiting on the process doubles as the poll interval and notices an early exit at once.
-                current.waitFor(Math.min(pollMillis, TimeUnit.NANOSECONDS.toMillis(remaining) + 1), TimeUnit.MILLISECONDS);
+                TimeUnit.MILLISECONDS.sleep(Math.min(pollMillis, TimeUnit.NANOSECONDS.toMillis(remaining) + 1));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for etcd " + name, e);
+                throw new IllegalStateException("interrupted while waiting for etcd to be healthy", e);
             }
             pollMillis = Math.min(pollMillis * 2, 250);
         }
+    }
+
+    /** Throws when the process has exited: it was meant to be starting. */
+    private void failIfExited() {
+        Process current = requireStarted();
+        if (current.isAlive()) {
+            return;
+        }
+        if (LogTail.containsAfter(logFile, logOffsetAtLaunch, PORT_TAKEN)) {
+            throw new PortTakenException("port " + clientPort + " or " + peerPort + " is already in use");
+        }
+        throw new IllegalStateException("etcd " + name + " exited with code " + current.exitValue()
+                + " while starting; " + logFile + " ends with:\n" + LogTail.of(logFile, LogTail.DEFAULT_LINES));
     }
 
     Duration startTimeout() {

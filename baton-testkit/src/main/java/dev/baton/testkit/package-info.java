@@ -9,9 +9,10 @@
  * {@code SIGTERM}, {@code SIGSTOP}/{@code SIGCONT}, and a TCP proxy that cuts or freezes
  * connections. A JVM shutdown hook kills whatever a fixture started and did not close.
  *
- * <p>Entry points: {@link dev.baton.testkit.EtcdProcess}, {@link dev.baton.testkit.TcpProxy},
- * {@link dev.baton.testkit.Etcdctl} and the JUnit 5 extension
- * {@link dev.baton.testkit.EtcdExtension}.
+ * <p>Entry points: {@link dev.baton.testkit.EtcdProcess}, {@link dev.baton.testkit.EtcdCluster},
+ * {@link dev.baton.testkit.TcpProxy}, {@link dev.baton.testkit.ChildJvm},
+ * {@link dev.baton.testkit.Etcdctl} and the JUnit 5 extensions
+ * {@link dev.baton.testkit.EtcdExtension} and {@link dev.baton.testkit.EtcdClusterExtension}.
  * The etcd binary comes from {@code $BATON_ETCD}, else {@code etcd} on {@code PATH}.
  */
 package dev.baton.testkit;

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +52,16 @@ class EtcdExtensionTest {
         run(FailingProbe.class).assertStatistics(stats -> stats.failed(1));
 
         Path kept = root.resolve(FailingProbe.class.getName()).resolve("failsOnPurpose.log");
+        assertThat(kept).exists().content().contains("serving client traffic");
+        assertThat(ProcessHandle.of(PIDS.get(0))).isEmpty();
+    }
+
+    @Test
+    void classLevelFailureKeepsTheLogUnderTheClassName(@TempDir Path root) {
+        archiveRoot = root;
+        run(FailingSetupProbe.class);
+
+        Path kept = root.resolve(FailingSetupProbe.class.getName()).resolve("FailingSetupProbe.log");
         assertThat(kept).exists().content().contains("serving client traffic");
         assertThat(ProcessHandle.of(PIDS.get(0))).isEmpty();
     }
@@ -118,6 +129,22 @@ class EtcdExtensionTest {
         void failsOnPurpose() {
             PIDS.add(etcd.process().pid());
             throw new AssertionError("this probe fails so its etcd log is kept");
+        }
+    }
+
+    static class FailingSetupProbe {
+        @RegisterExtension
+        static final EtcdExtension etcd = new EtcdExtension(options -> { }, new EtcdLogArchive(archiveRoot));
+
+        @BeforeAll
+        static void failingSetup() {
+            PIDS.add(etcd.process().pid());
+            throw new IllegalStateException("this probe's setup fails so its etcd log is kept");
+        }
+
+        @Test
+        void neverRuns() {
+            throw new AssertionError("setup failed, so this does not run");
         }
     }
 }

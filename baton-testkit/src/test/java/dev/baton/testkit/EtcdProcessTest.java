@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -129,6 +131,20 @@ class EtcdProcessTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("exited with code")
                 .hasMessageContaining("no-such-flag");
+    }
+
+    @Test
+    void portTakenByAnotherProcessIsRecognised() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                EtcdProcess etcd = EtcdProcess.builder().build()) {
+            int[] free = FreePorts.pick(1);
+            etcd.configure(taken.getLocalPort(), free[0], "etcd=http://127.0.0.1:" + free[0], "port-test");
+            etcd.launch();
+
+            assertThatThrownBy(() -> etcd.awaitHealthy(EtcdProcess.deadlineAfter(Duration.ofSeconds(30))))
+                    .isInstanceOf(EtcdProcess.PortTakenException.class)
+                    .hasMessageContaining(Integer.toString(taken.getLocalPort()));
+        }
     }
 
     @Test

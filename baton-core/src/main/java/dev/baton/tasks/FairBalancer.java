@@ -1,0 +1,114 @@
+package dev.baton.tasks;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The default balancer: with N tasks and M live members every member converges to
+ * ⌊N/M⌋ or ⌈N/M⌉ tasks, and no more tasks move than the fewest any balanced outcome needs.
+ *
+ * <p><b>Targets.</b> Let q = ⌊N/M⌋ and r = N mod M. Members are ranked by
+ * min(held, q + 1), highest first, then by member id ({@link String#compareTo}); the first r get
+ * the target q + 1, the others q. Ranking by holdings first gives the spare tasks to members
+ * that already hold them, so the total released, Σ max(0, held − target), is the least over
+ * every choice of which r members hold q + 1. Capping the holding at q + 1 makes members above
+ * the mean rank among themselves by id alone, so the ranking does not shift while they release
+ * down to their targets, and no member releases a task only to be short of one later.
+ *
+ * <p><b>Which tasks go.</b> A member above its target releases its most recently claimed tasks
+ * (highest claim revision, then lowest id): the older claims are likelier to have made
+ * progress, and the revision order is the same for every member.
+ *
+ * <p><b>Which tasks to claim.</b> A member below its target offers to claim up to the
+ * difference from the unclaimed tasks it is not holding off, ordered by a rendezvous hash of
+ * (member id, task id): members short of tasks try different tasks first, so fewer claim
+ * transactions collide, and the order is stable across processes.
+ *
+ * <p>Decisions from the same view are consistent between members; the runner asks again after
+ * every change, so members converge once their views agree.
+ */
+public final class FairBalancer implements Balancer {
+
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    private static final long FNV_PRIME = 0x100000001b3L;
+
+    @Override
+    public BalanceDecision decide(BalanceView view) {
+        Map<String, Integer> held = new HashMap<>();
+        for (String member : view.members()) {
+            held.put(member, 0);
+        }
+        List<Map.Entry<TaskId, TaskOwner>> mine = new ArrayList<>();
+        for (Map.Entry<TaskId, TaskOwner> claim : view.claimed().entrySet()) {
+            held.computeIfPresent(claim.getValue().member(), (member, count) -> count + 1);
+            if (claim.getValue().member().equals(view.self())) {
+                mine.add(claim);
+            }
+        }
+        int target = target(view.self(), held, view.taskCount());
+        int holding = mine.size();
+        if (holding > target) {
+            mine.sort(Comparator.comparingLong((Map.Entry<TaskId, TaskOwner> e) -> e.getValue().claimRevision())
+                    .reversed()
+                    .thenComparing(Map.Entry::getKey));
+            List<TaskId> release = mine.subList(0, holding - target).stream().map(Map.Entry::getKey).toList();
+            return new BalanceDecision(holding, target, release, List.of());
+        }
+        return new BalanceDecision(holding, target, List.of(), claimCandidates(view, target - holding));
+    }
+
+    /** The target of {@code self} given every live member's holding and the task count. */
+    static int target(String self, Map<String, Integer> held, int tasks) {
+        int members = held.size();
+        int floor = tasks / members;
+        int spare = tasks % members;
+        if (spare == 0) {
+            return floor;
+        }
+        int selfKey = Math.min(held.get(self), floor + 1);
+        int ranksAbove = 0;
+        for (Map.Entry<String, Integer> other : held.entrySet()) {
+            int key = Math.min(other.getValue(), floor + 1);
+            if (key > selfKey || key == selfKey && other.getKey().compareTo(self) < 0) {
+                ranksAbove++;
+            }
+        }
+        return ranksAbove < spare ? floor + 1 : floor;
+    }
+
+    private static List<TaskId> claimCandidates(BalanceView view, int wanted) {
+        if (wanted <= 0) {
+            return List.of();
+        }
+        byte[] self = view.self().getBytes(StandardCharsets.UTF_8);
+        record Candidate(TaskId task, long score) {
+        }
+        List<Candidate> candidates = new ArrayList<>();
+        for (TaskId task : view.unclaimed()) {
+            if (!view.heldOff().contains(task)) {
+                candidates.add(new Candidate(task, rendezvous(self, task)));
+            }
+        }
+        candidates.sort(Comparator.comparingLong(Candidate::score).reversed().thenComparing(Candidate::task));
+        return candidates.stream().limit(wanted).map(Candidate::task).toList();
+    }
+
+    /** A 64-bit FNV-1a hash of member, a zero byte and task, finished with a 64-bit mix. */
+    static long rendezvous(byte[] member, TaskId task) {
+        long hash = FNV_OFFSET;
+        for (byte b : member) {
+            hash = (hash ^ (b & 0xff)) * FNV_PRIME;
+        }
+        hash *= FNV_PRIME;
+        for (byte b : task.value().getBytes(StandardCharsets.UTF_8)) {
+            hash = (hash ^ (b & 0xff)) * FNV_PRIME;
+        }
+        hash = (hash ^ (hash >>> 30)) * 0xbf58476d1ce4e5b9L;
+        hash = (hash ^ (hash >>> 27)) * 0x94d049bb133111ebL;
+        return hash ^ (hash >>> 31);
+    }
+}

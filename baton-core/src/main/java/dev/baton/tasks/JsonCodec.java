@@ -1,0 +1,91 @@
+package dev.baton.tasks;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
+
+/**
+ * The one JSON dialect of the task model: strict on input (no duplicate fields, no trailing
+ * tokens, exact decimals) and compact on output, with size limits measured in UTF-8 bytes,
+ * which is what the store counts.
+ */
+final class JsonCodec {
+
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    private JsonCodec() {
+    }
+
+    /**
+     * Parses {@code text} as one JSON object of at most {@code maxBytes} UTF-8 bytes. The size
+     * is checked before parsing so oversized input costs no parse.
+     */
+    static ObjectNode readObject(String subject, String text, int maxBytes) {
+        if (text == null) {
+            throw new TaskFormatException(subject, null, "must not be null");
+        }
+        int size = utf8Length(text);
+        if (size > maxBytes) {
+            throw new TaskFormatException(subject, text,
+                    "must be at most " + maxBytes + " bytes of UTF-8, is " + size);
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new TaskFormatException(subject, text, "not valid JSON: " + e.getOriginalMessage() + where, e);
+        }
+        if (node == null || node.isMissingNode()) {
+            throw new TaskFormatException(subject, text, "must be a JSON object, is empty");
+        }
+        if (!node.isObject()) {
+            throw new TaskFormatException(subject, text,
+                    "must be a JSON object, is " + node.getNodeType().name().toLowerCase(Locale.ROOT));
+        }
+        return (ObjectNode) node;
+    }
+
+    static ObjectNode newObject() {
+        return MAPPER.createObjectNode();
+    }
+
+    static String write(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree could not be written", e);
+        }
+    }
+
+    /** The UTF-8 length of {@code text}, counting an unpaired surrogate as the 1 byte '?' it becomes. */
+    static int utf8Length(String text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                bytes += 1;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+}

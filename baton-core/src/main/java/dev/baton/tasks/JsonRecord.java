@@ -1,0 +1,106 @@
+package dev.baton.tasks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A JSON object read as a record with a fixed set of fields: unknown fields and fields of the
+ * wrong type are refused, each with an error that names the field and quotes the whole input.
+ */
+final class JsonRecord {
+
+    private final String subject;
+    private final String source;
+    private final ObjectNode node;
+
+    private JsonRecord(String subject, String source, ObjectNode node) {
+        this.subject = subject;
+        this.source = source;
+        this.node = node;
+    }
+
+    /** Parses {@code text} and refuses any field outside {@code allowedFields}. */
+    static JsonRecord parse(String subject, String text, int maxBytes, Set<String> allowedFields) {
+        JsonRecord record = new JsonRecord(subject, text, JsonCodec.readObject(subject, text, maxBytes));
+        for (Iterator<String> names = record.node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!allowedFields.contains(name)) {
+                throw record.invalid("unknown field \"" + name + "\"; expected only "
+                        + String.join(", ", allowedFields.stream().sorted().toList()));
+            }
+        }
+        return record;
+    }
+
+    boolean has(String field) {
+        return node.has(field) && !node.get(field).isNull();
+    }
+
+    String requireText(String field) {
+        return optionalText(field).orElseThrow(() -> missing(field));
+    }
+
+    Optional<String> optionalText(String field) {
+        JsonNode value = present(field);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw wrongType(field, "a string", value);
+        }
+        return Optional.of(value.textValue());
+    }
+
+    int requireNonNegativeInt(String field) {
+        JsonNode value = present(field);
+        if (value == null) {
+            throw missing(field);
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
+            throw wrongType(field, "a non-negative 32-bit integer", value);
+        }
+        return value.intValue();
+    }
+
+    Instant requireInstant(String field) {
+        return optionalInstant(field).orElseThrow(() -> missing(field));
+    }
+
+    Optional<Instant> optionalInstant(String field) {
+        Optional<String> text = optionalText(field);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(text.get()));
+        } catch (DateTimeParseException e) {
+            throw invalid("field \"" + field + "\" must be an ISO-8601 instant such as "
+                    + "2024-01-31T12:00:00Z, is " + Excerpt.of(text.get()));
+        }
+    }
+
+    TaskFormatException invalid(String rule) {
+        return new TaskFormatException(subject, source, rule);
+    }
+
+    private JsonNode present(String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value;
+    }
+
+    private TaskFormatException missing(String field) {
+        return invalid("field \"" + field + "\" is required");
+    }
+
+    private TaskFormatException wrongType(String field, String expected, JsonNode actual) {
+        return invalid("field \"" + field + "\" must be " + expected + ", is "
+                + (actual.isNumber() || actual.isBoolean() ? actual.toString()
+                        : actual.getNodeType().name().toLowerCase(Locale.ROOT)));
+    }
+}

@@ -1,0 +1,48 @@
+package dev.baton.tasks;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The tasks one member released recently, so it does not claim them straight back before the
+ * member they were released for has had the chance to. A task is held off from its release
+ * until {@code holdOff} later on the injected clock; {@link #active()} is what a
+ * {@link BalanceView} carries as {@code heldOff}. Thread-safe.
+ */
+final class ReleaseHoldOff {
+
+    private final Clock clock;
+    private final Duration holdOff;
+    private final Map<TaskId, Instant> releasedUntil = new HashMap<>();
+
+    ReleaseHoldOff(Clock clock, Duration holdOff) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(holdOff, "holdOff");
+        if (holdOff.isNegative()) {
+            throw new IllegalArgumentException("holdOff must not be negative, is " + holdOff);
+        }
+        this.holdOff = holdOff;
+    }
+
+    /** Records that this member released {@code task} now. */
+    synchronized void released(TaskId task) {
+        releasedUntil.put(task, clock.instant().plus(holdOff));
+    }
+
+    /** The tasks still held off, dropping those whose hold-off has ended. */
+    synchronized Set<TaskId> active() {
+        Instant now = clock.instant();
+        for (Iterator<Instant> ends = releasedUntil.values().iterator(); ends.hasNext(); ) {
+            if (!ends.next().isAfter(now)) {
+                ends.remove();
+            }
+        }
+        return Set.copyOf(releasedUntil.keySet());
+    }
+}

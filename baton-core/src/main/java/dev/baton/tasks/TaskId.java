@@ -1,0 +1,70 @@
+package dev.baton.tasks;
+
+import java.util.Objects;
+
+/**
+ * The name of a task, unique within a deployment and used verbatim as a key segment.
+ *
+ * <p>Rules, checked on construction: not empty; no {@code '/'} (the key separator, so task
+ * {@code a} never shares a prefix with a key of task {@code a/b}); no control characters
+ * (they make keys unreadable in listings and logs); well-formed UTF-16 (an unpaired surrogate
+ * has no UTF-8 form, so two such ids could collide in the store); at most
+ * {@value #MAX_UTF8_BYTES} bytes in UTF-8, which keeps every key of a task, with its prefix,
+ * far below the store's limits. A violation throws {@link TaskFormatException} naming the id and
+ * the rule.
+ *
+ * @param value the id as given
+ */
+public record TaskId(String value) implements Comparable<TaskId> {
+
+    /** The longest id, in UTF-8 bytes: 128 ASCII characters. */
+    public static final int MAX_UTF8_BYTES = 128;
+
+    private static final String SUBJECT = "task id";
+
+    public TaskId {
+        Objects.requireNonNull(value, "task id is null");
+        if (value.isEmpty()) {
+            throw new TaskFormatException(SUBJECT, value, "must not be empty");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '/') {
+                throw new TaskFormatException(SUBJECT, value, "must not contain '/' (at index " + i + ")");
+            }
+            if (Character.isISOControl(c)) {
+                throw new TaskFormatException(SUBJECT, value,
+                        String.format("must not contain control character U+%04X (at index %d)", (int) c, i));
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new TaskFormatException(SUBJECT, value,
+                        String.format("must be well-formed UTF-16, has an unpaired surrogate U+%04X (at index %d)",
+                                (int) c, i));
+            }
+        }
+        int bytes = JsonCodec.utf8Length(value);
+        if (bytes > MAX_UTF8_BYTES) {
+            throw new TaskFormatException(SUBJECT, value,
+                    "must be at most " + MAX_UTF8_BYTES + " bytes of UTF-8, is " + bytes);
+        }
+    }
+
+    /** The id {@code value}, validated. */
+    public static TaskId of(String value) {
+        return new TaskId(value);
+    }
+
+    /** Ids order by their string value. */
+    @Override
+    public int compareTo(TaskId other) {
+        return value.compareTo(other.value);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.baton.tasks;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Objects;
+
+/**
+ * The user data of a task: one JSON object, stored in its compact encoding of at most
+ * {@value #MAX_ENCODED_BYTES} bytes (UTF-8). Input text longer than that is refused before it
+ * is parsed. Numbers keep their exact decimal value. Instances are immutable; {@link #tree()}
+ * hands out a copy.
+ */
+public final class TaskProperties {
+
+    /** The largest stored encoding, in UTF-8 bytes: 64 KiB. */
+    public static final int MAX_ENCODED_BYTES = 64 * 1024;
+
+    private static final String SUBJECT = "task properties";
+    private static final TaskProperties EMPTY = new TaskProperties(JsonCodec.newObject(), "{}");
+
+    private final ObjectNode tree;
+    private final String json;
+
+    private TaskProperties(ObjectNode tree, String json) {
+        this.tree = tree;
+        this.json = json;
+    }
+
+    /** The empty object {@code {}}. */
+    public static TaskProperties empty() {
+        return EMPTY;
+    }
+
+    /** Parses a JSON object, refusing anything else and anything too large. */
+    public static TaskProperties parse(String json) {
+        return checked(JsonCodec.readObject(SUBJECT, json, MAX_ENCODED_BYTES));
+    }
+
+    /** Properties holding a copy of {@code tree}, refused when its encoding is too large. */
+    public static TaskProperties of(ObjectNode tree) {
+        return checked(Objects.requireNonNull(tree, "tree").deepCopy());
+    }
+
+    private static TaskProperties checked(ObjectNode tree) {
+        String json = JsonCodec.write(tree);
+        int size = JsonCodec.utf8Length(json);
+        if (size > MAX_ENCODED_BYTES) {
+            throw new TaskFormatException(SUBJECT, json,
+                    "encoded form must be at most " + MAX_ENCODED_BYTES + " bytes of UTF-8, is " + size);
+        }
+        return new TaskProperties(tree, json);
+    }
+
+    /** The compact JSON encoding, as stored. */
+    public String json() {
+        return json;
+    }
+
+    /** A copy of the object. */
+    public ObjectNode tree() {
+        return tree.deepCopy();
+    }
+
+    /** Properties are equal when their objects hold the same fields and values, in any order. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof TaskProperties that && tree.equals(that.tree);
+    }
+
+    @Override
+    public int hashCode() {
+        return tree.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return json;
+    }
+}

@@ -1,0 +1,66 @@
+/**
+ * Tasks: named units of work that members of a fleet claim, run, release and finish, each
+ * driven by a small persisted state machine. This package holds the model; the parts here are
+ * pure (values in, values out, time from an injected clock) so every rule is tested without a
+ * store.
+ *
+ * <h2>Tasks and their data</h2>
+ * A task is named by a {@link dev.baton.tasks.TaskId} (1 to 128 bytes of UTF-8, no {@code '/'},
+ * no control characters) and carries {@link dev.baton.tasks.TaskProperties}, one JSON object of
+ * at most 64 KiB. Every rejection of input, here and in the parsers below, is a
+ * {@link dev.baton.tasks.TaskFormatException} naming the offending value (quoted, cut to 64
+ * characters) and the rule it breaks.
+ *
+ * <h2>The state machine</h2>
+ * A task's {@link dev.baton.tasks.TaskState} has a {@link dev.baton.tasks.TaskStatus}; a
+ * {@link dev.baton.tasks.TaskMessage} moves it by this table, the single source of
+ * {@link dev.baton.tasks.TaskStateMachine} ("—": refused with an
+ * {@link dev.baton.tasks.IllegalTransitionException} naming the pair, the state unchanged):
+ *
+ * <table>
+ * <caption>status × message → next status</caption>
+ * <tr><th>status</th><th>RUN</th><th>PAUSE</th><th>SLEEP</th><th>RELEASE</th><th>ERROR</th>
+ *     <th>COMPLETE</th><th>KILL</th><th>CHECKPOINT</th></tr>
+ * <tr><td>RUNNABLE</td><td>—</td><td>PAUSED</td><td>SLEEPING</td><td>RUNNABLE</td>
+ *     <td>FAULT¹</td><td>COMPLETED</td><td>KILLED</td><td>RUNNABLE</td></tr>
+ * <tr><td>PAUSED</td><td>RUNNABLE</td><td>—</td><td>—</td><td>PAUSED</td>
+ *     <td>—</td><td>—</td><td>KILLED</td><td>—</td></tr>
+ * <tr><td>SLEEPING</td><td>RUNNABLE</td><td>PAUSED</td><td>—</td><td>SLEEPING</td>
+ *     <td>—</td><td>—</td><td>KILLED</td><td>—</td></tr>
+ * <tr><td>FAULT</td><td>RUNNABLE</td><td>PAUSED</td><td>—</td><td>FAULT</td>
+ *     <td>—</td><td>—</td><td>KILLED</td><td>—</td></tr>
+ * <tr><td>COMPLETED, FAILED, KILLED</td><td>—</td><td>—</td><td>—</td><td>—</td>
+ *     <td>—</td><td>—</td><td>—</td><td>—</td></tr>
+ * </table>
+ *
+ * <p>¹ FAILED instead when the {@link dev.baton.tasks.RetryPolicy} has no attempt left.
+ *
+ * <p>Reading the table: only a RUNNABLE task runs its handler, so only RUNNABLE accepts what a
+ * run produces (SLEEP, ERROR, COMPLETE, CHECKPOINT). RUN is how a task becomes runnable again:
+ * a resume command for a paused task, the wake-up of a sleeping one, the retry of a fault
+ * (sent by the runner when {@code until} passes, or early by a resume). RELEASE gives up the
+ * claim and keeps the status, so the next owner continues where this one stopped. KILL ends any
+ * task that has not ended. The terminal statuses accept nothing: a finished task cannot be
+ * brought back by a late message.
+ *
+ * <p>Faults: an ERROR counts a failed run and, with the default policy, the task is retried 1,
+ * 2, 4, 8 s (each shortened by up to 20 % jitter) after its first four consecutive failures and
+ * FAILED on the fifth; the backoff doubles up to 60 s when more attempts are configured. A SLEEP
+ * or CHECKPOINT (progress) resets the count. The state, with its {@code since}, attempt count,
+ * {@code until}, last error and the handler's opaque checkpoint, is stored as a small JSON
+ * record whose decoder refuses corrupt input.
+ *
+ * <h2>Balancing</h2>
+ * A {@link dev.baton.tasks.Balancer} turns one member's {@link dev.baton.tasks.BalanceView} of
+ * members and claims into a {@link dev.baton.tasks.BalanceDecision}: what to release now and what
+ * to try to claim. The default {@link dev.baton.tasks.FairBalancer} brings every member to
+ * ⌊N/M⌋ or ⌈N/M⌉ tasks while moving the fewest tasks possible, releases the most recently claimed
+ * tasks first, and never claims a task the member released within its hold-off.
+ *
+ * <h2>Commands</h2>
+ * {@link dev.baton.tasks.MemberCommand}s (freeze, unfreeze, balance, release a task) and
+ * {@link dev.baton.tasks.TaskCommand}s (pause, resume, stop, kill) are small JSON objects with
+ * strict parsers: an unknown or malformed command is a {@code TaskFormatException} to report,
+ * never a reason for a member to fail.
+ */
+package dev.baton.tasks;
