@@ -1,5 +1,7 @@
 package dev.baton.election;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.baton.etcd.Etcd;
 import dev.baton.session.Session;
 import java.time.Duration;
@@ -14,11 +16,17 @@ final class Member implements AutoCloseable {
         this.session = session;
     }
 
-    /** Connects to {@code endpoints} and opens a session with {@code ttl}. */
+    /**
+     * Connects to {@code endpoints} and opens a session with {@code ttl}. Returns once the session is
+     * valid: the very first grant of a JVM can take longer than a short TTL (connection set-up), and
+     * such a session starts out LOST and renews itself.
+     */
     static Member join(String endpoints, Duration ttl) {
         Etcd etcd = Etcd.builder().endpoints(endpoints.split(",")).requestTimeout(Duration.ofSeconds(2)).build();
         try {
-            return new Member(etcd, Session.builder(etcd).ttl(ttl).open());
+            Session session = Session.builder(etcd).ttl(ttl).open();
+            await().atMost(Duration.ofSeconds(10)).until(session::isValid);
+            return new Member(etcd, session);
         } catch (RuntimeException e) {
             etcd.close();
             throw e;
