@@ -35,9 +35,11 @@ import org.slf4j.LoggerFactory;
  * from then on the same key is the {@link Leadership}.
  *
  * <p>Each step is one request whose compare says what it protects: the key is created with
- * {@code if createRevision(key) == 0 then put else get}; the candidate then waits for the deletion
- * of the candidate created just before it, re-reading the election after each deletion, and leads
- * once a read shows its own key (with its own create revision) and nothing older. Every event
+ * {@code if createRevision(key) == 0 then put else get}; the candidate then reads the election and
+ * leads if the read shows its own key (with its own create revision) and nothing older. Otherwise
+ * it watches for the deletion of the candidate created just before it: when that was the last
+ * older one in the read, the deletion makes it the leader at once (nothing older can be created
+ * later); when older ones remained, it reads again. Every event
  * (store answers, watch events, session states, withdrawal) is handled on one serial queue, so the
  * state below is only touched by one thread at a time.
  */
@@ -241,7 +243,7 @@ public final class Candidacy {
         recovered();
         boolean present = snapshot.kvs().stream().anyMatch(kv -> kv.key().equals(key) && kv.createRevision() == token);
         if (!present) {
-            lose(LossReason.KEY_DELETED);
+            keyDeleted();
             return;
         }
         Optional<KeyValue> predecessor = CandidateOrder.predecessor(snapshot.kvs(), token);
@@ -250,15 +252,26 @@ public final class Candidacy {
             return;
         }
         String waitFor = predecessor.get().key();
-        LOG.debug("{} waits for {} (created at {})", this, waitFor, predecessor.get().createRevision());
+        // No candidate can be created older than this snapshot shows, so when the predecessor was
+        // the only older one, its deletion alone makes this candidate the oldest: it leads at that
+        // revision without another read.
+        boolean lastOlder = CandidateOrder.predecessor(snapshot.kvs(), predecessor.get().createRevision()).isEmpty();
+        LOG.debug("{} waits for {} (created at {}, last older: {})", this, waitFor, predecessor.get().createRevision(), lastOlder);
         closePredecessorWatch();
         int generation = ++predecessorGeneration;
         predecessorWatch = etcd.watch(KeyRange.key(waitFor), snapshot.revision() + 1,
-                onEvents(batch -> onPredecessorEvents(generation, batch), () -> rereadCandidates(generation)));
+                onEvents(batch -> onPredecessorEvents(generation, lastOlder, batch), () -> rereadCandidates(generation)));
     }
 
-    private void onPredecessorEvents(int generation, List<WatchEvent> batch) {
-        if (batch.stream().anyMatch(event -> event.type() == WatchEvent.Type.DELETE)) {
+    private void onPredecessorEvents(int generation, boolean lastOlder, List<WatchEvent> batch) {
+        Optional<WatchEvent> deleted = batch.stream().filter(event -> event.type() == WatchEvent.Type.DELETE).findFirst();
+        if (deleted.isEmpty() || generation != predecessorGeneration) {
+            return;
+        }
+        if (lastOlder) {
+            closePredecessorWatch();
+            lead(deleted.get().modRevision());
+        } else {
             rereadCandidates(generation);
         }
     }
@@ -286,8 +299,16 @@ public final class Candidacy {
 
     private void onOwnKeyEvents(List<WatchEvent> batch) {
         if (batch.stream().anyMatch(event -> event.type() == WatchEvent.Type.DELETE)) {
-            lose(LossReason.KEY_DELETED);
+            keyDeleted();
         }
+    }
+
+    /**
+     * The key is gone. When the session's deadline has passed too (a process resumed after a pause
+     * can see etcd's expiry before its own deadline check runs), the lease is the cause.
+     */
+    private void keyDeleted() {
+        lose(session.isValid() && session.lease() == lease ? LossReason.KEY_DELETED : LossReason.SESSION_LOST);
     }
 
     /** After the own-key watch ended (compaction or failure): the key must still be there to go on. */
@@ -307,7 +328,7 @@ public final class Candidacy {
             }
             recovered();
             if (read.first().filter(kv -> kv.createRevision() == token).isEmpty()) {
-                lose(LossReason.KEY_DELETED);
+                keyDeleted();
                 return;
             }
             ownKeyWatch = etcd.watch(KeyRange.key(key), read.revision() + 1, onEvents(this::onOwnKeyEvents, this::verifyOwnKey));

@@ -6,7 +6,10 @@ public enum LossReason {
     SESSION_LOST,
     /** The session was closed; its lease is revoked, so successors take over at once. */
     SESSION_CLOSED,
-    /** The candidate key was deleted (by another client, or its lease expired) while the session still held. */
+    /**
+     * The candidate key was deleted while the session still held its lease: another client deleted
+     * it. (A deletion seen after the session's deadline counts as {@code SESSION_LOST}.)
+     */
     KEY_DELETED,
     /** This member withdrew its candidacy or resigned. */
     RESIGNED

@@ -7,8 +7,8 @@
  * {@code <prefix>/<lease-hex>} on its {@link dev.baton.session.Session session} lease, in one
  * transaction {@code if createRevision(key) == 0 then put(key, value, lease) else get(key)}. The
  * leader is the candidate with the lowest create revision; every other candidate watches for the
- * deletion of the candidate created just before it, and re-reads the election when it goes, so one
- * deletion wakes one waiter. The candidate key's create revision is the leader's fencing token
+ * deletion of the candidate created just before it (re-reading the election when older ones
+ * remain), so one deletion wakes one waiter. The candidate key's create revision is the leader's fencing token
  * ({@link dev.baton.election.Leadership#token()}): unique per term, and increasing from one leader
  * to the next. {@link dev.baton.election.Leadership#proclaim} (a put) and
  * {@link dev.baton.election.Leadership#resign} (a delete) are each one transaction guarded by
