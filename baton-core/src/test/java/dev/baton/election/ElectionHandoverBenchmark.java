@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * election client (etcd's server-side election service) with a jetcd lease kept alive by jetcd.
  * Percentiles are nearest-rank: with 20 trials p99 is the slowest one.
  *
- * <p>Resign trials run both candidates in this JVM; three warm-up trials per client are not
- * counted. Crash trials run the leader in a child JVM ({@link HandoverCandidateMain}) and the
+ * <p>Baton's and jetcd's trials alternate one by one, so on a shared machine both meet the same
+ * load. Resign trials run both candidates in this JVM; three warm-up trials per client are not
+ * counted. Before each event the waiting candidate is given 500 ms to set up its watch. Crash trials run the leader in a child JVM ({@link HandoverCandidateMain}) and the
  * successor here; every instant is taken in this JVM, just before the signal and when the fenced
  * write is answered. The next crash leader's JVM starts after each measurement, so its start-up
  * never competes with one.
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ElectionHandoverBenchmark {
     private static final int WARM_UP = 3;
-    private static final Duration SETTLE = Duration.ofMillis(200);
+    private static final Duration SETTLE = Duration.ofMillis(500);
     private static final Duration ELECTED = Duration.ofSeconds(60);
 
     private final EtcdProcess etcd;
@@ -77,72 +78,120 @@ public final class ElectionHandoverBenchmark {
         try (EtcdProcess etcd = EtcdProcess.start(); Etcd direct = Etcd.builder().endpoints(etcd.endpoint()).build()) {
             ElectionHandoverBenchmark benchmark = new ElectionHandoverBenchmark(etcd, direct, trials);
             for (int ttl : new int[] {2, 5}) {
-                for (String client : List.of("baton", "jetcd")) {
-                    figures.add(benchmark.resignTrials(client, ttl));
-                    figures.add(benchmark.crashTrials(client, ttl));
-                }
+                figures.addAll(benchmark.resignTrials(ttl));
+                figures.addAll(benchmark.crashTrials(ttl));
             }
         }
         System.out.println();
         System.out.println(table(figures, trials));
     }
 
-    private Figures resignTrials(String client, int ttl) throws Exception {
-        String election = "bench/resign-" + client + "-" + ttl;
-        List<Long> samples = new ArrayList<>();
-        try (Contender a = contender(client, ttl); Contender b = contender(client, ttl)) {
-            Contender leading = a;
-            Contender waiting = b;
-            Term leader = leading.campaign(election).get(ELECTED.toSeconds(), TimeUnit.SECONDS);
+    /** Baton's and jetcd's trials alternate, so both see the same conditions on a shared machine. */
+    private List<Figures> resignTrials(int ttl) throws Exception {
+        List<Long> baton = new ArrayList<>();
+        List<Long> jetcd = new ArrayList<>();
+        try (ResignRig batonRig = new ResignRig("baton", ttl); ResignRig jetcdRig = new ResignRig("jetcd", ttl)) {
             for (int trial = 0; trial < WARM_UP + trials; trial++) {
-                CompletableFuture<Term> next = waiting.campaign(election);
-                awaitCandidates(election, 2);
-                long resignedAt = System.nanoTime();
-                CompletableFuture<Void> resigned = leader.resign();
-                Term won = next.get(ELECTED.toSeconds(), TimeUnit.SECONDS);
-                won.fencedWrite(election);
-                long handover = System.nanoTime() - resignedAt;
-                resigned.get(ELECTED.toSeconds(), TimeUnit.SECONDS);
+                long batonSample = batonRig.trial();
+                long jetcdSample = jetcdRig.trial();
                 if (trial >= WARM_UP) {
-                    samples.add(handover);
+                    baton.add(batonSample);
+                    jetcd.add(jetcdSample);
                 }
-                leader = won;
-                Contender swap = leading;
-                leading = waiting;
-                waiting = swap;
             }
-            leader.resign().get(ELECTED.toSeconds(), TimeUnit.SECONDS);
         }
-        return report(new Figures(client, ttl, "resign", samples));
+        return List.of(report(new Figures("baton", ttl, "resign", baton)), report(new Figures("jetcd", ttl, "resign", jetcd)));
     }
 
-    private Figures crashTrials(String client, int ttl) throws Exception {
-        String election = "bench/crash-" + client + "-" + ttl;
-        List<Long> samples = new ArrayList<>();
-        try (Contender successor = contender(client, ttl)) {
-            ChildJvm leader = crashLeader(client, election, ttl);
-            try {
-                leader.awaitLine("^ELECTED ", ELECTED);
-                for (int trial = 0; trial < trials; trial++) {
-                    CompletableFuture<Term> next = successor.campaign(election);
-                    awaitCandidates(election, 2);
-                    long killedAt = System.nanoTime();
-                    leader.kill();
-                    Term won = next.get(ELECTED.toSeconds(), TimeUnit.SECONDS);
-                    won.fencedWrite(election);
-                    samples.add(System.nanoTime() - killedAt);
-                    leader.close();
-                    // The next crash leader starts only now, so its JVM start never competes with a measurement.
-                    leader = crashLeader(client, election, ttl);
-                    awaitCandidates(election, 2);
-                    won.resign().get(ELECTED.toSeconds(), TimeUnit.SECONDS);
-                    leader.awaitLine("^ELECTED ", ELECTED);
-                }
-            } finally {
-                leader.close();
+    private List<Figures> crashTrials(int ttl) throws Exception {
+        List<Long> baton = new ArrayList<>();
+        List<Long> jetcd = new ArrayList<>();
+        try (CrashRig batonRig = new CrashRig("baton", ttl); CrashRig jetcdRig = new CrashRig("jetcd", ttl)) {
+            for (int trial = 0; trial < trials; trial++) {
+                baton.add(batonRig.trial());
+                jetcd.add(jetcdRig.trial());
             }
         }
-        return report(new Figures(client, ttl, "kill -9", samples));
+        return List.of(report(new Figures("baton", ttl, "kill -9", baton)), report(new Figures("jetcd", ttl, "kill -9", jetcd)));
+    }
+
+    /** Two candidates of one client in this JVM taking turns: each trial is one handover by resignation. */
+    private final class ResignRig implements AutoCloseable {
+        private final String election;
+        private Contender leading;
+        private Contender waiting;
+        private Term leader;
+
+        ResignRig(String client, int ttl) throws Exception {
+            this.election = "bench/resign-" + client + "-" + ttl;
+            this.leading = contender(client, ttl);
+            this.waiting = contender(client, ttl);
+            this.leader = leading.campaign(election).get(ELECTED.toSeconds(), TimeUnit.SECONDS);
+        }
+
+        long trial() throws Exception {
+            CompletableFuture<Term> next = waiting.campaign(election);
+            awaitCandidates(election, 2);
+            long resignedAt = System.nanoTime();
+            CompletableFuture<Void> resigned = leader.resign();
+            Term won = next.get(ELECTED.toSeconds(), TimeUnit.SECONDS);
+            won.fencedWrite(election);
+            long handover = System.nanoTime() - resignedAt;
+            resigned.get(ELECTED.toSeconds(), TimeUnit.SECONDS);
+            leader = won;
+            Contender swap = leading;
+            leading = waiting;
+            waiting = swap;
+            return handover;
+        }
+
+        @Override
+        public void close() throws Exception {
+            leader.resign().get(ELECTED.toSeconds(), TimeUnit.SECONDS);
+            leading.close();
+            waiting.close();
+        }
+    }
+
+    /** A leader of one client in a child JVM and its successor in this JVM: each trial kills the leader. */
+    private final class CrashRig implements AutoCloseable {
+        private final String client;
+        private final int ttl;
+        private final String election;
+        private final Contender successor;
+        private ChildJvm leader;
+
+        CrashRig(String client, int ttl) {
+            this.client = client;
+            this.ttl = ttl;
+            this.election = "bench/crash-" + client + "-" + ttl;
+            this.successor = contender(client, ttl);
+            this.leader = crashLeader(client, election, ttl);
+            leader.awaitLine("^ELECTED ", ELECTED);
+        }
+
+        long trial() throws Exception {
+            CompletableFuture<Term> next = successor.campaign(election);
+            awaitCandidates(election, 2);
+            long killedAt = System.nanoTime();
+            leader.kill();
+            Term won = next.get(ELECTED.toSeconds(), TimeUnit.SECONDS);
+            won.fencedWrite(election);
+            long handover = System.nanoTime() - killedAt;
+            leader.close();
+            // The next crash leader starts only now, so its JVM start never competes with a measurement.
+            leader = crashLeader(client, election, ttl);
+            awaitCandidates(election, 2);
+            won.resign().get(ELECTED.toSeconds(), TimeUnit.SECONDS);
+            leader.awaitLine("^ELECTED ", ELECTED);
+            return handover;
+        }
+
+        @Override
+        public void close() {
+            leader.close();
+            successor.close();
+        }
     }
 
     private ChildJvm crashLeader(String client, String election, int ttl) {
@@ -164,8 +213,9 @@ public final class ElectionHandoverBenchmark {
     }
 
     private static Figures report(Figures figures) {
-        System.out.printf(Locale.ROOT, "%-6s ttl %d s %-8s p50 %8.1f ms  p99 %8.1f ms%n", figures.client(), figures.ttl(),
-                figures.event(), figures.p50(), figures.p99());
+        System.out.printf(Locale.ROOT, "%-6s ttl %d s %-8s p50 %8.1f ms  p99 %8.1f ms  all (ms): %s%n", figures.client(),
+                figures.ttl(), figures.event(), figures.p50(), figures.p99(),
+                figures.samples().stream().sorted().map(nanos -> String.format(Locale.ROOT, "%.1f", nanos / 1e6)).toList());
         return figures;
     }
 
