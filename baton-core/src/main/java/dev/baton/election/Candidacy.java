@@ -131,7 +131,7 @@ public final class Candidacy {
                 lose(LossReason.RESIGNED);
             }
             if (lossReason != LossReason.RESIGNED || keyRemoved) {
-                removed.complete(null);
+                etcd.callbackExecutor().execute(() -> removed.complete(null));
                 return;
             }
             removals.add(removed);
@@ -150,6 +150,11 @@ public final class Candidacy {
     // ---- the steps, all on the events queue ----
 
     private void create() {
+        if (lossReason == LossReason.RESIGNED) {
+            // Withdrawn while a failed create waited for its retry: that create may have been applied.
+            resolveAfterWithdrawal();
+            return;
+        }
         if (lossReason != null) {
             return;
         }
@@ -185,13 +190,13 @@ public final class Candidacy {
     }
 
     private void onCreateFailed(Throwable cause) {
-        if (isLeaseGone(cause)) {
-            lose(LossReason.SESSION_LOST);
-            return;
-        }
         if (lossReason == LossReason.RESIGNED) {
             // The create may or may not have been applied: read back instead of guessing.
             resolveAfterWithdrawal();
+            return;
+        }
+        if (isLeaseGone(cause)) {
+            lose(LossReason.SESSION_LOST);
             return;
         }
         if (lossReason != null) {

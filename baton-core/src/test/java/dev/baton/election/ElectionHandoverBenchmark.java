@@ -27,9 +27,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -56,6 +59,8 @@ public final class ElectionHandoverBenchmark {
     private static final int WARM_UP = 3;
     private static final Duration SETTLE = Duration.ofMillis(500);
     private static final Duration ELECTED = Duration.ofSeconds(60);
+    private static final List<String> CLIENTS = List.of("baton", "jetcd");
+    private static final AtomicInteger RIGS = new AtomicInteger();
 
     private final EtcdProcess etcd;
     private final Etcd direct;
@@ -86,50 +91,97 @@ public final class ElectionHandoverBenchmark {
         System.out.println(table(figures, trials));
     }
 
-    /** Baton's and jetcd's trials alternate, so both see the same conditions on a shared machine. */
     private List<Figures> resignTrials(int ttl) throws Exception {
-        List<Long> baton = new ArrayList<>();
-        List<Long> jetcd = new ArrayList<>();
-        try (ResignRig batonRig = new ResignRig("baton", ttl); ResignRig jetcdRig = new ResignRig("jetcd", ttl)) {
-            for (int trial = 0; trial < WARM_UP + trials; trial++) {
-                long batonSample = batonRig.trial();
-                long jetcdSample = jetcdRig.trial();
-                if (trial >= WARM_UP) {
-                    baton.add(batonSample);
-                    jetcd.add(jetcdSample);
-                }
-            }
-        }
-        return List.of(report(new Figures("baton", ttl, "resign", baton)), report(new Figures("jetcd", ttl, "resign", jetcd)));
+        return alternate("resign", ttl, WARM_UP, ResignRig::new);
     }
 
     private List<Figures> crashTrials(int ttl) throws Exception {
-        List<Long> baton = new ArrayList<>();
-        List<Long> jetcd = new ArrayList<>();
-        try (CrashRig batonRig = new CrashRig("baton", ttl); CrashRig jetcdRig = new CrashRig("jetcd", ttl)) {
-            for (int trial = 0; trial < trials; trial++) {
-                baton.add(batonRig.trial());
-                jetcd.add(jetcdRig.trial());
+        return alternate("kill -9", ttl, 0, CrashRig::new);
+    }
+
+    /**
+     * Runs Baton's and jetcd's trials alternately, one by one, so both see the same conditions on
+     * a shared machine, until each has {@code trials} samples after {@code warmUp} uncounted ones.
+     * A trial that fails (a lease lost to an overloaded machine) is counted as a failure, and the
+     * client's rig is rebuilt on a fresh election.
+     */
+    private List<Figures> alternate(String event, int ttl, int warmUp, RigFactory factory) throws Exception {
+        Map<String, Rig> rigs = new LinkedHashMap<>();
+        Map<String, List<Long>> samples = new LinkedHashMap<>();
+        Map<String, Integer> runs = new LinkedHashMap<>();
+        Map<String, Integer> failures = new LinkedHashMap<>();
+        try {
+            for (String client : CLIENTS) {
+                rigs.put(client, factory.open(client, ttl));
+                samples.put(client, new ArrayList<>());
+                runs.put(client, 0);
+                failures.put(client, 0);
             }
+            while (samples.values().stream().anyMatch(taken -> taken.size() < trials)) {
+                for (String client : CLIENTS) {
+                    if (samples.get(client).size() >= trials) {
+                        continue;
+                    }
+                    try {
+                        long sample = rigs.get(client).trial();
+                        if (runs.merge(client, 1, Integer::sum) > warmUp) {
+                            samples.get(client).add(sample);
+                        }
+                    } catch (Exception e) {
+                        int failed = failures.merge(client, 1, Integer::sum);
+                        System.out.println(client + " ttl " + ttl + " s " + event + ": trial failed (" + e + ")");
+                        if (failed > trials) {
+                            throw new IllegalStateException(client + " failed " + failed + " " + event + " trials", e);
+                        }
+                        closeQuietly(rigs.get(client));
+                        rigs.put(client, factory.open(client, ttl));
+                    }
+                }
+            }
+        } finally {
+            rigs.values().forEach(ElectionHandoverBenchmark::closeQuietly);
         }
-        return List.of(report(new Figures("baton", ttl, "kill -9", baton)), report(new Figures("jetcd", ttl, "kill -9", jetcd)));
+        List<Figures> figures = new ArrayList<>();
+        for (String client : CLIENTS) {
+            figures.add(report(new Figures(client, ttl, event, samples.get(client), failures.get(client))));
+        }
+        return figures;
+    }
+
+    private static void closeQuietly(Rig rig) {
+        try {
+            rig.close();
+        } catch (Exception e) {
+            System.out.println("closing a rig failed: " + e);
+        }
+    }
+
+    /** One client's set-up for one kind of trial; each trial returns one handover in nanoseconds. */
+    private interface Rig extends AutoCloseable {
+        long trial() throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface RigFactory {
+        Rig open(String client, int ttl) throws Exception;
     }
 
     /** Two candidates of one client in this JVM taking turns: each trial is one handover by resignation. */
-    private final class ResignRig implements AutoCloseable {
+    private final class ResignRig implements Rig {
         private final String election;
         private Contender leading;
         private Contender waiting;
         private Term leader;
 
         ResignRig(String client, int ttl) throws Exception {
-            this.election = "bench/resign-" + client + "-" + ttl;
+            this.election = "bench/resign-" + client + "-" + ttl + "-" + RIGS.incrementAndGet();
             this.leading = contender(client, ttl);
             this.waiting = contender(client, ttl);
             this.leader = leading.campaign(election).get(ELECTED.toSeconds(), TimeUnit.SECONDS);
         }
 
-        long trial() throws Exception {
+        @Override
+        public long trial() throws Exception {
             CompletableFuture<Term> next = waiting.campaign(election);
             awaitCandidates(election, 2);
             long resignedAt = System.nanoTime();
@@ -147,14 +199,17 @@ public final class ElectionHandoverBenchmark {
 
         @Override
         public void close() throws Exception {
-            leader.resign().get(ELECTED.toSeconds(), TimeUnit.SECONDS);
-            leading.close();
-            waiting.close();
+            try {
+                leader.resign().get(ELECTED.toSeconds(), TimeUnit.SECONDS);
+            } finally {
+                leading.close();
+                waiting.close();
+            }
         }
     }
 
     /** A leader of one client in a child JVM and its successor in this JVM: each trial kills the leader. */
-    private final class CrashRig implements AutoCloseable {
+    private final class CrashRig implements Rig {
         private final String client;
         private final int ttl;
         private final String election;
@@ -164,13 +219,14 @@ public final class ElectionHandoverBenchmark {
         CrashRig(String client, int ttl) {
             this.client = client;
             this.ttl = ttl;
-            this.election = "bench/crash-" + client + "-" + ttl;
+            this.election = "bench/crash-" + client + "-" + ttl + "-" + RIGS.incrementAndGet();
             this.successor = contender(client, ttl);
             this.leader = crashLeader(client, election, ttl);
             leader.awaitLine("^ELECTED ", ELECTED);
         }
 
-        long trial() throws Exception {
+        @Override
+        public long trial() throws Exception {
             CompletableFuture<Term> next = successor.campaign(election);
             awaitCandidates(election, 2);
             long killedAt = System.nanoTime();
@@ -189,8 +245,11 @@ public final class ElectionHandoverBenchmark {
 
         @Override
         public void close() {
-            leader.close();
-            successor.close();
+            try {
+                leader.close();
+            } finally {
+                successor.close();
+            }
         }
     }
 
@@ -213,25 +272,26 @@ public final class ElectionHandoverBenchmark {
     }
 
     private static Figures report(Figures figures) {
-        System.out.printf(Locale.ROOT, "%-6s ttl %d s %-8s p50 %8.1f ms  p99 %8.1f ms  all (ms): %s%n", figures.client(),
-                figures.ttl(), figures.event(), figures.p50(), figures.p99(),
+        System.out.printf(Locale.ROOT, "%-6s ttl %d s %-8s p50 %8.1f ms  p99 %8.1f ms  failed trials %d  all (ms): %s%n",
+                figures.client(), figures.ttl(), figures.event(), figures.p50(), figures.p99(), figures.failures(),
                 figures.samples().stream().sorted().map(nanos -> String.format(Locale.ROOT, "%.1f", nanos / 1e6)).toList());
         return figures;
     }
 
     private static String table(List<Figures> figures, int trials) {
         StringBuilder out = new StringBuilder();
-        out.append("| TTL | event | Baton p50 | Baton p99 | jetcd p50 | jetcd p99 | jetcd/Baton p50 | jetcd/Baton p99 |\n");
-        out.append("|---|---|---|---|---|---|---|---|\n");
+        out.append("| TTL | event | Baton p50 | Baton p99 | jetcd p50 | jetcd p99 | jetcd/Baton p50 | jetcd/Baton p99 "
+                + "| failed trials Baton / jetcd |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Figures baton : figures) {
             if (!baton.client().equals("baton")) {
                 continue;
             }
             Figures jetcd = figures.stream().filter(f -> f.client().equals("jetcd") && f.ttl() == baton.ttl()
                     && f.event().equals(baton.event())).findFirst().orElseThrow();
-            out.append(String.format(Locale.ROOT, "| %d s | %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.2f | %.2f |%n",
+            out.append(String.format(Locale.ROOT, "| %d s | %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.2f | %.2f | %d / %d |%n",
                     baton.ttl(), baton.event(), baton.p50(), baton.p99(), jetcd.p50(), jetcd.p99(),
-                    jetcd.p50() / baton.p50(), jetcd.p99() / baton.p99()));
+                    jetcd.p50() / baton.p50(), jetcd.p99() / baton.p99(), baton.failures(), jetcd.failures()));
         }
         out.append("\n").append(trials).append(" trials per row; nearest-rank percentiles.\n");
         return out.toString();
@@ -254,7 +314,7 @@ public final class ElectionHandoverBenchmark {
     }
 
     /** Handover samples of one client, TTL and event, in nanoseconds. */
-    private record Figures(String client, int ttl, String event, List<Long> samples) {
+    private record Figures(String client, int ttl, String event, List<Long> samples, int failures) {
         double p50() {
             return percentile(50);
         }
@@ -371,8 +431,11 @@ public final class ElectionHandoverBenchmark {
         @Override
         public void close() {
             keepAlive.close();
-            client.getLeaseClient().revoke(lease).join();
-            client.close();
+            try {
+                client.getLeaseClient().revoke(lease).join();
+            } finally {
+                client.close();
+            }
         }
     }
 
