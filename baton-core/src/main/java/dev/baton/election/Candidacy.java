@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * leads if the read shows its own key (with its own create revision) and nothing older. Otherwise
  * it watches for the deletion of the candidate created just before it: when that was the last
  * older one in the read, the deletion makes it the leader at once (nothing older can be created
- * later); when older ones remained, it reads again. Every event
- * (store answers, watch events, session states, withdrawal) is handled on one serial queue, so the
- * state below is only touched by one thread at a time.
+ * later); when older ones remained, it reads again. Every event (store answers, watch events,
+ * session states, withdrawal) is handled on one serial queue, so the state below is only touched
+ * by one thread at a time.
  */
 public final class Candidacy {
     private static final Logger LOG = LoggerFactory.getLogger(Candidacy.class);
