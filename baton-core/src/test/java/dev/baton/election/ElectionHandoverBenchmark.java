@@ -19,13 +19,16 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.stub.StreamObserver;
 import java.io.File;
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -33,6 +36,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -52,8 +56,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Run it (after {@code mvn -B -q install -DskipTests} so the test classpath resolves):
  * <pre>
- * mvn -B -q -pl baton-core exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.baton.election.ElectionHandoverBenchmark [-Dexec.args=TRIALS]
+ * mvn -B -q -pl baton-core exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.baton.election.ElectionHandoverBenchmark [-Dexec.args="TRIALS [DIR]"]
  * </pre>
+ * With {@code DIR} (for instance {@code /dev/shm}) etcd keeps its data in a new directory there,
+ * to take the disk out of the figures; by default it uses a temporary directory.
  */
 public final class ElectionHandoverBenchmark {
     private static final int WARM_UP = 3;
@@ -77,18 +83,36 @@ public final class ElectionHandoverBenchmark {
         if (trials < 1) {
             throw new IllegalArgumentException("trials must be >= 1, got " + trials);
         }
+        EtcdProcess.Builder etcdOptions = EtcdProcess.builder();
+        Path dataDir = null;
+        if (args.length > 1) {
+            dataDir = Files.createTempDirectory(Path.of(args[1]), "baton-bench-etcd-");
+            etcdOptions.dataDir(dataDir);
+        }
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.baton")).setLevel(Level.WARN);
         exposeClasspathToChildJvms();
         List<Figures> figures = new ArrayList<>();
-        try (EtcdProcess etcd = EtcdProcess.start(); Etcd direct = Etcd.builder().endpoints(etcd.endpoint()).build()) {
+        try (EtcdProcess etcd = etcdOptions.start(); Etcd direct = Etcd.builder().endpoints(etcd.endpoint()).build()) {
+            System.out.println("etcd data directory: " + etcd.dataDir());
             ElectionHandoverBenchmark benchmark = new ElectionHandoverBenchmark(etcd, direct, trials);
             for (int ttl : new int[] {2, 5}) {
                 figures.addAll(benchmark.resignTrials(ttl));
                 figures.addAll(benchmark.crashTrials(ttl));
             }
         }
+        if (dataDir != null) {
+            deleteRecursively(dataDir);
+        }
         System.out.println();
         System.out.println(table(figures, trials));
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     private List<Figures> resignTrials(int ttl) throws Exception {
