@@ -66,6 +66,7 @@ public final class Candidacy {
     private Watch predecessorWatch;
     private Leadership leadership;
     private boolean failing;
+    private boolean deleting;
     private boolean keyRemoved;
     private int predecessorGeneration;
     private final List<CompletableFuture<Void>> removals = new ArrayList<>();
@@ -117,27 +118,32 @@ public final class Candidacy {
     }
 
     /**
-     * Ends this candidacy: if it leads, that is resigning. It stops counting as a candidate (and
-     * {@link Leadership#isValid()} turns false) at once, before the candidate key is deleted with a
-     * delete fenced by its create revision. The returned future completes once the key is gone or,
-     * when the session can no longer reach the store, once the lease has been given up with the
-     * session. Idempotent.
+     * Ends this candidacy: if it leads, that is resigning. {@link Leadership#isValid()} turns false
+     * at once; {@link #elected()} fails or {@link Leadership#lost()} completes next; only then is the
+     * candidate key deleted, with a delete fenced by its create revision. The returned future
+     * completes once the key is gone or, when the session can no longer reach the store, once the
+     * lease has been given up with the session. Idempotent.
      */
     public CompletableFuture<Void> withdraw() {
         withdrawing = true;
         CompletableFuture<Void> removed = new CompletableFuture<>();
         events.execute(() -> {
             if (lossReason == null) {
-                lose(LossReason.RESIGNED);
+                removals.add(removed);
+                // The key is deleted only once the loss has been told, so whatever listens to
+                // lost() (a LeaderService stopping its work) acts before anyone else can be elected.
+                lose(LossReason.RESIGNED, () -> {
+                    if (token != 0) {
+                        deleteKey();
+                    }
+                });
+                return;
             }
             if (lossReason != LossReason.RESIGNED || keyRemoved) {
                 etcd.callbackExecutor().execute(() -> removed.complete(null));
                 return;
             }
             removals.add(removed);
-            if (token != 0 && removals.size() == 1) {
-                deleteKey();
-            }
         });
         return removed;
     }
@@ -363,6 +369,16 @@ public final class Candidacy {
 
     /** Ends the candidacy for {@code reason}; the first reason wins and nothing fires twice. */
     private void lose(LossReason reason) {
+        lose(reason, null);
+    }
+
+    /**
+     * Ends the candidacy for {@code reason}; the first reason wins and nothing fires twice.
+     * {@code afterNotified}, when given, runs on the events queue once {@link #lost()} (and a
+     * failed {@link #elected()}) have completed, that is, after every callback registered on them
+     * ran.
+     */
+    private void lose(LossReason reason, Runnable afterNotified) {
         if (lossReason != null) {
             return;
         }
@@ -371,15 +387,24 @@ public final class Candidacy {
         closeOwnKeyWatch();
         session.removeListener(sessionListener);
         election.ended(this);
+        CandidacyLostException failure;
         if (leadership == null) {
             LOG.info("candidacy {} in \"{}\" ended before election: {}", key, election.prefix(), reason);
-            CandidacyLostException failure = new CandidacyLostException("candidacy " + key + " in election \""
-                    + election.prefix() + "\" ended before it was elected: " + reason, reason);
-            etcd.callbackExecutor().execute(() -> elected.completeExceptionally(failure));
+            failure = new CandidacyLostException("candidacy " + key + " in election \"" + election.prefix()
+                    + "\" ended before it was elected: " + reason, reason);
         } else {
             LOG.info("leadership of \"{}\" (key {}, token {}) lost: {}", election.prefix(), key, token, reason);
+            failure = null;
         }
-        etcd.callbackExecutor().execute(() -> lost.complete(reason));
+        etcd.callbackExecutor().execute(() -> {
+            if (failure != null) {
+                elected.completeExceptionally(failure);
+            }
+            lost.complete(reason);
+            if (afterNotified != null) {
+                events.execute(afterNotified);
+            }
+        });
     }
 
     /** Stops a campaign that must not use the key it found; the key is left alone. */
@@ -395,8 +420,16 @@ public final class Candidacy {
         completeRemovals();
     }
 
-    /** The fenced delete of a withdrawn candidacy; safe to resend because the compare pins the key's creation. */
+    /** The fenced delete of a withdrawn candidacy, sent once; see {@link #sendDelete()}. */
     private void deleteKey() {
+        if (!deleting) {
+            deleting = true;
+            sendDelete();
+        }
+    }
+
+    /** Safe to resend: the compare pins the key's creation, so a repeat deletes nothing else. */
+    private void sendDelete() {
         etcd.txn(List.of(Compares.createRevisionIs(key, token)), List.of(Operations.delete(KeyRange.key(key))), List.of())
                 .whenCompleteAsync((result, error) -> {
                     if (error == null) {
@@ -411,7 +444,7 @@ public final class Candidacy {
                         return;
                     }
                     failed("deleting candidate key " + key, cause);
-                    retryLater(this::deleteKey);
+                    retryLater(this::sendDelete);
                 }, events);
     }
 

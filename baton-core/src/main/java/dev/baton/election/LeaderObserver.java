@@ -86,7 +86,6 @@ public final class LeaderObserver implements AutoCloseable {
             LOG.info("observing election \"{}\" again", keys);
             failing = false;
         }
-        backoff.reset();
         candidates.clear();
         snapshot.kvs().forEach(kv -> candidates.put(kv.key(), kv));
         report();
@@ -105,7 +104,10 @@ public final class LeaderObserver implements AutoCloseable {
             @Override
             public void onFailed(Throwable cause) {
                 events.execute(() -> {
-                    LOG.warn("watching election \"{}\" failed ({}); reloading", keys, cause.toString());
+                    if (!failing) {
+                        LOG.warn("watching election \"{}\" failed ({}); reloading with backoff", keys, cause.toString());
+                        failing = true;
+                    }
                     CompletableFuture.delayedExecutor(backoff.next().toMillis(), TimeUnit.MILLISECONDS, events)
                             .execute(() -> reload(watchGeneration));
                 });
@@ -117,6 +119,7 @@ public final class LeaderObserver implements AutoCloseable {
         if (closed || watchGeneration != generation) {
             return;
         }
+        backoff.reset();
         // A batch may span several revisions; each revision is reported on its own, so a value
         // proclaimed just before a resignation is not skipped.
         for (int i = 0; i < batch.size(); i++) {

@@ -110,9 +110,10 @@ public final class Leadership {
     }
 
     /**
-     * Resigns: {@link #isValid()} turns false and {@link #lost()} completes with
-     * {@link LossReason#RESIGNED} at once, before the candidate key is deleted (fenced), so the next
-     * candidate can only be elected after this member stopped leading. See {@link Candidacy#withdraw()}.
+     * Resigns: {@link #isValid()} turns false at once, then {@link #lost()} completes with
+     * {@link LossReason#RESIGNED}, and only after the callbacks registered on it have run is the
+     * candidate key deleted (fenced), so the next candidate is elected after this member stopped
+     * leading. See {@link Candidacy#withdraw()}.
      */
     public CompletableFuture<Void> resign() {
         return candidacy.withdraw();

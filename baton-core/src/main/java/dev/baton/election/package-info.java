@@ -28,9 +28,9 @@
  *   <li>Leadership is lost exactly once: {@link dev.baton.election.Leadership#lost()} completes
  *       for the first of session LOST, session CLOSED, candidate key deleted, or resign, and
  *       {@link dev.baton.election.Leadership#isValid()} is false from that instant on. On resign the
- *       leadership ends before the key is deleted, so the successor is elected after this member
- *       stopped leading. A deletion by another client can only be noticed after the fact; the fence
- *       is what protects writes then.</li>
+ *       key is deleted only after the callbacks on {@code lost()} have run, so the successor is
+ *       elected after this member stopped leading. A deletion by another client can only be
+ *       noticed after the fact; the fence is what protects writes then.</li>
  *   <li>A campaign never leaves a stray candidate: a withdrawn or timed-out candidacy deletes its
  *       key (fenced), and a create whose outcome is unknown is resolved by the create's own compare
  *       or by reading back, never by a blind retry (rule 4).</li>

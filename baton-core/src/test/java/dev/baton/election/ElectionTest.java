@@ -281,6 +281,24 @@ class ElectionTest {
     }
 
     @Test
+    void resigningTellsLostListenersBeforeTheKeyIsDeleted() throws Exception {
+        Member a = member();
+        Leadership leadership = a.election(prefix).campaign("a", ELECTED);
+        CompletableFuture<Boolean> keyPresentWhenTold = leadership.lost().thenApply(reason -> {
+            try {
+                return direct.get(leadership.key()).get().isPresent();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        leadership.resign().get(5, TimeUnit.SECONDS);
+
+        assertThat(keyPresentWhenTold.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(direct.get(leadership.key()).get()).isEmpty();
+    }
+
+    @Test
     void aResignedLeaderCanNeitherProclaimNorWrite() throws Exception {
         Member a = member();
         Leadership leadership = a.election(prefix).campaign("a", ELECTED);
