@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,19 +60,19 @@ public final class Candidacy {
     private final CompletableFuture<Leadership> elected = new CompletableFuture<>();
     private final CompletableFuture<LossReason> lost = new CompletableFuture<>();
     private final Backoff backoff = new Backoff(RETRY_INITIAL, RETRY_MAX);
+    private final AtomicBoolean deleting = new AtomicBoolean();
 
     // Confined to the events queue.
-    private long token;
     private Watch ownKeyWatch;
     private Watch predecessorWatch;
     private Leadership leadership;
     private boolean failing;
-    private boolean deleting;
     private boolean keyRemoved;
     private int predecessorGeneration;
     private final List<CompletableFuture<Void>> removals = new ArrayList<>();
 
-    // Read from any thread.
+    // Read from any thread. The token is written once, on the events queue, when the key exists.
+    private volatile long token;
     private volatile LossReason lossReason;
     private volatile boolean withdrawing;
 
@@ -374,9 +375,9 @@ public final class Candidacy {
 
     /**
      * Ends the candidacy for {@code reason}; the first reason wins and nothing fires twice.
-     * {@code afterNotified}, when given, runs on the events queue once {@link #lost()} (and a
-     * failed {@link #elected()}) have completed, that is, after every callback registered on them
-     * ran.
+     * {@code afterNotified}, when given, runs once {@link #lost()} (and a failed {@link #elected()})
+     * have completed, that is, after every callback registered on them ran; it runs on the thread
+     * that completed them, not on the events queue, so it must be thread-safe.
      */
     private void lose(LossReason reason, Runnable afterNotified) {
         if (lossReason != null) {
@@ -402,7 +403,7 @@ public final class Candidacy {
             }
             lost.complete(reason);
             if (afterNotified != null) {
-                events.execute(afterNotified);
+                afterNotified.run();
             }
         });
     }
@@ -420,10 +421,9 @@ public final class Candidacy {
         completeRemovals();
     }
 
-    /** The fenced delete of a withdrawn candidacy, sent once; see {@link #sendDelete()}. */
+    /** The fenced delete of a withdrawn candidacy, sent once from whichever thread gets here first. */
     private void deleteKey() {
-        if (!deleting) {
-            deleting = true;
+        if (deleting.compareAndSet(false, true)) {
             sendDelete();
         }
     }
