@@ -154,7 +154,7 @@ public final class Candidacy {
         return "Candidacy[" + key + (token == 0 ? "" : " token=" + token) + (lossReason == null ? "" : " " + lossReason) + "]";
     }
 
-    // ---- the steps, all on the events queue ----
+    // ---- the steps, on the events queue unless noted ----
 
     private void create() {
         if (lossReason == LossReason.RESIGNED) {
