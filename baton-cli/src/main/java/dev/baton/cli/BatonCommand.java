@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = BatonCommand.Version.class,
         description = "Coordinates distributed work on etcd v3.",
-        subcommands = {ServerCommand.class, WatchCommand.class, DashboardCommand.class,
+        subcommands = {ServerCommand.class, WatchCommand.class, ElectCommand.class, DashboardCommand.class,
             CommandLine.HelpCommand.class})
 public final class BatonCommand implements Runnable {
     /**
