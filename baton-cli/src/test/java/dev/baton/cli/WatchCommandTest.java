@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.baton.testkit.ChildJvm;
 import dev.baton.testkit.EtcdExtension;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code baton watch}: the current contents, a RESYNCED marker, then every change as it happens. */
+/**
+ * {@code baton watch}: the current contents, a RESYNCED marker, then the changes as they happen.
+ * The command prints through the keyspace cache, which coalesces a key's pending changes while the
+ * printer lags, so a key added and removed in quick succession may print nothing at all.
+ */
 class WatchCommandTest {
     @RegisterExtension
     static final EtcdExtension ETCD = new EtcdExtension();
@@ -26,10 +31,16 @@ class WatchCommandTest {
             ETCD.process().etcdctl("put", "app/a", "three");
             ETCD.process().etcdctl("del", "app/b");
             ETCD.process().etcdctl("put", "apple", "not under app/");
-            watch.awaitLine(line -> line.matches("REMOVED \\d+ app/b"), TIMEOUT);
-            assertThat(watch.lines()).filteredOn(line -> !line.startsWith("RESYNCED"))
-                    .map(line -> line.replaceFirst(" \\d+ ", " "))
-                    .containsExactly("ADDED app/a one", "ADDED app/b two", "CHANGED app/a three", "REMOVED app/b");
+            ETCD.process().etcdctl("put", "app/z", "end");
+            watch.awaitLine(line -> line.matches("ADDED \\d+ app/z end"), TIMEOUT);
+
+            List<String> changes = watch.lines().stream().filter(line -> !line.startsWith("RESYNCED"))
+                    .map(line -> line.replaceFirst(" \\d+ ", " ")).toList();
+            assertThat(changes).noneMatch(line -> line.contains("apple"));
+            assertThat(changes).filteredOn(line -> line.contains("app/a")).endsWith("CHANGED app/a three");
+            assertThat(changes.stream().filter(line -> line.contains("app/b")).toList())
+                    .as("app/b was added and removed: both, or (coalesced for a slow printer) neither")
+                    .isIn(List.of(), List.of("ADDED app/b two", "REMOVED app/b"));
         }
     }
 }
