@@ -53,17 +53,17 @@ final class StoredValues {
         ObjectNode node = object(subject, value);
         JsonNode zone = node.get("zone");
         if (zone == null || !zone.isTextual()) {
-            throw invalid(subject, value, "\"zone\" must be a string");
+            throw invalid(subject, value, "has no string \"zone\"");
         }
         JsonNode exiting = node.get("exiting");
         if (exiting != null && !exiting.isBoolean()) {
-            throw invalid(subject, value, "\"exiting\" must be true or false");
+            throw invalid(subject, value, "has an \"exiting\" that is neither true nor false");
         }
         try {
             return new Member(id, zone.textValue(), nonNegativeInt(subject, node, "capacity", value),
                     exiting != null && exiting.booleanValue());
         } catch (IllegalArgumentException e) {
-            throw invalid(subject, value, e.getMessage());
+            throw invalid(subject, value, "is refused: " + e.getMessage());
         }
     }
 
@@ -72,11 +72,13 @@ final class StoredValues {
         try {
             node = MAPPER.readTree(value);
         } catch (java.io.IOException e) {
-            String detail = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
-            throw invalid(subject, value, "not valid JSON: " + detail);
+            // Jackson's own message quotes the input at length; the position is what helps.
+            String where = e instanceof JsonProcessingException p && p.getLocation() != null
+                    ? " (line " + p.getLocation().getLineNr() + ", column " + p.getLocation().getColumnNr() + ")" : "";
+            throw invalid(subject, value, "is not valid JSON" + where);
         }
         if (node == null || !node.isObject()) {
-            throw invalid(subject, value, "must be a JSON object");
+            throw invalid(subject, value, "is not a JSON object");
         }
         return (ObjectNode) node;
     }
@@ -84,7 +86,7 @@ final class StoredValues {
     private static int nonNegativeInt(String subject, ObjectNode node, String field, byte[] value) {
         JsonNode n = node.get(field);
         if (n == null || !n.canConvertToExactIntegral() || !n.canConvertToInt() || n.intValue() < 0) {
-            throw invalid(subject, value, "\"" + field + "\" must be an integer from 0 to " + Integer.MAX_VALUE);
+            throw invalid(subject, value, "has no \"" + field + "\" integer from 0 to " + Integer.MAX_VALUE);
         }
         return n.intValue();
     }
@@ -94,8 +96,7 @@ final class StoredValues {
         if (text.length() > QUOTE_LIMIT) {
             text = text.substring(0, QUOTE_LIMIT) + "...";
         }
-        return new IllegalArgumentException(subject + ": stored value " + reason + ", got '"
-                + text.replaceAll("\\p{Cntrl}", "?") + "'");
+        return new IllegalArgumentException(subject + ": stored value '" + text.replaceAll("\\p{Cntrl}", "?") + "' " + reason);
     }
 
     private static byte[] bytes(ObjectNode node) {
