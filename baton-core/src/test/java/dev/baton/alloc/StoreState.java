@@ -8,7 +8,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The allocator's keys at one revision, read the way a test judges them: an assignment is
@@ -24,6 +26,7 @@ final class StoreState {
     final Map<String, Long> memberLeases = new HashMap<>();
     final Map<String, List<KeyValue>> assignmentsByItem = new TreeMap<>();
     final Map<String, Integer> heldByMember = new HashMap<>();
+    final Set<String> undecodableItems = new TreeSet<>();
 
     private StoreState() {
     }
@@ -33,7 +36,11 @@ final class StoreState {
         for (KeyValue kv : kvs) {
             KeyKind kind = keys.parse(kv.key());
             if (kind instanceof KeyKind.ItemKey k) {
-                state.items.put(k.id(), StoredValues.decodeItem(k.id(), kv.value()));
+                try {
+                    state.items.put(k.id(), StoredValues.decodeItem(k.id(), kv.value()));
+                } catch (IllegalArgumentException e) {
+                    state.undecodableItems.add(k.id());
+                }
             } else if (kind instanceof KeyKind.MemberKey k) {
                 state.members.put(k.id(), StoredValues.decodeMember(k.id(), kv.value()));
                 state.memberLeases.put(k.id(), kv.lease());
