@@ -76,6 +76,7 @@ class AllocatorMemberTest {
     void aMemberIdHeldByAnotherSessionIsRefusedNamingTheLease() throws Exception {
         try (Session other = Session.builder(etcd).ttl(Duration.ofSeconds(5)).open();
              AllocatorMember first = AllocatorMember.builder(other, namespace, "m1").start()) {
+            assertThat(first.id()).isEqualTo("m1");
             assertThatThrownBy(() -> AllocatorMember.builder(session, namespace, "m1").joinTimeout(Duration.ofMillis(500)).start())
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("member id 'm1'")

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -148,5 +149,26 @@ class AllocatorTest {
 
         await().atMost(WAIT).until(() -> !read().assignmentsByItem.containsKey("y"));
         assertThat(read().assignmentsByItem.get("x")).hasSize(1);
+    }
+
+    @Test
+    void twelveHundredReplicasArePlacedInTransactionsEtcdAccepts() throws Exception {
+        List<CompletableFuture<Long>> writes = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            readyItems.add("bulk-" + i);
+            writes.add(catalog.put(new Item("bulk-" + i, 3)));
+        }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get();
+        for (int m = 0; m < 9; m++) {
+            member("m" + m, "z" + (m % 3), 200);
+        }
+        Allocator allocator = leader();
+
+        awaitConverged();
+
+        StoreState state = read();
+        assertThat(state.assignmentCount()).isEqualTo(1200);
+        assertThat(state.heldByMember.values()).allSatisfy(held -> assertThat(held).isBetween(133, 134));
+        assertThat(allocator.lastRound()).hasValueSatisfying(round -> assertThat(round.refused()).isZero());
     }
 }
