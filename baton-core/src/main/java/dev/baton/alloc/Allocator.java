@@ -20,6 +20,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,7 @@ public final class Allocator implements AutoCloseable {
     private final int maxTxnOps;
     private final Duration debounce;
     private final AssignmentWriter writer;
+    private final Consumer<AllocationRound> roundListener;
     private final LeaderService service;
     private volatile AllocationRound lastRound;
 
@@ -72,6 +74,7 @@ public final class Allocator implements AutoCloseable {
         this.maxTxnOps = builder.maxTxnOps;
         this.debounce = builder.debounce;
         this.writer = new AssignmentWriter(etcd, builder.transactionsInFlight);
+        this.roundListener = builder.roundListener;
         this.service = LeaderService.builder(session, keys.election(), builder.name)
                 .longRunning(this::lead)
                 .start();
@@ -119,6 +122,7 @@ public final class Allocator implements AutoCloseable {
                 changes.await(debounce);
                 AllocationRound round = round(cache, leadership);
                 lastRound = round;
+                tell(round);
                 if (round.refused() > 0) {
                     // Something changed under the plan; its events are on their way. Plan again, not at once.
                     TimeUnit.NANOSECONDS.sleep(backoff.next().toNanos());
@@ -166,6 +170,14 @@ public final class Allocator implements AutoCloseable {
                 target.placedReplicas(), view.current().size(), translation.changes().size() - packing.oversized().size(),
                 waiting, outcome.committed() + outcome.refused(), outcome.refused() + (outcome.failure() != null ? 1 : 0),
                 converged, Duration.ofNanos(planned - started), Duration.ofNanos(System.nanoTime() - planned));
+    }
+
+    private void tell(AllocationRound round) {
+        try {
+            roundListener.accept(round);
+        } catch (RuntimeException e) {
+            LOG.error("round listener of the allocator of '{}' failed on {}", keys.namespace(), round, e);
+        }
     }
 
     /** The store's current revision, read linearizably; 0 when the store does not answer. */
@@ -249,6 +261,7 @@ public final class Allocator implements AutoCloseable {
         private int transactionsInFlight = 4;
         private Duration debounce = Duration.ofMillis(50);
         private String name = "allocator";
+        private Consumer<AllocationRound> roundListener = round -> { };
 
         private Builder(Session session, AllocatorKeyspace keys) {
             this.session = session;
@@ -300,6 +313,15 @@ public final class Allocator implements AutoCloseable {
         /** What other candidates see as this process's candidacy value; default {@code "allocator"}. */
         public Builder name(String name) {
             this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Told about every round this process runs as leader, on the leader's thread right after
+         * the round; it must be quick. Default: nobody.
+         */
+        public Builder roundListener(Consumer<AllocationRound> listener) {
+            this.roundListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
