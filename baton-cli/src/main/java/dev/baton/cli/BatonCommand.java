@@ -1,7 +1,9 @@
 package dev.baton.cli;
 
+import java.io.PrintWriter;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,7 +15,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = BatonCommand.Version.class,
         description = "Coordinates distributed work on etcd v3.",
-        subcommands = {ServerCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServerCommand.class, WatchCommand.class, ElectCommand.class, DashboardCommand.class,
+            CommandLine.HelpCommand.class})
 public final class BatonCommand implements Runnable {
     /**
      * gRPC logs through java.util.logging, which would print INFO lines around our own logs;
@@ -32,7 +35,36 @@ public final class BatonCommand implements Runnable {
 
     /** The command line as {@code main} runs it; exposed so tests can run it in-process. */
     static CommandLine commandLine() {
-        return new CommandLine(new BatonCommand());
+        return new CommandLine(new BatonCommand()).setExecutionExceptionHandler(BatonCommand::failed)
+                .setParameterExceptionHandler(BatonCommand::badUsage);
+    }
+
+    /** Bad usage prints the error, any "did you mean" suggestion and the usage, and exits with 2. */
+    private static int badUsage(CommandLine.ParameterException error, String[] args) {
+        CommandLine command = error.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println(error.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(error, err);
+        command.usage(err);
+        err.flush();
+        return 2;
+    }
+
+    /**
+     * A command that fails at run time prints one line and exits with 1: a {@link CommandFailure}
+     * is expected and says what to do; anything else is reported by its type and message, with the
+     * stack trace only in the debug log.
+     */
+    private static int failed(Exception error, CommandLine command, CommandLine.ParseResult parsed) {
+        String name = command.getCommandSpec().qualifiedName();
+        if (error instanceof CommandFailure) {
+            command.getErr().println(name + ": " + error.getMessage());
+        } else {
+            LoggerFactory.getLogger(BatonCommand.class).debug("{} failed", name, error);
+            command.getErr().println(name + ": unexpected error: " + error);
+        }
+        command.getErr().flush();
+        return 1;
     }
 
     public static void main(String[] args) {

@@ -37,7 +37,10 @@ class BatonCommandTest {
                 Arguments.of(new String[] {"server", "--in-memory", "--listen", "nope"},
                         "Invalid value for option '--listen': expected HOST:PORT, got 'nope'"),
                 Arguments.of(new String[] {"server", "--in-memory", "--listen", "h:99999"},
-                        "the port of 'h:99999' is not within 0..65535"));
+                        "the port of 'h:99999' is not within 0..65535"),
+                Arguments.of(new String[] {"watch", "--endpoints", "ftp://h:1"}, "has scheme \"ftp\""),
+                Arguments.of(new String[] {"watch", "--endpoints", "h:1,"}, "endpoint must not be blank"),
+                Arguments.of(new String[] {"watch", "--namespace", "/x"}, "a namespace is one or more key segments"));
     }
 
     @ParameterizedTest(name = "{1}")

@@ -24,9 +24,11 @@ import java.util.Map;
  * progress, and the revision order is the same for every member.
  *
  * <p><b>Which tasks to claim.</b> A member below its target offers to claim up to the
- * difference from the unclaimed tasks it is not holding off, ordered by a rendezvous hash of
- * (member id, task id): members short of tasks try different tasks first, so fewer claim
- * transactions collide, and the order is stable across processes.
+ * difference from the unclaimed tasks it is not holding off. Each task has a rendezvous score per
+ * (member id, task id); a member first offers the tasks whose highest-scoring live member it is
+ * (every task is such a first choice of exactly one member), then the others, each group by its
+ * own score. Members short of tasks thus try different tasks first, so few claim transactions
+ * collide, and the order is stable across processes.
  *
  * <p>Decisions from the same view are consistent between members; the runner asks again after
  * every change, so members converge once their views agree.
@@ -85,15 +87,31 @@ public final class FairBalancer implements Balancer {
             return List.of();
         }
         byte[] self = view.self().getBytes(StandardCharsets.UTF_8);
-        record Candidate(TaskId task, long score) {
+        List<byte[]> others = new ArrayList<>();
+        for (String member : view.members()) {
+            if (!member.equals(view.self())) {
+                others.add(member.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        record Candidate(TaskId task, boolean firstChoice, long score) {
         }
         List<Candidate> candidates = new ArrayList<>();
         for (TaskId task : view.unclaimed()) {
             if (!view.heldOff().contains(task)) {
-                candidates.add(new Candidate(task, rendezvous(self, task)));
+                long score = rendezvous(self, task);
+                boolean firstChoice = true;
+                for (byte[] other : others) {
+                    if (Long.compareUnsigned(rendezvous(other, task), score) > 0) {
+                        firstChoice = false;
+                        break;
+                    }
+                }
+                candidates.add(new Candidate(task, firstChoice, score));
             }
         }
-        candidates.sort(Comparator.comparingLong(Candidate::score).reversed().thenComparing(Candidate::task));
+        candidates.sort(Comparator.comparing((Candidate c) -> !c.firstChoice())
+                .thenComparing(Candidate::score, (a, b) -> Long.compareUnsigned(b, a))
+                .thenComparing(Candidate::task));
         return candidates.stream().limit(wanted).map(Candidate::task).toList();
     }
 

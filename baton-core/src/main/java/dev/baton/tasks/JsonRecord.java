@@ -68,6 +68,28 @@ final class JsonRecord {
         return value.intValue();
     }
 
+    ObjectNode requireObject(String field) {
+        JsonNode value = present(field);
+        if (value == null) {
+            throw missing(field);
+        }
+        if (!value.isObject()) {
+            throw wrongType(field, "a JSON object", value);
+        }
+        return (ObjectNode) value;
+    }
+
+    boolean requireBoolean(String field) {
+        JsonNode value = present(field);
+        if (value == null) {
+            throw missing(field);
+        }
+        if (!value.isBoolean()) {
+            throw wrongType(field, "true or false", value);
+        }
+        return value.booleanValue();
+    }
+
     Instant requireInstant(String field) {
         return optionalInstant(field).orElseThrow(() -> missing(field));
     }

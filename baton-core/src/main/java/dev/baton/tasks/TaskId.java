@@ -10,46 +10,21 @@ import java.util.Objects;
  * (they make keys unreadable in listings and logs); well-formed UTF-16 (an unpaired surrogate
  * has no UTF-8 form, so two such ids could collide in the store); at most
  * {@value #MAX_UTF8_BYTES} bytes in UTF-8, which keeps every key of a task, with its prefix,
- * far below the store's limits. A violation throws {@link TaskFormatException} naming the id and
- * the rule.
+ * far below the store's limits. Member ids follow the same rules. A violation throws
+ * {@link TaskFormatException} naming the id and the rule.
  *
  * @param value the id as given
  */
 public record TaskId(String value) implements Comparable<TaskId> {
 
     /** The longest id, in UTF-8 bytes: 128 ASCII characters. */
-    public static final int MAX_UTF8_BYTES = 128;
+    public static final int MAX_UTF8_BYTES = KeySegment.MAX_UTF8_BYTES;
 
     private static final String SUBJECT = "task id";
 
     public TaskId {
         Objects.requireNonNull(value, "task id is null");
-        if (value.isEmpty()) {
-            throw new TaskFormatException(SUBJECT, value, "must not be empty");
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '/') {
-                throw new TaskFormatException(SUBJECT, value, "must not contain '/' (at index " + i + ")");
-            }
-            if (Character.isISOControl(c)) {
-                throw new TaskFormatException(SUBJECT, value,
-                        String.format("must not contain control character U+%04X (at index %d)", (int) c, i));
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < value.length()
-                    && Character.isLowSurrogate(value.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw new TaskFormatException(SUBJECT, value,
-                        String.format("must be well-formed UTF-16, has an unpaired surrogate U+%04X (at index %d)",
-                                (int) c, i));
-            }
-        }
-        int bytes = JsonCodec.utf8Length(value);
-        if (bytes > MAX_UTF8_BYTES) {
-            throw new TaskFormatException(SUBJECT, value,
-                    "must be at most " + MAX_UTF8_BYTES + " bytes of UTF-8, is " + bytes);
-        }
+        KeySegment.check(SUBJECT, value);
     }
 
     /** The id {@code value}, validated. */

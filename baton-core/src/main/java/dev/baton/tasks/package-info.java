@@ -1,8 +1,10 @@
 /**
  * Tasks: named units of work that members of a fleet claim, run, release and finish, each
- * driven by a small persisted state machine. This package holds the model; the parts here are
- * pure (values in, values out, time from an injected clock) so every rule is tested without a
- * store.
+ * driven by a small persisted state machine. {@link dev.baton.tasks.TaskClient} submits,
+ * deletes, lists and commands tasks; a {@link dev.baton.tasks.TaskMember} joins the fleet with a
+ * session and runs the tasks its {@link dev.baton.tasks.Balancer} gives it. The model (ids,
+ * properties, states, the transition table, the balancer, the commands) is pure: values in,
+ * values out, time from an injected clock, so every rule is tested without a store.
  *
  * <h2>Tasks and their data</h2>
  * A task is named by a {@link dev.baton.tasks.TaskId} (1 to 128 bytes of UTF-8, no {@code '/'},
@@ -62,5 +64,51 @@
  * {@link dev.baton.tasks.TaskCommand}s (pause, resume, stop, kill) are small JSON objects with
  * strict parsers: an unknown or malformed command is a {@code TaskFormatException} to report,
  * never a reason for a member to fail.
+ *
+ * <h2>In the store</h2>
+ * The key layout is in {@code docs/keyspace.md}. The guarantees, each kept by one transaction:
+ * <ul>
+ *   <li><b>Claim</b>: owner key absent, task present and not done → owner key on the member's
+ *       session lease (one lease per member, so the store's load at rest does not grow with the
+ *       number of tasks). The owner key's create revision is the claim token;
+ *       {@link dev.baton.tasks.TaskContext#fence()} is the ready compare for a handler's own
+ *       writes.</li>
+ *   <li><b>Every write for a claim is fenced</b>: state changes, consumed commands, the release
+ *       and the retirement all compare the token, so a member that lost its claim (session lost,
+ *       process paused, task deleted) can never write.</li>
+ *   <li><b>Done is final</b>: retiring deletes the task's records and writes its done record in
+ *       one revision; a claim racing it fails, so a finished task never comes back.</li>
+ *   <li><b>Commands are delivered reliably</b>: stored until applied, consumed in the same
+ *       transaction that applies them (a task command only by the claim holder), kept across
+ *       member restarts; unknown, malformed and inapplicable ones are reported
+ *       ({@link dev.baton.tasks.MemberStatus#rejected()}) and deleted.</li>
+ *   <li><b>No blind retries</b>: a write whose outcome is unknown is resolved by reading the task
+ *       back.</li>
+ * </ul>
+ *
+ * <h2>A member's life</h2>
+ * A member registers under {@code members/<id>}, follows the namespace with one watch, and
+ * balances after every change it sees (a member joining or leaving, a task submitted,
+ * released or finished), not on a timer; tasks with a not-before instant are claimed from that
+ * instant, by a timer set for the earliest. It claims at most
+ * {@code maxConcurrentTasks} tasks and keeps at most 64 claims in flight. For each task it holds
+ * it applies pending task commands in order, runs the handler while the task is RUNNABLE, wakes
+ * SLEEPING and FAULT tasks at their instant, and retires terminal ones.
+ *
+ * <p>A released task (balancing, a stop or release command) keeps its state and is not claimed
+ * back by the releasing member for its hold-off (default 10 s): any other member whose balancer
+ * wants it takes it, which with the fair balancer is a member below its share; in a balanced
+ * fleet the same member may take it back after the hold-off.
+ *
+ * <p>Session states: while CONNECTED or SUSPENDED the member works normally. On LOST (or as soon
+ * as it notices the session's deadline has passed) it tells every handler to stop
+ * ({@link dev.baton.tasks.StopReason#SESSION_LOST}) and forgets its claims without writing;
+ * their tokens are void. When the session is CONNECTED with a new lease it registers again and
+ * claims anew. Handlers run at least once: a handler that finished but whose retirement could not
+ * be written runs again elsewhere.
+ *
+ * <p>Closing a member is bounded: it deregisters (the others rebalance at once), stops its
+ * handlers, persists what they return and releases the unfinished tasks, waiting at most the stop
+ * timeout before interrupting handlers and releasing their claims regardless.
  */
 package dev.baton.tasks;

@@ -1,0 +1,19 @@
+package dev.baton.tasks;
+
+/** A task command for a task that does not exist or is done. Nothing was written. */
+public final class NoSuchTaskException extends IllegalStateException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final TaskId task;
+
+    NoSuchTaskException(TaskId task) {
+        super("no task " + Excerpt.of(task.value()) + " to command: it does not exist or is done");
+        this.task = task;
+    }
+
+    /** The task that was not found. */
+    public TaskId task() {
+        return task;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.baton.tasks;
+
+import io.etcd.jetcd.op.Cmp;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** The {@link TaskContext} of one run of a handler. */
+final class RunContext implements TaskContext {
+
+    private final TaskRun run;
+    private final TaskState state;
+    private final Cmp fence;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private volatile StopReason stopReason;
+
+    RunContext(TaskRun run, TaskState state, Cmp fence) {
+        this.run = run;
+        this.state = state;
+        this.fence = fence;
+    }
+
+    @Override
+    public TaskId id() {
+        return run.id();
+    }
+
+    @Override
+    public TaskProperties properties() {
+        return run.spec().properties();
+    }
+
+    @Override
+    public TaskState state() {
+        return state;
+    }
+
+    @Override
+    public String member() {
+        return run.member();
+    }
+
+    @Override
+    public long claimToken() {
+        return run.token();
+    }
+
+    @Override
+    public Cmp fence() {
+        return fence;
+    }
+
+    @Override
+    public boolean isStopRequested() {
+        return stopReason != null;
+    }
+
+    @Override
+    public Optional<StopReason> stopReason() {
+        return Optional.ofNullable(stopReason);
+    }
+
+    @Override
+    public void throwIfStopRequested() {
+        StopReason reason = stopReason;
+        if (reason != null) {
+            throw new TaskStoppedException(run.id(), reason);
+        }
+    }
+
+    @Override
+    public boolean awaitStop(Duration timeout) throws InterruptedException {
+        return stop.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void checkpoint(String checkpoint) {
+        TaskMessage message = TaskMessage.checkpoint(checkpoint);
+        try {
+            run.checkpoint(this, message).get();
+        } catch (ExecutionException | CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while storing a checkpoint of task "
+                    + Excerpt.of(run.id().value()) + "; it may have been stored", e);
+        }
+    }
+
+    /** Asks the run to end; the first reason wins. */
+    synchronized void requestStop(StopReason reason) {
+        if (stopReason == null) {
+            stopReason = reason;
+            stop.countDown();
+        }
+    }
+}

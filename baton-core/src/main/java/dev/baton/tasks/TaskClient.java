@@ -1,0 +1,221 @@
+package dev.baton.tasks;
+
+import dev.baton.etcd.Etcd;
+import dev.baton.etcd.KeyRange;
+import dev.baton.etcd.KeyValue;
+import dev.baton.etcd.RangeResult;
+import dev.baton.etcd.TxnResult;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Submits, deletes, lists and commands the tasks of one namespace. Each call is one request (or
+ * one transaction) and blocks for at most the connection's request timeout; a failure is thrown
+ * as the facade reported it. Thread-safe.
+ *
+ * <p>Writes are never resent blindly: when a submit's outcome is unknown the client reads the
+ * task back and recognises its own spec by its submit instant; a delete is repeated only after
+ * reading that the task is still there. A command whose outcome is unknown is reported as such,
+ * because the member may already have applied and deleted it.
+ */
+public final class TaskClient {
+
+    private static final int UNKNOWN_OUTCOME_ATTEMPTS = 3;
+
+    private final Etcd etcd;
+    private final Keyspace keys;
+    private final TaskWrites writes;
+    private final Clock clock;
+
+    private TaskClient(Etcd etcd, String namespace, Clock clock) {
+        this.etcd = Objects.requireNonNull(etcd, "etcd");
+        this.keys = new Keyspace(namespace);
+        this.writes = new TaskWrites(etcd, keys);
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** A client of the default namespace {@code baton/}. */
+    public static TaskClient create(Etcd etcd) {
+        return create(etcd, Keyspace.DEFAULT_NAMESPACE);
+    }
+
+    /** A client of {@code namespace}, which ends in {@code /}. */
+    public static TaskClient create(Etcd etcd, String namespace) {
+        return new TaskClient(etcd, namespace, Clock.systemUTC());
+    }
+
+    /** A client whose submit instants come from {@code clock}. */
+    public static TaskClient create(Etcd etcd, String namespace, Clock clock) {
+        return new TaskClient(etcd, namespace, clock);
+    }
+
+    /** The namespace this client works in. */
+    public String namespace() {
+        return keys.namespace();
+    }
+
+    /**
+     * Submits a task that may be claimed at once. Returns the revision of the submit.
+     *
+     * @throws DuplicateTaskException when a task with this id exists or is done and not yet deleted
+     */
+    public long submit(TaskId id, TaskProperties properties) {
+        return submit(id, properties, Optional.empty());
+    }
+
+    /**
+     * Submits a task that no member claims before {@code notBefore}. Returns the revision of the
+     * submit.
+     *
+     * @throws DuplicateTaskException when a task with this id exists or is done and not yet deleted
+     */
+    public long submit(TaskId id, TaskProperties properties, Instant notBefore) {
+        return submit(id, properties, Optional.of(Objects.requireNonNull(notBefore, "notBefore")));
+    }
+
+    private long submit(TaskId id, TaskProperties properties, Optional<Instant> notBefore) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(properties, "properties");
+        TaskSpec spec = new TaskSpec(properties, clock.instant(), notBefore);
+        TaskState initial = TaskState.initial(spec.submitted());
+        String encoded = spec.encode();
+        RuntimeException unknown = null;
+        for (int attempt = 0; attempt < UNKNOWN_OUTCOME_ATTEMPTS; attempt++) {
+            TxnResult result;
+            try {
+                result = join(writes.submit(id, spec, initial));
+            } catch (RuntimeException e) {
+                if (!TaskWrites.outcomeUnknown(e)) {
+                    throw e;
+                }
+                unknown = e;
+                Optional<KeyValue> current = join(etcd.get(keys.spec(id)));
+                if (current.isPresent() && current.get().valueUtf8().equals(encoded)) {
+                    return current.get().createRevision();
+                }
+                if (current.isPresent()) {
+                    throw DuplicateTaskException.exists(id, current.get().createRevision());
+                }
+                continue;
+            }
+            if (result.succeeded()) {
+                return result.revision();
+            }
+            Optional<KeyValue> existing = result.gets().get(0).stream().findFirst();
+            if (existing.isPresent()) {
+                if (existing.get().valueUtf8().equals(encoded)) {
+                    return existing.get().createRevision();
+                }
+                throw DuplicateTaskException.exists(id, existing.get().createRevision());
+            }
+            throw DuplicateTaskException.done(id);
+        }
+        throw unknown;
+    }
+
+    /**
+     * Deletes a task, running or done, with its pending commands. A member running it sees its
+     * claim disappear, stops the handler, and can no longer write for it. Returns false when
+     * there was no such task.
+     */
+    public boolean delete(TaskId id) {
+        Objects.requireNonNull(id, "id");
+        RuntimeException unknown = null;
+        for (int attempt = 0; attempt < UNKNOWN_OUTCOME_ATTEMPTS; attempt++) {
+            try {
+                TxnResult result = join(writes.delete(id));
+                return !result.gets().get(0).isEmpty() || !result.gets().get(1).isEmpty();
+            } catch (RuntimeException e) {
+                if (!TaskWrites.outcomeUnknown(e)) {
+                    throw e;
+                }
+                unknown = e;
+                if (join(writes.readTask(id)).kvs().isEmpty()) {
+                    return true;
+                }
+            }
+        }
+        throw unknown;
+    }
+
+    /** Every task of the namespace, live and done, in id order, read at one revision. */
+    public List<TaskInfo> list() {
+        return table(keys.tasksPrefix()).taskInfos();
+    }
+
+    /** One task, read at one revision; empty when there is no such task. */
+    public Optional<TaskInfo> get(TaskId id) {
+        RangeResult read = join(writes.readTask(id));
+        if (read.kvs().isEmpty()) {
+            return Optional.empty();
+        }
+        TaskTable table = new TaskTable(keys);
+        table.reset(read.revision(), read.kvs());
+        return Optional.of(TaskTable.info(table.entry(id)));
+    }
+
+    /** Every live member with the claims it holds, in id order, read at one revision. */
+    public List<MemberInfo> members() {
+        return table(keys.namespace()).memberInfos();
+    }
+
+    /**
+     * Sends a command to a member, live or not yet started: it is stored until the member has
+     * applied it. Returns the command's key.
+     */
+    public String send(String member, MemberCommand command) {
+        Objects.requireNonNull(member, "member");
+        Objects.requireNonNull(command, "command");
+        String key = keys.memberCommandPrefix(KeySegment.check("member id", member)) + commandName();
+        join(writes.sendMemberCommand(key, command));
+        return key;
+    }
+
+    /**
+     * Sends a command to a task: the member holding it applies it, or the next one to claim it
+     * does, before running the handler. Returns the command's key.
+     *
+     * @throws NoSuchTaskException when the task does not exist or is done
+     */
+    public String send(TaskId task, TaskCommand command) {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(command, "command");
+        String key = keys.taskCommandPrefix(task) + commandName();
+        if (!join(writes.sendTaskCommand(task, key, command)).succeeded()) {
+            throw new NoSuchTaskException(task);
+        }
+        return key;
+    }
+
+    private TaskTable table(String prefix) {
+        RangeResult read = join(etcd.range(KeyRange.prefix(prefix)));
+        TaskTable table = new TaskTable(keys);
+        table.reset(read.revision(), read.kvs());
+        return table;
+    }
+
+    /** A command key name: the send instant (readable in listings) and 64 random bits (unique). */
+    private String commandName() {
+        return String.format("%013d-%s", clock.millis(),
+                HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            Throwable cause = Etcd.unwrap(e);
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
+        }
+    }
+}

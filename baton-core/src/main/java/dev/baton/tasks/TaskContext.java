@@ -1,0 +1,53 @@
+package dev.baton.tasks;
+
+import io.etcd.jetcd.op.Cmp;
+import java.time.Duration;
+import java.util.Optional;
+
+/** What a handler knows about the task it runs, and how it learns to stop. Thread-safe. */
+public interface TaskContext {
+
+    TaskId id();
+
+    TaskProperties properties();
+
+    /** The task's state when this run started, including the latest checkpoint. */
+    TaskState state();
+
+    /** The id of the member running the task. */
+    String member();
+
+    /** The claim token: the create revision of the task's owner key. */
+    long claimToken();
+
+    /**
+     * The guard for the handler's own writes: holds only while this claim does. Add it to the
+     * compares of any transaction made on behalf of the task, and a run that has lost its claim
+     * can never write.
+     */
+    Cmp fence();
+
+    /** True once the run should end; see {@link #stopReason()}. */
+    boolean isStopRequested();
+
+    /** Why the run should end, once it should. */
+    Optional<StopReason> stopReason();
+
+    /**
+     * Ends the run without finishing the task when a stop was requested: throws
+     * {@link TaskStoppedException}; returns at once otherwise.
+     */
+    void throwIfStopRequested();
+
+    /** Waits until a stop is requested or {@code timeout} passes; true when a stop was requested. */
+    boolean awaitStop(Duration timeout) throws InterruptedException;
+
+    /**
+     * Persists {@code checkpoint} as the task's progress (a CHECKPOINT message, fenced by the
+     * claim) and returns once stored; the next run, here or on another member, starts from it.
+     *
+     * @throws TaskClaimLostException when the claim no longer holds; nothing was stored
+     * @throws TaskFormatException    when the checkpoint is too large
+     */
+    void checkpoint(String checkpoint);
+}

@@ -1,0 +1,45 @@
+package dev.baton.tasks;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One task as a listing shows it, read at one store revision. A task whose stored records do
+ * not decode is listed with what could be read and a {@link #problems() problem} per bad record;
+ * it is never dropped from the listing, and members leave it alone.
+ *
+ * @param id         the task id
+ * @param properties the task's properties, empty when its spec is missing or corrupt
+ * @param submitted  when it was submitted (the submitter's clock)
+ * @param notBefore  the instant before which no member claims it
+ * @param owner      the member holding the claim and the claim token, when claimed
+ * @param state      the persisted state; for a done task, its final state
+ * @param done       true once the task has been retired (completed, failed or killed)
+ * @param problems   one message per stored record that does not decode; empty when valid
+ */
+public record TaskInfo(TaskId id, Optional<TaskProperties> properties, Optional<Instant> submitted,
+                       Optional<Instant> notBefore, Optional<TaskOwner> owner, Optional<TaskState> state,
+                       boolean done, List<String> problems) {
+
+    public TaskInfo {
+        Objects.requireNonNull(id, "id");
+        problems = List.copyOf(problems);
+    }
+
+    /** True when every stored record of the task decodes. */
+    public boolean valid() {
+        return problems.isEmpty();
+    }
+
+    /** The status of the task, when its state could be read. */
+    public Optional<TaskStatus> status() {
+        return state.map(TaskState::status);
+    }
+
+    /** When the task entered its current status, when its state could be read. */
+    public Optional<Instant> since() {
+        return state.map(TaskState::since);
+    }
+}

@@ -1,0 +1,517 @@
+package dev.baton.tasks;
+
+import dev.baton.etcd.Backoff;
+import dev.baton.etcd.KeyValue;
+import dev.baton.etcd.RangeResult;
+import dev.baton.etcd.TxnResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One claim a member holds, from its claim transaction until it is released, retired or lost.
+ * It drives the task's state machine: applies pending task commands in order, runs the handler
+ * while the task is RUNNABLE, wakes SLEEPING and FAULT tasks at their instant, and persists
+ * every change with a transaction fenced by the claim token. Writes of one run are made one at
+ * a time; a write whose outcome is unknown is resolved by reading the task back.
+ *
+ * <p>Everything here runs on the member's control thread, except {@link #checkpoint}, which
+ * hands over to it, and the handler, which runs on a handler thread and reports back through
+ * {@link #onHandlerReturned}.
+ */
+final class TaskRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskRun.class);
+
+    /** How a run ends. */
+    enum Ending {
+        /** Retired with a terminal state. */
+        RETIRED,
+        /** The claim was given up; the task continues elsewhere. */
+        RELEASED,
+        /** The claim is void (session lost, claim removed); nothing more was written. */
+        LOST
+    }
+
+    /** A wanted release: why, and the command that asked for it, if one did. */
+    private record Release(StopReason reason, String commandKey) {
+    }
+
+    /** A change waiting for the write before it to land. */
+    private record QueuedWrite(UnaryOperator<TaskState> change, boolean release, String commandKey,
+                               CompletableFuture<Void> stored) {
+    }
+
+    private final TaskMember member;
+    private final TaskWrites writes;
+    private final TaskId id;
+    private final long token;
+    private final Instant claimedAt;
+    private final TaskSpec spec;
+    private final Set<String> handledCommands = new HashSet<>();
+    private final ArrayDeque<QueuedWrite> queuedWrites = new ArrayDeque<>();
+
+    private TaskState state;
+    private long stateRevision;
+    private RunContext running;
+    private Release releaseWanted;
+    private boolean writing;
+    private ScheduledFuture<?> wakeUp;
+    private boolean ended;
+    private boolean zombie;
+
+    TaskRun(TaskMember member, TaskWrites writes, TaskId id, long token, Instant claimedAt, TaskSpec spec,
+            TaskState state, long stateRevision) {
+        this.member = member;
+        this.writes = writes;
+        this.id = id;
+        this.token = token;
+        this.claimedAt = claimedAt;
+        this.spec = spec;
+        this.state = state;
+        this.stateRevision = stateRevision;
+    }
+
+    TaskId id() {
+        return id;
+    }
+
+    long token() {
+        return token;
+    }
+
+    TaskSpec spec() {
+        return spec;
+    }
+
+    String member() {
+        return member.id();
+    }
+
+    /** True when the run ended as lost while its handler was still running. */
+    boolean zombie() {
+        return zombie;
+    }
+
+    /** True once a release was asked for; the balancer no longer counts the task as held. */
+    boolean releasing() {
+        return releaseWanted != null;
+    }
+
+    HeldTask held() {
+        return new HeldTask(id, token, claimedAt, state, running != null,
+                running == null ? Optional.empty() : running.stopReason());
+    }
+
+    /** Moves the run on as far as it can go without waiting: commands, then the state's own step. */
+    void advance() {
+        if (ended || writing || running != null) {
+            return;
+        }
+        if (releaseWanted != null) {
+            commit(UnaryOperator.identity(), true, releaseWanted.commandKey(), null);
+            return;
+        }
+        KeyValue command = nextCommand();
+        if (command != null) {
+            apply(command);
+            return;
+        }
+        switch (state.status()) {
+            case RUNNABLE -> startHandler();
+            case SLEEPING, FAULT -> scheduleWakeUp();
+            case PAUSED -> {
+                // Held until a resume or kill command arrives.
+            }
+            case COMPLETED, FAILED, KILLED -> commit(UnaryOperator.identity(), false, null, null);
+        }
+    }
+
+    /** New commands for this task are in the table. */
+    void onCommands() {
+        if (ended) {
+            return;
+        }
+        if (running == null) {
+            advance();
+            return;
+        }
+        if (running.isStopRequested()) {
+            return;
+        }
+        KeyValue command = nextCommand();
+        if (command == null) {
+            return;
+        }
+        TaskCommand parsed;
+        try {
+            parsed = TaskCommand.parse(command.valueUtf8());
+        } catch (TaskFormatException e) {
+            refuse(command, e.getMessage());
+            return;
+        }
+        if (!TaskStateMachine.accepts(TaskStatus.RUNNABLE, parsed.message().kind())) {
+            refuse(command, new IllegalTransitionException(TaskStatus.RUNNABLE, parsed.message().kind()).getMessage());
+            return;
+        }
+        running.requestStop(switch (parsed) {
+            case PAUSE -> StopReason.PAUSED;
+            case KILL -> StopReason.KILLED;
+            case STOP, RESUME -> StopReason.RELEASED;
+        });
+    }
+
+    /** Gives the claim up once the handler (if running) has returned; {@code commandKey} is consumed with it. */
+    void requestRelease(StopReason reason, String commandKey) {
+        if (ended) {
+            return;
+        }
+        if (releaseWanted != null) {
+            if (commandKey != null) {
+                member.consumeMemberCommand(commandKey);
+            }
+            return;
+        }
+        releaseWanted = new Release(reason, commandKey);
+        if (running != null) {
+            running.requestStop(reason);
+        } else {
+            advance();
+        }
+    }
+
+    /**
+     * The claim is void: tells the handler to stop and ends without writing anything. A handler
+     * that keeps running is fenced out of every write.
+     */
+    void lose(StopReason reason) {
+        if (ended) {
+            return;
+        }
+        if (running != null) {
+            zombie = true;
+            running.requestStop(reason);
+        }
+        end(Ending.LOST);
+    }
+
+    /** Compares the claim with the table at {@code revision}; a removed or replaced owner key voids it. */
+    void checkClaim(TaskTable.Entry entry, long revision) {
+        if (ended || writing || revision < token) {
+            return;
+        }
+        KeyValue owner = entry == null ? null : entry.owner;
+        if (owner == null || owner.createRevision() != token) {
+            LOG.warn("member {}: claim {} on task {} was removed from the store; stopping it",
+                    member.id(), token, Excerpt.of(id.value()));
+            lose(StopReason.CLAIM_LOST);
+        }
+    }
+
+    /** Stores a checkpoint on behalf of the running handler; completes once stored. */
+    CompletableFuture<Void> checkpoint(RunContext context, TaskMessage message) {
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        boolean accepted = member.onControlThread(() -> {
+            if (ended || context != running) {
+                fail(stored, "the run has ended");
+                return;
+            }
+            commit(current -> member.machine().apply(current, message), false, null, stored);
+        });
+        if (!accepted) {
+            fail(stored, "the member is closed");
+        }
+        return stored;
+    }
+
+    /** The handler returned; {@code outcome} is null when the run ended without one. */
+    void onHandlerReturned(RunContext context, TaskMessage outcome) {
+        if (context != running) {
+            return;
+        }
+        running = null;
+        if (ended) {
+            if (zombie) {
+                zombie = false;
+                member.zombieReturned();
+            }
+            return;
+        }
+        boolean release = releaseWanted != null || outcome != null && outcome.kind() == TaskMessage.Kind.RELEASE;
+        if (release && releaseWanted == null) {
+            releaseWanted = new Release(StopReason.RELEASED, null);
+        }
+        if (outcome == null && !release) {
+            advance();
+            return;
+        }
+        commit(current -> outcome == null ? current : applyOutcome(current, outcome), release,
+                release ? releaseWanted.commandKey() : null, null);
+    }
+
+    private TaskState applyOutcome(TaskState current, TaskMessage outcome) {
+        try {
+            return member.machine().apply(current, outcome);
+        } catch (IllegalTransitionException e) {
+            LOG.warn("member {}: handler of task {} returned {}: {}", member.id(), Excerpt.of(id.value()), outcome,
+                    e.getMessage());
+            return member.machine().apply(current, TaskMessage.error("handler returned " + outcome + ": " + e.getMessage()));
+        }
+    }
+
+    private void startHandler() {
+        RunContext context = new RunContext(this, state, writes.fence(id, token));
+        running = context;
+        member.runHandler(this, context);
+    }
+
+    private void scheduleWakeUp() {
+        if (wakeUp != null) {
+            return;
+        }
+        Instant until = state.until().orElseThrow();
+        long delayNanos = Math.max(0, Duration.between(member.clock().instant(), until).toNanos());
+        wakeUp = member.schedule(() -> {
+            wakeUp = null;
+            if (ended || writing || running != null) {
+                return;
+            }
+            if ((state.status() == TaskStatus.SLEEPING || state.status() == TaskStatus.FAULT)
+                    && !state.until().orElseThrow().isAfter(member.clock().instant())) {
+                commit(current -> member.machine().apply(current, TaskMessage.run()), false, null, null);
+            } else {
+                advance();
+            }
+        }, delayNanos);
+    }
+
+    private void cancelWakeUp() {
+        if (wakeUp != null) {
+            wakeUp.cancel(false);
+            wakeUp = null;
+        }
+    }
+
+    /** The oldest command of this task not yet taken up by this run. */
+    private KeyValue nextCommand() {
+        var pending = member.table().taskCommands(id);
+        handledCommands.removeIf(key -> pending.stream().noneMatch(kv -> kv.key().equals(key)));
+        for (KeyValue command : pending) {
+            if (!handledCommands.contains(command.key())) {
+                return command;
+            }
+        }
+        return null;
+    }
+
+    /** Applies one task command to the state machine, consuming it in the same transaction. */
+    private void apply(KeyValue command) {
+        TaskCommand parsed;
+        try {
+            parsed = TaskCommand.parse(command.valueUtf8());
+        } catch (TaskFormatException e) {
+            refuse(command, e.getMessage());
+            return;
+        }
+        TaskMessage message = parsed.message();
+        if (!TaskStateMachine.accepts(state.status(), message.kind())) {
+            refuse(command, new IllegalTransitionException(state.status(), message.kind()).getMessage());
+            return;
+        }
+        handledCommands.add(command.key());
+        LOG.info("member {}: task {} command {} in status {}", member.id(), Excerpt.of(id.value()), parsed.wireName(),
+                state.status());
+        boolean release = message.kind() == TaskMessage.Kind.RELEASE;
+        if (release) {
+            releaseWanted = new Release(StopReason.RELEASED, command.key());
+        }
+        commit(current -> member.machine().apply(current, message), release, command.key(), null);
+    }
+
+    /** Reports a command this task cannot take and consumes it, fenced by the claim. */
+    private void refuse(KeyValue command, String reason) {
+        handledCommands.add(command.key());
+        member.reject(command, reason);
+        commit(UnaryOperator.identity(), false, command.key(), null);
+    }
+
+    /**
+     * Makes one fenced change: the state {@code change} computes from the current one (at send
+     * time, after earlier writes landed), the command consumed, the claim released. A terminal
+     * state retires the task instead. {@code stored}, when given, learns the outcome.
+     */
+    private void commit(UnaryOperator<TaskState> change, boolean release, String commandKey,
+                        CompletableFuture<Void> stored) {
+        if (writing) {
+            queuedWrites.add(new QueuedWrite(change, release, commandKey, stored));
+            return;
+        }
+        TaskState next;
+        try {
+            next = change.apply(state);
+        } catch (IllegalTransitionException e) {
+            if (stored != null) {
+                stored.completeExceptionally(e);
+            }
+            continueAfterWrite();
+            return;
+        }
+        boolean retire = next.status().terminal();
+        if (!retire && !release && commandKey == null && next.equals(state)) {
+            if (stored != null) {
+                stored.complete(null);
+            }
+            continueAfterWrite();
+            return;
+        }
+        writing = true;
+        send(next, retire, release, commandKey, stored, null);
+    }
+
+    private void send(TaskState next, boolean retire, boolean release, String commandKey,
+                      CompletableFuture<Void> stored, Backoff readBackoff) {
+        TaskState changed = next.equals(state) ? null : next;
+        CompletableFuture<TxnResult> write = member.writeWindow().send(() -> retire
+                ? writes.retire(id, token, next)
+                : writes.update(id, token, changed, commandKey, release));
+        write.whenCompleteAsync((result, error) -> {
+            if (ended) {
+                fail(stored, "the claim is void");
+                return;
+            }
+            if (error == null) {
+                if (result.succeeded()) {
+                    landed(next, retire, release, result.revision(), stored);
+                } else {
+                    LOG.warn("member {}: claim {} on task {} no longer holds; its write was refused",
+                            member.id(), token, Excerpt.of(id.value()));
+                    fail(stored, "the fenced write was refused");
+                    lose(StopReason.CLAIM_LOST);
+                }
+            } else if (TaskWrites.outcomeUnknown(error)) {
+                readBack(next, retire, release, commandKey, stored,
+                        readBackoff == null ? new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2)) : readBackoff);
+            } else {
+                LOG.error("member {}: the store refused a write for task {}; giving the claim up", member.id(),
+                        Excerpt.of(id.value()), error);
+                fail(stored, "the store refused the write: " + error);
+                lose(StopReason.CLAIM_LOST);
+            }
+        }, member.control());
+    }
+
+    /** Resolves a write whose outcome is unknown by reading the task back, never by blind resending. */
+    private void readBack(TaskState next, boolean retire, boolean release, String commandKey,
+                          CompletableFuture<Void> stored, Backoff backoff) {
+        writes.readTask(id).whenCompleteAsync((read, error) -> {
+            if (ended) {
+                fail(stored, "the claim is void");
+                return;
+            }
+            if (error != null) {
+                member.schedule(() -> readBack(next, retire, release, commandKey, stored, backoff),
+                        backoff.next().toNanos());
+                return;
+            }
+            KeyValue owner = find(read, writes.keys().owner(id));
+            boolean stillHeld = owner != null && owner.createRevision() == token;
+            if (retire) {
+                KeyValue done = find(read, writes.keys().done(id));
+                if (done != null && !stillHeld && done.valueUtf8().equals(next.encode())) {
+                    landed(next, true, false, done.modRevision(), stored);
+                } else if (stillHeld) {
+                    send(next, true, release, commandKey, stored, backoff);
+                } else {
+                    fail(stored, "the claim is gone");
+                    lose(StopReason.CLAIM_LOST);
+                }
+                return;
+            }
+            if (!stillHeld) {
+                if (release) {
+                    landed(next, false, true, read.revision(), stored);
+                } else {
+                    fail(stored, "the claim is gone");
+                    lose(StopReason.CLAIM_LOST);
+                }
+                return;
+            }
+            KeyValue stored0 = find(read, writes.keys().state(id));
+            boolean stateLanded = !next.equals(state) && stored0 != null && stored0.modRevision() > stateRevision
+                    && stored0.valueUtf8().equals(next.encode());
+            if (stateLanded && !release) {
+                landed(next, false, false, stored0.modRevision(), stored);
+            } else {
+                send(next, false, release, commandKey, stored, backoff);
+            }
+        }, member.control());
+    }
+
+    private void landed(TaskState next, boolean retired, boolean released, long revision,
+                        CompletableFuture<Void> stored) {
+        writing = false;
+        if (!next.equals(state)) {
+            state = next;
+            stateRevision = revision;
+            cancelWakeUp();
+        }
+        if (stored != null) {
+            stored.complete(null);
+        }
+        if (retired) {
+            LOG.debug("member {}: task {} retired as {}", member.id(), Excerpt.of(id.value()), next.status());
+            end(Ending.RETIRED);
+            return;
+        }
+        if (released) {
+            end(Ending.RELEASED);
+            return;
+        }
+        continueAfterWrite();
+    }
+
+    /** After a write (or a change that needed none): the next queued write, else the next step. */
+    private void continueAfterWrite() {
+        QueuedWrite queued = queuedWrites.poll();
+        if (queued != null) {
+            commit(queued.change(), queued.release(), queued.commandKey(), queued.stored());
+        } else if (running != null) {
+            onCommands();
+        } else {
+            advance();
+        }
+    }
+
+    private void end(Ending ending) {
+        ended = true;
+        writing = false;
+        cancelWakeUp();
+        for (QueuedWrite queued = queuedWrites.poll(); queued != null; queued = queuedWrites.poll()) {
+            fail(queued.stored(), "the run has ended");
+        }
+        member.runEnded(this, ending);
+    }
+
+    private void fail(CompletableFuture<Void> stored, String why) {
+        if (stored != null) {
+            stored.completeExceptionally(new TaskClaimLostException(id, token, why));
+        }
+    }
+
+    private static KeyValue find(RangeResult read, String key) {
+        for (KeyValue kv : read.kvs()) {
+            if (kv.key().equals(key)) {
+                return kv;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.baton.tasks;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a submit stores under {@code tasks/<id>/spec}: the properties, the submit instant and
+ * the optional not-before instant, as one JSON object such as
+ * {@code {"properties":{"url":"..."},"submitted":"2024-05-01T10:00:00.123456Z","notBefore":"2024-05-01T11:00:00Z"}}.
+ * The submit instant has the submitter's clock resolution, which also makes a submitter's own
+ * write recognisable when it reads back after an unknown outcome.
+ */
+record TaskSpec(TaskProperties properties, Instant submitted, Optional<Instant> notBefore) {
+
+    private static final Set<String> FIELDS = Set.of("properties", "submitted", "notBefore");
+    /** Room for the two instants and the field names around the largest properties. */
+    static final int MAX_ENCODED_BYTES = TaskProperties.MAX_ENCODED_BYTES + 256;
+
+    TaskSpec {
+        Objects.requireNonNull(properties, "properties");
+        Objects.requireNonNull(submitted, "submitted");
+        Objects.requireNonNull(notBefore, "notBefore");
+    }
+
+    /** True when the task may be claimed at {@code now}. */
+    boolean claimableAt(Instant now) {
+        return notBefore.map(instant -> !instant.isAfter(now)).orElse(true);
+    }
+
+    String encode() {
+        ObjectNode node = JsonCodec.newObject();
+        node.set("properties", properties.tree());
+        node.put("submitted", submitted.toString());
+        notBefore.ifPresent(instant -> node.put("notBefore", instant.toString()));
+        return JsonCodec.write(node);
+    }
+
+    static TaskSpec decode(String json) {
+        JsonRecord record = JsonRecord.parse("task spec", json, MAX_ENCODED_BYTES, FIELDS);
+        TaskProperties properties;
+        try {
+            properties = TaskProperties.of(record.requireObject("properties"));
+        } catch (TaskFormatException e) {
+            throw record.invalid("field \"properties\": " + e.rule());
+        }
+        return new TaskSpec(properties, record.requireInstant("submitted"), record.optionalInstant("notBefore"));
+    }
+}

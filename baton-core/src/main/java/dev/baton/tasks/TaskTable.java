@@ -1,0 +1,328 @@
+package dev.baton.tasks;
+
+import dev.baton.etcd.KeyValue;
+import dev.baton.etcd.WatchEvent;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The decoded picture of one task namespace at one revision: every task with its spec, owner,
+ * state and done records, the live members and the pending commands. Keys that do not fit the
+ * layout are ignored. Each value is decoded once, when it arrives; a value that does not decode is kept
+ * with its problem, so it shows in listings and is left alone by members, while every other key
+ * stays served. Built from a range read ({@link #reset}) and kept current from watch events
+ * ({@link #apply}). Not thread-safe: a member touches it from its control thread only.
+ */
+final class TaskTable {
+
+    /** The records of one task id. */
+    static final class Entry {
+        final TaskId id;
+        KeyValue spec;
+        TaskSpec decodedSpec;
+        String specProblem;
+        KeyValue owner;
+        KeyValue state;
+        TaskState decodedState;
+        String stateProblem;
+        KeyValue done;
+        TaskState finalState;
+        String doneProblem;
+
+        Entry(TaskId id) {
+            this.id = id;
+        }
+
+        /** True while the task is submitted and not retired. */
+        boolean live() {
+            return spec != null && done == null;
+        }
+
+        /** True when every present record decodes. */
+        boolean valid() {
+            return specProblem == null && stateProblem == null && doneProblem == null;
+        }
+
+        /**
+         * True when a member may claim the task (ignoring owner and not-before): live, valid and
+         * not in a terminal state.
+         */
+        boolean runnable() {
+            return live() && valid() && (decodedState == null || !decodedState.status().terminal());
+        }
+
+        /** The owner's member id, or empty when unclaimed. */
+        Optional<String> ownerMember() {
+            return owner == null ? Optional.empty() : Optional.of(owner.valueUtf8());
+        }
+
+        boolean empty() {
+            return spec == null && owner == null && state == null && done == null;
+        }
+    }
+
+    /** A live member's registration. */
+    record Member(String id, KeyValue kv, MemberRecord record, String problem) {
+        boolean frozen() {
+            return record != null && record.frozen();
+        }
+    }
+
+    /**
+     * What one batch of events touched.
+     *
+     * @param tasks          the tasks with a changed record
+     * @param members        whether a member joined, left or changed its record
+     * @param memberCommands whether a member command was added
+     * @param commandedTasks the tasks a command was added for
+     */
+    record Changes(Set<TaskId> tasks, boolean members, boolean memberCommands, Set<TaskId> commandedTasks) {
+        boolean any() {
+            return !tasks.isEmpty() || members || memberCommands || !commandedTasks.isEmpty();
+        }
+    }
+
+    private final Keyspace keyspace;
+    private final Map<TaskId, Entry> tasks = new HashMap<>();
+    private final Map<String, Member> members = new HashMap<>();
+    private final Map<String, KeyValue> memberCommands = new HashMap<>();
+    private final Map<String, KeyValue> taskCommands = new HashMap<>();
+    private long revision;
+
+    TaskTable(Keyspace keyspace) {
+        this.keyspace = keyspace;
+    }
+
+    /** Replaces the whole picture with the keys of a range read at {@code revision}. */
+    void reset(long revision, Collection<KeyValue> all) {
+        tasks.clear();
+        members.clear();
+        memberCommands.clear();
+        taskCommands.clear();
+        for (KeyValue kv : all) {
+            put(kv);
+        }
+        this.revision = revision;
+    }
+
+    /** Applies watch events in revision order. */
+    Changes apply(List<WatchEvent> events) {
+        Set<TaskId> touched = new HashSet<>();
+        Set<TaskId> commanded = new HashSet<>();
+        boolean membersChanged = false;
+        boolean memberCommandAdded = false;
+        for (WatchEvent event : events) {
+            boolean added = event.type() == WatchEvent.Type.PUT;
+            Keyspace.Parsed parsed = added ? put(event.kv()) : remove(event.key());
+            if (parsed instanceof Keyspace.TaskKey key) {
+                touched.add(key.task());
+            } else if (parsed instanceof Keyspace.MemberKey) {
+                membersChanged = true;
+            } else if (parsed instanceof Keyspace.MemberCommandKey) {
+                memberCommandAdded |= added;
+            } else if (parsed instanceof Keyspace.TaskCommandKey key && added) {
+                commanded.add(key.task());
+            }
+            revision = Math.max(revision, event.modRevision());
+        }
+        return new Changes(touched, membersChanged, memberCommandAdded, commanded);
+    }
+
+    /** Records that every change up to {@code revision} has been applied. */
+    void advanceTo(long revision) {
+        this.revision = Math.max(this.revision, revision);
+    }
+
+    long revision() {
+        return revision;
+    }
+
+    Collection<Entry> entries() {
+        return tasks.values();
+    }
+
+    Entry entry(TaskId task) {
+        return tasks.get(task);
+    }
+
+    Collection<Member> members() {
+        return members.values();
+    }
+
+    Optional<Member> member(String id) {
+        return Optional.ofNullable(members.get(id));
+    }
+
+    /** The pending commands to {@code member}, oldest first (by create revision). */
+    List<KeyValue> memberCommands(String member) {
+        String prefix = keyspace.memberCommandPrefix(member);
+        return oldestFirst(memberCommands.values().stream().filter(kv -> kv.key().startsWith(prefix)).toList());
+    }
+
+    /** The pending commands to {@code task}, oldest first (by create revision). */
+    List<KeyValue> taskCommands(TaskId task) {
+        String prefix = keyspace.taskCommandPrefix(task);
+        return oldestFirst(taskCommands.values().stream().filter(kv -> kv.key().startsWith(prefix)).toList());
+    }
+
+    /** True while the command key is present. */
+    boolean hasCommand(String key) {
+        return memberCommands.containsKey(key) || taskCommands.containsKey(key);
+    }
+
+    /** Every task, in id order, as a listing shows it. */
+    List<TaskInfo> taskInfos() {
+        List<TaskInfo> infos = new ArrayList<>(tasks.size());
+        for (Entry entry : tasks.values()) {
+            infos.add(info(entry));
+        }
+        infos.sort(Comparator.comparing(TaskInfo::id));
+        return infos;
+    }
+
+    /** Every live member, in id order, with the claims that name it. */
+    List<MemberInfo> memberInfos() {
+        Map<String, List<MemberInfo.Claim>> claims = new HashMap<>();
+        for (Entry entry : tasks.values()) {
+            if (entry.owner != null) {
+                claims.computeIfAbsent(entry.owner.valueUtf8(), m -> new ArrayList<>())
+                        .add(new MemberInfo.Claim(entry.id, entry.owner.createRevision()));
+            }
+        }
+        List<MemberInfo> infos = new ArrayList<>();
+        for (Member member : members.values()) {
+            List<MemberInfo.Claim> held = new ArrayList<>(claims.getOrDefault(member.id(), List.of()));
+            held.sort(Comparator.comparing(MemberInfo.Claim::task));
+            infos.add(new MemberInfo(member.id(), member.frozen(), member.kv().lease(), held,
+                    member.problem() == null ? List.of() : List.of(member.problem())));
+        }
+        infos.sort(Comparator.comparing(MemberInfo::id));
+        return infos;
+    }
+
+    static TaskInfo info(Entry entry) {
+        List<String> problems = new ArrayList<>(3);
+        addIfPresent(problems, entry.specProblem);
+        addIfPresent(problems, entry.stateProblem);
+        addIfPresent(problems, entry.doneProblem);
+        if (entry.spec == null && entry.done == null) {
+            problems.add("task " + Excerpt.of(entry.id.value()) + " has no spec record");
+        }
+        Optional<TaskSpec> spec = Optional.ofNullable(entry.decodedSpec);
+        Optional<TaskOwner> owner = entry.owner == null ? Optional.empty()
+                : Optional.of(new TaskOwner(ownerName(entry.owner), entry.owner.createRevision()));
+        Optional<TaskState> state = Optional.ofNullable(entry.done != null ? entry.finalState : entry.decodedState);
+        return new TaskInfo(entry.id, spec.map(TaskSpec::properties), spec.map(TaskSpec::submitted),
+                spec.flatMap(TaskSpec::notBefore), owner, state, entry.done != null, problems);
+    }
+
+    /** The member named by an owner key; an empty value, which no member writes, shows as {@code "?"}. */
+    static String ownerName(KeyValue owner) {
+        String name = owner.valueUtf8();
+        return name.isEmpty() ? "?" : name;
+    }
+
+    private static void addIfPresent(List<String> problems, String problem) {
+        if (problem != null) {
+            problems.add(problem);
+        }
+    }
+
+    private static List<KeyValue> oldestFirst(List<KeyValue> commands) {
+        List<KeyValue> sorted = new ArrayList<>(commands);
+        sorted.sort(Comparator.comparingLong(KeyValue::createRevision).thenComparing(KeyValue::key));
+        return sorted;
+    }
+
+    private Keyspace.Parsed put(KeyValue kv) {
+        Keyspace.Parsed parsed = keyspace.parse(kv.key());
+        if (parsed instanceof Keyspace.TaskKey key) {
+            putTaskRecord(tasks.computeIfAbsent(key.task(), Entry::new), key.part(), kv);
+        } else if (parsed instanceof Keyspace.MemberKey key) {
+            members.put(key.member(), decodeMember(key.member(), kv));
+        } else if (parsed instanceof Keyspace.MemberCommandKey) {
+            memberCommands.put(kv.key(), kv);
+        } else if (parsed instanceof Keyspace.TaskCommandKey) {
+            taskCommands.put(kv.key(), kv);
+        }
+        return parsed;
+    }
+
+    private Keyspace.Parsed remove(String key) {
+        Keyspace.Parsed parsed = keyspace.parse(key);
+        if (parsed instanceof Keyspace.TaskKey taskKey) {
+            Entry entry = tasks.get(taskKey.task());
+            if (entry != null) {
+                putTaskRecord(entry, taskKey.part(), null);
+                if (entry.empty()) {
+                    tasks.remove(taskKey.task());
+                }
+            }
+        } else if (parsed instanceof Keyspace.MemberKey memberKey) {
+            members.remove(memberKey.member());
+        } else if (parsed instanceof Keyspace.MemberCommandKey) {
+            memberCommands.remove(key);
+        } else if (parsed instanceof Keyspace.TaskCommandKey) {
+            taskCommands.remove(key);
+        }
+        return parsed;
+    }
+
+    /** Sets one record of a task ({@code kv} null: removed), decoding it once. */
+    private static void putTaskRecord(Entry entry, Keyspace.Part part, KeyValue kv) {
+        switch (part) {
+            case SPEC -> {
+                entry.spec = kv;
+                entry.decodedSpec = null;
+                entry.specProblem = null;
+                if (kv != null) {
+                    try {
+                        entry.decodedSpec = TaskSpec.decode(kv.valueUtf8());
+                    } catch (TaskFormatException e) {
+                        entry.specProblem = e.getMessage();
+                    }
+                }
+            }
+            case OWNER -> entry.owner = kv;
+            case STATE -> {
+                entry.state = kv;
+                entry.decodedState = null;
+                entry.stateProblem = null;
+                if (kv != null) {
+                    try {
+                        entry.decodedState = TaskState.decode(kv.valueUtf8());
+                    } catch (TaskFormatException e) {
+                        entry.stateProblem = e.getMessage();
+                    }
+                }
+            }
+            case DONE -> {
+                entry.done = kv;
+                entry.finalState = null;
+                entry.doneProblem = null;
+                if (kv != null) {
+                    try {
+                        entry.finalState = TaskState.decode(kv.valueUtf8());
+                    } catch (TaskFormatException e) {
+                        entry.doneProblem = e.getMessage();
+                    }
+                }
+            }
+        }
+    }
+
+    private static Member decodeMember(String id, KeyValue kv) {
+        try {
+            return new Member(id, kv, MemberRecord.decode(kv.valueUtf8()), null);
+        } catch (TaskFormatException e) {
+            return new Member(id, kv, null, e.getMessage());
+        }
+    }
+}

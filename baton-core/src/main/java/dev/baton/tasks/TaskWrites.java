@@ -1,0 +1,202 @@
+package dev.baton.tasks;
+
+import dev.baton.etcd.Compares;
+import dev.baton.etcd.Etcd;
+import dev.baton.etcd.KeyRange;
+import dev.baton.etcd.Operations;
+import dev.baton.etcd.RangeResult;
+import dev.baton.etcd.StoreTimeoutException;
+import dev.baton.etcd.TxnResult;
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.Op;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Every write the task recipe makes, each a single transaction with its guard written next to
+ * it. Each is sent once; a caller that sees {@link #outcomeUnknown} reads back before deciding
+ * anything (DESIGN rule 4).
+ *
+ * <p>The owner key's create revision is the claim token. Every write on behalf of a claim
+ * compares it, and the owner key exists only while the task does (a retire or a delete removes
+ * both in one transaction), so a passing guard also proves the task still exists.
+ */
+final class TaskWrites {
+
+    private final Etcd etcd;
+    private final Keyspace keys;
+
+    TaskWrites(Etcd etcd, Keyspace keys) {
+        this.etcd = etcd;
+        this.keys = keys;
+    }
+
+    Keyspace keys() {
+        return keys;
+    }
+
+    /** The guard of every write made for the claim {@code token} on {@code task}. */
+    Cmp fence(TaskId task, long token) {
+        return Compares.createRevisionIs(keys.owner(task), token);
+    }
+
+    /**
+     * Submits a task: its spec and initial state, only if neither the task nor a retired task of
+     * the same id exists. On refusal the else branch reads the spec and the done record, so the
+     * caller can name what is in the way.
+     */
+    CompletableFuture<TxnResult> submit(TaskId task, TaskSpec spec, TaskState initial) {
+        return etcd.txn(
+                List.of(Compares.absent(keys.spec(task)), Compares.absent(keys.done(task))),
+                List.of(Operations.put(keys.spec(task), utf8(spec.encode()), 0),
+                        Operations.put(keys.state(task), utf8(initial.encode()), 0)),
+                List.of(Operations.get(keys.spec(task)), Operations.get(keys.done(task))));
+    }
+
+    /**
+     * Deletes every record of a task and its pending commands, whoever holds it: a holder's
+     * fenced writes fail from then on. Reads spec and done first, so the caller learns whether
+     * there was anything to delete.
+     */
+    CompletableFuture<TxnResult> delete(TaskId task) {
+        return etcd.txn(List.of(),
+                List.of(Operations.get(keys.spec(task)), Operations.get(keys.done(task)),
+                        Operations.delete(KeyRange.prefix(keys.taskPrefix(task))),
+                        Operations.delete(KeyRange.prefix(keys.taskCommandPrefix(task)))),
+                List.of());
+    }
+
+    /** Stores a command for a live task; refused when the task does not exist (or is done). */
+    CompletableFuture<TxnResult> sendTaskCommand(TaskId task, String commandKey, TaskCommand command) {
+        return etcd.txn(
+                List.of(Compares.present(keys.spec(task)), Compares.absent(commandKey)),
+                List.of(Operations.put(commandKey, utf8(command.encode()), 0)),
+                List.of());
+    }
+
+    /** Stores a command for a member, live or not yet started; the key is new. */
+    CompletableFuture<TxnResult> sendMemberCommand(String commandKey, MemberCommand command) {
+        return etcd.txn(
+                List.of(Compares.absent(commandKey)),
+                List.of(Operations.put(commandKey, utf8(command.encode()), 0)),
+                List.of());
+    }
+
+    /**
+     * Registers a member on its session lease, unless a live member already uses the id. On
+     * refusal the else branch reads the key in the way.
+     */
+    CompletableFuture<TxnResult> register(String member, MemberRecord record, long lease) {
+        String key = keys.member(member);
+        return etcd.txn(List.of(Compares.absent(key)),
+                List.of(Operations.put(key, utf8(record.encode()), lease)),
+                List.of(Operations.get(key)));
+    }
+
+    /**
+     * Rewrites a member's own record and consumes the command that asked for it. Guarded by the
+     * member key's create revision, so a member whose registration expired cannot write it back.
+     */
+    CompletableFuture<TxnResult> updateMember(String member, long registration, MemberRecord record, long lease,
+                                              String commandKey) {
+        String key = keys.member(member);
+        return etcd.txn(List.of(Compares.createRevisionIs(key, registration)),
+                List.of(Operations.put(key, utf8(record.encode()), lease),
+                        Operations.delete(KeyRange.key(commandKey))),
+                List.of());
+    }
+
+    /** Deletes a member's registration, if it is still the one made at {@code registration}. */
+    CompletableFuture<TxnResult> deregister(String member, long registration) {
+        String key = keys.member(member);
+        return etcd.txn(List.of(Compares.createRevisionIs(key, registration)),
+                List.of(Operations.delete(KeyRange.key(key))), List.of());
+    }
+
+    /** Deletes a consumed command; deleting a key that is already gone is harmless. */
+    CompletableFuture<TxnResult> consume(String commandKey) {
+        return etcd.txn(List.of(), List.of(Operations.delete(KeyRange.key(commandKey))), List.of());
+    }
+
+    /**
+     * Claims a task (DESIGN rules 1 and 2): only when it has no owner, exists and is not done, the
+     * owner key is written on the member's session lease. The revision of the transaction is the
+     * owner key's create revision: the claim token. The then branch also reads the spec and
+     * state, so the claimer starts from what it claimed without another read.
+     */
+    CompletableFuture<TxnResult> claim(TaskId task, String member, long lease) {
+        return etcd.txn(
+                List.of(Compares.absent(keys.owner(task)), Compares.present(keys.spec(task)),
+                        Compares.absent(keys.done(task))),
+                List.of(Operations.put(keys.owner(task), utf8(member), lease),
+                        Operations.get(keys.spec(task)), Operations.get(keys.state(task))),
+                List.of());
+    }
+
+    /**
+     * A fenced change made by the holder of claim {@code token}: stores {@code state} (when not
+     * null), consumes {@code commandKey} (when not null) and, when {@code release}, deletes the
+     * owner key so another member can claim the task.
+     */
+    CompletableFuture<TxnResult> update(TaskId task, long token, TaskState state, String commandKey, boolean release) {
+        List<Op> then = new ArrayList<>(3);
+        if (state != null) {
+            then.add(Operations.put(keys.state(task), utf8(state.encode()), 0));
+        }
+        if (commandKey != null) {
+            then.add(Operations.delete(KeyRange.key(commandKey)));
+        }
+        if (release) {
+            then.add(Operations.delete(KeyRange.key(keys.owner(task))));
+        }
+        return etcd.txn(List.of(fence(task, token)), then, List.of());
+    }
+
+    /**
+     * Retires a task for good, fenced by the claim: deletes its spec, state and owner and its
+     * pending commands, and writes its final state as the done record, all in one revision. A
+     * claim racing this transaction needs the spec present and the done record absent, so it
+     * can never bring the task back.
+     */
+    CompletableFuture<TxnResult> retire(TaskId task, long token, TaskState finalState) {
+        return etcd.txn(List.of(fence(task, token)),
+                List.of(Operations.delete(KeyRange.key(keys.spec(task))),
+                        Operations.delete(KeyRange.key(keys.state(task))),
+                        Operations.delete(KeyRange.key(keys.owner(task))),
+                        Operations.delete(KeyRange.prefix(keys.taskCommandPrefix(task))),
+                        Operations.put(keys.done(task), utf8(finalState.encode()), 0)),
+                List.of());
+    }
+
+    /** Reads every record of a task at one revision: how an unknown outcome is resolved. */
+    CompletableFuture<RangeResult> readTask(TaskId task) {
+        return etcd.range(KeyRange.prefix(keys.taskPrefix(task)));
+    }
+
+    /**
+     * True when a failed write may nevertheless have been applied: a timeout or a broken
+     * connection. Errors the store returns for a request it refused (invalid argument, unknown
+     * lease, request too large and the like) mean it was not applied.
+     */
+    static boolean outcomeUnknown(Throwable error) {
+        Throwable cause = Etcd.unwrap(error);
+        if (cause instanceof StoreTimeoutException) {
+            return true;
+        }
+        if (cause instanceof EtcdException etcdError) {
+            return switch (etcdError.getErrorCode()) {
+                case INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, OUT_OF_RANGE, ALREADY_EXISTS,
+                        PERMISSION_DENIED, UNAUTHENTICATED, RESOURCE_EXHAUSTED -> false;
+                default -> true;
+            };
+        }
+        return true;
+    }
+
+    static byte[] utf8(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+}
