@@ -94,8 +94,7 @@ class AllocatorProcessTest {
     /** Waits until the store is converged and balanced, and the recorder has checked every revision up to it. */
     private StoreState awaitConverged(String step) throws Exception {
         await(step).atMost(CONVERGE).pollInterval(Duration.ofMillis(500)).until(() -> read().isConverged(keys));
-        long now = etcd.range(KeyRange.key(keys.election())).get().revision();
-        recorder.awaitRevision(now, CONVERGE.toMillis());
+        recorder.catchUp(CONVERGE.toMillis());
         StoreState state = read();
         LOG.info("{}: {}; recorder: {}", step, state, recorder.summary());
         assertThat(recorder.violations()).as("violations after " + step).isEmpty();
@@ -143,7 +142,8 @@ class AllocatorProcessTest {
     @Test
     void theLeaderKilledMidRebalanceIsReplacedAndTheNewLeaderFinishesTheHandoffs() throws Exception {
         addItems("item-", 30, 2);
-        String slow = "1000";
+        // Replicas take 3 s to become ready, so the rebalance below is still waiting to remove when the leader dies.
+        String slow = "3000";
         ChildJvm a = member("a1", "a", 80, "alloc.warmup", slow);
         ChildJvm b = member("b1", "b", 80, "alloc.warmup", slow);
         ChildJvm c = member("c1", "c", 80, "alloc.warmup", slow);
@@ -154,19 +154,18 @@ class AllocatorProcessTest {
 
         ChildJvm d = member("d1", "d", 80, "alloc.warmup", slow);
         awaitJoined(d);
-        addItems("burst-", 30, 2);
-        await("d1 receives replicas").atMost(CONVERGE)
+        await("d1 receives replicas moving to it").atMost(CONVERGE)
                 .until(() -> recorder.current().heldByMember.getOrDefault("d1", 0) >= 3);
-        int removalsAtKill = recorder.plannedRemovals();
         byId.get(leader).kill();
+        recorder.catchUp(CONVERGE.toMillis());
+        int removalsAtKill = recorder.plannedRemovals();
         LOG.info("killed leader {} with {} planned removals so far", leader, removalsAtKill);
         await("the leader's lease expires").atMost(CONVERGE).until(() -> !read().members.containsKey(leader));
 
         StoreState after = awaitConverged("the leader " + leader + " was killed mid-rebalance");
         assertThat(leaderId()).isNotEqualTo(leader);
-        assertThat(after.items).hasSize(60);
         assertThat(after.members).doesNotContainKey(leader).hasSize(3);
-        assertThat(after.heldByMember.values()).allSatisfy(held -> assertThat(held).isEqualTo(40));
+        assertThat(after.heldByMember.values()).allSatisfy(held -> assertThat(held).isEqualTo(20));
         assertThat(recorder.plannedRemovals()).as("handoffs completed by the new leader").isGreaterThan(removalsAtKill);
     }
 }

@@ -32,6 +32,8 @@ import java.util.Set;
 final class AssignmentRecorder implements WatchListener, AutoCloseable {
 
     private final AllocatorKeyspace keys;
+    private final Etcd etcd;
+    private final String mark;
     private final Map<String, KeyValue> state = new HashMap<>();
     private final List<String> violations = new ArrayList<>();
     private final Watch watch;
@@ -43,9 +45,12 @@ final class AssignmentRecorder implements WatchListener, AutoCloseable {
 
     private AssignmentRecorder(AllocatorKeyspace keys, Etcd etcd, long fromRevision, List<KeyValue> initial) {
         this.keys = keys;
+        this.etcd = etcd;
+        this.mark = keys.namespace() + "recorder-mark";
         initial.forEach(kv -> state.put(kv.key(), kv));
         this.revision = fromRevision - 1;
-        this.watch = etcd.watch(KeyRange.prefix(keys.root()), fromRevision, this);
+        // The whole namespace, so the mark written outside the allocator's keys comes through this watch.
+        this.watch = etcd.watch(KeyRange.prefix(keys.namespace()), fromRevision, this);
     }
 
     /** Starts recording from the store's current state. */
@@ -62,11 +67,16 @@ final class AssignmentRecorder implements WatchListener, AutoCloseable {
                 apply(group);
                 group = new ArrayList<>();
             }
-            group.add(event);
+            if (event.key().startsWith(keys.root())) {
+                group.add(event);
+            } else {
+                revision = Math.max(revision, event.modRevision());
+            }
         }
         if (!group.isEmpty()) {
             apply(group);
         }
+        notifyAll();
     }
 
     @Override
@@ -113,8 +123,7 @@ final class AssignmentRecorder implements WatchListener, AutoCloseable {
             }
         }
         checkedRevisions++;
-        revision = rev;
-        notifyAll();
+        revision = Math.max(revision, rev);
     }
 
     private void checkCapacity(long rev, StoreState after) {
@@ -149,8 +158,15 @@ final class AssignmentRecorder implements WatchListener, AutoCloseable {
         }
     }
 
-    /** Waits until every revision up to {@code target} has been checked. */
-    synchronized void awaitRevision(long target, long timeoutMillis) throws InterruptedException {
+    /**
+     * Writes a mark next to the allocator's keys and waits until the recording has reached it, so
+     * every revision the store has made so far is checked.
+     */
+    void catchUp(long timeoutMillis) throws Exception {
+        awaitRevision(etcd.put(mark, new byte[0], 0).get(), timeoutMillis);
+    }
+
+    private synchronized void awaitRevision(long target, long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (revision < target && System.currentTimeMillis() < deadline) {
             wait(Math.max(1, deadline - System.currentTimeMillis()));
