@@ -15,7 +15,8 @@ import java.time.Duration;
  * @param changes         store changes it sent (adds, and per item its removals)
  * @param waiting         steps not safe yet: adds waiting for room, removals waiting for ready replicas
  * @param transactions    transactions it sent
- * @param refused         transactions the store refused because a guard or the fence no longer held
+ * @param refused         transactions the store refused because a guard or the fence no longer
+ *                        held, plus one when a transaction's outcome stayed unknown
  * @param converged       true when the current assignment already was the target
  * @param solveTime       time to build the view, solve and plan
  * @param applyTime       time to send the changes and see them in the cache

@@ -64,6 +64,7 @@ public final class Allocator implements AutoCloseable {
     // Touched by the leader thread only: what was last logged, so each state is logged once.
     private SortedSet<String> loggedProblems = new TreeSet<>();
     private Boolean loggedConverged;
+    private String loggedTrouble;
 
     private Allocator(Builder builder) {
         this.session = builder.session;
@@ -124,7 +125,7 @@ public final class Allocator implements AutoCloseable {
                 lastRound = round;
                 tell(round);
                 if (round.refused() > 0) {
-                    // Something changed under the plan; its events are on their way. Plan again, not at once.
+                    // Something changed under the plan, or the store did not answer. Plan again, not at once.
                     TimeUnit.NANOSECONDS.sleep(backoff.next().toNanos());
                     changes.raise();
                 } else {
@@ -134,6 +135,7 @@ public final class Allocator implements AutoCloseable {
         } finally {
             loggedProblems = new TreeSet<>();
             loggedConverged = null;
+            loggedTrouble = null;
             LOG.info("allocator of '{}' stops leading", keys.namespace());
         }
     }
@@ -155,14 +157,15 @@ public final class Allocator implements AutoCloseable {
 
         AssignmentWriter.Outcome outcome = writer.apply(packing.batches(), leadership.fence(), leadership::isValid);
         long seen = outcome.revision();
+        String trouble = null;
         if (outcome.failure() != null) {
-            LOG.warn("allocator of '{}': a transaction's outcome is unknown ({}); reading the store back",
-                    keys.namespace(), outcome.failure().toString());
+            trouble = "a transaction's outcome is unknown (" + outcome.failure() + "); reading the store back";
             seen = Math.max(seen, currentRevision());
         }
         if (seen > 0 && !cache.awaitRevision(seen, etcd.requestTimeout().multipliedBy(2))) {
-            LOG.warn("allocator of '{}': the cache has not reached revision {} of its own writes yet", keys.namespace(), seen);
+            trouble = "the cache has not reached revision " + seen + " of its own writes in time";
         }
+        logTrouble(trouble);
         int waiting = plan.waitingAdds().size() + plan.waitingRemovals().size() + translation.deferred();
         boolean converged = plan.converged();
         logConvergence(converged, view, target, waiting);
@@ -212,6 +215,16 @@ public final class Allocator implements AutoCloseable {
             }
         }
         loggedProblems = new TreeSet<>(problems);
+    }
+
+    /** Logs the first trouble of a streak, and its end; null means a round without trouble. */
+    private void logTrouble(String trouble) {
+        if (trouble != null && loggedTrouble == null) {
+            LOG.warn("allocator of '{}': {}; planning again with backoff", keys.namespace(), trouble);
+        } else if (trouble == null && loggedTrouble != null) {
+            LOG.info("allocator of '{}': writes are seen again", keys.namespace());
+        }
+        loggedTrouble = trouble;
     }
 
     private void logConvergence(boolean converged, AllocatorView view, Allocation target, int waiting) {
