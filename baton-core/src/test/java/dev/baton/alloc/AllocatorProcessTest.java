@@ -142,17 +142,17 @@ class AllocatorProcessTest {
     @Test
     void theLeaderKilledMidRebalanceIsReplacedAndTheNewLeaderFinishesTheHandoffs() throws Exception {
         addItems("item-", 30, 2);
-        // Replicas take 3 s to become ready, so the rebalance below is still waiting to remove when the leader dies.
-        String slow = "3000";
-        ChildJvm a = member("a1", "a", 80, "alloc.warmup", slow);
-        ChildJvm b = member("b1", "b", 80, "alloc.warmup", slow);
-        ChildJvm c = member("c1", "c", 80, "alloc.warmup", slow);
+        ChildJvm a = member("a1", "a", 80);
+        ChildJvm b = member("b1", "b", 80);
+        ChildJvm c = member("c1", "c", 80);
         awaitJoined(a, b, c);
         awaitConverged("three members");
         String leader = leaderId();
         Map<String, ChildJvm> byId = Map.of("a1", a, "b1", b, "c1", c);
 
-        ChildJvm d = member("d1", "d", 80, "alloc.warmup", slow);
+        // The new member's replicas take 5 s to become ready, so the moves to it still wait to
+        // remove their old replicas when the leader dies.
+        ChildJvm d = member("d1", "d", 80, "alloc.warmup", "5000");
         awaitJoined(d);
         await("d1 receives replicas moving to it").atMost(CONVERGE)
                 .until(() -> recorder.current().heldByMember.getOrDefault("d1", 0) >= 3);
