@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = BatonCommand.Version.class,
         description = "Coordinates distributed work on etcd v3.",
-        subcommands = {ServerCommand.class, WatchCommand.class, ElectCommand.class, DashboardCommand.class,
+        subcommands = {ServerCommand.class, WorkerCommand.class, SubmitCommand.class, FleetListing.Tasks.class,
+            FleetListing.Members.class, FleetListing.Leader.class, SendCommand.class, WatchCommand.class,
+            ElectCommand.class, DashboardCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class BatonCommand implements Runnable {
     /**

@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -219,7 +220,8 @@ public final class Etcd implements AutoCloseable {
     /**
      * Completes the returned future on the callback executor with {@code convert}ed result, or with
      * the failure unwrapped; a request still unanswered after the request timeout fails with
-     * {@link StoreTimeoutException}.
+     * {@link StoreTimeoutException}. After {@link #close()} the callback executor is gone and the
+     * future fails with an {@link IllegalStateException} instead of never completing.
      */
     private <R, T> CompletableFuture<T> deliver(CompletableFuture<R> request, Function<R, T> convert) {
         CompletableFuture<T> out = new CompletableFuture<>();
@@ -236,7 +238,11 @@ public final class Etcd implements AutoCloseable {
             out.completeExceptionally(cause instanceof TimeoutException
                     ? new StoreTimeoutException("no answer from " + endpoints + " within " + requestTimeout)
                     : cause);
-        }, callbacks);
+        }, callbacks).whenComplete((ignored, error) -> {
+            if (error != null && unwrap(error) instanceof RejectedExecutionException) {
+                out.completeExceptionally(new IllegalStateException("etcd connection to " + endpoints + " is closed"));
+            }
+        });
         return out;
     }
 
