@@ -6,7 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.baton.etcd.Etcd;
+import dev.baton.tasks.NoSuchTaskException;
+import dev.baton.tasks.TaskClient;
+import dev.baton.tasks.TaskCommand;
+import dev.baton.tasks.TaskId;
 import java.io.IOException;
+import java.security.MessageDigest;
+import java.util.Locale;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -27,8 +33,11 @@ import org.slf4j.LoggerFactory;
  * The fleet's web dashboard: one static page ({@code /}), the fleet as JSON ({@code /api/fleet}),
  * recent events ({@code /api/events}), a server-sent event stream that pushes every event and the
  * fleet after each change ({@code /api/stream}), and Prometheus metrics ({@code /metrics}).
- * Read-only: the token, when given, is reserved for mutating actions, which this page does not
- * offer without it.
+ * Read-only unless started with a token: then {@code POST /api/tasks/<id>/<command>} (pause,
+ * resume, stop, kill) sends a task command, for requests carrying
+ * {@code Authorization: Bearer <token>}. A browser never adds that header to a cross-site request
+ * on its own, and a request whose {@code Origin} is not this dashboard is refused as well, so
+ * another site cannot act through a logged-in page. The token is never echoed or logged.
  */
 final class Dashboard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dashboard.class);
@@ -43,10 +52,15 @@ final class Dashboard implements AutoCloseable {
     private final ScheduledExecutorService pusher;
     private final List<OutputStream> streams = new CopyOnWriteArrayList<>();
     private final AtomicInteger pendingPush = new AtomicInteger();
+    private final Optional<String> token;
+    private final TaskClient tasks;
     private volatile boolean closed;
 
-    private Dashboard(Etcd etcd, String namespace, HostAndPort address, FleetMetrics metrics) throws IOException {
+    private Dashboard(Etcd etcd, String namespace, HostAndPort address, Optional<String> token, FleetMetrics metrics)
+            throws IOException {
         this.etcd = etcd;
+        this.token = token;
+        this.tasks = TaskClient.create(etcd, namespace);
         this.fleet = FleetView.start(etcd, namespace, metrics);
         AtomicInteger threads = new AtomicInteger();
         this.requests = Executors.newCachedThreadPool(r -> daemon(r, "baton-dashboard-" + threads.incrementAndGet()));
@@ -58,6 +72,7 @@ final class Dashboard implements AutoCloseable {
         server.createContext("/api/events", exchange -> send(exchange, 200, "application/json",
                 eventsJson().toString()));
         server.createContext("/api/stream", this::stream);
+        server.createContext("/api/tasks/", this::taskCommand);
         server.createContext("/metrics", exchange -> send(exchange, 200, "text/plain; version=0.0.4", metrics.scrape()));
         fleet.addListener(this::pushEvent);
         server.start();
@@ -72,12 +87,12 @@ final class Dashboard implements AutoCloseable {
     /**
      * Serves the dashboard of {@code namespace} on {@code address}; owns {@code etcd} from now on.
      *
-     * @param token enables mutating actions for requests that carry it (reserved; the page is read-only)
+     * @param token enables the task commands of the JSON API for requests that carry it
      */
     static Dashboard start(Etcd etcd, String namespace, HostAndPort address, Optional<String> token,
                            FleetMetrics metrics) {
         try {
-            return new Dashboard(etcd, namespace, address, metrics);
+            return new Dashboard(etcd, namespace, address, token, metrics);
         } catch (IOException e) {
             etcd.close();
             throw new CommandFailure("cannot serve the dashboard on " + address.host() + ":" + address.port()
@@ -93,6 +108,46 @@ final class Dashboard implements AutoCloseable {
 
     FleetView fleet() {
         return fleet;
+    }
+
+    /** {@code POST /api/tasks/<id>/<pause|resume|stop|kill>}, allowed only with the token. */
+    private void taskCommand(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestMethod().equals("POST")) {
+            send(exchange, 405, "text/plain", "use POST");
+            return;
+        }
+        if (token.isEmpty()) {
+            send(exchange, 403, "text/plain", "this dashboard is read-only: start it with --token to allow commands");
+            return;
+        }
+        String authorization = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")).orElse("");
+        if (!MessageDigest.isEqual(authorization.getBytes(StandardCharsets.UTF_8),
+                ("Bearer " + token.get()).getBytes(StandardCharsets.UTF_8))) {
+            send(exchange, 401, "text/plain", "missing or wrong token");
+            return;
+        }
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
+        if (origin != null && !(origin + "/").equals(url())) {
+            send(exchange, 403, "text/plain", "cross-site request refused (Origin " + origin + ")");
+            return;
+        }
+        String[] parts = exchange.getRequestURI().getPath().substring("/api/tasks/".length()).split("/", -1);
+        if (parts.length != 2) {
+            send(exchange, 404, "text/plain", "expected /api/tasks/<id>/<pause|resume|stop|kill>");
+            return;
+        }
+        try {
+            TaskId id = TaskId.of(parts[0]);
+            TaskCommand command = TaskCommand.valueOf(parts[1].toUpperCase(Locale.ROOT));
+            String key = tasks.send(id, command);
+            LOG.info("dashboard sent {} to task {}", command, id.value());
+            send(exchange, 202, "application/json", JSON.createObjectNode().put("command", key).toString());
+        } catch (NoSuchTaskException e) {
+            send(exchange, 404, "text/plain", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            send(exchange, 400, "text/plain", "bad task or command in " + exchange.getRequestURI().getPath()
+                    + ": expected an id and one of pause, resume, stop, kill");
+        }
     }
 
     private void page(HttpExchange exchange) throws IOException {
