@@ -216,7 +216,33 @@ final class FleetView implements AutoCloseable {
         members.forEach((name, m) -> m.put("leader", name.equals(leaderName)));
         root.putArray("members").addAll(new ArrayList<>(members.values()));
         root.putArray("tasks").addAll(new ArrayList<>(tasks.values()));
+        root.putArray("items").addAll(allocatorItems(snap));
         return root;
+    }
+
+    /**
+     * Allocator items ({@code <ns>alloc/items/<item>}) with their routes: the assignees of
+     * {@code <ns>alloc/assign/<item>/<member>} ordered by create revision, so the primary (the
+     * oldest assignment) comes first, each with its status.
+     */
+    private List<ObjectNode> allocatorItems(CacheSnapshot<String> snap) {
+        String items = namespace + "alloc/items/";
+        String assignments = namespace + "alloc/assign/";
+        Map<String, ObjectNode> byId = new TreeMap<>();
+        snap.stream(items).forEach(entry -> {
+            String id = entry.key().substring(items.length());
+            ObjectNode item = JSON.createObjectNode().put("id", id).put("replicas", parse(entry.value()).path("replicas").asInt());
+            item.putArray("route");
+            byId.put(id, item);
+        });
+        snap.stream(assignments).sorted(Comparator.comparingLong(CacheEntry::createRevision)).forEach(entry -> {
+            String[] parts = entry.key().substring(assignments.length()).split("/");
+            ObjectNode item = byId.get(parts[0]);
+            if (parts.length == 2 && item != null) {
+                ((ArrayNode) item.get("route")).addObject().put("member", parts[1]).put("status", entry.value());
+            }
+        });
+        return new ArrayList<>(byId.values());
     }
 
     private ObjectNode newMember(String name) {
