@@ -24,6 +24,12 @@ ensure_etcd() {
   fi
 }
 
+# Headless Chromium for the dashboard's browser test (Debian's chromium package).
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+    || apt_install chromium || echo "chromium could not be installed: the dashboard's browser check is skipped" >&2
+}
+
 ensure_maven() {
   command -v mvn >/dev/null 2>&1 || apt_install maven
 }

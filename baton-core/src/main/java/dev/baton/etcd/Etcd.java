@@ -2,12 +2,15 @@ package dev.baton.etcd;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.CompactOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
+import io.grpc.Status;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -32,11 +36,18 @@ import java.util.function.Function;
  * every recipe uses. See the package documentation for its guarantees.
  */
 public final class Etcd implements AutoCloseable {
-    /** Keys per page when a range is read in pages; keeps each response far below gRPC's 4 MiB limit. */
-    static final int PAGE_SIZE = 1000;
+    /**
+     * Keys per page when a prefix is read in pages. etcd 3.4 counts every remaining key of the range
+     * for each limited page, so fewer, larger pages make big reads far cheaper; a page that exceeds
+     * the inbound message limit is read again at half the size.
+     */
+    static final int DEFAULT_PAGE_SIZE = 10_000;
+    /** The largest response accepted by default; etcd's request limit is 1.5 MiB, responses can be larger. */
+    static final int DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
     private final List<URI> endpoints;
     private final Duration requestTimeout;
+    private final int pageSize;
     private final Client client;
     private final Executor callbacks;
     private final ScheduledExecutorService scheduler;
@@ -46,6 +57,7 @@ public final class Etcd implements AutoCloseable {
     private Etcd(Builder builder) {
         this.endpoints = builder.endpoints;
         this.requestTimeout = builder.requestTimeout;
+        this.pageSize = builder.pageSize;
         if (builder.callbackExecutor != null) {
             this.callbacks = builder.callbackExecutor;
         } else {
@@ -61,6 +73,7 @@ public final class Etcd implements AutoCloseable {
                 .keepaliveTime(Duration.ofSeconds(10))
                 .keepaliveTimeout(Duration.ofSeconds(5))
                 .waitForReady(false)
+                .maxInboundMessageSize(builder.maxResponseBytes)
                 .retryDelay(100)
                 .retryMaxDelay(1000)
                 .retryMaxDuration(requestTimeout)
@@ -106,19 +119,23 @@ public final class Etcd implements AutoCloseable {
             throw new IllegalArgumentException("revision must be >= 0, got " + revision);
         }
         CompletableFuture<RangeResult> out = new CompletableFuture<>();
-        readPage(range, range.startBytes(), revision, new ArrayList<>(), out);
+        readPage(range, range.startBytes(), revision, pageSize, new ArrayList<>(), out);
         return out;
     }
 
-    private void readPage(KeyRange range, ByteSequence from, long revision, List<KeyValue> acc,
+    private void readPage(KeyRange range, ByteSequence from, long revision, int pageSize, List<KeyValue> acc,
                           CompletableFuture<RangeResult> out) {
         GetOption.Builder option = GetOption.builder().withRevision(revision);
         if (range.isPrefix()) {
-            option.withRange(range.endBytes()).withLimit(PAGE_SIZE);
+            option.withRange(range.endBytes()).withLimit(pageSize);
         }
         deliver(client.getKVClient().get(from, option.build()), Function.identity()).whenComplete((page, error) -> {
             if (error != null) {
-                out.completeExceptionally(error);
+                if (range.isPrefix() && pageSize > 1 && isTooLarge(error)) {
+                    readPage(range, from, revision, pageSize / 2, acc, out);
+                } else {
+                    out.completeExceptionally(error);
+                }
                 return;
             }
             long pageRevision = page.getHeader().getRevision();
@@ -127,7 +144,7 @@ public final class Etcd implements AutoCloseable {
             if (range.isPrefix() && page.isMore() && !page.getKvs().isEmpty()) {
                 byte[] last = page.getKvs().get(page.getKvs().size() - 1).getKey().getBytes();
                 byte[] next = java.util.Arrays.copyOf(last, last.length + 1);
-                readPage(range, ByteSequence.from(next), atRevision, acc, out);
+                readPage(range, ByteSequence.from(next), atRevision, pageSize, acc, out);
             } else {
                 out.complete(new RangeResult(atRevision, acc));
             }
@@ -203,7 +220,8 @@ public final class Etcd implements AutoCloseable {
     /**
      * Completes the returned future on the callback executor with {@code convert}ed result, or with
      * the failure unwrapped; a request still unanswered after the request timeout fails with
-     * {@link StoreTimeoutException}.
+     * {@link StoreTimeoutException}. After {@link #close()} the callback executor is gone and the
+     * future fails with an {@link IllegalStateException} instead of never completing.
      */
     private <R, T> CompletableFuture<T> deliver(CompletableFuture<R> request, Function<R, T> convert) {
         CompletableFuture<T> out = new CompletableFuture<>();
@@ -220,8 +238,17 @@ public final class Etcd implements AutoCloseable {
             out.completeExceptionally(cause instanceof TimeoutException
                     ? new StoreTimeoutException("no answer from " + endpoints + " within " + requestTimeout)
                     : cause);
-        }, callbacks);
+        }, callbacks).whenComplete((ignored, error) -> {
+            if (error != null && unwrap(error) instanceof RejectedExecutionException) {
+                out.completeExceptionally(new IllegalStateException("etcd connection to " + endpoints + " is closed"));
+            }
+        });
         return out;
+    }
+
+    private static boolean isTooLarge(Throwable error) {
+        return Status.fromThrowable(error).getCode() == Status.Code.RESOURCE_EXHAUSTED
+                || (error instanceof EtcdException etcdError && etcdError.getErrorCode() == ErrorCode.RESOURCE_EXHAUSTED);
     }
 
     private static List<KeyValue> keyValues(GetResponse response) {
@@ -281,8 +308,28 @@ public final class Etcd implements AutoCloseable {
         private Duration requestTimeout = Duration.ofSeconds(5);
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Executor callbackExecutor;
+        private int pageSize = DEFAULT_PAGE_SIZE;
+        private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
 
         private Builder() {
+        }
+
+        /** Keys per page when a prefix is read; default 10,000. */
+        public Builder pageSize(int keys) {
+            if (keys < 1) {
+                throw new IllegalArgumentException("page size must be at least 1 key, got " + keys);
+            }
+            this.pageSize = keys;
+            return this;
+        }
+
+        /** The largest single response accepted; default 64 MiB. A larger page is re-read in halves. */
+        public Builder maxResponseBytes(int bytes) {
+            if (bytes < 4096) {
+                throw new IllegalArgumentException("max response size must be at least 4096 bytes, got " + bytes);
+            }
+            this.maxResponseBytes = bytes;
+            return this;
         }
 
         /** Endpoints as {@code host:port} or {@code http://host:port}; default {@code 127.0.0.1:2379}. */

@@ -16,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * {@link #nextRevision}; when it fails, that watcher is closed at once (so jetcd's own resume,
  * which can skip or repeat revisions, never runs) and a new one is opened from the same revision
  * after a backoff. Responses of a replaced stream are recognised by their generation and dropped.
+ *
+ * <p>Repeats are recognised by event revision alone, never by progress: etcd before 3.4.25 and
+ * 3.5.8 can answer a progress request with a revision whose events it has not sent yet
+ * (etcd-io/etcd#15220), and those late events must still be delivered.
  */
 final class ResumableWatch implements Watch {
     private static final Logger LOG = LoggerFactory.getLogger(ResumableWatch.class);
@@ -30,7 +34,10 @@ final class ResumableWatch implements Watch {
     private final Backoff backoff = new Backoff(INITIAL_BACKOFF, MAX_BACKOFF);
 
     private final Object lock = new Object();
+    /** Where a new stream starts: one past the last delivered event or progress notification. */
     private volatile long nextRevision;
+    /** The revision of the last delivered event; events at or below it are repeats of a resumed stream. */
+    private long deliveredThrough;
     private io.etcd.jetcd.Watch.Watcher current;
     private int generation;
     private boolean closed;
@@ -41,6 +48,7 @@ final class ResumableWatch implements Watch {
         this.client = client;
         this.range = range;
         this.nextRevision = fromRevision;
+        this.deliveredThrough = fromRevision - 1;
         this.listener = listener;
         this.delivery = delivery;
         this.scheduler = scheduler;
@@ -132,10 +140,9 @@ final class ResumableWatch implements Watch {
             }
         }
         List<WatchEvent> events = new ArrayList<>(response.getEvents().size());
-        long next = nextRevision;
         for (io.etcd.jetcd.watch.WatchEvent event : response.getEvents()) {
             KeyValue kv = KeyValue.of(event.getKeyValue());
-            if (kv.modRevision() < next) {
+            if (kv.modRevision() <= deliveredThrough) {
                 continue;
             }
             KeyValue previous = event.getPrevKV() == null || event.getPrevKV().getKey().isEmpty()
@@ -145,7 +152,8 @@ final class ResumableWatch implements Watch {
             events.add(new WatchEvent(type, kv, previous));
         }
         if (!events.isEmpty()) {
-            nextRevision = events.get(events.size() - 1).modRevision() + 1;
+            deliveredThrough = events.get(events.size() - 1).modRevision();
+            nextRevision = Math.max(nextRevision, deliveredThrough + 1);
             listener.onEvents(List.copyOf(events));
         } else if (response.getEvents().isEmpty()) {
             long revision = response.getHeader().getRevision();

@@ -3,13 +3,15 @@ package dev.baton.etcd;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks one at a time, in submission order, on a shared executor. Baton gives each watch and
  * each listener set its own, so callbacks stay ordered without a thread per source. A task that
- * throws is logged and does not stop the ones after it.
+ * throws is logged and does not stop the ones after it. Once the shared executor has shut down
+ * (the connection was closed), tasks are dropped.
  */
 public final class SerialExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(SerialExecutor.class);
@@ -31,7 +33,15 @@ public final class SerialExecutor implements Executor {
             }
             running = true;
         }
-        delegate.execute(this::drain);
+        try {
+            delegate.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            synchronized (queue) {
+                queue.clear();
+                running = false;
+            }
+            LOG.debug("callback dropped: its executor has shut down", e);
+        }
     }
 
     private void drain() {

@@ -141,6 +141,12 @@ public final class Session implements AutoCloseable {
                 if (lastError != null) {
                     LOG.info("etcd at {} reachable again", etcd.endpoints());
                 }
+                if (ticker.nanos() - sent > intervalNanos) {
+                    // A slow grant (a cold JVM, a loaded store) leaves little of the deadline it
+                    // implies; one keep-alive sent now dates the lease afresh.
+                    sent = ticker.nanos();
+                    etcd.keepAliveOnce(grant.id()).get();
+                }
                 startLease(grant, sent);
                 return;
             } catch (ExecutionException e) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.testkit.EtcdExtension;
+import dev.baton.testkit.TcpProxy;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,15 +45,31 @@ class EtcdFacadeTest {
             writes.add(etcd.put(String.format("paged/%05d", i), utf8("v" + i), 0));
         }
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-        long before = etcd.range(KeyRange.prefix("paged/")).get().revision();
-        etcd.put("paged/99999", utf8("late"), 0).get();
+        try (Etcd paged = Etcd.builder().endpoints(ETCD.endpoint()).pageSize(1000).build()) {
+            long before = paged.range(KeyRange.prefix("paged/")).get().revision();
+            paged.put("paged/99999", utf8("late"), 0).get();
 
-        RangeResult atBefore = etcd.range(KeyRange.prefix("paged/"), before).get();
+            RangeResult atBefore = paged.range(KeyRange.prefix("paged/"), before).get();
 
-        assertThat(atBefore.revision()).isEqualTo(before);
-        assertThat(atBefore.kvs()).hasSize(2500);
-        assertThat(atBefore.kvs()).extracting(KeyValue::key).isSorted().doesNotHaveDuplicates();
-        assertThat(etcd.range(KeyRange.prefix("paged/")).get().kvs()).hasSize(2501);
+            assertThat(atBefore.revision()).isEqualTo(before);
+            assertThat(atBefore.kvs()).hasSize(2500);
+            assertThat(atBefore.kvs()).extracting(KeyValue::key).isSorted().doesNotHaveDuplicates();
+            assertThat(paged.range(KeyRange.prefix("paged/")).get().kvs()).hasSize(2501);
+        }
+    }
+
+    @Test
+    void aPageLargerThanTheResponseLimitIsReadAgainInHalves() throws Exception {
+        byte[] fourKiB = new byte[4096];
+        for (int i = 0; i < 64; i++) {
+            etcd.put(String.format("big/%03d", i), fourKiB, 0).get();
+        }
+        try (Etcd small = Etcd.builder().endpoints(ETCD.endpoint()).pageSize(64).maxResponseBytes(64 * 1024).build()) {
+            RangeResult all = small.range(KeyRange.prefix("big/")).get(10, TimeUnit.SECONDS);
+
+            assertThat(all.kvs()).hasSize(64);
+            assertThat(all.kvs()).extracting(KeyValue::key).isSorted().doesNotHaveDuplicates();
+        }
     }
 
     @Test
@@ -73,8 +91,16 @@ class EtcdFacadeTest {
 
     @Test
     void futuresCompleteOnBatonCallbackThreads() throws Exception {
-        String thread = etcd.get("anything").thenApply(kv -> Thread.currentThread().getName()).get();
-        assertThat(thread).startsWith("baton-callback-");
+        URI target = URI.create(ETCD.endpoint());
+        try (TcpProxy proxy = TcpProxy.start(target.getHost(), target.getPort());
+             Etcd viaProxy = Etcd.builder().endpoints(proxy.endpoint()).build()) {
+            viaProxy.get("warm-up").get();
+            proxy.freeze();
+            CompletableFuture<String> thread = viaProxy.get("anything").thenApply(kv -> Thread.currentThread().getName());
+            assertThat(thread).isNotDone();
+            proxy.heal();
+            assertThat(thread.get(10, TimeUnit.SECONDS)).startsWith("baton-callback-");
+        }
     }
 
     @Test

@@ -1,0 +1,85 @@
+package dev.baton.cli;
+
+import java.io.PrintWriter;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code baton}: the parent of every subcommand. */
+@Command(
+        name = "baton",
+        mixinStandardHelpOptions = true,
+        versionProvider = BatonCommand.Version.class,
+        description = "Coordinates distributed work on etcd v3.",
+        subcommands = {ServerCommand.class, WorkerCommand.class, SubmitCommand.class, FleetListing.Tasks.class,
+            FleetListing.Members.class, FleetListing.Leader.class, SendCommand.class, WatchCommand.class,
+            ElectCommand.class, DashboardCommand.class, DemoCommand.class,
+            CommandLine.HelpCommand.class})
+public final class BatonCommand implements Runnable {
+    /**
+     * gRPC logs through java.util.logging, which would print INFO lines around our own logs;
+     * held here because the JDK keeps loggers only weakly.
+     */
+    private static final Logger GRPC_LOGS = Logger.getLogger("io.grpc");
+
+    @Spec
+    private CommandSpec spec;
+
+    /** {@code baton} alone is a usage error: a subcommand is required. */
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
+    }
+
+    /** The command line as {@code main} runs it; exposed so tests can run it in-process. */
+    static CommandLine commandLine() {
+        return new CommandLine(new BatonCommand()).setExecutionExceptionHandler(BatonCommand::failed)
+                .setParameterExceptionHandler(BatonCommand::badUsage);
+    }
+
+    /** Bad usage prints the error, any "did you mean" suggestion and the usage, and exits with 2. */
+    private static int badUsage(CommandLine.ParameterException error, String[] args) {
+        CommandLine command = error.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println(error.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(error, err);
+        command.usage(err);
+        err.flush();
+        return 2;
+    }
+
+    /**
+     * A command that fails at run time prints one line and exits with 1: a {@link CommandFailure}
+     * is expected and says what to do; anything else is reported by its type and message, with the
+     * stack trace only in the debug log.
+     */
+    private static int failed(Exception error, CommandLine command, CommandLine.ParseResult parsed) {
+        String name = command.getCommandSpec().qualifiedName();
+        if (error instanceof CommandFailure) {
+            command.getErr().println(name + ": " + error.getMessage());
+        } else {
+            LoggerFactory.getLogger(BatonCommand.class).debug("{} failed", name, error);
+            command.getErr().println(name + ": unexpected error: " + error);
+        }
+        command.getErr().flush();
+        return 1;
+    }
+
+    public static void main(String[] args) {
+        GRPC_LOGS.setLevel(Level.WARNING);
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The version of the jar, as recorded by the build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = BatonCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"baton " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

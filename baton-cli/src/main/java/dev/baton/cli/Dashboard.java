@@ -1,0 +1,247 @@
+package dev.baton.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.baton.etcd.Etcd;
+import dev.baton.tasks.NoSuchTaskException;
+import dev.baton.tasks.TaskClient;
+import dev.baton.tasks.TaskCommand;
+import dev.baton.tasks.TaskId;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.util.Locale;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fleet's web dashboard: one static page ({@code /}), the fleet as JSON ({@code /api/fleet}),
+ * recent events ({@code /api/events}), a server-sent event stream that pushes every event and the
+ * fleet after each change ({@code /api/stream}), and Prometheus metrics ({@code /metrics}).
+ * Read-only unless started with a token: then {@code POST /api/tasks/<id>/<command>} (pause,
+ * resume, stop, kill) sends a task command, for requests carrying
+ * {@code Authorization: Bearer <token>}. A browser never adds that header to a cross-site request
+ * on its own, and a request whose {@code Origin} is not this dashboard is refused as well, so
+ * another site cannot act through a logged-in page. The token is never echoed or logged.
+ */
+final class Dashboard implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Dashboard.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Fleet pushes are coalesced to at most one per this many milliseconds. */
+    private static final long PUSH_MILLIS = 250;
+
+    private final HttpServer server;
+    private final FleetView fleet;
+    private final Etcd etcd;
+    private final ExecutorService requests;
+    private final ScheduledExecutorService pusher;
+    private final List<OutputStream> streams = new CopyOnWriteArrayList<>();
+    private final AtomicInteger pendingPush = new AtomicInteger();
+    private final Optional<String> token;
+    private final TaskClient tasks;
+    private volatile boolean closed;
+
+    private Dashboard(Etcd etcd, String namespace, HostAndPort address, Optional<String> token, FleetMetrics metrics)
+            throws IOException {
+        this.etcd = etcd;
+        this.token = token;
+        this.tasks = TaskClient.create(etcd, namespace);
+        this.fleet = FleetView.start(etcd, namespace, metrics);
+        AtomicInteger threads = new AtomicInteger();
+        this.requests = Executors.newCachedThreadPool(r -> daemon(r, "baton-dashboard-" + threads.incrementAndGet()));
+        this.pusher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "baton-dashboard-push"));
+        this.server = HttpServer.create(new InetSocketAddress(address.host(), address.port()), 0);
+        server.setExecutor(requests);
+        server.createContext("/", this::page);
+        server.createContext("/api/fleet", exchange -> send(exchange, 200, "application/json", fleet.snapshot().toString()));
+        server.createContext("/api/events", exchange -> send(exchange, 200, "application/json",
+                eventsJson().toString()));
+        server.createContext("/api/stream", this::stream);
+        server.createContext("/api/tasks/", this::taskCommand);
+        server.createContext("/metrics", exchange -> send(exchange, 200, "text/plain; version=0.0.4", metrics.scrape()));
+        fleet.addListener(this::pushEvent);
+        server.start();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread thread = new Thread(r, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /**
+     * Serves the dashboard of {@code namespace} on {@code address}; owns {@code etcd} from now on.
+     *
+     * @param token enables the task commands of the JSON API for requests that carry it
+     */
+    static Dashboard start(Etcd etcd, String namespace, HostAndPort address, Optional<String> token,
+                           FleetMetrics metrics) {
+        try {
+            return new Dashboard(etcd, namespace, address, token, metrics);
+        } catch (IOException e) {
+            etcd.close();
+            throw new CommandFailure("cannot serve the dashboard on " + address.host() + ":" + address.port()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The page's address, e.g. {@code http://127.0.0.1:7070/}. */
+    String url() {
+        InetSocketAddress bound = server.getAddress();
+        return "http://" + bound.getHostString() + ":" + bound.getPort() + "/";
+    }
+
+    FleetView fleet() {
+        return fleet;
+    }
+
+    /** {@code POST /api/tasks/<id>/<pause|resume|stop|kill>}, allowed only with the token. */
+    private void taskCommand(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestMethod().equals("POST")) {
+            send(exchange, 405, "text/plain", "use POST");
+            return;
+        }
+        if (token.isEmpty()) {
+            send(exchange, 403, "text/plain", "this dashboard is read-only: start it with --token to allow commands");
+            return;
+        }
+        String authorization = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")).orElse("");
+        if (!MessageDigest.isEqual(authorization.getBytes(StandardCharsets.UTF_8),
+                ("Bearer " + token.get()).getBytes(StandardCharsets.UTF_8))) {
+            send(exchange, 401, "text/plain", "missing or wrong token");
+            return;
+        }
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
+        if (origin != null && !(origin + "/").equals(url())) {
+            send(exchange, 403, "text/plain", "cross-site request refused (Origin " + origin + ")");
+            return;
+        }
+        String[] parts = exchange.getRequestURI().getPath().substring("/api/tasks/".length()).split("/", -1);
+        if (parts.length != 2) {
+            send(exchange, 404, "text/plain", "expected /api/tasks/<id>/<pause|resume|stop|kill>");
+            return;
+        }
+        try {
+            TaskId id = TaskId.of(parts[0]);
+            TaskCommand command = TaskCommand.valueOf(parts[1].toUpperCase(Locale.ROOT));
+            String key = tasks.send(id, command);
+            LOG.info("dashboard sent {} to task {}", command, id.value());
+            send(exchange, 202, "application/json", JSON.createObjectNode().put("command", key).toString());
+        } catch (NoSuchTaskException e) {
+            send(exchange, 404, "text/plain", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            send(exchange, 400, "text/plain", "bad task or command in " + exchange.getRequestURI().getPath()
+                    + ": expected an id and one of pause, resume, stop, kill");
+        }
+    }
+
+    private void page(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestURI().getPath().equals("/")) {
+            send(exchange, 404, "text/plain", "not found: " + exchange.getRequestURI().getPath());
+            return;
+        }
+        try (InputStream in = Dashboard.class.getResourceAsStream("dashboard.html")) {
+            ObjectNode initial = JSON.createObjectNode();
+            initial.set("fleet", fleet.snapshot());
+            initial.set("events", eventsJson());
+            // "</" is escaped so that no value can end the script element early.
+            String embedded = initial.toString().replace("</", "<\\/");
+            send(exchange, 200, "text/html; charset=utf-8", new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("/*INITIAL*/null", embedded));
+        }
+    }
+
+    private ArrayNode eventsJson() {
+        return JSON.createArrayNode().addAll(fleet.recentEvents().stream().map(FleetView.Event::json).toList());
+    }
+
+    private void stream(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        try {
+            write(out, "fleet", fleet.snapshot().toString());
+            for (FleetView.Event event : fleet.recentEvents()) {
+                write(out, "event", event.json().toString());
+            }
+            streams.add(out);
+        } catch (IOException e) {
+            out.close();
+        }
+    }
+
+    private void pushEvent(FleetView.Event event) {
+        broadcast("event", event.json().toString());
+        if (pendingPush.getAndIncrement() == 0 && !closed) {
+            pusher.schedule(() -> {
+                pendingPush.set(0);
+                broadcast("fleet", fleet.snapshot().toString());
+            }, PUSH_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void broadcast(String kind, String data) {
+        for (OutputStream out : streams) {
+            try {
+                write(out, kind, data);
+            } catch (IOException e) {
+                streams.remove(out);
+                closeQuietly(out);
+            }
+        }
+    }
+
+    private static void write(OutputStream out, String kind, String data) throws IOException {
+        synchronized (out) {
+            out.write(("event: " + kind + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void closeQuietly(OutputStream out) {
+        try {
+            out.close();
+        } catch (IOException e) {
+            LOG.debug("closing an event stream failed", new UncheckedIOException(e));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        streams.forEach(Dashboard::closeQuietly);
+        server.stop(0);
+        pusher.shutdownNow();
+        requests.shutdownNow();
+        fleet.close();
+        etcd.close();
+    }
+}

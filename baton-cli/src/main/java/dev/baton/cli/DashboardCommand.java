@@ -1,0 +1,43 @@
+package dev.baton.cli;
+
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code baton dashboard --http 127.0.0.1:7070}: serves the fleet's dashboard until interrupted. */
+@Command(name = "dashboard", mixinStandardHelpOptions = true,
+        description = "Serves the fleet's web dashboard, JSON API (/api/) and Prometheus metrics (/metrics).")
+final class DashboardCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private StoreOptions store;
+
+    @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7070",
+            converter = HostAndPort.Converter.class, description = "Address to serve on (default: ${DEFAULT-VALUE}).")
+    private HostAndPort http;
+
+    @Option(names = "--token", description = "Enables mutating actions for requests carrying this token.")
+    private String token;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Dashboard dashboard = Dashboard.start(store.connect(), store.prefix(), http, Optional.ofNullable(token),
+                new FleetMetrics());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            dashboard.close();
+            stopped.countDown();
+        }, "baton-dashboard-shutdown"));
+        spec.commandLine().getOut().println("baton dashboard: serving " + store.prefix() + " on " + dashboard.url());
+        spec.commandLine().getOut().flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,196 @@
+package dev.baton.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.etcd.Etcd;
+import dev.baton.server.EmbeddedEtcd;
+import dev.baton.tasks.TaskClient;
+import dev.baton.tasks.TaskId;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code baton demo}: the whole system on one machine. An embedded server in a temporary data
+ * directory, three workers and the dashboard; about thirty short shell tasks; half way through,
+ * one worker is hard-stopped (its connection dropped, its lease left to expire, as a crash looks
+ * to the store) and the survivors take its tasks over once the lease expires. Prints a timeline,
+ * then a summary, and exits 0 only if every task completed.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Runs a server, three workers and the dashboard; crashes a worker half way; "
+                + "exits 0 only if every task completed.")
+final class DemoCommand implements Callable<Integer> {
+    private static final String NAMESPACE = "baton/";
+    private static final Duration WORKER_TTL = Duration.ofSeconds(3);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
+            description = "The longest the demo runs before it gives up (default: ${DEFAULT-VALUE}).")
+    private Duration duration;
+
+    @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7070",
+            converter = HostAndPort.Converter.class,
+            description = "Where the dashboard is served; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    private HostAndPort http;
+
+    @Option(names = "--tasks", defaultValue = "30", description = "How many shell tasks to submit (default: ${DEFAULT-VALUE}).")
+    private int taskCount;
+
+    private PrintWriter out;
+    private long startedNanos;
+
+    @Override
+    public Integer call() throws Exception {
+        if (taskCount < 2) {
+            throw new CommandFailure("--tasks must be at least 2, got " + taskCount, null);
+        }
+        out = spec.commandLine().getOut();
+        Path dataDir = Files.createTempDirectory("baton-demo-");
+        startedNanos = System.nanoTime();
+        FleetMetrics metrics = new FleetMetrics();
+        List<Worker> workers = new ArrayList<>();
+        try (EmbeddedEtcd server = EmbeddedEtcd.builder().listen("127.0.0.1", 0).dataDir(dataDir).build().start()) {
+            say("server   embedded etcd-compatible server on " + server.endpoint() + " (data in " + dataDir + ")");
+            try (Etcd etcd = connect(server);
+                 Dashboard dashboard = Dashboard.start(connect(server), NAMESPACE, http, Optional.empty(), metrics);
+                 FleetView view = FleetView.start(etcd, NAMESPACE, metrics)) {
+                say("dashboard " + dashboard.url() + "  (open it to watch)");
+                BlockingQueue<FleetView.Event> events = new LinkedBlockingQueue<>();
+                view.addListener(events::add);
+                for (int i = 1; i <= 3; i++) {
+                    WorkerSettings settings = new WorkerSettings("worker-" + i, "zone-" + (char) ('a' + i - 1), 2,
+                            WORKER_TTL, Duration.ofSeconds(5), Duration.ofHours(1), Optional.empty());
+                    workers.add(Worker.start(connect(server), NAMESPACE, settings, metrics));
+                }
+                TaskClient client = TaskClient.create(etcd, NAMESPACE);
+                for (int i = 1; i <= taskCount; i++) {
+                    double seconds = 0.5 + (i % 5) * 0.4;
+                    CommandTask task = new CommandTask(List.of("sh", "-c",
+                            "sleep " + seconds + "; echo task " + i + " slept " + seconds + " s"),
+                            Optional.of(Duration.ofSeconds(30)));
+                    client.submit(TaskId.of(String.format("demo-%02d", i)), task.toProperties());
+                }
+                say("submit   " + taskCount + " shell tasks");
+                return run(view, events, workers);
+            } finally {
+                workers.forEach(Worker::close);
+            }
+        } finally {
+            deleteRecursively(dataDir);
+        }
+    }
+
+    private int run(FleetView view, BlockingQueue<FleetView.Event> events, List<Worker> workers) throws InterruptedException {
+        long deadline = startedNanos + duration.toNanos();
+        Worker crashed = null;
+        long crashedAt = 0;
+        Set<String> orphans = new HashSet<>();
+        long takeoverNanos = -1;
+        int leaderChanges = 0;
+        ObjectNode fleet = view.snapshot();
+        while (System.nanoTime() - deadline < 0) {
+            FleetView.Event event = events.poll(200, TimeUnit.MILLISECONDS);
+            if (event != null) {
+                say(String.format("%-8s %s", event.kind(), event.text()));
+                leaderChanges += event.kind().equals("leader") ? 1 : 0;
+            }
+            fleet = view.snapshot();
+            long done = tasks(fleet).filter(t -> t.path("done").asBoolean()).count();
+            if (crashed == null && done * 2 >= taskCount) {
+                crashed = busiest(fleet, workers);
+                orphans.addAll(heldBy(fleet, crashed.name()));
+                crashedAt = System.nanoTime();
+                Thread crash = new Thread(crashed::crash, "baton-demo-crash");
+                crash.setDaemon(true);
+                crash.start();
+                say("crash    " + crashed.name() + " hard-stopped holding " + orphans
+                        + "; its lease expires within " + WORKER_TTL.toSeconds() + " s");
+            }
+            if (crashed != null && takeoverNanos < 0 && tookOver(fleet, orphans, crashed.name())) {
+                takeoverNanos = System.nanoTime() - crashedAt;
+                say(String.format("takeover survivors took over %s's tasks %.1f s after the crash", crashed.name(),
+                        takeoverNanos / 1e9));
+            }
+            if (done == taskCount) {
+                break;
+            }
+        }
+        return summary(fleet, orphans, takeoverNanos, leaderChanges);
+    }
+
+    private int summary(ObjectNode fleet, Set<String> orphans, long takeoverNanos, int leaderChanges) {
+        long completed = tasks(fleet).filter(t -> "completed".equals(t.path("state").asText())).count();
+        long reassigned = tasks(fleet).filter(t -> orphans.contains(t.path("id").asText()))
+                .filter(t -> "completed".equals(t.path("state").asText())).count();
+        say("summary");
+        out.printf("  tasks completed     %d of %d%n", completed, taskCount);
+        out.printf("  reassigned          %d (held by the crashed worker, completed by the others)%n", reassigned);
+        out.printf("  time to take over   %s%n", takeoverNanos < 0 ? "-" : String.format("%.1f s", takeoverNanos / 1e9));
+        out.printf("  leader changes      %d%n", leaderChanges);
+        out.printf("  elapsed             %.1f s%n", (System.nanoTime() - startedNanos) / 1e9);
+        boolean ok = completed == taskCount;
+        out.println(ok ? "demo: every task completed" : "demo: " + (taskCount - completed) + " task(s) did not complete");
+        out.flush();
+        return ok ? 0 : 1;
+    }
+
+    private static Stream<JsonNode> tasks(ObjectNode fleet) {
+        List<JsonNode> tasks = new ArrayList<>();
+        fleet.path("tasks").forEach(tasks::add);
+        return tasks.stream();
+    }
+
+    private static Set<String> heldBy(ObjectNode fleet, String member) {
+        Set<String> held = new HashSet<>();
+        tasks(fleet).filter(t -> member.equals(t.path("owner").asText()) && !t.path("done").asBoolean())
+                .forEach(t -> held.add(t.path("id").asText()));
+        return held;
+    }
+
+    /** The worker holding the most unfinished tasks, so the crash strands work. */
+    private static Worker busiest(ObjectNode fleet, List<Worker> workers) {
+        return workers.stream().max(Comparator.comparingInt(w -> heldBy(fleet, w.name()).size())).orElseThrow();
+    }
+
+    private static boolean tookOver(ObjectNode fleet, Set<String> orphans, String crashed) {
+        return orphans.isEmpty() || tasks(fleet).anyMatch(t -> orphans.contains(t.path("id").asText())
+                && (t.path("done").asBoolean() || (t.has("owner") && !crashed.equals(t.path("owner").asText()))));
+    }
+
+    private static Etcd connect(EmbeddedEtcd server) {
+        return Etcd.builder().endpoints(server.endpoint()).build();
+    }
+
+    private void say(String line) {
+        out.printf("[%5.1fs] %s%n", (System.nanoTime() - startedNanos) / 1e9, line);
+        out.flush();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.baton.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.etcd.Etcd;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code baton tasks | members | leader}: one consistent read of the fleet (the same view the
+ * dashboard serves), printed as a table for people or, with {@code --json}, as JSON for scripts.
+ */
+abstract class FleetListing implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        ObjectNode fleet;
+        try (Etcd etcd = store.connect();
+             FleetView view = FleetView.start(etcd, store.prefix(), new FleetMetrics())) {
+            fleet = view.snapshot();
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        JsonNode section = fleet.path(section());
+        if (json) {
+            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(section));
+        } else {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(header());
+            if (section.isArray()) {
+                section.forEach(node -> rows.add(row(node)));
+            } else if (!section.isNull() && !section.isMissingNode()) {
+                rows.add(row(section));
+            }
+            printTable(out, rows);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** The part of the fleet snapshot this command shows. */
+    abstract String section();
+
+    abstract String[] header();
+
+    abstract String[] row(JsonNode node);
+
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isMissingNode() || value.isNull() ? "-" : value.asText();
+    }
+
+    private static void printTable(PrintWriter out, List<String[]> rows) {
+        int[] widths = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 2) + "s", row[i]));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+
+    @Command(name = "tasks", mixinStandardHelpOptions = true,
+            description = "Lists tasks: state, owner, attempts, exit code and the end of their output.")
+    static final class Tasks extends FleetListing {
+        @Override
+        String section() {
+            return "tasks";
+        }
+
+        @Override
+        String[] header() {
+            return new String[] {"ID", "STATE", "OWNER", "ATTEMPTS", "EXIT", "SINCE", "OUTPUT"};
+        }
+
+        @Override
+        String[] row(JsonNode t) {
+            String output = text(t, "output").strip();
+            int lastLine = output.lastIndexOf('\n');
+            String tail = lastLine < 0 ? output : output.substring(lastLine + 1);
+            return new String[] {text(t, "id"), text(t, "state"), text(t, "owner"), text(t, "attempts"),
+                text(t, "exitCode"), text(t, "since"), tail.length() > 60 ? tail.substring(0, 60) + "…" : tail};
+        }
+    }
+
+    @Command(name = "members", mixinStandardHelpOptions = true,
+            description = "Lists members: zone, lease time left, tasks held, leader.")
+    static final class Members extends FleetListing {
+        @Override
+        String section() {
+            return "members";
+        }
+
+        @Override
+        String[] header() {
+            return new String[] {"NAME", "ZONE", "LEADER", "FROZEN", "TTL-LEFT", "TASKS"};
+        }
+
+        @Override
+        String[] row(JsonNode m) {
+            return new String[] {text(m, "name"), text(m, "zone"), m.path("leader").asBoolean() ? "*" : "",
+                text(m, "frozen"), text(m, "ttlLeft") + "s", String.valueOf(m.path("tasks").size())};
+        }
+    }
+
+    @Command(name = "leader", mixinStandardHelpOptions = true,
+            description = "Shows the fleet's current leader.")
+    static final class Leader extends FleetListing {
+        @Override
+        String section() {
+            return "leader";
+        }
+
+        @Override
+        String[] header() {
+            return new String[] {"NAME", "KEY", "LEASE", "SINCE-REVISION"};
+        }
+
+        @Override
+        String[] row(JsonNode l) {
+            return new String[] {text(l, "name"), text(l, "key"), text(l, "lease"), text(l, "since")};
+        }
+    }
+}

@@ -1,0 +1,309 @@
+package dev.baton.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.cache.CacheEntry;
+import dev.baton.cache.CacheEvent;
+import dev.baton.cache.CacheSnapshot;
+import dev.baton.cache.KeyspaceCache;
+import dev.baton.cache.ValueDecoder;
+import dev.baton.etcd.Etcd;
+import dev.baton.tasks.TaskState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A live picture of one namespace's fleet, mirrored through a keyspace cache: members (with their
+ * worker records and leases), the leader, and every task with its state, owner and result. It
+ * turns the store's changes into readable {@link Event}s (member joined, task claimed, released,
+ * finished, leader changed) and counts them in {@link FleetMetrics}. Used by the dashboard, the
+ * listing commands and the demo's timeline.
+ */
+final class FleetView implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int RECENT_EVENTS = 200;
+
+    /** One thing that happened in the fleet, as a line for people. */
+    record Event(Instant at, String kind, String text) {
+        ObjectNode json() {
+            return JSON.createObjectNode().put("at", at.toString()).put("kind", kind).put("text", text);
+        }
+    }
+
+    private final Etcd etcd;
+    private final String namespace;
+    private final FleetMetrics metrics;
+    private final Clock clock = Clock.systemUTC();
+    private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
+    private final Deque<Event> recent = new ArrayDeque<>();
+    private final KeyspaceCache<String> cache;
+    private volatile boolean synced;
+    private String leader;
+
+    private FleetView(Etcd etcd, String namespace, FleetMetrics metrics) {
+        this.etcd = etcd;
+        this.namespace = namespace;
+        this.metrics = metrics;
+        this.cache = KeyspaceCache.builder(etcd, namespace, ValueDecoder.utf8()).listener(this::onChange).start();
+        metrics.watchLag(cache::pendingEvents);
+    }
+
+    /** Mirrors {@code namespace} (ending in {@code /}) on {@code etcd}; returns once loaded. */
+    static FleetView start(Etcd etcd, String namespace, FleetMetrics metrics) {
+        return new FleetView(etcd, namespace, metrics);
+    }
+
+    void addListener(Consumer<Event> listener) {
+        listeners.add(listener);
+    }
+
+    synchronized List<Event> recentEvents() {
+        return List.copyOf(recent);
+    }
+
+    /** The store revision the view reflects. */
+    long revision() {
+        return cache.revision();
+    }
+
+    private void onChange(CacheEvent<String> event) {
+        if (event.kind() == CacheEvent.Kind.RESYNCED) {
+            synced = true;
+            updateLeader();
+            return;
+        }
+        String key = event.key().substring(namespace.length());
+        boolean added = event.kind() == CacheEvent.Kind.ADDED;
+        boolean removed = event.kind() == CacheEvent.Kind.REMOVED;
+        String[] parts = key.split("/");
+        if (key.startsWith("leader/")) {
+            updateLeader();
+        } else if (parts.length == 2 && parts[0].equals("members")) {
+            if (added) {
+                emit("member", "member " + parts[1] + " joined");
+            } else if (removed) {
+                emit("member", "member " + parts[1] + " left");
+            }
+        } else if (parts.length == 3 && parts[0].equals("tasks")) {
+            onTaskChange(parts[1], parts[2], event, added, removed);
+        }
+    }
+
+    private void onTaskChange(String task, String record, CacheEvent<String> event, boolean added, boolean removed) {
+        switch (record) {
+            case "spec" -> {
+                if (added) {
+                    emit("submitted", "task " + task + " submitted");
+                }
+            }
+            case "owner" -> {
+                if (added) {
+                    count(metrics::claimed);
+                    emit("claimed", "task " + task + " claimed by " + event.newValue());
+                } else if (removed && cache.get(namespace + "tasks/" + task + "/done").isEmpty()
+                        && cache.get(namespace + "tasks/" + task + "/spec").isPresent()) {
+                    count(metrics::released);
+                    emit("released", "task " + task + " released by " + event.oldValue());
+                }
+            }
+            case "state" -> decode(event.newValue()).filter(s -> s.status().name().equals("FAULT"))
+                    .filter(s -> event.oldValue() == null || decode(event.oldValue())
+                            .map(old -> old.attempts() != s.attempts()).orElse(true))
+                    .ifPresent(s -> emit("fault", "task " + task + " failed a run (attempt " + s.attempts() + "): "
+                            + firstLine(s.lastError().orElse(""))));
+            case "done" -> {
+                if (added) {
+                    Optional<TaskState> state = decode(event.newValue());
+                    String status = state.map(s -> s.status().wireName()).orElse("done");
+                    count("completed".equals(status) ? metrics::completed : metrics::failed);
+                    emit("done", "task " + task + " " + status);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void count(Runnable counter) {
+        if (synced) {
+            counter.run();
+        }
+    }
+
+    private synchronized void updateLeader() {
+        String now = leader().map(l -> l.get("name").asText()).orElse(null);
+        if (synced && now != null && !now.equals(leader)) {
+            metrics.leaderChanged();
+            emit("leader", "leader is now " + now);
+        }
+        leader = now;
+    }
+
+    private void emit(String kind, String text) {
+        if (!synced) {
+            return;
+        }
+        Event event = new Event(clock.instant(), kind, text);
+        synchronized (this) {
+            recent.addLast(event);
+            if (recent.size() > RECENT_EVENTS) {
+                recent.removeFirst();
+            }
+        }
+        listeners.forEach(listener -> listener.accept(event));
+    }
+
+    /** The leader: the oldest candidate of the fleet's election, as etcd's election recipe defines it. */
+    Optional<ObjectNode> leader() {
+        String prefix = FleetKeys.election(namespace) + "/";
+        return cache.snapshot().stream(prefix)
+                .min(Comparator.comparingLong(CacheEntry::createRevision))
+                .map(e -> JSON.createObjectNode().put("name", e.value()).put("key", e.key())
+                        .put("lease", Long.toHexString(e.lease())).put("since", e.createRevision()));
+    }
+
+    /** Members, the leader and tasks as one JSON document, read at one revision. */
+    ObjectNode snapshot() {
+        CacheSnapshot<String> snap = cache.snapshot();
+        ObjectNode root = JSON.createObjectNode().put("namespace", namespace).put("revision", snap.revision())
+                .put("time", clock.instant().toString());
+        Optional<ObjectNode> leaderNode = leader();
+        leaderNode.ifPresentOrElse(l -> root.set("leader", l), () -> root.putNull("leader"));
+        Map<String, ObjectNode> members = new TreeMap<>();
+        Map<String, ObjectNode> tasks = new TreeMap<>();
+        for (CacheEntry<String> entry : snap) {
+            String[] parts = entry.key().substring(namespace.length()).split("/");
+            if (parts.length == 2 && parts[0].equals("members")) {
+                ObjectNode m = members.computeIfAbsent(parts[1], this::newMember);
+                m.put("lease", Long.toHexString(entry.lease())).put("ttlLeft", ttlLeft(entry.lease()))
+                        .put("frozen", parse(entry.value()).path("frozen").asBoolean());
+            } else if (parts.length == 3 && parts[0].equals("tasks")) {
+                ObjectNode t = tasks.computeIfAbsent(parts[1], id -> JSON.createObjectNode().put("id", id));
+                taskRecord(t, parts[2], entry);
+            }
+        }
+        for (CacheEntry<String> entry : (Iterable<CacheEntry<String>>) snap.stream(FleetKeys.workers(namespace))::iterator) {
+            String name = entry.key().substring(FleetKeys.workers(namespace).length());
+            ObjectNode m = members.get(name);
+            if (m != null) {
+                JsonNode worker = parse(entry.value());
+                m.put("zone", worker.path("zone").asText(""));
+                if (worker.has("http")) {
+                    m.put("http", worker.get("http").asText());
+                }
+            }
+        }
+        for (ObjectNode t : tasks.values()) {
+            if (t.has("owner") && members.containsKey(t.get("owner").asText())) {
+                ((ArrayNode) members.get(t.get("owner").asText()).get("tasks")).add(t.get("id").asText());
+            }
+        }
+        String leaderName = leaderNode.map(l -> l.get("name").asText()).orElse(null);
+        members.forEach((name, m) -> m.put("leader", name.equals(leaderName)));
+        root.putArray("members").addAll(new ArrayList<>(members.values()));
+        root.putArray("tasks").addAll(new ArrayList<>(tasks.values()));
+        root.putArray("items").addAll(allocatorItems(snap));
+        return root;
+    }
+
+    /**
+     * Allocator items ({@code <ns>alloc/items/<item>}) with their routes: the assignees of
+     * {@code <ns>alloc/assign/<item>/<member>} ordered by create revision, so the primary (the
+     * oldest assignment) comes first, each with its status.
+     */
+    private List<ObjectNode> allocatorItems(CacheSnapshot<String> snap) {
+        String items = namespace + "alloc/items/";
+        String assignments = namespace + "alloc/assign/";
+        Map<String, ObjectNode> byId = new TreeMap<>();
+        snap.stream(items).forEach(entry -> {
+            String id = entry.key().substring(items.length());
+            ObjectNode item = JSON.createObjectNode().put("id", id).put("replicas", parse(entry.value()).path("replicas").asInt());
+            item.putArray("route");
+            byId.put(id, item);
+        });
+        snap.stream(assignments).sorted(Comparator.comparingLong(CacheEntry::createRevision)).forEach(entry -> {
+            String[] parts = entry.key().substring(assignments.length()).split("/");
+            ObjectNode item = byId.get(parts[0]);
+            if (parts.length == 2 && item != null) {
+                ((ArrayNode) item.get("route")).addObject().put("member", parts[1]).put("status", entry.value());
+            }
+        });
+        return new ArrayList<>(byId.values());
+    }
+
+    private ObjectNode newMember(String name) {
+        ObjectNode m = JSON.createObjectNode().put("name", name).put("zone", "");
+        m.putArray("tasks");
+        return m;
+    }
+
+    private void taskRecord(ObjectNode t, String record, CacheEntry<String> entry) {
+        switch (record) {
+            case "owner" -> t.put("owner", entry.value());
+            case "spec" -> {
+                JsonNode spec = parse(entry.value());
+                t.set("argv", spec.path("properties").path("argv"));
+                t.put("submitted", spec.path("submitted").asText(""));
+            }
+            case "state", "done" -> decode(entry.value()).ifPresent(state -> {
+                t.put("state", state.status().wireName()).put("since", state.since().toString())
+                        .put("attempts", state.attempts()).put("done", record.equals("done"));
+                state.lastError().ifPresent(error -> t.put("lastError", error));
+                state.checkpoint().flatMap(CommandResult::fromJson).ifPresent(result -> t
+                        .put("exitCode", result.exitCode()).put("durationMs", result.duration().toMillis())
+                        .put("output", result.output()));
+                t.put("runtimeMs", Duration.between(state.since(), clock.instant()).toMillis());
+            });
+            default -> {
+            }
+        }
+    }
+
+    private long ttlLeft(long lease) {
+        try {
+            return etcd.leaseTimeToLive(lease).get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (Exception e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    private static Optional<TaskState> decode(String json) {
+        try {
+            return json == null ? Optional.empty() : Optional.of(TaskState.decode(json));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String firstLine(String text) {
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+    }
+}

@@ -1,0 +1,86 @@
+package dev.baton.cli;
+
+import dev.baton.server.EmbeddedEtcd;
+import dev.baton.server.StartupException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code baton server}: runs the embedded etcd-compatible server in the foreground until
+ * interrupted or sent {@code SIGTERM}, then shuts it down cleanly.
+ */
+@Command(
+        name = "server",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs a single-node server speaking the etcd v3 API (jetcd, etcdctl and Baton work against it).",
+            "Every acknowledged write is on disk first; stop it with Ctrl-C or SIGTERM."})
+final class ServerCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:2379",
+            converter = HostAndPort.Converter.class,
+            description = "Address to serve on; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    private HostAndPort listen;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    private Storage storage;
+
+    static final class Storage {
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "Directory holding the data (created when missing).")
+        Path dataDir;
+
+        @Option(names = "--in-memory", description = "Keep nothing on disk: everything is lost on exit.")
+        boolean inMemory;
+    }
+
+    @Option(names = "--fsync", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Force the log to disk before acknowledging a write (default: on).")
+    private boolean fsync;
+
+    @Option(names = "--name", defaultValue = "baton", description = "Member name shown by etcdctl member list "
+            + "(default: ${DEFAULT-VALUE}).")
+    private String name;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        EmbeddedEtcd.Builder builder = EmbeddedEtcd.builder()
+                .listen(listen.host(), listen.port())
+                .fsync(fsync)
+                .name(name);
+        if (storage.inMemory) {
+            builder.inMemory();
+        } else {
+            builder.dataDir(storage.dataDir);
+        }
+        EmbeddedEtcd server = builder.build();
+        try {
+            server.start();
+        } catch (StartupException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("baton server: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread shutdown = new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "baton-server-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("baton server: serving the etcd v3 API on " + server.endpoint());
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

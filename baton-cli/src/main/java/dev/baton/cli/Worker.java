@@ -1,0 +1,163 @@
+package dev.baton.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.election.LeaderService;
+import dev.baton.election.Leadership;
+import dev.baton.etcd.Etcd;
+import dev.baton.session.Session;
+import dev.baton.tasks.MemberCommand;
+import dev.baton.tasks.TaskClient;
+import dev.baton.tasks.TaskInfo;
+import dev.baton.tasks.TaskMember;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker of a fleet: a session, the task member that runs command tasks on it, its record
+ * under {@code workers/} (zone, limits, dashboard address) bound to the session's lease, and a
+ * candidacy in the fleet's leader election; the leader prunes finished tasks older than the
+ * retention period.
+ */
+final class Worker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Etcd etcd;
+    private final Session session;
+    private final TaskMember member;
+    private final LeaderService leader;
+    private final WorkerSettings settings;
+    private final TaskClient client;
+    private volatile boolean closed;
+
+    private Worker(Etcd etcd, Session session, TaskMember member, LeaderService leader, WorkerSettings settings,
+                   TaskClient client) {
+        this.etcd = etcd;
+        this.session = session;
+        this.member = member;
+        this.leader = leader;
+        this.settings = settings;
+        this.client = client;
+    }
+
+    /**
+     * Joins the fleet of {@code namespace} (ending in {@code /}) on {@code etcd}, which the worker
+     * owns from now on and closes on {@link #close()}.
+     */
+    static Worker start(Etcd etcd, String namespace, WorkerSettings settings, FleetMetrics metrics) {
+        Session session = null;
+        TaskMember member = null;
+        try {
+            session = Session.builder(etcd).ttl(settings.ttl()).open();
+            etcd.put(FleetKeys.worker(namespace, settings.name()), record(settings), session.lease())
+                    .get(etcd.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            member = TaskMember.builder(session, settings.name())
+                    .namespace(namespace)
+                    .handler(new CommandTaskHandler(metrics))
+                    .maxConcurrentTasks(settings.maxTasks())
+                    .start();
+            TaskClient client = TaskClient.create(etcd, namespace);
+            Duration period = prunePeriod(settings.retention());
+            LeaderService leader = LeaderService.builder(session, FleetKeys.election(namespace), settings.name())
+                    .periodic(period, leadership -> prune(client, settings.retention(), leadership))
+                    .start();
+            return new Worker(etcd, session, member, leader, settings, client);
+        } catch (Exception e) {
+            if (member != null) {
+                member.close();
+            }
+            if (session != null) {
+                session.close();
+            }
+            etcd.close();
+            throw new CommandFailure("worker " + settings.name() + " could not join: " + Etcd.unwrap(e).getMessage(), e);
+        }
+    }
+
+    /** How often the leader looks for finished tasks to prune: a tenth of the retention, 1 s to 1 min. */
+    static Duration prunePeriod(Duration retention) {
+        Duration tenth = retention.dividedBy(10);
+        return tenth.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
+                : tenth.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : tenth;
+    }
+
+    private static void prune(TaskClient client, Duration retention, Leadership leadership) {
+        Instant cutoff = Clock.systemUTC().instant().minus(retention);
+        for (TaskInfo task : client.list()) {
+            if (!leadership.isValid()) {
+                return;
+            }
+            if (task.done() && task.since().map(since -> since.isBefore(cutoff)).orElse(false)) {
+                client.delete(task.id());
+                LOG.info("pruned finished task {} ({} since {})", task.id(), task.status().orElseThrow(),
+                        task.since().orElseThrow());
+            }
+        }
+    }
+
+    private static byte[] record(WorkerSettings settings) {
+        ObjectNode node = JSON.createObjectNode().put("zone", settings.zone()).put("maxTasks", settings.maxTasks());
+        settings.http().ifPresent(http -> node.put("http", http));
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    String name() {
+        return settings.name();
+    }
+
+    Session session() {
+        return session;
+    }
+
+    TaskMember member() {
+        return member;
+    }
+
+    boolean isLeader() {
+        return leader.isLeader();
+    }
+
+    /**
+     * The graceful exit (SIGTERM): stops claiming, lets running tasks finish for up to the grace
+     * period, then closes, which releases what still runs and revokes the lease.
+     */
+    void drain() throws InterruptedException {
+        client.send(settings.name(), MemberCommand.freeze());
+        long deadline = System.nanoTime() + settings.grace().toNanos();
+        while (!member.status().tasks().isEmpty() && System.nanoTime() - deadline < 0) {
+            Thread.sleep(100);
+        }
+        close();
+    }
+
+    /**
+     * Leaves as a crash looks to the store: the connection is dropped first, so nothing is
+     * released, deregistered or revoked; the session's lease expires after its TTL and the others
+     * take the tasks over then. Local handlers are stopped.
+     */
+    void crash() {
+        closed = true;
+        etcd.close();
+        leader.close();
+        member.close();
+        session.close();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        leader.close();
+        member.close();
+        session.close();
+        etcd.close();
+    }
+}

@@ -1,0 +1,101 @@
+package dev.baton.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.baton.etcd.Etcd;
+import dev.baton.tasks.TaskState;
+import dev.baton.testkit.EtcdExtension;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dashboard against a fleet written by hand: the JSON API and the metrics reflect the store
+ * and follow its changes, and the page shows members, leader and tasks in a headless Chromium.
+ */
+class DashboardTest {
+    @RegisterExtension
+    static final EtcdExtension ETCD = new EtcdExtension();
+
+    @TempDir
+    Path dir;
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static String get(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static void put(String key, String value) {
+        ETCD.process().etcdctl("put", key, value);
+    }
+
+    @Test
+    void showsMembersLeaderAndTasksAndFollowsChanges() throws Exception {
+        put("dash/members/alpha", "{\"frozen\":false}");
+        put("dash/workers/alpha", "{\"zone\":\"z1\",\"maxTasks\":4}");
+        put("dash/leader/694d", "alpha");
+        put("dash/tasks/t1/spec", "{\"properties\":{\"argv\":[\"echo\",\"hi\"]},\"submitted\":\"2030-01-01T00:00:00Z\"}");
+        put("dash/tasks/t1/state", TaskState.initial(Instant.now()).encode());
+        put("dash/tasks/t1/owner", "alpha");
+        Etcd etcd = Etcd.builder().endpoints(ETCD.endpoint()).build();
+        try (Dashboard dashboard = Dashboard.start(etcd, "dash/", new HostAndPort("127.0.0.1", 0), Optional.empty(),
+                new FleetMetrics())) {
+            String fleet = get(dashboard.url() + "api/fleet");
+            assertThat(fleet).contains("\"name\":\"alpha\",\"zone\":\"z1\",\"tasks\":[\"t1\"]")
+                    .contains("\"leader\":{\"name\":\"alpha\"").contains("\"id\":\"t1\"").contains("\"state\":\"runnable\"");
+
+            put("dash/members/beta", "{\"frozen\":false}");
+            ETCD.process().etcdctl("del", "dash/tasks/t1/owner");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(get(dashboard.url() + "api/fleet")).contains("\"name\":\"beta\"");
+                assertThat(get(dashboard.url() + "api/events")).contains("member beta joined")
+                        .contains("task t1 released by alpha");
+                assertThat(get(dashboard.url() + "metrics")).contains("baton_task_releases_total 1.0");
+            });
+
+            String dom = chromium(dashboard.url(), "--dump-dom");
+            assertThat(dom).contains("alpha ★").contains("beta").contains("t1").contains("runnable")
+                    .contains("member beta joined");
+            chromium(dashboard.url(), "--screenshot=" + Paths.get("target", "dashboard.png").toAbsolutePath(),
+                    "--window-size=1200,900");
+        }
+    }
+
+    private String chromium(String url, String... args) throws Exception {
+        Optional<Path> browser = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser").stream()
+                .map(Path::of).filter(Files::isExecutable).findFirst();
+        Assumptions.assumeTrue(browser.isPresent(), "chromium is not installed (./scripts/test installs it): "
+                + "skipping the browser check");
+        List<String> command = new java.util.ArrayList<>(List.of(browser.get().toString(), "--headless", "--no-sandbox",
+                "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--user-data-dir=" + Files.createTempDirectory(dir, "chromium")));
+        command.addAll(List.of(args));
+        command.add(url);
+        Path dom = dir.resolve("chromium.out");
+        Process process = new ProcessBuilder(command).redirectOutput(dom.toFile())
+                .redirectError(dir.resolve("chromium.err").toFile()).start();
+        try {
+            assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("chromium finished").isTrue();
+        } finally {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+        return Files.readString(dom);
+    }
+}

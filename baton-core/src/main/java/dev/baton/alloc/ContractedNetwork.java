@@ -1,0 +1,740 @@
+package dev.baton.alloc;
+
+import java.util.Arrays;
+
+/**
+ * The residual network of a {@link Placement}, contracted onto members plus a source and a sink.
+ *
+ * <h2>Why contraction is exact</h2>
+ * The full network runs source → item → (item, zone) → member → sink. Apart from the source,
+ * the sink and members, every node belongs to one item, so any residual path between two of
+ * those "core" nodes that visits no other core node stays inside one item's nodes. Such a
+ * segment is one of a few single-replica changes, each a contracted arc:
+ * <ul>
+ *   <li>{@link #MOVE} member u → member b: a replica of some item moves from u to b;
+ *   <li>{@link #PLACE} source → member b: a missing replica of some item is placed on b;
+ *   <li>{@link #RETURN} member or source → member b: like the two above, for an item that b held
+ *       before, so it costs one move less;
+ *   <li>{@link #DROP} member u → source: a replica on u is removed;
+ *   <li>{@link #RELEASE} sink → member and {@link #FILL} member → sink: a load goes down or up.
+ * </ul>
+ * An arc's cost is the cheapest such segment, so a negative cycle of the full network yields a
+ * negative closed walk here; and a negative cycle here whose arcs use distinct items is a
+ * negative cycle of the full network, because distinct items touch disjoint item nodes and
+ * each member appears once. So "no negative cycle here" certifies the placement optimal.
+ *
+ * <h2>Why it is small</h2>
+ * The cost of moving a replica off member u toward zone z depends only on its
+ * {@linkplain #CLASSES class}: whether u held it before and how the move changes the item's
+ * zone-quota excess. Replicas are filed in exact pools per (member, target zone, class) and
+ * per (member, drop class); missing replicas per (zone, placed count, quota excess) and, for
+ * items a live member held before, per (that member, class). With each pool goes the short
+ * list of members that hold every item in it (only holders of one pooled item can, so at most
+ * its replica count): the arc u → b exists unless b is one of those. Arcs that return a
+ * replica to a member that held it are item-specific and kept as plain lists per member; there
+ * are as many as current assignments the placement dropped. A search round then costs
+ * O(members × zones × classes) plus those, instead of O(members²). Pools change only for items
+ * that change ({@link #detach}/{@link #attach}), so keeping them current costs
+ * O(replicas × zones) per changed item.
+ */
+final class ContractedNetwork extends ResidualSearch {
+
+    private static final int MOVE = 0;
+    private static final int PLACE = 1;
+    private static final int RETURN = 2;
+    private static final int DROP = 3;
+    private static final int RELEASE = 4;
+    private static final int FILL = 5;
+
+    /** Move classes: (zone-excess change + 1) * 2 + (1 if the source member held the item before). */
+    private static final int CLASSES = 6;
+    /** Sources kept per (zone, class) each round; more are scanned only when all of these are excluded. */
+    private static final int TOP = 4;
+
+    private final Instance in;
+    private final Objective objective;
+    private final Placement placement;
+    private final int zones;
+    private final int source;
+    private final int sink;
+    private final int maxReach;
+
+    /** Slots of member u whose replica would move toward zone z at class c, at {@link #pool}(u, z, c). */
+    private final IntList[] movePool;
+    /** Position of slot s in its move pool toward zone z, at s * zones + z. */
+    private final int[] movePos;
+    private final int[][] moveExcluded;
+    private final boolean[] moveChanged;
+    private final IntList changedMovePools = new IntList();
+
+    /** Slots of member u by drop class, at u * dropClasses + class; ascending class is ascending cost. */
+    private final int dropClasses;
+    private final IntList[] dropPool;
+    private final int[] dropPos;
+    private final int[] bestDrop;
+    private final boolean[] dropChanged;
+
+    /** Per item, the live members that held it before and lack it now; null when there are none. */
+    private final int[][] formerHolders;
+    /**
+     * Return arcs out of member u, as parallel lists (contiguous, since every search round
+     * walks them): target, move class, item, and the slot and former-holder index they came
+     * from. {@link #returnArcPos} finds an arc's position from its slot.
+     */
+    private final IntList[] returnTo;
+    private final IntList[] returnClass;
+    private final IntList[] returnItem;
+    private final IntList[] returnSlot;
+    private final IntList[] returnHolder;
+    private final int[][] returnArcPos;
+
+    /** Missing items by (zone, source class), at z * sourceClasses + class. */
+    private final int sourceClasses;
+    private final IntList[] sourcePool;
+    private final int[] sourcePos;
+    private final int[][] sourceExcluded;
+    private final boolean[] sourceChanged;
+    private final IntList changedSourcePools = new IntList();
+    /** Missing items by (former holder b, source class toward b's zone), at b * sourceClasses + class. */
+    private final IntList[] sourceReturnPool;
+    /** Per missing item with former holders, its position in each of their source return pools. */
+    private final int[][] sourceReturnPos;
+
+    private final int[] topNode;
+    private final int[] topCount;
+    private final int[] sourcesInClass;
+
+    ContractedNetwork(Instance in, Placement placement) {
+        super(in.members + 2);
+        this.in = in;
+        this.objective = new Objective(in);
+        this.placement = placement;
+        this.zones = in.zones;
+        this.source = in.members;
+        this.sink = in.members + 1;
+        int reach = 0;
+        for (int r : in.reachable) {
+            reach = Math.max(reach, r);
+        }
+        maxReach = reach;
+        int slots = placement.slotMember.length;
+
+        int movePools = in.members * zones * CLASSES;
+        movePool = new IntList[movePools];
+        movePos = new int[slots * zones];
+        moveExcluded = new int[movePools][];
+        moveChanged = new boolean[movePools];
+
+        dropClasses = 4 * maxReach;
+        dropPool = new IntList[in.members * dropClasses];
+        dropPos = new int[slots];
+        bestDrop = new int[in.members];
+        dropChanged = new boolean[in.members];
+
+        formerHolders = new int[in.items][];
+        returnTo = new IntList[in.members];
+        returnClass = new IntList[in.members];
+        returnItem = new IntList[in.members];
+        returnSlot = new IntList[in.members];
+        returnHolder = new IntList[in.members];
+        for (int m = 0; m < in.members; m++) {
+            returnTo[m] = new IntList();
+            returnClass[m] = new IntList();
+            returnItem[m] = new IntList();
+            returnSlot[m] = new IntList();
+            returnHolder[m] = new IntList();
+        }
+        returnArcPos = new int[slots][];
+
+        sourceClasses = 2 * maxReach;
+        sourcePool = new IntList[zones * sourceClasses];
+        sourcePos = new int[in.items * zones];
+        sourceExcluded = new int[zones * sourceClasses][];
+        sourceChanged = new boolean[zones * sourceClasses];
+        sourceReturnPool = new IntList[in.members * sourceClasses];
+        sourceReturnPos = new int[in.items][];
+
+        topNode = new int[zones * CLASSES * TOP];
+        topCount = new int[zones * CLASSES];
+        sourcesInClass = new int[zones * CLASSES];
+        rebuild();
+    }
+
+    int source() {
+        return source;
+    }
+
+    int sink() {
+        return sink;
+    }
+
+    /** Files every item afresh, for changes made without {@link #detach}/{@link #attach}. */
+    void rebuild() {
+        markAllStale();
+        Arrays.fill(movePool, null);
+        Arrays.fill(moveExcluded, null);
+        Arrays.fill(moveChanged, false);
+        changedMovePools.truncate(0);
+        Arrays.fill(sourceExcluded, null);
+        Arrays.fill(sourceChanged, false);
+        changedSourcePools.truncate(0);
+        Arrays.fill(bestDrop, -1);
+        Arrays.fill(dropChanged, true);
+        Arrays.fill(dropPool, null);
+        for (int m = 0; m < in.members; m++) {
+            returnTo[m].truncate(0);
+            returnClass[m].truncate(0);
+            returnItem[m].truncate(0);
+            returnSlot[m].truncate(0);
+            returnHolder[m].truncate(0);
+        }
+        Arrays.fill(returnArcPos, null);
+        Arrays.fill(sourcePool, null);
+        Arrays.fill(sourceReturnPool, null);
+        for (int i = 0; i < in.items; i++) {
+            attach(i);
+        }
+    }
+
+    /** Recomputes what depends on changed pools; call before each search. */
+    void refresh() {
+        for (int k = 0; k < changedMovePools.size(); k++) {
+            int p = changedMovePools.get(k);
+            moveChanged[p] = false;
+            IntList pool = movePool[p];
+            int u = p / (zones * CLASSES);
+            int z = p / CLASSES % zones;
+            moveExcluded[p] = pool == null || pool.size() == 0 ? null : excludedMembers(pool, true, z, u);
+        }
+        changedMovePools.truncate(0);
+        for (int k = 0; k < changedSourcePools.size(); k++) {
+            int p = changedSourcePools.get(k);
+            sourceChanged[p] = false;
+            IntList pool = sourcePool[p];
+            sourceExcluded[p] = pool == null || pool.size() == 0 ? null : excludedMembers(pool, false, p / sourceClasses, source);
+        }
+        changedSourcePools.truncate(0);
+        for (int u = 0; u < in.members; u++) {
+            if (dropChanged[u]) {
+                dropChanged[u] = false;
+                bestDrop[u] = -1;
+                for (int c = 0; c < dropClasses; c++) {
+                    IntList pool = dropPool[u * dropClasses + c];
+                    if (pool != null && pool.size() > 0) {
+                        bestDrop[u] = c;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- classes and costs -------------------------------------------------------------
+
+    private int moveClass(int i, int from, int zone) {
+        int fromZone = in.zoneOf[from];
+        int zoneChange = zone == fromZone ? 0
+                : objective.zoneRemove(i, placement.zoneCount(i, fromZone)) + objective.zoneAdd(i, placement.zoneCount(i, zone));
+        return (zoneChange + 1) * 2 + (in.isCurrent(i, from) ? 1 : 0);
+    }
+
+    private int sourceClass(int i, int zone) {
+        return placement.placed[i] * 2 + objective.zoneAdd(i, placement.zoneCount(i, zone));
+    }
+
+    /** Drop class of item i on member u, ordered as its cost (-placed, zone change, move change). */
+    private int dropClass(int i, int u) {
+        int zoneChange = objective.zoneRemove(i, placement.zoneCount(i, in.zoneOf[u]));
+        int moveChange = in.isCurrent(i, u) ? 0 : -1;
+        return (maxReach - placement.placed[i]) * 4 + (zoneChange + 1) * 2 + (moveChange + 1);
+    }
+
+    private boolean missing(int i) {
+        return placement.placed[i] < in.reachable[i];
+    }
+
+    /** The live members that held item i before and lack it now, or null. */
+    private int[] findFormerHolders(int i) {
+        int[] found = null;
+        int count = 0;
+        for (int k = in.currentStart[i]; k < in.currentStart[i + 1]; k++) {
+            int b = in.currentMember[k];
+            if (in.capacity[b] > 0 && !placement.holds(i, b)) {
+                if (found == null) {
+                    found = new int[in.currentStart[i + 1] - k];
+                }
+                found[count++] = b;
+            }
+        }
+        return found == null ? null : Arrays.copyOf(found, count);
+    }
+
+    private int pool(int member, int zone, int moveClass) {
+        return (member * zones + zone) * CLASSES + moveClass;
+    }
+
+    // ---- filing items -----------------------------------------------------------------
+
+    /** Call before item i changes: takes it out of every pool. Its state must be as when it was attached. */
+    void detach(int i) {
+        int start = placement.slotStart[i];
+        for (int s = start; s < start + placement.placed[i]; s++) {
+            int u = placement.slotMember[s];
+            markStale(u);
+            for (int z = 0; z < zones; z++) {
+                if (in.zoneMembers[z] > 0) {
+                    int p = pool(u, z, moveClass(i, u, z));
+                    removeSlot(movePool[p], movePos, s * zones + z, z);
+                    markMovePool(p);
+                }
+            }
+            removeSlot(dropPool[u * dropClasses + dropClass(i, u)], dropPos, s, -1);
+            dropChanged[u] = true;
+            int[] arcs = returnArcPos[s];
+            for (int k = 0; arcs != null && k < arcs.length; k++) {
+                removeReturnArc(u, arcs[k]);
+            }
+            returnArcPos[s] = null;
+        }
+        if (missing(i)) {
+            markStale(source);
+            for (int z = 0; z < zones; z++) {
+                if (in.zoneMembers[z] > 0) {
+                    int p = z * sourceClasses + sourceClass(i, z);
+                    removeItem(sourcePool[p], sourcePos, i, z);
+                    markSourcePool(p);
+                }
+            }
+            int[] holders = formerHolders[i];
+            for (int k = 0; holders != null && k < holders.length; k++) {
+                int p = holders[k] * sourceClasses + sourceClass(i, in.zoneOf[holders[k]]);
+                IntList pool = sourceReturnPool[p];
+                int pos = sourceReturnPos[i][k];
+                int last = pool.get(pool.size() - 1);
+                pool.set(pos, last);
+                sourceReturnPos[last][indexOf(formerHolders[last], holders[k])] = pos;
+                pool.truncate(pool.size() - 1);
+            }
+            sourceReturnPos[i] = null;
+        }
+        formerHolders[i] = null;
+    }
+
+    /** Call after item i changed: files it in the pools its new state belongs to. */
+    void attach(int i) {
+        int[] holders = findFormerHolders(i);
+        formerHolders[i] = holders;
+        boolean returning = holders != null;
+        int start = placement.slotStart[i];
+        for (int s = start; s < start + placement.placed[i]; s++) {
+            int u = placement.slotMember[s];
+            markStale(u);
+            for (int z = 0; z < zones; z++) {
+                if (in.zoneMembers[z] > 0) {
+                    int p = pool(u, z, moveClass(i, u, z));
+                    movePool[p] = addTo(movePool[p], s, movePos, s * zones + z);
+                    markMovePool(p);
+                }
+            }
+            int d = u * dropClasses + dropClass(i, u);
+            dropPool[d] = addTo(dropPool[d], s, dropPos, s);
+            dropChanged[u] = true;
+            returnArcPos[s] = null;
+            if (returning) {
+                returnArcPos[s] = new int[holders.length];
+                for (int k = 0; k < holders.length; k++) {
+                    returnArcPos[s][k] = returnTo[u].size();
+                    returnTo[u].add(holders[k]);
+                    returnClass[u].add(moveClass(i, u, in.zoneOf[holders[k]]));
+                    returnItem[u].add(i);
+                    returnSlot[u].add(s);
+                    returnHolder[u].add(k);
+                }
+            }
+        }
+        if (missing(i)) {
+            markStale(source);
+            for (int z = 0; z < zones; z++) {
+                if (in.zoneMembers[z] > 0) {
+                    int p = z * sourceClasses + sourceClass(i, z);
+                    sourcePool[p] = addTo(sourcePool[p], i, sourcePos, i * zones + z);
+                    markSourcePool(p);
+                }
+            }
+            if (returning) {
+                sourceReturnPos[i] = new int[holders.length];
+                for (int k = 0; k < holders.length; k++) {
+                    int p = holders[k] * sourceClasses + sourceClass(i, in.zoneOf[holders[k]]);
+                    if (sourceReturnPool[p] == null) {
+                        sourceReturnPool[p] = new IntList();
+                    }
+                    sourceReturnPos[i][k] = sourceReturnPool[p].size();
+                    sourceReturnPool[p].add(i);
+                }
+            }
+        }
+    }
+
+    private static int indexOf(int[] values, int value) {
+        for (int k = 0; k < values.length; k++) {
+            if (values[k] == value) {
+                return k;
+            }
+        }
+        throw new IllegalStateException("value " + value + " not found");
+    }
+
+    /** Removes the return arc at {@code pos} of member u's lists, moving the last arc into its place. */
+    private void removeReturnArc(int u, int pos) {
+        int last = returnTo[u].size() - 1;
+        if (pos != last) {
+            returnTo[u].set(pos, returnTo[u].get(last));
+            returnClass[u].set(pos, returnClass[u].get(last));
+            returnItem[u].set(pos, returnItem[u].get(last));
+            returnSlot[u].set(pos, returnSlot[u].get(last));
+            returnHolder[u].set(pos, returnHolder[u].get(last));
+            returnArcPos[returnSlot[u].get(pos)][returnHolder[u].get(pos)] = pos;
+        }
+        returnTo[u].truncate(last);
+        returnClass[u].truncate(last);
+        returnItem[u].truncate(last);
+        returnSlot[u].truncate(last);
+        returnHolder[u].truncate(last);
+    }
+
+    private static IntList addTo(IntList pool, int value, int[] positions, int positionIndex) {
+        IntList list = pool == null ? new IntList() : pool;
+        positions[positionIndex] = list.size();
+        list.add(value);
+        return list;
+    }
+
+    /** Removes slot s from a pool; {@code zone} >= 0 when positions are indexed by slot * zones + zone. */
+    private void removeSlot(IntList pool, int[] positions, int positionIndex, int zone) {
+        int pos = positions[positionIndex];
+        int last = pool.get(pool.size() - 1);
+        pool.set(pos, last);
+        positions[zone >= 0 ? last * zones + zone : last] = pos;
+        pool.truncate(pool.size() - 1);
+    }
+
+    private void removeItem(IntList pool, int[] positions, int i, int zone) {
+        int pos = positions[i * zones + zone];
+        int last = pool.get(pool.size() - 1);
+        pool.set(pos, last);
+        positions[last * zones + zone] = pos;
+        pool.truncate(pool.size() - 1);
+    }
+
+    private void markMovePool(int p) {
+        if (!moveChanged[p]) {
+            moveChanged[p] = true;
+            changedMovePools.add(p);
+        }
+    }
+
+    private void markSourcePool(int p) {
+        if (!sourceChanged[p]) {
+            sourceChanged[p] = true;
+            changedSourcePools.add(p);
+        }
+    }
+
+    // ---- pool queries -----------------------------------------------------------------
+
+    private static int size(IntList pool) {
+        return pool == null ? 0 : pool.size();
+    }
+
+    /**
+     * The first item of a pool (of slots, or of items) that member {@code b} (-1: any member)
+     * does not hold and {@code used} does not contain; or -1.
+     */
+    private int availableItem(IntList pool, boolean ofSlots, int b, IntList used) {
+        for (int k = 0; k < size(pool); k++) {
+            int i = ofSlots ? placement.slotItem[pool.get(k)] : pool.get(k);
+            if (!placement.holds(i, b) && (used == null || !used.contains(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Members of {@code zone} that hold every item of a pool (so no item of it can go there).
+     * Only holders of the pool's first item qualify, so at most its replica count are checked.
+     */
+    private int[] excludedMembers(IntList pool, boolean ofSlots, int zone, int from) {
+        int first = ofSlots ? placement.slotItem[pool.get(0)] : pool.get(0);
+        int[] excluded = null;
+        int found = 0;
+        int start = placement.slotStart[first];
+        for (int s = start; s < start + placement.placed[first]; s++) {
+            int b = placement.slotMember[s];
+            if (b == from || in.zoneOf[b] != zone || availableItem(pool, ofSlots, b, null) >= 0) {
+                continue;
+            }
+            if (excluded == null) {
+                excluded = new int[placement.placed[first]];
+            }
+            excluded[found++] = b;
+        }
+        return excluded == null ? null : Arrays.copyOf(excluded, found);
+    }
+
+    private static boolean contains(int[] values, int value) {
+        if (values != null) {
+            for (int v : values) {
+                if (v == value) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean canMove(int u, int zone, int moveClass, int b) {
+        int p = pool(u, zone, moveClass);
+        return u != b && size(movePool[p]) > 0 && !contains(moveExcluded[p], b);
+    }
+
+    private boolean canPlace(int sourceClass, int b) {
+        int p = in.zoneOf[b] * sourceClasses + sourceClass;
+        return size(sourcePool[p]) > 0 && !contains(sourceExcluded[p], b);
+    }
+
+    // ---- search -----------------------------------------------------------------------
+
+    @Override
+    void relaxAll() {
+        collectTopSources();
+        for (int b = 0; b < in.members; b++) {
+            if (in.capacity[b] > 0) {
+                relaxInto(b);
+            }
+        }
+        for (int m = 0; m < in.members; m++) {
+            if (!reached(m) || !fresh(m)) {
+                continue;
+            }
+            int load = placement.load[m];
+            if (load < in.capacity[m]) {
+                offer(m, sink, 0, 0, objective.balanceAdd(m, load), 0, FILL, 0);
+            }
+            if (bestDrop[m] >= 0) {
+                int d = bestDrop[m];
+                offer(m, source, -(maxReach - d / 4), d % 4 / 2 - 1, 0, d % 2 - 1, DROP, d);
+            }
+            IntList to = returnTo[m];
+            IntList classes = returnClass[m];
+            IntList items = returnItem[m];
+            for (int k = 0; k < to.size(); k++) {
+                int c = classes.get(k);
+                offer(m, to.get(k), 0, c / 2 - 1, 0, c % 2 - 1, RETURN, items.get(k));
+            }
+        }
+    }
+
+    /** For each (target zone, class): the {@link #TOP} fresh reached members with the smallest label. */
+    private void collectTopSources() {
+        Arrays.fill(topCount, 0);
+        Arrays.fill(sourcesInClass, 0);
+        for (int u = 0; u < in.members; u++) {
+            if (!reached(u) || !fresh(u) || placement.load[u] == 0) {
+                continue;
+            }
+            for (int z = 0; z < zones; z++) {
+                for (int c = 0; c < CLASSES; c++) {
+                    if (size(movePool[pool(u, z, c)]) > 0) {
+                        int list = z * CLASSES + c;
+                        sourcesInClass[list]++;
+                        insertTop(list, u);
+                    }
+                }
+            }
+        }
+    }
+
+    private void insertTop(int list, int u) {
+        int base = list * TOP;
+        int count = topCount[list];
+        int k = count;
+        while (k > 0 && closer(u, topNode[base + k - 1])) {
+            k--;
+        }
+        if (k >= TOP) {
+            return;
+        }
+        for (int j = Math.min(count, TOP - 1); j > k; j--) {
+            topNode[base + j] = topNode[base + j - 1];
+        }
+        topNode[base + k] = u;
+        topCount[list] = Math.min(count + 1, TOP);
+    }
+
+    private boolean closer(int a, int b) {
+        return oldCoverage[a] < oldCoverage[b] || oldCoverage[a] == oldCoverage[b] && (oldZone[a] < oldZone[b]
+                || oldZone[a] == oldZone[b] && (oldBalance[a] < oldBalance[b]
+                || oldBalance[a] == oldBalance[b] && oldMoves[a] < oldMoves[b]));
+    }
+
+    private void relaxInto(int b) {
+        int zone = in.zoneOf[b];
+        for (int c = 0; c < CLASSES; c++) {
+            int u = nearestSource(zone, c, b);
+            if (u >= 0) {
+                offer(u, b, 0, c / 2 - 1, 0, c % 2, MOVE, c);
+            }
+        }
+        if (reached(source) && fresh(source)) {
+            for (int c = 0; c < sourceClasses; c++) {
+                if (canPlace(c, b)) {
+                    offer(source, b, Objective.coverageAdd(c / 2), c % 2, 0, 1, PLACE, c);
+                    break;
+                }
+            }
+            for (int c = 0; c < sourceClasses; c++) {
+                if (size(sourceReturnPool[b * sourceClasses + c]) > 0) {
+                    offer(source, b, Objective.coverageAdd(c / 2), c % 2, 0, 0, RETURN, c);
+                    break;
+                }
+            }
+        }
+        int load = placement.load[b];
+        if (reached(sink) && fresh(sink) && load > 0) {
+            offer(sink, b, 0, 0, -objective.balanceAdd(b, load - 1), 0, RELEASE, 0);
+        }
+    }
+
+    private int nearestSource(int zone, int moveClass, int b) {
+        int list = zone * CLASSES + moveClass;
+        for (int k = 0; k < topCount[list]; k++) {
+            int u = topNode[list * TOP + k];
+            if (canMove(u, zone, moveClass, b)) {
+                return u;
+            }
+        }
+        if (sourcesInClass[list] <= topCount[list]) {
+            return -1;
+        }
+        int best = -1;
+        for (int u = 0; u < in.members; u++) {
+            if (reached(u) && fresh(u) && canMove(u, zone, moveClass, b) && (best < 0 || closer(u, best))) {
+                best = u;
+            }
+        }
+        return best;
+    }
+
+    // ---- realization ------------------------------------------------------------------
+
+    /**
+     * The cost of a walk found earlier, re-evaluated on the current placement (after
+     * {@link #refresh}), or null if one of its arcs no longer exists.
+     */
+    long[] cost(Walk walk) {
+        long[] total = new long[4];
+        for (int k = 0; k < walk.length(); k++) {
+            int from = walk.from[k];
+            int to = walk.to[k];
+            int arg = walk.arg[k];
+            long[] arc;
+            switch (walk.kind[k]) {
+                case MOVE -> arc = canMove(from, in.zoneOf[to], arg, to) ? new long[] {0, arg / 2 - 1, 0, arg % 2} : null;
+                case PLACE -> arc = canPlace(arg, to) ? new long[] {Objective.coverageAdd(arg / 2), arg % 2, 0, 1} : null;
+                case RETURN -> arc = returnCost(from, to, arg);
+                case DROP -> arc = size(dropPool[from * dropClasses + arg]) > 0
+                        ? new long[] {-(maxReach - arg / 4), arg % 4 / 2 - 1, 0, arg % 2 - 1} : null;
+                case FILL -> arc = placement.load[from] < in.capacity[from]
+                        ? new long[] {0, 0, objective.balanceAdd(from, placement.load[from]), 0} : null;
+                default -> arc = placement.load[to] > 0
+                        ? new long[] {0, 0, -objective.balanceAdd(to, placement.load[to] - 1), 0} : null;
+            }
+            if (arc == null) {
+                return null;
+            }
+            for (int c = 0; c < 4; c++) {
+                total[c] += arc[c];
+            }
+        }
+        return total;
+    }
+
+    /** Cost of a return arc: {@code arg} is a source class when it starts at the source, else the item. */
+    private long[] returnCost(int from, int to, int arg) {
+        if (from == source) {
+            return size(sourceReturnPool[to * sourceClasses + arg]) > 0
+                    ? new long[] {Objective.coverageAdd(arg / 2), arg % 2, 0, 0} : null;
+        }
+        int i = arg;
+        if (placement.holds(i, to) || !in.isCurrent(i, to) || !placement.holds(i, from)) {
+            return null;
+        }
+        int c = moveClass(i, from, in.zoneOf[to]);
+        return new long[] {0, c / 2 - 1, 0, c % 2 - 1};
+    }
+
+    /**
+     * Applies a walk found by this network's search, choosing a distinct item for each arc.
+     * Returns false, changing nothing, when no choice of distinct items exists.
+     */
+    boolean apply(Walk walk) {
+        int[] items = new int[walk.length()];
+        IntList used = new IntList();
+        for (int k = 0; k < walk.length(); k++) {
+            int i = chooseItem(walk.kind[k], walk.from[k], walk.to[k], walk.arg[k], used);
+            if (i == -2) {
+                return false;
+            }
+            items[k] = i;
+            if (i >= 0) {
+                used.add(i);
+            }
+        }
+        for (int k = 0; k < used.size(); k++) {
+            detach(used.get(k));
+        }
+        for (int k = 0; k < walk.length(); k++) {
+            int i = items[k];
+            int from = walk.from[k];
+            int to = walk.to[k];
+            switch (walk.kind[k]) {
+                case MOVE -> placement.move(i, from, to);
+                case PLACE -> placement.assign(i, to);
+                case RETURN -> {
+                    if (from == source) {
+                        placement.assign(i, to);
+                    } else {
+                        placement.move(i, from, to);
+                    }
+                }
+                case DROP -> placement.unassign(i, from);
+                default -> {
+                    // RELEASE and FILL change a load, which the other arcs already did.
+                }
+            }
+        }
+        for (int k = 0; k < used.size(); k++) {
+            attach(used.get(k));
+        }
+        markStale(sink); // loads changed, and with them the sink's arcs
+        return true;
+    }
+
+    /** The item an arc moves: an item index, -1 for arcs that move none, -2 when none is available. */
+    private int chooseItem(int kind, int from, int to, int arg, IntList used) {
+        int found;
+        switch (kind) {
+            case MOVE -> found = availableItem(movePool[pool(from, in.zoneOf[to], arg)], true, to, used);
+            case PLACE -> found = availableItem(sourcePool[in.zoneOf[to] * sourceClasses + arg], false, to, used);
+            case RETURN -> found = from == source
+                    ? availableItem(sourceReturnPool[to * sourceClasses + arg], false, -1, used)
+                    : used.contains(arg) ? -1 : arg;
+            case DROP -> found = availableItem(dropPool[from * dropClasses + arg], true, -1, used);
+            default -> {
+                return -1;
+            }
+        }
+        return found < 0 ? -2 : found;
+    }
+}

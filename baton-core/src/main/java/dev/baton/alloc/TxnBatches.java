@@ -1,0 +1,113 @@
+package dev.baton.alloc;
+
+import dev.baton.alloc.StoreChange.Guard;
+import dev.baton.alloc.StoreChange.Write;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Packs {@link StoreChange}s into as few transactions as etcd accepts. Pure.
+ *
+ * <p>etcd refuses a transaction with more than {@code --max-txn-ops} (128 by default) compares,
+ * or as many operations in a branch, and one that touches a key twice. Every transaction also
+ * carries the leadership fence, so a batch holds at most {@code maxOps - 1} guards, shared guards
+ * counted once, and at most {@code maxOps} writes, no key written twice. Changes keep their
+ * order and are never split: a change that alone exceeds the limit is reported as oversized.
+ */
+final class TxnBatches {
+
+    private TxnBatches() {
+    }
+
+    /**
+     * One transaction's worth of changes.
+     *
+     * @param guards  the distinct guards of its changes
+     * @param writes  the writes of its changes, in order
+     * @param changes the changes it holds
+     */
+    record Batch(List<Guard> guards, List<Write> writes, List<StoreChange> changes) {
+    }
+
+    /**
+     * @param batches   the transactions to send, in order
+     * @param oversized changes that cannot fit one transaction
+     */
+    record Packing(List<Batch> batches, List<StoreChange> oversized) {
+    }
+
+    static Packing pack(List<StoreChange> changes, int maxOps) {
+        if (maxOps < 2) {
+            throw new IllegalArgumentException("max txn ops must be at least 2 (a guard and the fence), got " + maxOps);
+        }
+        int maxGuards = maxOps - 1;
+        List<Batch> batches = new ArrayList<>();
+        List<StoreChange> oversized = new ArrayList<>();
+        Open open = new Open();
+        for (StoreChange change : changes) {
+            if (distinctGuards(change) > maxGuards || change.writes().size() > maxOps) {
+                oversized.add(change);
+                continue;
+            }
+            if (!open.fits(change, maxGuards, maxOps)) {
+                batches.add(open.close());
+                open = new Open();
+            }
+            open.add(change);
+        }
+        if (!open.changes.isEmpty()) {
+            batches.add(open.close());
+        }
+        return new Packing(batches, oversized);
+    }
+
+    private static int distinctGuards(StoreChange change) {
+        Set<String> keys = new HashSet<>();
+        change.guards().forEach(g -> keys.add(g.key()));
+        return keys.size();
+    }
+
+    /** The batch being filled. */
+    private static final class Open {
+        private final Map<String, Guard> guards = new LinkedHashMap<>();
+        private final Set<String> written = new HashSet<>();
+        private final List<Write> writes = new ArrayList<>();
+        private final List<StoreChange> changes = new ArrayList<>();
+
+        boolean fits(StoreChange change, int maxGuards, int maxOps) {
+            int newGuards = 0;
+            Set<String> counted = new HashSet<>();
+            for (Guard g : change.guards()) {
+                Guard held = guards.get(g.key());
+                if (held == null) {
+                    if (counted.add(g.key())) {
+                        newGuards++;
+                    }
+                } else if (held.modRevision() != g.modRevision()) {
+                    return false;
+                }
+            }
+            for (Write w : change.writes()) {
+                if (written.contains(w.key())) {
+                    return false;
+                }
+            }
+            return guards.size() + newGuards <= maxGuards && writes.size() + change.writes().size() <= maxOps;
+        }
+
+        void add(StoreChange change) {
+            change.guards().forEach(g -> guards.putIfAbsent(g.key(), g));
+            change.writes().forEach(w -> written.add(w.key()));
+            writes.addAll(change.writes());
+            changes.add(change);
+        }
+
+        Batch close() {
+            return new Batch(List.copyOf(guards.values()), List.copyOf(writes), List.copyOf(changes));
+        }
+    }
+}

@@ -1,0 +1,343 @@
+package dev.baton.server;
+
+import dev.baton.server.store.StoreState;
+import dev.baton.server.wal.DataDirectoryException;
+import dev.baton.server.wal.Journal;
+import dev.baton.server.wal.WriteAheadLog;
+import dev.baton.server.watch.WatchHub;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node server speaking the etcd v3 gRPC API (KV, Watch, Lease, and enough of
+ * Maintenance and Cluster for {@code etcdctl endpoint status} and {@code member list}), with
+ * etcd 3.4's semantics, so jetcd, etcdctl and every Baton recipe work against it unchanged.
+ *
+ * <pre>{@code
+ * try (EmbeddedEtcd etcd = EmbeddedEtcd.builder().dataDir(dir).build().start()) {
+ *   Client client = Client.builder().endpoints(etcd.endpoint()).build();
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p><b>Durability.</b> With a data directory, every write is in the write-ahead log (and, with
+ * fsync on, the default, on the device) before it is acknowledged, watched or readable; a
+ * restart, even after {@code kill -9}, recovers every acknowledged write, the revision counter
+ * and the leases (each with its full TTL again, as etcd does after a leader change). Only one
+ * server may use a data directory at a time. An in-memory server keeps nothing.
+ *
+ * <p>{@link #close()} is idempotent and bounded: it stops accepting calls, ends open streams,
+ * finishes the writes in progress and releases the data directory.
+ */
+public final class EmbeddedEtcd implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedEtcd.class);
+    /** gRPC's limit exceeds etcd's request limit by this much, as in etcd. */
+    private static final int GRPC_OVERHEAD_BYTES = 512 * 1024;
+
+    private final Builder config;
+    private final AtomicBoolean watchSyncScheduled = new AtomicBoolean();
+    private boolean started;
+    private boolean closed;
+    private Journal journal;
+    private CommitPipeline pipeline;
+    private WatchHub watchHub;
+    private Server server;
+    private ScheduledExecutorService leaseTimer;
+    private ScheduledExecutorService watchTimer;
+    private ExecutorService watchSender;
+    private volatile String endpoint;
+
+    private EmbeddedEtcd(Builder config) {
+        this.config = config;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Recovers the data directory, if any, and starts serving.
+     *
+     * @return this server
+     * @throws StartupException when the data directory is in use, unwritable or damaged, or the
+     *     address cannot be bound; nothing is left running then
+     * @throws IllegalStateException when already started or closed
+     */
+    public synchronized EmbeddedEtcd start() {
+        if (started || closed) {
+            throw new IllegalStateException(closed ? "this server has been closed" : "this server is already started");
+        }
+        started = true;
+        try {
+            startServing();
+            return this;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void startServing() {
+        SecureRandom random = new SecureRandom();
+        StoreState state = new StoreState(System::nanoTime, random::nextLong);
+        long memberId;
+        if (config.dataDir != null) {
+            try {
+                WriteAheadLog wal = WriteAheadLog.open(config.dataDir, state, config.fsync,
+                        config.snapshotThresholdBytes);
+                journal = wal;
+                memberId = wal.memberId();
+            } catch (DataDirectoryException e) {
+                throw new StartupException(e.getMessage(), e);
+            }
+        } else {
+            journal = Journal.inMemory();
+            memberId = random.nextLong() & Long.MAX_VALUE;
+        }
+        ResponseHeaders headers = new ResponseHeaders(clusterIdOf(memberId), memberId, 1);
+
+        leaseTimer = Executors.newSingleThreadScheduledExecutor(new NamedThreads("baton-lease-expiry"));
+        watchTimer = Executors.newSingleThreadScheduledExecutor(new NamedThreads("baton-watch-sync"));
+        watchSender = Executors.newFixedThreadPool(2, new NamedThreads("baton-watch-send"));
+        watchHub = new WatchHub(state.kv(), state.publishedRevision(), headers::at, this::requestWatchSync);
+        pipeline = new CommitPipeline(state, journal, watchHub);
+        pipeline.start();
+
+        InetSocketAddress address = new InetSocketAddress(config.host, config.port);
+        int maxRequestBytes = config.maxRequestBytes;
+        // Handlers run on the transport's threads: none of them blocks (writes are queued to the
+        // writer, reads are in-memory), so handing each call to another thread would only add latency.
+        server = NettyServerBuilder.forAddress(address)
+                .directExecutor()
+                .maxInboundMessageSize(maxRequestBytes + GRPC_OVERHEAD_BYTES)
+                .permitKeepAliveTime(5, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .addService(new KvService(state, pipeline, headers, maxRequestBytes))
+                .addService(new WatchService(watchHub, watchSender))
+                .addService(new LeaseService(state, pipeline, headers, maxRequestBytes).bindWithLeaseList())
+                .addService(new MaintenanceService(state, journal, headers))
+                .addService(new ClusterService(headers, config.name, this::endpoint))
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new StartupException("cannot listen on " + config.host + ":" + config.port + ": " + e.getMessage(),
+                    e);
+        }
+        InetAddress bound = address.getAddress();
+        String host = bound == null || bound.isAnyLocalAddress() ? "127.0.0.1" : config.host;
+        endpoint = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.getPort();
+
+        leaseTimer.scheduleWithFixedDelay(new GuardedLoop("lease expiry", new LeaseExpiry(state, pipeline)),
+                LeaseExpiry.PERIOD_MILLIS, LeaseExpiry.PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        watchTimer.scheduleWithFixedDelay(new GuardedLoop("watch catch-up", watchHub::catchUp),
+                100, 100, TimeUnit.MILLISECONDS);
+        long progressMillis = config.progressNotifyInterval.toMillis();
+        watchTimer.scheduleWithFixedDelay(new GuardedLoop("watch progress", watchHub::progressTick),
+                progressMillis, progressMillis, TimeUnit.MILLISECONDS);
+        log.info("serving the etcd v3 API on {} ({}, revision {})", endpoint,
+                config.dataDir == null ? "in memory" : "data dir " + config.dataDir, state.publishedRevision());
+    }
+
+    private void requestWatchSync() {
+        if (watchSyncScheduled.compareAndSet(false, true)) {
+            try {
+                watchTimer.execute(() -> {
+                    watchSyncScheduled.set(false);
+                    watchHub.catchUp();
+                });
+            } catch (RejectedExecutionException e) {
+                watchSyncScheduled.set(false);
+            }
+        }
+    }
+
+    /** Cluster IDs are derived from the member ID: one member, one cluster. */
+    private static long clusterIdOf(long memberId) {
+        long z = memberId + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** The client URL, {@code http://host:port}, with the port actually bound. */
+    public String endpoint() {
+        String e = endpoint;
+        if (e == null) {
+            throw new IllegalStateException("the server is not started");
+        }
+        return e;
+    }
+
+    /** The bound port. */
+    public int port() {
+        endpoint();
+        return server.getPort();
+    }
+
+    /** Stops serving and releases the data directory. Idempotent; waits at most ~15 s. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (server != null) {
+            server.shutdown();
+            try {
+                if (!server.awaitTermination(1, TimeUnit.SECONDS)) {
+                    server.shutdownNow();
+                    server.awaitTermination(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                server.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        shutdown(leaseTimer);
+        shutdown(watchTimer);
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        if (journal != null) {
+            journal.close();
+        }
+        shutdown(watchSender);
+        if (endpoint != null) {
+            log.info("stopped serving on {}", endpoint);
+        }
+    }
+
+    private static void shutdown(ExecutorService executor) {
+        if (executor == null) {
+            return;
+        }
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Configuration of an {@link EmbeddedEtcd}. Choose {@link #dataDir(Path)} or
+     * {@link #inMemory()}; every other setting has a default.
+     */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port;
+        private Path dataDir;
+        private boolean inMemory;
+        private boolean fsync = true;
+        private String name = "baton";
+        private long snapshotThresholdBytes = 64L * 1024 * 1024;
+        private int maxRequestBytes = 1536 * 1024;
+        private Duration progressNotifyInterval = Duration.ofMinutes(10);
+
+        private Builder() {
+        }
+
+        /** The address to listen on; default {@code 127.0.0.1} and port 0 (an ephemeral port). */
+        public Builder listen(String host, int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be within 0..65535, was " + port);
+            }
+            this.host = Objects.requireNonNull(host, "host");
+            this.port = port;
+            return this;
+        }
+
+        /** Keeps the state durably in {@code dir}, created when missing. */
+        public Builder dataDir(Path dir) {
+            this.dataDir = Objects.requireNonNull(dir, "dir");
+            this.inMemory = false;
+            return this;
+        }
+
+        /** Keeps nothing on disk: everything is lost on close. */
+        public Builder inMemory() {
+            this.inMemory = true;
+            this.dataDir = null;
+            return this;
+        }
+
+        /**
+         * Whether the log is forced to the device before a write is acknowledged; default true.
+         * Without it, acknowledged writes survive a crash of the process but not of the machine.
+         */
+        public Builder fsync(boolean fsync) {
+            this.fsync = fsync;
+            return this;
+        }
+
+        /** The member name shown by {@code etcdctl member list}; default {@code baton}. */
+        public Builder name(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank, was '" + name + "'");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /** Log bytes written after which a snapshot is taken; default 64 MiB. */
+        public Builder snapshotThresholdBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("snapshot threshold must be positive, was " + bytes);
+            }
+            this.snapshotThresholdBytes = bytes;
+            return this;
+        }
+
+        /** The largest write request accepted, as etcd's {@code --max-request-bytes}; default 1.5 MiB. */
+        public Builder maxRequestBytes(int bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("max request bytes must be positive, was " + bytes);
+            }
+            this.maxRequestBytes = bytes;
+            return this;
+        }
+
+        /** How often watchers that asked for progress notifications get one; default 10 minutes, as etcd. */
+        public Builder progressNotifyInterval(Duration interval) {
+            if (interval == null || interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("progress notify interval must be positive, was " + interval);
+            }
+            this.progressNotifyInterval = interval;
+            return this;
+        }
+
+        /** @throws IllegalStateException when neither a data directory nor in-memory was chosen */
+        public EmbeddedEtcd build() {
+            if (dataDir == null && !inMemory) {
+                throw new IllegalStateException("choose where the server keeps its state: dataDir(path) or inMemory()");
+            }
+            Builder copy = new Builder();
+            copy.host = host;
+            copy.port = port;
+            copy.dataDir = dataDir;
+            copy.inMemory = inMemory;
+            copy.fsync = fsync;
+            copy.name = name;
+            copy.snapshotThresholdBytes = snapshotThresholdBytes;
+            copy.maxRequestBytes = maxRequestBytes;
+            copy.progressNotifyInterval = progressNotifyInterval;
+            return new EmbeddedEtcd(copy);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.baton.server.store;
+
+import io.grpc.Status;
+
+/**
+ * A request failure as etcd reports it: a gRPC status code and etcd's exact message, so clients
+ * written for etcd recognise it.
+ */
+public final class EtcdError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final Status.Code code;
+
+    private EtcdError(Status.Code code, String message) {
+        super(message, null, false, false);
+        this.code = code;
+    }
+
+    public Status.Code code() {
+        return code;
+    }
+
+    public Status toStatus() {
+        return Status.fromCode(code).withDescription(getMessage());
+    }
+
+    public static EtcdError emptyKey() {
+        return new EtcdError(Status.Code.INVALID_ARGUMENT, "etcdserver: key is not provided");
+    }
+
+    public static EtcdError keyNotFound() {
+        return new EtcdError(Status.Code.INVALID_ARGUMENT, "etcdserver: key not found");
+    }
+
+    public static EtcdError valueProvided() {
+        return new EtcdError(Status.Code.INVALID_ARGUMENT, "etcdserver: value is provided");
+    }
+
+    public static EtcdError leaseProvided() {
+        return new EtcdError(Status.Code.INVALID_ARGUMENT, "etcdserver: lease is provided");
+    }
+
+    public static EtcdError tooManyOperations() {
+        return new EtcdError(Status.Code.INVALID_ARGUMENT, "etcdserver: too many operations in txn request");
+    }
+
+    public static EtcdError duplicateKey() {
+        return new EtcdError(Status.Code.INVALID_ARGUMENT, "etcdserver: duplicate key given in txn request");
+    }
+
+    public static EtcdError requestTooLarge() {
+        return new EtcdError(Status.Code.INVALID_ARGUMENT, "etcdserver: request is too large");
+    }
+
+    public static EtcdError compacted() {
+        return new EtcdError(Status.Code.OUT_OF_RANGE, "etcdserver: mvcc: required revision has been compacted");
+    }
+
+    public static EtcdError futureRevision() {
+        return new EtcdError(Status.Code.OUT_OF_RANGE, "etcdserver: mvcc: required revision is a future revision");
+    }
+
+    public static EtcdError leaseNotFound() {
+        return new EtcdError(Status.Code.NOT_FOUND, "etcdserver: requested lease not found");
+    }
+
+    public static EtcdError leaseExists() {
+        return new EtcdError(Status.Code.FAILED_PRECONDITION, "etcdserver: lease already exists");
+    }
+
+    public static EtcdError leaseTtlTooLarge() {
+        return new EtcdError(Status.Code.OUT_OF_RANGE, "etcdserver: too large lease TTL");
+    }
+}

@@ -1,0 +1,11 @@
+package dev.baton.server.store;
+
+/** Told by the store, on the writer thread, of every change it records. */
+@FunctionalInterface
+interface KeyChangeListener {
+    /**
+     * @param previous the key's live value before the change, or null when it had none
+     * @param next the new revision of the key (a put or a tombstone)
+     */
+    void keyChanged(KeyRevision previous, KeyRevision next);
+}

@@ -1,0 +1,242 @@
+package dev.baton.server.store;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.etcd.jetcd.api.CompactionRequest;
+import io.etcd.jetcd.api.CompactionResponse;
+import io.etcd.jetcd.api.DeleteRangeRequest;
+import io.etcd.jetcd.api.DeleteRangeResponse;
+import io.etcd.jetcd.api.LeaseGrantRequest;
+import io.etcd.jetcd.api.LeaseGrantResponse;
+import io.etcd.jetcd.api.LeaseRevokeResponse;
+import io.etcd.jetcd.api.PutRequest;
+import io.etcd.jetcd.api.PutResponse;
+import io.etcd.jetcd.api.RangeRequest;
+import io.etcd.jetcd.api.RangeResponse;
+import io.etcd.jetcd.api.TxnRequest;
+import io.etcd.jetcd.api.TxnResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * The whole state machine: key space and leases, with etcd's request semantics.
+ *
+ * <p>Write methods run on the single writer thread. Each either fails with an
+ * {@link EtcdError} and changes nothing, or applies whole and records its {@link Effect}s,
+ * which the caller takes with {@link #takeEffects()} to make them durable. Readers see the
+ * state as of the last {@link #publish()}, so a caller that publishes only what is durable
+ * never lets a reader see a write that a crash could lose.
+ */
+public final class StoreState {
+    private final LeaseTable leases;
+    private final MvccStore kv;
+    private final LongSupplier leaseIds;
+    private final List<Effect> effects = new ArrayList<>();
+    private volatile long publishedRevision = 1;
+
+    /**
+     * @param nanoClock the monotonic clock lease deadlines are measured on
+     * @param leaseIds the source of candidate IDs for leases granted without one
+     */
+    public StoreState(LongSupplier nanoClock, LongSupplier leaseIds) {
+        this.leases = new LeaseTable(nanoClock);
+        this.kv = new MvccStore(leases);
+        this.leaseIds = leaseIds;
+    }
+
+    public MvccStore kv() {
+        return kv;
+    }
+
+    public LeaseTable leases() {
+        return leases;
+    }
+
+    /** The revision readers see. */
+    public long publishedRevision() {
+        return publishedRevision;
+    }
+
+    /** Makes everything applied so far visible to readers. */
+    public void publish() {
+        publishedRevision = kv.revision();
+    }
+
+    /** The effects recorded since the last call, in order. */
+    public List<Effect> takeEffects() {
+        List<Effect> taken = List.copyOf(effects);
+        effects.clear();
+        return taken;
+    }
+
+    // ---- reads, any thread, at the published revision
+
+    public RangeResponse range(RangeRequest r) {
+        KvRequestChecks.checkRange(r);
+        return KvOperations.range(kv.view(publishedRevision), r);
+    }
+
+    /** A txn that {@link #isReadOnly(TxnRequest) only reads}, served without the writer. */
+    public TxnResponse readOnlyTxn(TxnRequest r) {
+        KvRequestChecks.checkTxn(r);
+        return KvOperations.txn(kv.view(publishedRevision), null, r, leases::contains);
+    }
+
+    public static boolean isReadOnly(TxnRequest r) {
+        return KvOperations.isReadOnly(r);
+    }
+
+    // ---- writes, writer thread
+
+    public PutResponse put(PutRequest r) {
+        KvRequestChecks.checkPut(r);
+        if (r.getLease() != 0 && !leases.contains(r.getLease())) {
+            throw EtcdError.leaseNotFound();
+        }
+        WriteTxn txn = kv.beginWrite();
+        PutResponse response = KvOperations.put(txn, txn, r);
+        commit(txn);
+        return response;
+    }
+
+    public DeleteRangeResponse deleteRange(DeleteRangeRequest r) {
+        KvRequestChecks.checkDelete(r);
+        WriteTxn txn = kv.beginWrite();
+        DeleteRangeResponse response = KvOperations.deleteRange(txn, r);
+        commit(txn);
+        return response;
+    }
+
+    public TxnResponse txn(TxnRequest r) {
+        KvRequestChecks.checkTxn(r);
+        KvView before = kv.view(kv.revision());
+        WriteTxn txn = kv.beginWrite();
+        TxnResponse response = KvOperations.txn(before, txn, r, leases::contains);
+        commit(txn);
+        return response;
+    }
+
+    public CompactionResponse compact(CompactionRequest r) {
+        long revision = r.getRevision();
+        if (revision <= kv.compactRevision()) {
+            throw EtcdError.compacted();
+        }
+        if (revision > kv.revision()) {
+            throw EtcdError.futureRevision();
+        }
+        kv.compact(revision);
+        effects.add(new Effect.Compacted(revision));
+        return CompactionResponse.newBuilder().setHeader(KvOperations.header(kv.revision())).build();
+    }
+
+    public LeaseGrantResponse grantLease(LeaseGrantRequest r) {
+        if (r.getTTL() > LeaseTable.MAX_TTL_SECONDS) {
+            throw EtcdError.leaseTtlTooLarge();
+        }
+        long id = r.getID();
+        if (id == 0) {
+            do {
+                id = leaseIds.getAsLong() & Long.MAX_VALUE;
+            } while (id == 0 || leases.contains(id));
+        } else if (leases.contains(id)) {
+            throw EtcdError.leaseExists();
+        }
+        long ttl = Math.max(r.getTTL(), LeaseTable.MIN_TTL_SECONDS);
+        leases.add(id, ttl);
+        effects.add(new Effect.LeaseGranted(id, ttl));
+        return LeaseGrantResponse.newBuilder()
+                .setHeader(KvOperations.header(kv.revision()))
+                .setID(id)
+                .setTTL(ttl)
+                .build();
+    }
+
+    /** Revokes lease {@code id}, deleting its keys in key order in one revision. */
+    public LeaseRevokeResponse revokeLease(long id) {
+        Lease lease = leases.get(id);
+        if (lease == null) {
+            throw EtcdError.leaseNotFound();
+        }
+        List<ByteString> keys = new ArrayList<>(lease.keys());
+        keys.sort(ByteString.unsignedLexicographicalComparator());
+        WriteTxn txn = kv.beginWrite();
+        for (ByteString key : keys) {
+            txn.deleteRange(KeyRange.single(key.toByteArray()));
+        }
+        commit(txn);
+        leases.remove(lease);
+        effects.add(new Effect.LeaseRevoked(id));
+        return LeaseRevokeResponse.newBuilder().setHeader(KvOperations.header(kv.revision())).build();
+    }
+
+    private void commit(WriteTxn txn) {
+        txn.commit();
+        for (KeyRevision change : txn.changes()) {
+            effects.add(new Effect.KeyChanged(change));
+        }
+    }
+
+    // ---- recovery, before the writer starts
+
+    /** Re-applies an effect recorded by an earlier run. */
+    public void replay(Effect effect) {
+        if (effect instanceof Effect.KeyChanged changed) {
+            kv.append(changed.change());
+            kv.advanceTo(Math.max(kv.revision(), changed.change().modRevision()));
+        } else if (effect instanceof Effect.LeaseGranted granted) {
+            leases.add(granted.id(), granted.ttlSeconds());
+        } else if (effect instanceof Effect.LeaseRevoked revoked) {
+            Lease lease = leases.get(revoked.id());
+            if (lease != null) {
+                leases.remove(lease);
+            }
+        } else if (effect instanceof Effect.Compacted compacted) {
+            kv.compact(compacted.revision());
+        }
+    }
+
+    /** What a snapshot holds, in the order {@link #writeSnapshot} gives it. */
+    public interface SnapshotSink {
+        void header(long revision, long compactRevision);
+
+        void lease(long id, long ttlSeconds);
+
+        /** A revision below the compaction revision that reads at or after it still need. */
+        void compactedRevision(KeyRevision revision);
+
+        /** A retained change, in log order. */
+        void change(KeyRevision change);
+    }
+
+    /** Writes the whole state to {@code sink} (writer thread). */
+    public void writeSnapshot(SnapshotSink sink) {
+        sink.header(kv.revision(), kv.compactRevision());
+        for (Lease lease : leases.all()) {
+            sink.lease(lease.id(), lease.ttlSeconds());
+        }
+        kv.forEachCompactedRevision(sink::compactedRevision);
+        kv.forEachChange(kv.compactRevision(), Long.MAX_VALUE, sink::change);
+    }
+
+    /**
+     * Rebuilds the state from a snapshot's parts, on a fresh instance. Every lease restarts with
+     * a full TTL, as etcd's leases do when a new leader takes over.
+     */
+    public void restore(long revision, long compactRevision, List<long[]> leaseIdsAndTtls,
+            Iterable<KeyRevision> compactedRevisions, Iterable<KeyRevision> changes) {
+        for (long[] lease : leaseIdsAndTtls) {
+            leases.add(lease[0], lease[1]);
+        }
+        kv.restore(revision, compactRevision, compactedRevisions, changes);
+        kv.forEachLive(live -> {
+            if (live.lease() != 0) {
+                Lease lease = leases.get(live.lease());
+                if (lease != null) {
+                    lease.attachedKeys().add(UnsafeByteOperations.unsafeWrap(live.key()));
+                }
+            }
+        });
+        publish();
+    }
+}

@@ -1,0 +1,452 @@
+package dev.baton.server.wal;
+
+import dev.baton.server.store.Effect;
+import dev.baton.server.store.StoreState;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The journal of a data directory (layout and guarantees in the package documentation).
+ *
+ * <p>Appends are encoded into an in-memory batch; {@link #sync()} writes the batch with one
+ * write and one force, which is the group commit. A snapshot is written to a temporary file,
+ * forced, renamed into place and the directory forced before the log is cut, so a crash at any
+ * point leaves a recoverable directory.
+ */
+public final class WriteAheadLog implements Journal {
+    private static final Logger log = LoggerFactory.getLogger(WriteAheadLog.class);
+    private static final String LOCK = "LOCK";
+
+    private final Path dir;
+    private final boolean fsync;
+    private final long snapshotThresholdBytes;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final long memberId;
+    private final LogRecords records = new LogRecords();
+    private final Batch batch = new Batch();
+    private final DataOutputStream batchOut = new DataOutputStream(batch);
+    private FileChannel segment;
+    private Path segmentPath;
+    private long segmentFirstIndex;
+    private long lastIndex;
+    private long bytesSinceSnapshot;
+    private boolean unforced;
+    private boolean closed;
+
+    private WriteAheadLog(Path dir, boolean fsync, long snapshotThresholdBytes, FileChannel lockChannel,
+            FileLock lock, long memberId) {
+        this.dir = dir;
+        this.fsync = fsync;
+        this.snapshotThresholdBytes = snapshotThresholdBytes;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.memberId = memberId;
+    }
+
+    /**
+     * Locks {@code dir} (creating it when missing), restores {@code state} (fresh) from its
+     * snapshot and log, and opens the log for appending.
+     *
+     * @throws DataDirectoryException when the directory is locked by another server, cannot be
+     *     written, or holds damaged files; the message names the directory or file
+     */
+    public static WriteAheadLog open(Path dir, StoreState state, boolean fsync, long snapshotThresholdBytes)
+            throws DataDirectoryException {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new DataDirectoryException("cannot create data directory " + dir + ": " + describe(e), e);
+        }
+        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw new DataDirectoryException("data directory " + dir + " is not a writable directory");
+        }
+        Path lockFile = dir.resolve(LOCK);
+        FileChannel lockChannel;
+        try {
+            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new DataDirectoryException("cannot write data directory " + dir + ": cannot open " + lockFile
+                    + ": " + describe(e), e);
+        }
+        FileLock lock;
+        try {
+            lock = lockChannel.tryLock();
+        } catch (OverlappingFileLockException | IOException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            closeQuietly(lockChannel);
+            throw new DataDirectoryException("data directory " + dir + " is in use by another server (" + lockFile
+                    + " is locked)");
+        }
+        try {
+            return recover(dir, state, fsync, snapshotThresholdBytes, lockChannel, lock);
+        } catch (DataDirectoryException e) {
+            closeQuietly(lockChannel);
+            throw e;
+        }
+    }
+
+    private static WriteAheadLog recover(Path dir, StoreState state, boolean fsync, long threshold,
+            FileChannel lockChannel, FileLock lock) throws DataDirectoryException {
+        TreeMap<Long, Path> snapshots = new TreeMap<>();
+        TreeMap<Long, Path> segments = new TreeMap<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".tmp")) {
+                    Files.deleteIfExists(file);
+                } else if (name.startsWith("snap-") && name.endsWith(".snap")) {
+                    snapshots.put(parseIndex(file, "snap-", ".snap"), file);
+                } else if (name.startsWith("wal-") && name.endsWith(".log")) {
+                    segments.put(parseIndex(file, "wal-", ".log"), file);
+                }
+            }
+        } catch (DataDirectoryException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new DataDirectoryException("cannot list data directory " + dir + ": " + describe(e), e);
+        }
+
+        if (snapshots.isEmpty()) {
+            if (!segments.isEmpty()) {
+                throw new DataDirectoryException("data directory " + dir + " holds log files but no snapshot: "
+                        + segments.firstEntry().getValue() + " cannot be replayed");
+            }
+            long memberId = new SecureRandom().nextLong() & Long.MAX_VALUE;
+            WriteAheadLog wal = new WriteAheadLog(dir, fsync, threshold, lockChannel, lock, memberId);
+            try {
+                wal.writeSnapshot(state);
+                wal.openSegment(1);
+            } catch (IOException e) {
+                wal.close();
+                throw new DataDirectoryException("cannot write data directory " + dir + ": " + describe(e), e);
+            }
+            log.info("initialised data directory {}", dir);
+            return wal;
+        }
+
+        Path snapshotFile = snapshots.lastEntry().getValue();
+        SnapshotFile.Identity identity = SnapshotFile.read(snapshotFile, state);
+        WriteAheadLog wal = new WriteAheadLog(dir, fsync, threshold, lockChannel, lock, identity.memberId());
+        wal.lastIndex = identity.index();
+        List<Path> files = new ArrayList<>(segments.values());
+        for (int i = 0; i < files.size(); i++) {
+            wal.replay(files.get(i), i == files.size() - 1, state);
+        }
+        state.publish();
+        try {
+            if (!files.isEmpty() && segments.lastKey() <= wal.lastIndex + 1) {
+                wal.reopenSegment(segments.lastEntry().getValue(), segments.lastKey());
+            } else {
+                wal.openSegment(wal.lastIndex + 1);
+            }
+        } catch (IOException e) {
+            wal.close();
+            throw new DataDirectoryException("cannot write data directory " + dir + ": " + describe(e), e);
+        }
+        log.info("recovered data directory {}: snapshot {}, {} log records after it, revision {}", dir,
+                snapshotFile.getFileName(), wal.lastIndex - identity.index(), state.kv().revision());
+        return wal;
+    }
+
+    private static long parseIndex(Path file, String prefix, String suffix) throws DataDirectoryException {
+        String name = file.getFileName().toString();
+        try {
+            return Long.parseUnsignedLong(name.substring(prefix.length(), name.length() - suffix.length()), 16);
+        } catch (NumberFormatException e) {
+            throw new DataDirectoryException("unexpected file name in data directory: " + file, e);
+        }
+    }
+
+    /**
+     * Replays the records of one log file that follow the snapshot. In the last file, a record cut
+     * short at the end (what a crash leaves) is cut off; any other damage is fatal.
+     */
+    private void replay(Path file, boolean last, StoreState state) throws DataDirectoryException {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new DataDirectoryException("cannot read log file " + file + ": " + describe(e), e);
+        }
+        long offset = 0;
+        try (InputStream raw = Files.newInputStream(file)) {
+            DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16));
+            while (offset < size) {
+                long left = size - offset;
+                if (left < LogRecords.FRAME_HEADER_BYTES) {
+                    tornTail(file, last, offset, size, "a record header is cut short");
+                    return;
+                }
+                int length = in.readInt();
+                int crc = in.readInt();
+                if (length <= 0 || length > LogRecords.MAX_PAYLOAD_BYTES) {
+                    if (last && length == 0 && crc == 0 && restIsZero(in, left - LogRecords.FRAME_HEADER_BYTES)) {
+                        tornTail(file, true, offset, size, "it ends in zeros");
+                        return;
+                    }
+                    throw damaged(file, offset, "invalid record length " + length, null);
+                }
+                if (LogRecords.FRAME_HEADER_BYTES + (long) length > left) {
+                    tornTail(file, last, offset, size, "the last record is cut short");
+                    return;
+                }
+                byte[] payload = new byte[length];
+                in.readFully(payload);
+                long end = offset + LogRecords.FRAME_HEADER_BYTES + length;
+                if (!LogRecords.checksumMatches(payload, crc)) {
+                    if (last && end == size) {
+                        tornTail(file, true, offset, size, "the last record is incomplete");
+                        return;
+                    }
+                    throw damaged(file, offset, "checksum mismatch", null);
+                }
+                LogRecords.Record record;
+                try {
+                    record = LogRecords.decode(payload);
+                } catch (IOException e) {
+                    throw damaged(file, offset, e.getMessage(), e);
+                }
+                apply(file, offset, record, state);
+                offset = end;
+            }
+        } catch (DataDirectoryException e) {
+            throw e;
+        } catch (EOFException e) {
+            throw damaged(file, offset, "it ends early", e);
+        } catch (IOException e) {
+            throw new DataDirectoryException("cannot read log file " + file + ": " + describe(e), e);
+        }
+    }
+
+    private void apply(Path file, long offset, LogRecords.Record record, StoreState state)
+            throws DataDirectoryException {
+        if (record.index() <= lastIndex) {
+            return;
+        }
+        if (record.index() != lastIndex + 1) {
+            throw damaged(file, offset, "record " + record.index() + " follows record " + lastIndex
+                    + " (records are missing)", null);
+        }
+        for (Effect effect : record.effects()) {
+            state.replay(effect);
+        }
+        lastIndex = record.index();
+    }
+
+    private static boolean restIsZero(DataInputStream in, long bytes) throws IOException {
+        for (long i = 0; i < bytes; i++) {
+            if (in.read() != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void tornTail(Path file, boolean last, long offset, long size, String why) throws DataDirectoryException {
+        if (!last) {
+            throw damaged(file, offset, why, null);
+        }
+        log.warn("log file {} ends with an incomplete record at offset {} ({}); dropping its {} bytes,"
+                + " which were never acknowledged", file, offset, why, size - offset);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(offset);
+            channel.force(true);
+        } catch (IOException e) {
+            throw new DataDirectoryException("cannot truncate log file " + file + ": " + describe(e), e);
+        }
+    }
+
+    private static DataDirectoryException damaged(Path file, long offset, String why, Throwable cause) {
+        return new DataDirectoryException("log file " + file + " is damaged at offset " + offset + ": " + why, cause);
+    }
+
+    public long memberId() {
+        return memberId;
+    }
+
+    @Override
+    public void append(List<Effect> effects) throws IOException {
+        records.encode(lastIndex + 1, effects, batchOut);
+        lastIndex++;
+    }
+
+    @Override
+    public void sync() throws IOException {
+        if (batch.size() > 0) {
+            ByteBuffer buffer = batch.contents();
+            while (buffer.hasRemaining()) {
+                segment.write(buffer);
+            }
+            bytesSinceSnapshot += batch.size();
+            batch.reset();
+            unforced = true;
+        }
+        if (fsync && unforced) {
+            segment.force(false);
+        }
+        unforced = false;
+    }
+
+    /** The records appended since the last sync, written out without copying. */
+    private static final class Batch extends ByteArrayOutputStream {
+        Batch() {
+            super(1 << 16);
+        }
+
+        ByteBuffer contents() {
+            return ByteBuffer.wrap(buf, 0, count);
+        }
+    }
+
+    @Override
+    public boolean snapshotDue() {
+        return bytesSinceSnapshot >= snapshotThresholdBytes;
+    }
+
+    /**
+     * Writes a snapshot, starts a new log file after it and deletes the files it replaces. A
+     * failed attempt leaves the log as it was (still complete) and is retried only after as much
+     * log again.
+     */
+    @Override
+    public void snapshot(StoreState state) throws IOException {
+        sync();
+        bytesSinceSnapshot = 0;
+        writeSnapshot(state);
+        long first = lastIndex + 1;
+        if (first != segmentFirstIndex) {
+            FileChannel previous = segment;
+            openSegment(first);
+            closeQuietly(previous);
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                boolean oldSnapshot = name.startsWith("snap-") && name.endsWith(".snap")
+                        && parseIndex(file, "snap-", ".snap") < lastIndex;
+                boolean oldSegment = name.startsWith("wal-") && name.endsWith(".log")
+                        && parseIndex(file, "wal-", ".log") < first;
+                if (oldSnapshot || oldSegment) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+        log.debug("snapshot at record {} written", lastIndex);
+    }
+
+    private void writeSnapshot(StoreState state) throws IOException {
+        String name = String.format("snap-%016x.snap", lastIndex);
+        Path tmp = dir.resolve(name + ".tmp");
+        try {
+            SnapshotFile.write(tmp, memberId, lastIndex, state, fsync);
+            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        forceDirectory();
+    }
+
+    /** Opens (creating) the log file whose first record is {@code firstIndex} as the current one. */
+    private void openSegment(long firstIndex) throws IOException {
+        Path path = dir.resolve(String.format("wal-%016x.log", firstIndex));
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        segment = channel;
+        segmentPath = path;
+        segmentFirstIndex = firstIndex;
+        forceDirectory();
+    }
+
+    private void reopenSegment(Path file, long firstIndex) throws IOException {
+        segmentPath = file;
+        segment = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        segmentFirstIndex = firstIndex;
+    }
+
+    private void forceDirectory() throws IOException {
+        if (!fsync) {
+            return;
+        }
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    @Override
+    public long lastIndex() {
+        return lastIndex;
+    }
+
+    @Override
+    public long sizeOnDisk() {
+        long total = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                total += Files.size(file);
+            }
+        } catch (IOException e) {
+            return total;
+        }
+        return total;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (segment != null) {
+            try {
+                sync();
+            } catch (IOException e) {
+                log.warn("could not sync {} on close: {}", segmentPath, describe(e));
+            }
+            closeQuietly(segment);
+        }
+        try {
+            lock.release();
+        } catch (IOException e) {
+            log.debug("releasing the lock of {} failed: {}", dir, describe(e));
+        }
+        closeQuietly(lockChannel);
+    }
+
+    private static void closeQuietly(Closeable c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            log.debug("close failed: {}", describe(e));
+        }
+    }
+
+    private static String describe(IOException e) {
+        String type = e.getClass().getSimpleName();
+        return e.getMessage() == null ? type : type + ": " + e.getMessage();
+    }
+}

@@ -1,0 +1,198 @@
+package dev.baton.server.wal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.baton.server.store.StoreState;
+import io.etcd.jetcd.api.CompactionRequest;
+import io.etcd.jetcd.api.DeleteRangeRequest;
+import io.etcd.jetcd.api.LeaseGrantRequest;
+import io.etcd.jetcd.api.PutRequest;
+import io.etcd.jetcd.api.RangeRequest;
+import io.etcd.jetcd.api.RangeResponse;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Recovery of a data directory: restarts, snapshots, crash leftovers, damage and locking. */
+class WriteAheadLogTest {
+    @TempDir
+    Path dir;
+
+    private final AtomicLong ids = new AtomicLong(1000);
+
+    private StoreState fresh() {
+        return new StoreState(System::nanoTime, ids::incrementAndGet);
+    }
+
+    private static ByteString bytes(String s) {
+        return ByteString.copyFromUtf8(s);
+    }
+
+    private static PutRequest put(String key, String value) {
+        return PutRequest.newBuilder().setKey(bytes(key)).setValue(bytes(value)).build();
+    }
+
+    private static RangeResponse all(StoreState state) {
+        return state.range(RangeRequest.newBuilder().setKey(bytes("\0")).setRangeEnd(bytes("\0")).build());
+    }
+
+    /** What the server's writer does after each write: journal its effects, sync, publish. */
+    private static void journal(StoreState state, Journal wal) {
+        try {
+            List<dev.baton.server.store.Effect> effects = state.takeEffects();
+            if (!effects.isEmpty()) {
+                wal.append(effects);
+            }
+            wal.sync();
+            state.publish();
+            if (wal.snapshotDue()) {
+                wal.snapshot(state);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private StoreState reopen() throws IOException {
+        StoreState state = fresh();
+        WriteAheadLog.open(dir, state, true, Long.MAX_VALUE).close();
+        return state;
+    }
+
+    private void writeHistory(long snapshotThreshold) throws IOException {
+        StoreState state = fresh();
+        try (WriteAheadLog wal = WriteAheadLog.open(dir, state, true, snapshotThreshold)) {
+            state.grantLease(LeaseGrantRequest.newBuilder().setID(7).setTTL(30).build());
+            journal(state, wal);
+            for (int i = 0; i < 50; i++) {
+                state.put(put("k" + (i % 10), "v" + i));
+                journal(state, wal);
+            }
+            state.put(put("leased", "x").toBuilder().setLease(7).build());
+            journal(state, wal);
+            state.deleteRange(DeleteRangeRequest.newBuilder().setKey(bytes("k3")).build());
+            journal(state, wal);
+            state.compact(CompactionRequest.newBuilder().setRevision(40).build());
+            journal(state, wal);
+        }
+    }
+
+    @Test
+    void aRestartRecoversKeysRevisionLeasesAndCompaction() throws IOException {
+        writeHistory(Long.MAX_VALUE);
+        StoreState state = reopen();
+        RangeResponse all = all(state);
+        assertThat(all.getHeader().getRevision()).isEqualTo(53);
+        assertThat(all.getCount()).isEqualTo(10);
+        assertThat(state.leases().get(7).keys()).containsExactly(bytes("leased"));
+        assertThat(state.kv().compactRevision()).isEqualTo(40);
+        assertThat(state.range(RangeRequest.newBuilder().setKey(bytes("k9")).build()).getKvs(0).getVersion())
+                .isEqualTo(5);
+    }
+
+    @Test
+    void snapshotsTrimTheLogAndRecoverTheSameState() throws IOException {
+        writeHistory(300);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".snap")).count()).isEqualTo(1);
+        }
+        StoreState state = reopen();
+        assertThat(all(state).getHeader().getRevision()).isEqualTo(53);
+        assertThat(all(state).getKvsList()).hasSize(10);
+        assertThat(state.leases().get(7).keys()).containsExactly(bytes("leased"));
+    }
+
+    private Path lastSegment() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("wal-")).sorted()
+                    .reduce((a, b) -> b).orElseThrow();
+        }
+    }
+
+    @Test
+    void aRecordCutShortByACrashIsDropped() throws IOException {
+        writeHistory(Long.MAX_VALUE);
+        Path segment = lastSegment();
+        long size = Files.size(segment);
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            channel.truncate(size - 5);
+        }
+        StoreState state = reopen();
+        assertThat(state.kv().compactRevision()).isZero();
+        assertThat(all(state).getHeader().getRevision()).isEqualTo(53);
+        assertThat(Files.size(segment)).isLessThan(size - 5);
+        assertThat(reopen().kv().revision()).isEqualTo(53);
+    }
+
+    @Test
+    void damageInsideTheLogStopsStartUpNamingTheFileAndOffset() throws IOException {
+        writeHistory(Long.MAX_VALUE);
+        Path segment = lastSegment();
+        flipByte(segment, 100);
+        assertThatThrownBy(this::reopen)
+                .isInstanceOf(DataDirectoryException.class)
+                .hasMessageContaining(segment.toString())
+                .hasMessageContaining("damaged at offset");
+    }
+
+    @Test
+    void aDamagedSnapshotStopsStartUpNamingTheFile() throws IOException {
+        writeHistory(300);
+        Path snapshot;
+        try (Stream<Path> files = Files.list(dir)) {
+            snapshot = files.filter(f -> f.toString().endsWith(".snap")).findFirst().orElseThrow();
+        }
+        flipByte(snapshot, (int) Files.size(snapshot) / 2);
+        assertThatThrownBy(this::reopen)
+                .isInstanceOf(DataDirectoryException.class)
+                .hasMessageContaining(snapshot.toString())
+                .hasMessageContaining("damaged");
+    }
+
+    private static void flipByte(Path file, int offset) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[offset] ^= 0x5a;
+        Files.write(file, bytes);
+    }
+
+    @Test
+    void aSecondServerOnTheSameDirectoryIsRefused() throws IOException {
+        try (WriteAheadLog first = WriteAheadLog.open(dir, fresh(), true, Long.MAX_VALUE)) {
+            assertThatThrownBy(() -> WriteAheadLog.open(dir, fresh(), true, Long.MAX_VALUE))
+                    .isInstanceOf(DataDirectoryException.class)
+                    .hasMessageContaining("is in use by another server")
+                    .hasMessageContaining(dir.resolve("LOCK").toString());
+        }
+        WriteAheadLog.open(dir, fresh(), true, Long.MAX_VALUE).close();
+    }
+
+    @Test
+    void aDirectoryThatCannotBeCreatedIsNamed() throws IOException {
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        Path inside = file.resolve("data");
+        assertThatThrownBy(() -> WriteAheadLog.open(inside, fresh(), true, Long.MAX_VALUE))
+                .isInstanceOf(DataDirectoryException.class)
+                .hasMessageContaining("cannot create data directory " + inside);
+    }
+
+    @Test
+    void logFilesWithoutASnapshotAreRefused() throws IOException {
+        writeHistory(Long.MAX_VALUE);
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path snapshot : files.filter(f -> f.toString().endsWith(".snap")).toList()) {
+                Files.delete(snapshot);
+            }
+        }
+        assertThatThrownBy(this::reopen).isInstanceOf(DataDirectoryException.class)
+                .hasMessageContaining("holds log files but no snapshot");
+    }
+}
