@@ -125,6 +125,7 @@ public final class TaskMember implements AutoCloseable {
     private boolean frozen;
     private boolean closing;
     private boolean balanceQueued;
+    private boolean afterChangesQueued;
     private long lastPassNanos = System.nanoTime() - MAX_PASS_INTERVAL.toNanos();
     private long passIntervalNanos = MIN_PASS_INTERVAL.toNanos();
     private long passDueNanos;
@@ -156,7 +157,7 @@ public final class TaskMember implements AutoCloseable {
                 named("baton-task-" + id));
         this.handlers.allowCoreThreadTimeOut(true);
         this.writes = new TaskWrites(etcd, keys);
-        this.feed = new WatchedNamespace(etcd, keys.namespace(), control);
+        this.feed = new CachedNamespace(etcd, keys.namespace(), control, builder.joinTimeout);
         this.table = new TaskTable(keys);
         this.holdOff = new ReleaseHoldOff(clock, holdOffDuration);
         this.writeWindow = new WriteWindow(MAX_WRITES_IN_FLIGHT, control);
@@ -216,18 +217,14 @@ public final class TaskMember implements AutoCloseable {
             registerAtStart(joinTimeout);
             feed.start(new NamespaceFeed.Listener() {
                 @Override
-                public void onReset(long revision, List<KeyValue> all) {
-                    onControlThread(() -> reset(revision, all));
-                }
-
-                @Override
                 public void onEvents(List<WatchEvent> events) {
-                    onControlThread(() -> afterChanges(table.apply(events), false));
+                    table.apply(events);
+                    afterChangesSoon();
                 }
 
                 @Override
                 public void onProgress(long revision) {
-                    onControlThread(() -> table.advanceTo(revision));
+                    table.advanceTo(revision);
                 }
             });
             session.addListener(sessionListener);
@@ -282,36 +279,41 @@ public final class TaskMember implements AutoCloseable {
 
     // ---- reacting to the store ---------------------------------------------------------------
 
-    private void reset(long revision, List<KeyValue> all) {
-        table.reset(revision, all);
-        Set<TaskId> everyRun = new HashSet<>(runs.keySet());
-        afterChanges(new TaskTable.Changes(everyRun, true, true, everyRun), true);
+    /** Reacts to the changes applied so far, once the changes already queued on the control thread are in. */
+    private void afterChangesSoon() {
+        if (!afterChangesQueued) {
+            afterChangesQueued = true;
+            onControlThread(() -> {
+                afterChangesQueued = false;
+                afterChanges(table.takeChanges());
+            });
+        }
     }
 
-    private void afterChanges(TaskTable.Changes changes, boolean reset) {
+    private void afterChanges(TaskTable.Changes changes) {
         stepDownIfPastDeadline();
-        for (TaskId task : changes.tasks()) {
+        changes.ownerEvents().forEach((task, revision) -> {
             TaskRun run = runs.get(task);
             if (run != null) {
-                run.checkClaim(table.entry(task), table.revision());
+                run.checkClaim(table.entry(task), revision);
             }
-        }
+        });
         for (TaskId task : changes.commandedTasks()) {
             TaskRun run = runs.get(task);
             if (run != null) {
                 run.onCommands();
             }
         }
-        if (changes.memberCommands() || reset) {
-            handledMemberCommands.removeIf(key -> !table.hasCommand(key));
+        if (changes.memberCommands()) {
             processMemberCommands();
         }
+        handledMemberCommands.removeIf(key -> !table.hasCommand(key));
         if (changes.members() && !claimQueue.isEmpty()) {
             claimQueue.clear();
             balanceWanted = true;
         }
         if (changes.any()) {
-            balanceSoon(changes.members() || reset);
+            balanceSoon(changes.members());
         }
     }
 
