@@ -91,7 +91,7 @@
  * balances after every change it sees (a member joining or leaving, a task submitted,
  * released or finished), not on a timer; tasks with a not-before instant are claimed from that
  * instant, by a timer set for the earliest. It claims at most
- * {@code maxConcurrentTasks} tasks and keeps at most 64 claims in flight. For each task it holds
+ * {@code maxConcurrentTasks} tasks and keeps at most 128 claims and 64 other writes in flight. For each task it holds
  * it applies pending task commands in order, runs the handler while the task is RUNNABLE, wakes
  * SLEEPING and FAULT tasks at their instant, and retires terminal ones.
  *
