@@ -124,6 +124,7 @@ public final class TaskMember implements AutoCloseable {
     private long registration;
     private boolean frozen;
     private boolean closing;
+    private boolean loaded;
     private boolean balanceQueued;
     private boolean afterChangesQueued;
     private long lastPassNanos = System.nanoTime() - MAX_PASS_INTERVAL.toNanos();
@@ -226,6 +227,10 @@ public final class TaskMember implements AutoCloseable {
                 public void onProgress(long revision) {
                     table.advanceTo(revision);
                 }
+            });
+            onControlThread(() -> {
+                loaded = true;
+                balanceSoon(true);
             });
             session.addListener(sessionListener);
             LOG.info("member {} joined {} with lease {} (at most {} tasks)", id, keys.namespace(),
@@ -417,10 +422,11 @@ public final class TaskMember implements AutoCloseable {
 
     private void balance() {
         stepDownIfPastDeadline();
-        if (closing || registeredLease == 0 || session.lease() != registeredLease || !session.isValid()) {
+        if (!loaded || closing || registeredLease == 0 || session.lease() != registeredLease || !session.isValid()) {
             return;
         }
-        if (claimsInFlight > 0 || !claimQueue.isEmpty()) {
+        if (claimsInFlight > 0 || !claimQueue.isEmpty() || memberCommandBusy) {
+            // Claims settle first; a member command (a freeze, say) is applied before deciding.
             balanceWanted = true;
             return;
         }
@@ -685,6 +691,9 @@ public final class TaskMember implements AutoCloseable {
         memberCommandBusy = false;
         commandBackoff.reset();
         processMemberCommands();
+        if (!memberCommandBusy && balanceWanted) {
+            balanceSoon(true);
+        }
     }
 
     private void retryMemberCommand(String key) {

@@ -53,6 +53,32 @@ class MemberLifecycleTest {
     }
 
     @Test
+    void memberCommandsWaitForTheirMemberAndAreAppliedInOrder() {
+        TaskHandler runUntilStopped = context -> {
+            context.awaitStop(Duration.ofMinutes(5));
+            context.throwIfStopRequested();
+        };
+        fleet.client().send("late", MemberCommand.freeze());
+        fleet.client().submit(TaskId.of("waiting"), TaskProperties.empty());
+
+        TaskMember late = fleet.start("late", b -> b.handler(runUntilStopped));
+
+        await().until(() -> late.status().frozen());
+        assertThat(fleet.client().members()).singleElement().satisfies(member -> assertThat(member.frozen()).isTrue());
+        assertThat(fleet.client().get(TaskId.of("waiting")).orElseThrow().owner()).isEmpty();
+
+        fleet.client().send("late", MemberCommand.unfreeze());
+        await().until(() -> late.status().tasks().size() == 1);
+        long firstToken = late.status().tasks().get(0).claimToken();
+
+        fleet.client().send("late", MemberCommand.release(TaskId.of("waiting")));
+        await().until(() -> late.status().tasks().size() == 1 && late.status().tasks().get(0).claimToken() > firstToken);
+        assertThat(fleet.etcd().range(dev.baton.etcd.KeyRange.prefix(fleet.namespace() + "commands/")).join().kvs())
+                .isEmpty();
+        assertThat(late.status().rejected()).isEmpty();
+    }
+
+    @Test
     void deletingARunningTaskStopsItsHandlerAndVoidsItsClaim() {
         List<String> stops = new CopyOnWriteArrayList<>();
         fleet.start("a", b -> b.statefulHandler(context -> {
