@@ -112,10 +112,6 @@ final class Keyspace {
         return tasks;
     }
 
-    String membersPrefix() {
-        return members;
-    }
-
     String taskPrefix(TaskId task) {
         return tasks + task.value() + "/";
     }

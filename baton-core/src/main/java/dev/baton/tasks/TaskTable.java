@@ -61,11 +61,6 @@ final class TaskTable {
             return live() && valid() && (decodedState == null || !decodedState.status().terminal());
         }
 
-        /** The owner's member id, or empty when unclaimed. */
-        Optional<String> ownerMember() {
-            return Optional.ofNullable(ownerName);
-        }
-
         boolean empty() {
             return spec == null && owner == null && state == null && done == null;
         }
@@ -174,10 +169,6 @@ final class TaskTable {
 
     Collection<Member> members() {
         return members.values();
-    }
-
-    Optional<Member> member(String id) {
-        return Optional.ofNullable(members.get(id));
     }
 
     /** The pending commands to {@code member}, oldest first (by create revision). */

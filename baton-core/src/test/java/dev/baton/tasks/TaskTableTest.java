@@ -25,14 +25,14 @@ class TaskTableTest {
 
         TaskTable.Entry entry = table.entry(TaskId.of("t"));
         assertThat(entry.runnable()).isTrue();
-        assertThat(entry.ownerMember()).isEmpty();
+        assertThat(entry.ownerName).isNull();
 
         table.apply(List.of(put(kv("ns/tasks/t/owner", "m1", 7))));
         TaskTable.Changes changes = table.takeChanges();
         assertThat(changes.tasks()).containsExactly(TaskId.of("t"));
         assertThat(changes.ownerEvents()).containsEntry(TaskId.of("t"), entry.owner.modRevision());
         assertThat(changes.members()).isFalse();
-        assertThat(entry.ownerMember()).contains("m1");
+        assertThat(entry.ownerName).isEqualTo("m1");
         assertThat(table.taskInfos()).singleElement().satisfies(info -> {
             assertThat(info.owner()).contains(new TaskOwner("m1", entry.owner.createRevision()));
             assertThat(info.status()).contains(TaskStatus.RUNNABLE);
