@@ -58,4 +58,23 @@ class WorkerCommandTest {
             assertThat(again.errorLines()).anyMatch(line -> line.contains("twice"));
         }
     }
+
+    private static int exitCode(String... args) {
+        try (ChildJvm command = ChildJvm.builder(BatonCommand.class).args(args).start()) {
+            return command.exitCode(TIMEOUT);
+        }
+    }
+
+    @Test
+    void commandsAreStoredForTheirTargetAndBadOnesAreRefused() {
+        run("submit", "--endpoints", ETCD.endpoint(), "--id", "queued", "--after", "1h", "--", "true");
+
+        assertThat(run("command", "task", "--endpoints", ETCD.endpoint(), "queued", "pause"))
+                .singleElement().asString().startsWith("baton/commands/tasks/queued/");
+        assertThat(run("command", "member", "--endpoints", ETCD.endpoint(), "w9", "freeze"))
+                .singleElement().asString().startsWith("baton/commands/members/w9/");
+        assertThat(exitCode("command", "task", "--endpoints", ETCD.endpoint(), "absent", "pause")).isEqualTo(1);
+        assertThat(exitCode("command", "task", "--endpoints", ETCD.endpoint(), "queued", "explode")).isEqualTo(2);
+        assertThat(exitCode("command", "member", "--endpoints", ETCD.endpoint(), "w9", "release")).isEqualTo(2);
+    }
 }
