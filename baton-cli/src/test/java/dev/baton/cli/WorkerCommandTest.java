@@ -77,4 +77,19 @@ class WorkerCommandTest {
         assertThat(exitCode("command", "task", "--endpoints", ETCD.endpoint(), "queued", "explode")).isEqualTo(2);
         assertThat(exitCode("command", "member", "--endpoints", ETCD.endpoint(), "w9", "release")).isEqualTo(2);
     }
+
+    @Test
+    void theLeaderPrunesFinishedTasksAfterTheRetention() {
+        try (ChildJvm worker = ChildJvm.builder(BatonCommand.class)
+                .args("worker", "--endpoints", ETCD.endpoint(), "--namespace", "pruning", "--name", "p1",
+                        "--ttl", "3s", "--retention", "10s").start()) {
+            worker.awaitLine(line -> line.startsWith("baton worker: p1 joined"), TIMEOUT);
+            run("submit", "--endpoints", ETCD.endpoint(), "--namespace", "pruning", "--id", "short-lived", "--", "true");
+
+            await().atMost(TIMEOUT).until(() -> run("tasks", "--endpoints", ETCD.endpoint(), "--namespace", "pruning")
+                    .stream().anyMatch(line -> line.startsWith("short-lived") && line.contains("completed")));
+            await().atMost(TIMEOUT).until(() -> run("tasks", "--endpoints", ETCD.endpoint(), "--namespace", "pruning")
+                    .stream().noneMatch(line -> line.startsWith("short-lived")));
+        }
+    }
 }
