@@ -1,22 +1,19 @@
 package dev.baton.tasks;
 
-import dev.baton.etcd.KeyValue;
 import dev.baton.etcd.WatchEvent;
 import java.util.List;
 
 /**
- * How a member learns about its namespace: a full picture at one revision, then every change in
- * revision order, never missed and never repeated; after history is lost (compaction), a new
- * full picture. Callbacks for one feed are made one at a time, never on an I/O thread.
+ * How a member learns about its namespace: first its whole contents as PUT events, then every
+ * change. Each key's changes come in revision order, never missed or repeated; changes of
+ * different keys may be coalesced and reordered. Callbacks are made one at a time on the member's
+ * control thread, never on an I/O thread.
  */
 interface NamespaceFeed extends AutoCloseable {
 
     interface Listener {
 
-        /** Everything under the namespace at {@code revision}; replaces whatever came before. */
-        void onReset(long revision, List<KeyValue> all);
-
-        /** Changes after the last reset or batch, in revision order. */
+        /** Changes of the namespace; a key's PUT carries its current value and metadata. */
         void onEvents(List<WatchEvent> events);
 
         /** Every change up to {@code revision} has been delivered. */
@@ -24,10 +21,10 @@ interface NamespaceFeed extends AutoCloseable {
     }
 
     /**
-     * Reads the namespace, reports it through {@link Listener#onReset} and starts following it.
-     * Returns once the first picture was delivered.
+     * Starts following the namespace and returns once its contents at the start have been
+     * delivered.
      *
-     * @throws java.util.concurrent.CompletionException when the first read fails
+     * @throws IllegalStateException when the namespace could not be read in time
      */
     void start(Listener listener);
 

@@ -67,7 +67,19 @@ public final class TaskMember implements AutoCloseable {
      * sending them all at once would queue more proposals than etcd accepts ("too many
      * requests") and starve every session's keep-alives behind them.
      */
-    static final int MAX_CLAIMS_IN_FLIGHT = 64;
+    static final int MAX_CLAIMS_IN_FLIGHT = 128;
+    /**
+     * The shortest time between two balancing passes. A pass reads every task, so under a storm
+     * of changes (thousands of claims a second across the fleet) passes are spaced out instead
+     * of run once per change; a change after a quiet moment is balanced at once.
+     */
+    static final Duration MIN_PASS_INTERVAL = Duration.ofMillis(100);
+    /**
+     * The longest: while passes keep finding nothing to do and only other members' claims keep
+     * arriving, the interval doubles up to this. A member joining or leaving, a command, a timer,
+     * or a change in this member's own holdings brings it back to the shortest.
+     */
+    static final Duration MAX_PASS_INTERVAL = Duration.ofSeconds(1);
     /** Other writes (state changes, releases, retirements) a member keeps in flight at once. */
     static final int MAX_WRITES_IN_FLIGHT = 64;
 
@@ -113,6 +125,11 @@ public final class TaskMember implements AutoCloseable {
     private boolean frozen;
     private boolean closing;
     private boolean balanceQueued;
+    private boolean afterChangesQueued;
+    private long lastPassNanos = System.nanoTime() - MAX_PASS_INTERVAL.toNanos();
+    private long passIntervalNanos = MIN_PASS_INTERVAL.toNanos();
+    private long passDueNanos;
+    private ScheduledFuture<?> passTimer;
     private boolean balanceWanted;
     private boolean memberCommandBusy;
     private int claimsInFlight;
@@ -140,7 +157,7 @@ public final class TaskMember implements AutoCloseable {
                 named("baton-task-" + id));
         this.handlers.allowCoreThreadTimeOut(true);
         this.writes = new TaskWrites(etcd, keys);
-        this.feed = new WatchedNamespace(etcd, keys.namespace(), control);
+        this.feed = new CachedNamespace(etcd, keys.namespace(), control, builder.joinTimeout);
         this.table = new TaskTable(keys);
         this.holdOff = new ReleaseHoldOff(clock, holdOffDuration);
         this.writeWindow = new WriteWindow(MAX_WRITES_IN_FLIGHT, control);
@@ -200,18 +217,14 @@ public final class TaskMember implements AutoCloseable {
             registerAtStart(joinTimeout);
             feed.start(new NamespaceFeed.Listener() {
                 @Override
-                public void onReset(long revision, List<KeyValue> all) {
-                    onControlThread(() -> reset(revision, all));
-                }
-
-                @Override
                 public void onEvents(List<WatchEvent> events) {
-                    onControlThread(() -> afterChanges(table.apply(events), false));
+                    table.apply(events);
+                    afterChangesSoon();
                 }
 
                 @Override
                 public void onProgress(long revision) {
-                    onControlThread(() -> table.advanceTo(revision));
+                    table.advanceTo(revision);
                 }
             });
             session.addListener(sessionListener);
@@ -266,36 +279,41 @@ public final class TaskMember implements AutoCloseable {
 
     // ---- reacting to the store ---------------------------------------------------------------
 
-    private void reset(long revision, List<KeyValue> all) {
-        table.reset(revision, all);
-        Set<TaskId> everyRun = new HashSet<>(runs.keySet());
-        afterChanges(new TaskTable.Changes(everyRun, true, true, everyRun), true);
+    /** Reacts to the changes applied so far, once the changes already queued on the control thread are in. */
+    private void afterChangesSoon() {
+        if (!afterChangesQueued) {
+            afterChangesQueued = true;
+            onControlThread(() -> {
+                afterChangesQueued = false;
+                afterChanges(table.takeChanges());
+            });
+        }
     }
 
-    private void afterChanges(TaskTable.Changes changes, boolean reset) {
+    private void afterChanges(TaskTable.Changes changes) {
         stepDownIfPastDeadline();
-        for (TaskId task : changes.tasks()) {
+        changes.ownerEvents().forEach((task, revision) -> {
             TaskRun run = runs.get(task);
             if (run != null) {
-                run.checkClaim(table.entry(task), table.revision());
+                run.checkClaim(table.entry(task), revision);
             }
-        }
+        });
         for (TaskId task : changes.commandedTasks()) {
             TaskRun run = runs.get(task);
             if (run != null) {
                 run.onCommands();
             }
         }
-        if (changes.memberCommands() || reset) {
-            handledMemberCommands.removeIf(key -> !table.hasCommand(key));
+        if (changes.memberCommands()) {
             processMemberCommands();
         }
+        handledMemberCommands.removeIf(key -> !table.hasCommand(key));
         if (changes.members() && !claimQueue.isEmpty()) {
             claimQueue.clear();
             balanceWanted = true;
         }
         if (changes.any()) {
-            balanceSoon();
+            balanceSoon(changes.members());
         }
     }
 
@@ -358,7 +376,7 @@ public final class TaskMember implements AutoCloseable {
                 registerBackoff.reset();
                 LOG.info("member {} registered again with lease {}", id, Long.toHexString(lease));
                 processMemberCommands();
-                balanceSoon();
+                balanceSoon(true);
                 return;
             }
             schedule(() -> {
@@ -371,15 +389,30 @@ public final class TaskMember implements AutoCloseable {
 
     // ---- balancing ---------------------------------------------------------------------------
 
-    /** Runs a balancing pass after the events already queued on the control thread. */
-    private void balanceSoon() {
-        if (!balanceQueued) {
-            balanceQueued = true;
-            onControlThread(() -> {
-                balanceQueued = false;
-                balance();
-            });
+    /**
+     * Runs a balancing pass after the events already queued on the control thread, and no sooner
+     * than the pass interval after the last one; {@code urgent} brings the interval back to its
+     * shortest.
+     */
+    private void balanceSoon(boolean urgent) {
+        if (urgent) {
+            passIntervalNanos = MIN_PASS_INTERVAL.toNanos();
         }
+        long now = System.nanoTime();
+        long due = Math.max(now, lastPassNanos + passIntervalNanos);
+        if (balanceQueued && passDueNanos - due <= 0) {
+            return;
+        }
+        if (passTimer != null) {
+            passTimer.cancel(false);
+        }
+        balanceQueued = true;
+        passDueNanos = due;
+        passTimer = schedule(() -> {
+            balanceQueued = false;
+            passTimer = null;
+            balance();
+        }, due - now);
     }
 
     private void balance() {
@@ -392,6 +425,7 @@ public final class TaskMember implements AutoCloseable {
             return;
         }
         balanceWanted = false;
+        lastPassNanos = System.nanoTime();
         Instant now = clock.instant();
         Instant nextNotBefore = null;
         Set<String> members = new HashSet<>();
@@ -408,7 +442,7 @@ public final class TaskMember implements AutoCloseable {
             if (run != null) {
                 claimed.put(entry.id, new TaskOwner(run.releasing() ? id + "/releasing" : id, run.token()));
             } else if (entry.owner != null) {
-                claimed.put(entry.id, new TaskOwner(othersName(entry.owner), entry.owner.createRevision()));
+                claimed.put(entry.id, new TaskOwner(othersName(entry), entry.owner.createRevision()));
             } else if (entry.runnable()) {
                 Optional<Instant> notBefore = entry.decodedSpec.notBefore();
                 if (notBefore.isPresent() && notBefore.get().isAfter(now)) {
@@ -434,6 +468,8 @@ public final class TaskMember implements AutoCloseable {
             LOG.error("member {}: balancer {} failed; keeping what it holds", id, balancer.getClass().getName(), e);
             return;
         }
+        passIntervalNanos = decision.settled() ? Math.min(passIntervalNanos * 2, MAX_PASS_INTERVAL.toNanos())
+                : MIN_PASS_INTERVAL.toNanos();
         for (TaskId task : decision.release()) {
             TaskRun run = runs.get(task);
             if (run != null && !run.releasing()) {
@@ -461,9 +497,9 @@ public final class TaskMember implements AutoCloseable {
      * it; a claim of this member's id that is not a live run (an earlier lease's, or one being
      * given up) counts for no live member.
      */
-    private String othersName(KeyValue owner) {
-        String name = TaskTable.ownerName(owner);
-        return name.equals(id) ? id + (owner.lease() == registeredLease ? "/ending" : "/previous-lease") : name;
+    private String othersName(TaskTable.Entry entry) {
+        String name = entry.ownerName;
+        return name.equals(id) ? id + (entry.owner.lease() == registeredLease ? "/ending" : "/previous-lease") : name;
     }
 
     private int occupied() {
@@ -480,7 +516,7 @@ public final class TaskMember implements AutoCloseable {
         notBeforeTimerAt = next;
         notBeforeTimer = schedule(() -> {
             notBeforeTimer = null;
-            balanceSoon();
+            balanceSoon(true);
         }, Duration.between(now, next).toNanos());
     }
 
@@ -542,7 +578,7 @@ public final class TaskMember implements AutoCloseable {
             if (closing) {
                 checkAllEnded();
             } else {
-                balanceSoon();
+                balanceSoon(true);
             }
         }
     }
@@ -558,9 +594,16 @@ public final class TaskMember implements AutoCloseable {
         }
         TaskSpec spec;
         TaskState state;
+        TaskTable.Entry known = table.entry(task);
         try {
-            spec = TaskSpec.decode(Objects.requireNonNull(specKv, "spec").valueUtf8());
-            state = stateKv == null ? TaskState.initial(spec.submitted()) : TaskState.decode(stateKv.valueUtf8());
+            spec = known != null && sameVersion(known.spec, specKv) && known.decodedSpec != null ? known.decodedSpec
+                    : TaskSpec.decode(Objects.requireNonNull(specKv, "spec").valueUtf8());
+            if (stateKv == null) {
+                state = TaskState.initial(spec.submitted());
+            } else {
+                state = known != null && sameVersion(known.state, stateKv) && known.decodedState != null
+                        ? known.decodedState : TaskState.decode(stateKv.valueUtf8());
+            }
         } catch (TaskFormatException | NullPointerException e) {
             LOG.warn("member {}: claimed task {} cannot be run ({}); releasing it", id, Excerpt.of(task.value()),
                     e.getMessage());
@@ -607,13 +650,13 @@ public final class TaskMember implements AutoCloseable {
                         if (error == null && result.succeeded()) {
                             frozen = freeze;
                             memberCommandDone();
-                            balanceSoon();
+                            balanceSoon(true);
                         } else {
                             retryMemberCommand(command.key());
                         }
                     }, control);
         } else if (parsed instanceof MemberCommand.Balance) {
-            balanceSoon();
+            balanceSoon(true);
             consumeMemberCommand(command.key());
         } else if (parsed instanceof MemberCommand.Release release) {
             TaskRun run = runs.get(release.task());
@@ -744,7 +787,7 @@ public final class TaskMember implements AutoCloseable {
         if (closing) {
             checkAllEnded();
         } else {
-            balanceSoon();
+            balanceSoon(true);
         }
     }
 
@@ -753,7 +796,7 @@ public final class TaskMember implements AutoCloseable {
             return;
         }
         holdOffTimer = schedule(() -> {
-            balanceSoon();
+            balanceSoon(true);
             if (!holdOff.active().isEmpty()) {
                 armHoldOffTimer();
             }
@@ -801,7 +844,7 @@ public final class TaskMember implements AutoCloseable {
     private void beginClose() {
         closing = true;
         claimQueue.clear();
-        for (ScheduledFuture<?> timer : new ScheduledFuture<?>[] {notBeforeTimer, holdOffTimer}) {
+        for (ScheduledFuture<?> timer : new ScheduledFuture<?>[] {notBeforeTimer, holdOffTimer, passTimer}) {
             if (timer != null) {
                 timer.cancel(false);
             }
@@ -850,6 +893,11 @@ public final class TaskMember implements AutoCloseable {
             control.shutdownNow();
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** True when both are the same version of a key, so its value was decoded already. */
+    private static boolean sameVersion(KeyValue known, KeyValue read) {
+        return known != null && read != null && known.modRevision() == read.modRevision();
     }
 
     private static KeyValue first(List<KeyValue> kvs) {

@@ -13,12 +13,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The decoded picture of one task namespace at one revision: every task with its spec, owner,
+ * The decoded picture of one task namespace: every task with its spec, owner,
  * state and done records, the live members and the pending commands. Keys that do not fit the
  * layout are ignored. Each value is decoded once, when it arrives; a value that does not decode is kept
  * with its problem, so it shows in listings and is left alone by members, while every other key
- * stays served. Built from a range read ({@link #reset}) and kept current from watch events
- * ({@link #apply}). Not thread-safe: a member touches it from its control thread only.
+ * stays served. Built from a range read ({@link #reset}) or from changes alone ({@link #apply},
+ * starting empty). Changes of one key must come in revision order; changes of different keys may
+ * come in any order (a coalescing feed reorders them), and nothing here relies on more. Not thread-safe: a member touches it from its control thread only.
  */
 final class TaskTable {
 
@@ -29,6 +30,8 @@ final class TaskTable {
         TaskSpec decodedSpec;
         String specProblem;
         KeyValue owner;
+        /** The owner key's member id, decoded once; {@code "?"} for an empty value, which no member writes. */
+        String ownerName;
         KeyValue state;
         TaskState decodedState;
         String stateProblem;
@@ -60,7 +63,7 @@ final class TaskTable {
 
         /** The owner's member id, or empty when unclaimed. */
         Optional<String> ownerMember() {
-            return owner == null ? Optional.empty() : Optional.of(owner.valueUtf8());
+            return Optional.ofNullable(ownerName);
         }
 
         boolean empty() {
@@ -76,14 +79,17 @@ final class TaskTable {
     }
 
     /**
-     * What one batch of events touched.
+     * What the events applied since the last {@link #takeChanges()} touched.
      *
      * @param tasks          the tasks with a changed record
+     * @param ownerEvents    for each task whose owner key was written or deleted, the revision of
+     *                       the latest such change
      * @param members        whether a member joined, left or changed its record
      * @param memberCommands whether a member command was added
      * @param commandedTasks the tasks a command was added for
      */
-    record Changes(Set<TaskId> tasks, boolean members, boolean memberCommands, Set<TaskId> commandedTasks) {
+    record Changes(Set<TaskId> tasks, Map<TaskId, Long> ownerEvents, boolean members, boolean memberCommands,
+                   Set<TaskId> commandedTasks) {
         boolean any() {
             return !tasks.isEmpty() || members || memberCommands || !commandedTasks.isEmpty();
         }
@@ -95,6 +101,11 @@ final class TaskTable {
     private final Map<String, KeyValue> memberCommands = new HashMap<>();
     private final Map<String, KeyValue> taskCommands = new HashMap<>();
     private long revision;
+    private Set<TaskId> touched = new HashSet<>();
+    private Map<TaskId, Long> ownerEvents = new HashMap<>();
+    private Set<TaskId> commanded = new HashSet<>();
+    private boolean membersChanged;
+    private boolean memberCommandAdded;
 
     TaskTable(Keyspace keyspace) {
         this.keyspace = keyspace;
@@ -112,17 +123,16 @@ final class TaskTable {
         this.revision = revision;
     }
 
-    /** Applies watch events in revision order. */
-    Changes apply(List<WatchEvent> events) {
-        Set<TaskId> touched = new HashSet<>();
-        Set<TaskId> commanded = new HashSet<>();
-        boolean membersChanged = false;
-        boolean memberCommandAdded = false;
+    /** Applies changes in revision order; what they touched accumulates until {@link #takeChanges()}. */
+    void apply(List<WatchEvent> events) {
         for (WatchEvent event : events) {
             boolean added = event.type() == WatchEvent.Type.PUT;
             Keyspace.Parsed parsed = added ? put(event.kv()) : remove(event.key());
             if (parsed instanceof Keyspace.TaskKey key) {
                 touched.add(key.task());
+                if (key.part() == Keyspace.Part.OWNER) {
+                    ownerEvents.merge(key.task(), event.modRevision(), Math::max);
+                }
             } else if (parsed instanceof Keyspace.MemberKey) {
                 membersChanged = true;
             } else if (parsed instanceof Keyspace.MemberCommandKey) {
@@ -132,7 +142,17 @@ final class TaskTable {
             }
             revision = Math.max(revision, event.modRevision());
         }
-        return new Changes(touched, membersChanged, memberCommandAdded, commanded);
+    }
+
+    /** What the changes applied since the last call touched; starts a new accumulation. */
+    Changes takeChanges() {
+        Changes changes = new Changes(touched, ownerEvents, membersChanged, memberCommandAdded, commanded);
+        touched = new HashSet<>();
+        ownerEvents = new HashMap<>();
+        commanded = new HashSet<>();
+        membersChanged = false;
+        memberCommandAdded = false;
+        return changes;
     }
 
     /** Records that every change up to {@code revision} has been applied. */
@@ -192,7 +212,7 @@ final class TaskTable {
         Map<String, List<MemberInfo.Claim>> claims = new HashMap<>();
         for (Entry entry : tasks.values()) {
             if (entry.owner != null) {
-                claims.computeIfAbsent(entry.owner.valueUtf8(), m -> new ArrayList<>())
+                claims.computeIfAbsent(entry.ownerName, m -> new ArrayList<>())
                         .add(new MemberInfo.Claim(entry.id, entry.owner.createRevision()));
             }
         }
@@ -217,14 +237,13 @@ final class TaskTable {
         }
         Optional<TaskSpec> spec = Optional.ofNullable(entry.decodedSpec);
         Optional<TaskOwner> owner = entry.owner == null ? Optional.empty()
-                : Optional.of(new TaskOwner(ownerName(entry.owner), entry.owner.createRevision()));
+                : Optional.of(new TaskOwner(entry.ownerName, entry.owner.createRevision()));
         Optional<TaskState> state = Optional.ofNullable(entry.done != null ? entry.finalState : entry.decodedState);
         return new TaskInfo(entry.id, spec.map(TaskSpec::properties), spec.map(TaskSpec::submitted),
                 spec.flatMap(TaskSpec::notBefore), owner, state, entry.done != null, problems);
     }
 
-    /** The member named by an owner key; an empty value, which no member writes, shows as {@code "?"}. */
-    static String ownerName(KeyValue owner) {
+    private static String ownerName(KeyValue owner) {
         String name = owner.valueUtf8();
         return name.isEmpty() ? "?" : name;
     }
@@ -290,7 +309,10 @@ final class TaskTable {
                     }
                 }
             }
-            case OWNER -> entry.owner = kv;
+            case OWNER -> {
+                entry.owner = kv;
+                entry.ownerName = kv == null ? null : ownerName(kv);
+            }
             case STATE -> {
                 entry.state = kv;
                 entry.decodedState = null;

@@ -64,6 +64,7 @@ public final class TaskBenchmark {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final AtomicInteger started = new AtomicInteger();
     private final AtomicLong lastStartNanos = new AtomicLong();
+    private final java.util.concurrent.ConcurrentLinkedQueue<Long> startNanos = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private TaskBenchmark(EtcdProcess etcdProcess, int tasks, int members, Duration window) {
         this.etcdProcess = etcdProcess;
@@ -99,8 +100,9 @@ public final class TaskBenchmark {
                 members, window);
 
         progress("single-key txns");
-        double txnSeconds = singleKeyTxns(tasks);
-        results.put("claim: " + tasks + " single-key txns, one client (s)", format(txnSeconds));
+        double txnSeconds = singleKeyTxns("raw-first/", tasks);
+        results.put("claim: " + tasks + " single-key txns, one client, at the start (s)", format(txnSeconds));
+        results.put("claim: the same with " + members + " watchers of the keys (s)", format(watchedTxns(tasks)));
 
         for (int count : new int[] {10, tasks}) {
             try (TtlRefresher refresher = new TtlRefresher(etcd, "seed-" + count + "/", count, SESSION_TTL.dividedBy(2))) {
@@ -126,10 +128,14 @@ public final class TaskBenchmark {
         long probeStart = System.nanoTime();
         submit(TaskClient.create(etcd, "probe/"), "probe", 500, Instant.now());
         double estimate = seconds(probeStart) * tasks / 500;
-        Instant notBefore = Instant.now().plus(Duration.ofMillis((long) (estimate * 3000) + 10_000));
+        Instant notBefore = Instant.now().plus(Duration.ofMillis((long) ((estimate + txnSeconds) * 2000) + 10_000));
         long submitStart = System.nanoTime();
         submit(client, "job", tasks, notBefore);
         results.put("claim: submit " + tasks + " tasks, 16 client threads (s)", format(seconds(submitStart)));
+        progress("single-key txns again, just before the claims");
+        double adjacentTxnSeconds = singleKeyTxns("raw-adjacent/", tasks);
+        results.put("claim: " + tasks + " single-key txns, one client, just before the claims (s)",
+                format(adjacentTxnSeconds));
         if (Instant.now().isAfter(notBefore)) {
             throw new IllegalStateException("submitting took longer than planned; the claim race would be unfair");
         }
@@ -139,7 +145,11 @@ public final class TaskBenchmark {
         await(() -> started.get() == tasks + 10, Duration.ofMinutes(5));
         double claimSeconds = (lastStartNanos.get() - notBeforeNanos) / 1e9;
         results.put("claim: " + members + " members claim and start " + tasks + " tasks (s)", format(claimSeconds));
-        results.put("claim: ratio to the single-key txns", format(claimSeconds / txnSeconds));
+        results.put("claim: ratio to the single-key txns just before", format(claimSeconds / adjacentTxnSeconds));
+        List<Long> sorted = startNanos.stream().map(n -> n - notBeforeNanos).sorted().toList();
+        for (double q : new double[] {0.01, 0.1, 0.5, 0.9, 0.99, 1.0}) {
+            results.put("claim: started by (s) q" + q, format(sorted.get((int) Math.min(sorted.size() - 1, q * sorted.size())) / 1e9));
+        }
         results.put("claim: raft proposals during the claims", Long.toString(proposals() - before));
 
         progress("steady load with " + (tasks + 10) + " tasks");
@@ -152,12 +162,12 @@ public final class TaskBenchmark {
     }
 
     /** One client, {@code count} transactions {@code if absent(k) then put(k)} on fresh keys, pipelined. */
-    private double singleKeyTxns(int count) {
+    private double singleKeyTxns(String prefix, int count) {
         Semaphore window = new Semaphore(PIPELINE);
         List<CompletableFuture<TxnResult>> sent = new ArrayList<>(count);
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
-            String key = "raw/" + i;
+            String key = prefix + i;
             window.acquireUninterruptibly();
             CompletableFuture<TxnResult> txn = etcd.txn(List.of(Compares.absent(key)),
                     List.of(Operations.put(key, "x".getBytes(StandardCharsets.UTF_8), 0)), List.of());
@@ -166,6 +176,32 @@ public final class TaskBenchmark {
         }
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
         return seconds(start);
+    }
+
+    /** {@link #singleKeyTxns} while {@code members} connections each watch the keys, as members watch their namespace. */
+    private double watchedTxns(int count) {
+        String prefix = "raw-watched/";
+        List<Etcd> connections = new ArrayList<>();
+        List<dev.baton.etcd.Watch> watches = new ArrayList<>();
+        AtomicLong seen = new AtomicLong();
+        for (int i = 0; i < members; i++) {
+            Etcd connection = Etcd.builder().endpoints(etcdProcess.endpoint()).build();
+            connections.add(connection);
+            watches.add(connection.watch(KeyRange.prefix(prefix), revision() + 1, new dev.baton.etcd.WatchListener() {
+                @Override
+                public void onEvents(List<dev.baton.etcd.WatchEvent> events) {
+                    seen.addAndGet(events.size());
+                }
+
+                @Override
+                public void onCompacted(long compactRevision) {
+                }
+            }));
+        }
+        double took = singleKeyTxns(prefix, count);
+        watches.forEach(dev.baton.etcd.Watch::close);
+        connections.forEach(Etcd::close);
+        return took;
     }
 
     private void startMember(String id) {
@@ -178,6 +214,7 @@ public final class TaskBenchmark {
                 .stopTimeout(Duration.ofSeconds(30))
                 .handler(context -> {
                     started.incrementAndGet();
+                    startNanos.add(System.nanoTime());
                     lastStartNanos.accumulateAndGet(System.nanoTime(), Math::max);
                     context.awaitStop(Duration.ofHours(1));
                     context.throwIfStopRequested();
@@ -219,6 +256,9 @@ public final class TaskBenchmark {
         try (OwnerMoves moves = OwnerMoves.from(etcd, NAMESPACE)) {
             long start = System.nanoTime();
             startMember("m" + joined);
+            results.put("rebalance: the newcomer has joined (read the namespace) (s)", format(seconds(start)));
+            await(() -> holdings().getOrDefault("m" + joined, 0) >= floor / 2, Duration.ofMinutes(5));
+            results.put("rebalance: the newcomer holds half its share (s)", format(seconds(start)));
             await(() -> {
                 Map<String, Integer> held = holdings();
                 return held.size() == joined && held.values().stream().mapToInt(Integer::intValue).sum() == total

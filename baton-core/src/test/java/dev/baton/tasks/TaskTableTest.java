@@ -27,8 +27,10 @@ class TaskTableTest {
         assertThat(entry.runnable()).isTrue();
         assertThat(entry.ownerMember()).isEmpty();
 
-        TaskTable.Changes changes = table.apply(List.of(put(kv("ns/tasks/t/owner", "m1", 7))));
+        table.apply(List.of(put(kv("ns/tasks/t/owner", "m1", 7))));
+        TaskTable.Changes changes = table.takeChanges();
         assertThat(changes.tasks()).containsExactly(TaskId.of("t"));
+        assertThat(changes.ownerEvents()).containsEntry(TaskId.of("t"), entry.owner.modRevision());
         assertThat(changes.members()).isFalse();
         assertThat(entry.ownerMember()).contains("m1");
         assertThat(table.taskInfos()).singleElement().satisfies(info -> {
@@ -106,10 +108,11 @@ class TaskTableTest {
     void commandsAreKeptInTheOrderTheStoreCreatedThem() {
         table.reset(1, List.of());
 
-        TaskTable.Changes changes = table.apply(List.of(
+        table.apply(List.of(
                 put(kv("ns/commands/tasks/t/zz", "{\"command\":\"pause\"}", 0)),
                 put(kv("ns/commands/tasks/t/aa", "{\"command\":\"resume\"}", 0)),
                 put(kv("ns/commands/members/m1/x", "{\"command\":\"freeze\"}", 0))));
+        TaskTable.Changes changes = table.takeChanges();
 
         assertThat(changes.commandedTasks()).containsExactly(TaskId.of("t"));
         assertThat(changes.memberCommands()).isTrue();
@@ -118,8 +121,8 @@ class TaskTableTest {
         assertThat(table.memberCommands("m1")).extracting(KeyValue::key).containsExactly("ns/commands/members/m1/x");
         assertThat(table.memberCommands("m")).isEmpty();
 
-        TaskTable.Changes removal = table.apply(List.of(delete("ns/commands/tasks/t/zz")));
-        assertThat(removal.commandedTasks()).isEmpty();
+        table.apply(List.of(delete("ns/commands/tasks/t/zz")));
+        assertThat(table.takeChanges().commandedTasks()).isEmpty();
         assertThat(table.hasCommand("ns/commands/tasks/t/zz")).isFalse();
         assertThat(table.hasCommand("ns/commands/tasks/t/aa")).isTrue();
     }
@@ -128,11 +131,24 @@ class TaskTableTest {
     void keysOutsideTheLayoutAreIgnoredButAdvanceTheRevision() {
         table.reset(1, List.of(kv("ns/election/x", "v", 0), kv("ns/tasks/t/props", "{}", 0)));
 
-        TaskTable.Changes changes = table.apply(List.of(put(kv("ns/other", "v", 0))));
+        table.apply(List.of(put(kv("ns/other", "v", 0))));
 
-        assertThat(changes.any()).isFalse();
+        assertThat(table.takeChanges().any()).isFalse();
         assertThat(table.taskInfos()).isEmpty();
         assertThat(table.revision()).isEqualTo(revision);
+    }
+
+    @Test
+    void changesAccumulateUntilTakenAndTheLatestOwnerEventWins() {
+        table.reset(1, List.of());
+        table.apply(List.of(put(kv("ns/tasks/t/owner", "m1", 7))));
+        table.apply(List.of(delete("ns/tasks/t/owner"), put(kv("ns/members/m2", "{\"frozen\":false}", 9))));
+
+        TaskTable.Changes changes = table.takeChanges();
+
+        assertThat(changes.ownerEvents()).containsExactly(java.util.Map.entry(TaskId.of("t"), revision - 1));
+        assertThat(changes.members()).isTrue();
+        assertThat(table.takeChanges().any()).isFalse();
     }
 
     @Test
