@@ -87,13 +87,15 @@
  * </ul>
  *
  * <h2>A member's life</h2>
- * A member registers under {@code members/<id>}, follows the namespace with one watch, and
- * balances after every change it sees (a member joining or leaving, a task submitted,
- * released or finished), not on a timer; tasks with a not-before instant are claimed from that
- * instant, by a timer set for the earliest. It claims at most
- * {@code maxConcurrentTasks} tasks and keeps at most 64 claims in flight. For each task it holds
- * it applies pending task commands in order, runs the handler while the task is RUNNABLE, wakes
- * SLEEPING and FAULT tasks at their instant, and retires terminal ones.
+ * A member registers under {@code members/<id>}, follows the namespace through one
+ * {@link dev.baton.cache.KeyspaceCache}, and balances after the changes it sees (a member joining
+ * or leaving, a task submitted, released or finished), not on a timer: at once after a quiet
+ * moment, at most every 100 ms under a storm of changes, backing off to once a second while
+ * passes find nothing to do. Tasks with a not-before instant are claimed from that instant, by a
+ * timer set for the earliest. It holds at most {@code maxConcurrentTasks} tasks and keeps at most
+ * 128 claims and 64 other writes in flight, so a burst reaches the store as a steady stream. For
+ * each task it holds it applies pending task commands in order, runs the handler while the task
+ * is RUNNABLE, wakes SLEEPING and FAULT tasks at their instant, and retires terminal ones.
  *
  * <p>A released task (balancing, a stop or release command) keeps its state and is not claimed
  * back by the releasing member for its hold-off (default 10 s): any other member whose balancer
