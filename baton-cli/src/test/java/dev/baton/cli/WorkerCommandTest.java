@@ -58,4 +58,38 @@ class WorkerCommandTest {
             assertThat(again.errorLines()).anyMatch(line -> line.contains("twice"));
         }
     }
+
+    private static int exitCode(String... args) {
+        try (ChildJvm command = ChildJvm.builder(BatonCommand.class).args(args).start()) {
+            return command.exitCode(TIMEOUT);
+        }
+    }
+
+    @Test
+    void commandsAreStoredForTheirTargetAndBadOnesAreRefused() {
+        run("submit", "--endpoints", ETCD.endpoint(), "--id", "queued", "--after", "1h", "--", "true");
+
+        assertThat(run("command", "task", "--endpoints", ETCD.endpoint(), "queued", "pause"))
+                .singleElement().asString().startsWith("baton/commands/tasks/queued/");
+        assertThat(run("command", "member", "--endpoints", ETCD.endpoint(), "w9", "freeze"))
+                .singleElement().asString().startsWith("baton/commands/members/w9/");
+        assertThat(exitCode("command", "task", "--endpoints", ETCD.endpoint(), "absent", "pause")).isEqualTo(1);
+        assertThat(exitCode("command", "task", "--endpoints", ETCD.endpoint(), "queued", "explode")).isEqualTo(2);
+        assertThat(exitCode("command", "member", "--endpoints", ETCD.endpoint(), "w9", "release")).isEqualTo(2);
+    }
+
+    @Test
+    void theLeaderPrunesFinishedTasksAfterTheRetention() {
+        try (ChildJvm worker = ChildJvm.builder(BatonCommand.class)
+                .args("worker", "--endpoints", ETCD.endpoint(), "--namespace", "pruning", "--name", "p1",
+                        "--ttl", "3s", "--retention", "10s").start()) {
+            worker.awaitLine(line -> line.startsWith("baton worker: p1 joined"), TIMEOUT);
+            run("submit", "--endpoints", ETCD.endpoint(), "--namespace", "pruning", "--id", "short-lived", "--", "true");
+
+            await().atMost(TIMEOUT).until(() -> run("tasks", "--endpoints", ETCD.endpoint(), "--namespace", "pruning")
+                    .stream().anyMatch(line -> line.startsWith("short-lived") && line.contains("completed")));
+            await().atMost(TIMEOUT).until(() -> run("tasks", "--endpoints", ETCD.endpoint(), "--namespace", "pruning")
+                    .stream().noneMatch(line -> line.startsWith("short-lived")));
+        }
+    }
 }
