@@ -41,6 +41,10 @@ public final class LinearizabilityChecker {
 
     private static Verdict checkKey(String key, List<RegisterOp> ops, Duration budget) {
         KeyHistory history = new KeyHistory(key, ops);
+        Verdict impossibleRead = ViolationExcerpt.impossibleRead(history);
+        if (impossibleRead != null) {
+            return impossibleRead;
+        }
         long budgetNanos = saturatedNanos(budget);
         try {
             long deadline = System.nanoTime() + budgetNanos;

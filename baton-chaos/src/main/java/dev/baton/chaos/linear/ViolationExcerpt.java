@@ -2,7 +2,9 @@ package dev.baton.chaos.linear;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -44,13 +46,17 @@ final class ViolationExcerpt {
         this.ops = history.searched();
     }
 
-    /** The verdict for a key whose history is known not to be linearizable. */
+    /**
+     * Step 1, cheap enough to run before any search: a VIOLATION if some read needs a value no
+     * write could have produced in time, else null.
+     */
+    static Verdict impossibleRead(KeyHistory history) {
+        return new ViolationExcerpt(history, 0).impossibleRead();
+    }
+
+    /** Steps 2 to 4, for a key whose history is known not to be linearizable. */
     static Verdict of(KeyHistory history, long deadlineNanos) {
         ViolationExcerpt excerpt = new ViolationExcerpt(history, deadlineNanos);
-        Verdict impossibleRead = excerpt.impossibleRead();
-        if (impossibleRead != null) {
-            return impossibleRead;
-        }
         try {
             excerpt.cutAtFirstUnexplainedResponse();
             excerpt.startAtLatestQuietInstant();
@@ -62,6 +68,7 @@ final class ViolationExcerpt {
     }
 
     private Verdict impossibleRead() {
+        Map<Integer, Operation> earliestWrites = earliestWrites();
         RegisterOp firstRead = null;
         RegisterOp earliestWrite = null;
         for (Operation read : ops) {
@@ -70,7 +77,7 @@ final class ViolationExcerpt {
                     || firstRead != null && read.returnedNanos() >= firstRead.completedNanos()) {
                 continue;
             }
-            Operation write = earliestWriteOf(needed);
+            Operation write = earliestWrites.get(needed);
             if (write == null || write.invokedNanos() > read.returnedNanos()) {
                 firstRead = read.source();
                 earliestWrite = write == null ? null : write.source();
@@ -111,12 +118,13 @@ final class ViolationExcerpt {
         };
     }
 
-    private Operation earliestWriteOf(int value) {
-        Operation earliest = null;
+    /** For each value written, the write of it invoked first (UNKNOWN ones included: they may have applied). */
+    private Map<Integer, Operation> earliestWrites() {
+        Map<Integer, Operation> earliest = new HashMap<>();
         for (Operation op : ops) {
-            if (op.kind() != RegisterOp.Kind.GET && (op.unknown() || op.kind() == RegisterOp.Kind.PUT || op.swapped())
-                    && op.value() == value && (earliest == null || op.invokedNanos() < earliest.invokedNanos())) {
-                earliest = op;
+            boolean mayWrite = op.kind() == RegisterOp.Kind.PUT || op.kind() == RegisterOp.Kind.CAS && (op.unknown() || op.swapped());
+            if (mayWrite) {
+                earliest.merge(op.value(), op, (a, b) -> a.invokedNanos() <= b.invokedNanos() ? a : b);
             }
         }
         return earliest;
