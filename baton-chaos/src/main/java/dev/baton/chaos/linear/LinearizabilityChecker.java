@@ -16,7 +16,9 @@ public final class LinearizabilityChecker {
     /**
      * Checks each key independently (the register is per key; initial value absent = null).
      * Returns one verdict per key, in key order; a VIOLATION carries the minimal excerpt of
-     * operations that cannot be linearized, and an explanation a person can read.
+     * operations that cannot be linearized, and an explanation a person can read. A key takes
+     * at most about twice {@code budgetPerKey}: once to decide, once more to shorten a
+     * violation's excerpt.
      *
      * @throws IllegalArgumentException if the history holds a null operation or the budget is not positive
      */
