@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -30,6 +33,7 @@ public final class BenchRun implements AutoCloseable {
     private final Supplier<Machine> machine;
     private final ChartData charts;
     private final List<AutoCloseable> resources = new ArrayList<>();
+    private final long startNanos = System.nanoTime();
     private boolean closed;
 
     BenchRun(String scenario, boolean quick, Path parentDir, PrintStream progress, Supplier<Machine> machine,
@@ -68,7 +72,8 @@ public final class BenchRun implements AutoCloseable {
 
     /** Prints one progress line, prefixed with the scenario's name. */
     public void progress(String format, Object... args) {
-        progress.println(scenario + ": " + String.format(Locale.ROOT, format, args));
+        progress.printf(Locale.ROOT, "%s [%.1f s]: %s%n", scenario, (System.nanoTime() - startNanos) / 1e9,
+                String.format(Locale.ROOT, format, args));
         progress.flush();
     }
 
@@ -117,6 +122,21 @@ public final class BenchRun implements AutoCloseable {
         charts.points(scenario, chartName, xTitle, yTitle, series, x, y);
     }
 
+    /**
+     * Waits until {@code condition} holds, checking every 100 ms.
+     *
+     * @throws IllegalStateException naming {@code what} if it does not hold within {@code timeout}
+     */
+    public void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(what + ": not reached within " + timeout.toSeconds() + " s");
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
     private Path freshDir(String prefix) {
         try {
             return Files.createTempDirectory(workDir, prefix + "-");
@@ -136,6 +156,7 @@ public final class BenchRun implements AutoCloseable {
             closed = true;
             toClose = new ArrayList<>(resources);
         }
+        progress("stopping what it started");
         for (int i = toClose.size() - 1; i >= 0; i--) {
             try {
                 toClose.get(i).close();

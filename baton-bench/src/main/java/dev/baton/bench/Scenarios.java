@@ -1,6 +1,10 @@
 package dev.baton.bench;
 
+import dev.baton.bench.alloc.AllocScenario;
 import dev.baton.bench.store.StoreScenario;
+import dev.baton.bench.tasks.ClaimScenario;
+import dev.baton.bench.tasks.RebalanceScenario;
+import dev.baton.bench.tasks.SteadyLoadScenario;
 import java.util.List;
 
 /** Every scenario of {@code baton bench}, in the order {@code all} runs them. */
@@ -10,6 +14,10 @@ public final class Scenarios {
 
     public static List<Scenario> all() {
         return List.of(
-                new StoreScenario());
+                new StoreScenario(),
+                new ClaimScenario(),
+                new SteadyLoadScenario(),
+                new RebalanceScenario(),
+                new AllocScenario());
     }
 }
