@@ -134,7 +134,7 @@ public final class StoreScenario implements Scenario {
             onEmbedded[r] = Throughput.perSecond(embedded.endpoint(), clients, operation(embedded, txn),
                     sizes.warmup(), sizes.window());
         }
-        run.progress("%s/s, %d clients: embedded %s, etcd %s", txn ? "txn" : "put", clients,
+        run.progress("%s/s with %d concurrent: embedded %s, etcd %s", txn ? "txn" : "put", clients,
                 Arrays.toString(onEmbedded), java.util.Arrays.toString(onEtcd));
         return new double[] {Percentiles.median(onEmbedded), Percentiles.median(onEtcd)};
     }
