@@ -1,6 +1,7 @@
 package dev.baton.cli;
 
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -58,13 +59,23 @@ public final class BatonCommand implements Runnable {
 
     /**
      * A command that fails at run time prints one line and exits with 1: a {@link CommandFailure}
-     * is expected and says what to do; anything else is reported by its type and message, with the
-     * stack trace only in the debug log.
+     * is expected and says what to do, and so does a store refusing the client (a permission it
+     * lacks, a certificate); anything else is reported by its type and message, with the stack
+     * trace only in the debug log.
      */
     private static int failed(Exception error, CommandLine command, CommandLine.ParseResult parsed) {
         String name = command.getCommandSpec().qualifiedName();
+        Optional<String> refusal = command.getCommandSpec().mixins().values().stream()
+                .map(CommandSpec::userObject)
+                .filter(StoreOptions.class::isInstance)
+                .flatMap(options -> ((StoreOptions) options).resolvedSettings().stream())
+                .flatMap(settings -> AccessFailure.explain(error, settings).stream())
+                .findFirst();
         if (error instanceof CommandFailure) {
             command.getErr().println(name + ": " + error.getMessage());
+        } else if (refusal.isPresent()) {
+            LoggerFactory.getLogger(BatonCommand.class).debug("{} failed", name, error);
+            command.getErr().println(name + ": " + refusal.get());
         } else {
             LoggerFactory.getLogger(BatonCommand.class).debug("{} failed", name, error);
             command.getErr().println(name + ": unexpected error: " + error);

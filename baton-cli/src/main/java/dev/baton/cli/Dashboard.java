@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.baton.etcd.Etcd;
+import dev.baton.server.EmbeddedEtcd;
 import dev.baton.tasks.NoSuchTaskException;
 import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskCommand;
@@ -38,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * {@code Authorization: Bearer <token>}. A browser never adds that header to a cross-site request
  * on its own, and a request whose {@code Origin} is not this dashboard is refused as well, so
  * another site cannot act through a logged-in page. The token is never echoed or logged.
+ *
+ * <p>Bound to a loopback address (the default), the dashboard answers only requests whose
+ * {@code Host} names a loopback address, so a web page cannot read it through a DNS name
+ * rebound to 127.0.0.1. Bound to any other address it serves everyone who reaches it and logs a
+ * warning saying so.
  */
 final class Dashboard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dashboard.class);
@@ -67,15 +74,40 @@ final class Dashboard implements AutoCloseable {
         this.pusher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "baton-dashboard-push"));
         this.server = HttpServer.create(new InetSocketAddress(address.host(), address.port()), 0);
         server.setExecutor(requests);
-        server.createContext("/", this::page);
-        server.createContext("/api/fleet", exchange -> send(exchange, 200, "application/json", fleet.snapshot().toString()));
-        server.createContext("/api/events", exchange -> send(exchange, 200, "application/json",
-                eventsJson().toString()));
-        server.createContext("/api/stream", this::stream);
-        server.createContext("/api/tasks/", this::taskCommand);
-        server.createContext("/metrics", exchange -> send(exchange, 200, "text/plain; version=0.0.4", metrics.scrape()));
+        boolean loopback = EmbeddedEtcd.isLoopback(address.host());
+        serve("/", this::page, loopback);
+        serve("/api/fleet", exchange -> send(exchange, 200, "application/json", fleet.snapshot().toString()), loopback);
+        serve("/api/events", exchange -> send(exchange, 200, "application/json", eventsJson().toString()), loopback);
+        serve("/api/stream", this::stream, loopback);
+        serve("/api/tasks/", this::taskCommand, loopback);
+        serve("/metrics", exchange -> send(exchange, 200, "text/plain; version=0.0.4", metrics.scrape()), loopback);
         fleet.addListener(this::pushEvent);
         server.start();
+        if (!loopback) {
+            LOG.warn("the dashboard listens on {}, which is not a loopback address: everyone who reaches it can see "
+                    + "the fleet, its tasks and their output", address.host());
+        }
+    }
+
+    /** Serves {@code path}; on a loopback address only for requests whose Host is a loopback name. */
+    private void serve(String path, HttpHandler handler, boolean loopback) {
+        server.createContext(path, exchange -> {
+            if (loopback && !isLoopbackHost(exchange.getRequestHeaders().getFirst("Host"))) {
+                send(exchange, 403, "text/plain", "this dashboard answers only requests addressed to a loopback address");
+                return;
+            }
+            handler.handle(exchange);
+        });
+    }
+
+    /** True for a {@code Host} header naming localhost, 127.x.x.x or [::1], with any port. */
+    static boolean isLoopbackHost(String host) {
+        if (host == null) {
+            return false;
+        }
+        String name = host.startsWith("[") ? host.substring(1, Math.max(1, host.indexOf(']')))
+                : host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
+        return name.equalsIgnoreCase("localhost") || name.equals("::1") || name.matches("127(\\.\\d{1,3}){3}");
     }
 
     private static Thread daemon(Runnable r, String name) {

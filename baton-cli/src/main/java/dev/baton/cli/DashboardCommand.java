@@ -23,7 +23,9 @@ final class DashboardCommand implements Callable<Integer> {
             converter = HostAndPort.Converter.class, description = "Address to serve on (default: ${DEFAULT-VALUE}).")
     private HostAndPort http;
 
-    @Option(names = "--token", description = "Enables mutating actions for requests carrying this token.")
+    @Option(names = "--token", defaultValue = "${env:BATON_DASHBOARD_TOKEN}",
+            description = "Enables mutating actions for requests carrying this token"
+                    + " (else $BATON_DASHBOARD_TOKEN, which other local users cannot see).")
     private String token;
 
     @Override

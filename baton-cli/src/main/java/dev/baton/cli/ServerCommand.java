@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,16 +48,57 @@ final class ServerCommand implements Callable<Integer> {
             description = "Force the log to disk before acknowledging a write (default: on).")
     private boolean fsync;
 
+    @Option(names = "--cert", paramLabel = "FILE",
+            description = "Serve TLS only, with this PEM certificate (needs --key).")
+    private Path certificate;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "Unencrypted PKCS#8 PEM private key of --cert.")
+    private Path privateKey;
+
+    @Option(names = "--client-ca", paramLabel = "FILE",
+            description = "Accept only clients presenting a certificate signed by a CA in this PEM file (needs --cert).")
+    private Path clientCa;
+
+    @Option(names = "--insecure-listen",
+            description = "Allow plain HTTP on a non-loopback --listen address: anyone who reaches it can read "
+                    + "and write every key.")
+    private boolean insecureListen;
+
     @Option(names = "--name", defaultValue = "baton", description = "Member name shown by etcdctl member list "
             + "(default: ${DEFAULT-VALUE}).")
     private String name;
 
     @Override
     public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        if ((certificate == null) != (privateKey == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--cert and --key go together");
+        }
+        if (clientCa != null && certificate == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--client-ca needs TLS: give --cert and --key as well");
+        }
+        if (certificate == null && !insecureListen && !EmbeddedEtcd.isLoopback(listen.host())) {
+            err.println("baton server: refusing to serve plain HTTP on " + listen.host() + ":" + listen.port()
+                    + ", which is not a loopback address: anyone who reaches it could read and write every key. "
+                    + "Give --cert and --key (and --client-ca to require client certificates), or --insecure-listen "
+                    + "to serve it anyway.");
+            err.flush();
+            return 2;
+        }
         EmbeddedEtcd.Builder builder = EmbeddedEtcd.builder()
                 .listen(listen.host(), listen.port())
                 .fsync(fsync)
                 .name(name);
+        if (certificate != null) {
+            builder.tls(certificate, privateKey);
+        }
+        if (clientCa != null) {
+            builder.clientCa(clientCa);
+        }
+        if (insecureListen) {
+            builder.insecureListen();
+        }
         if (storage.inMemory) {
             builder.inMemory();
         } else {
@@ -66,7 +108,6 @@ final class ServerCommand implements Callable<Integer> {
         try {
             server.start();
         } catch (StartupException e) {
-            PrintWriter err = spec.commandLine().getErr();
             err.println("baton server: " + e.getMessage());
             err.flush();
             return 1;

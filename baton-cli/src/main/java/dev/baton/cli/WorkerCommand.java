@@ -51,7 +51,9 @@ final class WorkerCommand implements Callable<Integer> {
             description = "Serve the dashboard here (e.g. 127.0.0.1:7070).")
     private HostAndPort http;
 
-    @Option(names = "--token", description = "Enables the dashboard's mutating actions for requests carrying this token.")
+    @Option(names = "--token", defaultValue = "${env:BATON_DASHBOARD_TOKEN}",
+            description = "Enables the dashboard's mutating actions for requests carrying this token"
+                    + " (else $BATON_DASHBOARD_TOKEN, which other local users cannot see).")
     private String token;
 
     @Override

@@ -29,14 +29,14 @@ class StoreOptionsTest {
         int code = cli.execute("watch", "--endpoints", endpoint);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertThat(code).isEqualTo(1);
-        assertThat(err.toString()).startsWith("baton watch: cannot reach the store at " + endpoint)
+        assertThat(err.toString()).startsWith("baton watch: cannot reach the store at http://" + endpoint)
                 .doesNotContain("\tat ");
         assertThat(took).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
     void endpointsAreParsedAndNormalised() {
-        assertThat(new StoreOptions.EndpointList().convert("h1:1, http://h2:2")).isEqualTo("h1:1,h2:2");
+        assertThat(new StoreOptions.EndpointList().convert("h1:1, https://h2:2")).isEqualTo("http://h1:1,https://h2:2");
     }
 
     @Test

@@ -4,7 +4,10 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Parses etcd endpoints written as {@code host:port} or {@code http://host:port}, comma-separated. */
+/**
+ * Parses etcd endpoints written as {@code host:port}, {@code http://host:port} or
+ * {@code https://host:port}, comma-separated. A bare {@code host:port} means plain HTTP.
+ */
 public final class Endpoints {
     private Endpoints() {
     }
@@ -41,19 +44,19 @@ public final class Endpoints {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("malformed endpoint \"" + endpoint + "\": " + e.getMessage(), e);
         }
-        if (!"http".equals(uri.getScheme())) {
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
             throw new IllegalArgumentException("endpoint \"" + endpoint + "\" has scheme \"" + uri.getScheme()
-                    + "\"; expected host:port or http://host:port");
+                    + "\"; expected host:port, http://host:port or https://host:port");
         }
         if (uri.getHost() == null || uri.getPort() < 1 || uri.getPort() > 65535) {
             throw new IllegalArgumentException("malformed endpoint \"" + endpoint
-                    + "\": expected host:port or http://host:port with a port in 1..65535");
+                    + "\": expected host:port or http(s)://host:port with a port in 1..65535");
         }
         if ((uri.getPath() != null && !uri.getPath().isEmpty() && !"/".equals(uri.getPath()))
                 || uri.getQuery() != null || uri.getUserInfo() != null) {
             throw new IllegalArgumentException("malformed endpoint \"" + endpoint
                     + "\": expected only a host and a port");
         }
-        return URI.create("http://" + uri.getHost() + ":" + uri.getPort());
+        return URI.create(uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort());
     }
 }

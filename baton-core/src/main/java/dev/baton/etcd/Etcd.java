@@ -2,6 +2,7 @@ package dev.baton.etcd;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.GetResponse;
@@ -11,7 +12,10 @@ import io.etcd.jetcd.options.CompactOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
 import io.grpc.Status;
+import io.netty.handler.ssl.SslContext;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +50,7 @@ public final class Etcd implements AutoCloseable {
     static final int DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
     private final List<URI> endpoints;
+    private final String security;
     private final Duration requestTimeout;
     private final int pageSize;
     private final Client client;
@@ -56,6 +61,7 @@ public final class Etcd implements AutoCloseable {
 
     private Etcd(Builder builder) {
         this.endpoints = builder.endpoints;
+        this.security = builder.describeSecurity();
         this.requestTimeout = builder.requestTimeout;
         this.pageSize = builder.pageSize;
         if (builder.callbackExecutor != null) {
@@ -67,7 +73,15 @@ public final class Etcd implements AutoCloseable {
         }
         this.scheduler = Executors.newSingleThreadScheduledExecutor(named("baton-etcd-timer"));
         owned.add(scheduler);
-        this.client = Client.builder()
+        ClientBuilder jetcd = Client.builder();
+        if (builder.sslContext != null) {
+            jetcd.sslContext(builder.sslContext);
+        }
+        if (builder.user != null) {
+            jetcd.user(ByteSequence.from(builder.user, StandardCharsets.UTF_8))
+                    .password(ByteSequence.from(builder.password, StandardCharsets.UTF_8));
+        }
+        this.client = jetcd
                 .endpoints(endpoints.toArray(URI[]::new))
                 .connectTimeout(builder.connectTimeout)
                 .keepaliveTime(Duration.ofSeconds(10))
@@ -82,6 +96,12 @@ public final class Etcd implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The endpoints and, without secrets, how this connection authenticates. */
+    @Override
+    public String toString() {
+        return "Etcd" + endpoints + security;
     }
 
     /** The endpoints this connection was built with. */
@@ -310,8 +330,52 @@ public final class Etcd implements AutoCloseable {
         private Executor callbackExecutor;
         private int pageSize = DEFAULT_PAGE_SIZE;
         private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+        private Path trustedCa;
+        private Path clientCertificate;
+        private Path clientKey;
+        private String user;
+        private String password;
+        private SslContext sslContext;
 
         private Builder() {
+        }
+
+        /**
+         * Connects over TLS, trusting exactly the CA certificates in {@code caFile} (PEM) to sign
+         * the servers' certificates; the endpoints must then be {@code https://}. A server
+         * certificate must name the endpoint's host (DNS name or IP address) among its subject
+         * alternative names.
+         */
+        public Builder trustedCa(Path caFile) {
+            this.trustedCa = Objects.requireNonNull(caFile, "caFile");
+            return this;
+        }
+
+        /**
+         * Presents this client certificate (PEM) and its private key (unencrypted PEM PKCS#8) to
+         * servers that require one (etcd's {@code --client-cert-auth}); needs {@link #trustedCa}.
+         */
+        public Builder clientCertificate(Path certificate, Path privateKey) {
+            this.clientCertificate = Objects.requireNonNull(certificate, "certificate");
+            this.clientKey = Objects.requireNonNull(privateKey, "privateKey");
+            return this;
+        }
+
+        /**
+         * Authenticates as etcd user {@code user} (etcd's {@code auth enable}). The password is
+         * kept only to hand to the client library; no string, log line or error of this
+         * connection contains it.
+         */
+        public Builder credentials(String user, String password) {
+            if (user == null || user.isBlank()) {
+                throw new IllegalArgumentException("user must not be blank, got \"" + user + "\"");
+            }
+            if (password == null || password.isEmpty()) {
+                throw new IllegalArgumentException("the password of user \"" + user + "\" must not be empty");
+            }
+            this.user = user;
+            this.password = password;
+            return this;
         }
 
         /** Keys per page when a prefix is read; default 10,000. */
@@ -332,13 +396,16 @@ public final class Etcd implements AutoCloseable {
             return this;
         }
 
-        /** Endpoints as {@code host:port} or {@code http://host:port}; default {@code 127.0.0.1:2379}. */
+        /**
+         * Endpoints as {@code host:port}, {@code http://host:port} or {@code https://host:port}
+         * (TLS: see {@link #trustedCa}); default {@code 127.0.0.1:2379}.
+         */
         public Builder endpoints(String... endpoints) {
             this.endpoints = Endpoints.parse(List.of(endpoints));
             return this;
         }
 
-        /** Endpoints as {@code host:port} or {@code http://host:port}. */
+        /** Endpoints as {@code host:port}, {@code http://host:port} or {@code https://host:port}. */
         public Builder endpoints(List<String> endpoints) {
             this.endpoints = Endpoints.parse(endpoints);
             return this;
@@ -365,8 +432,40 @@ public final class Etcd implements AutoCloseable {
             return this;
         }
 
+        /**
+         * @throws IllegalArgumentException when the endpoints mix {@code http://} and
+         *     {@code https://}, use {@code https://} without {@link #trustedCa} or {@code http://}
+         *     with it, or a certificate or key file is missing, unreadable, malformed or (a
+         *     client certificate) not valid now; the message names the endpoint or file
+         */
         public Etcd build() {
+            boolean https = endpoints.get(0).getScheme().equals("https");
+            for (URI endpoint : endpoints) {
+                if (endpoint.getScheme().equals("https") != https) {
+                    throw new IllegalArgumentException("endpoints " + endpoints + " mix http:// and https://; use one scheme");
+                }
+            }
+            if (https && trustedCa == null) {
+                throw new IllegalArgumentException("endpoints " + endpoints + " use https:// but no trusted CA file was "
+                        + "given to verify the server's certificate");
+            }
+            if (!https && trustedCa != null) {
+                throw new IllegalArgumentException("a trusted CA file (" + trustedCa + ") was given but endpoints "
+                        + endpoints + " use plain http://; write them as https://host:port");
+            }
+            if (clientCertificate != null && trustedCa == null) {
+                throw new IllegalArgumentException("a client certificate (" + clientCertificate + ") needs TLS: give the "
+                        + "trusted CA file and https:// endpoints as well");
+            }
+            sslContext = trustedCa == null ? null : new ClientTls(trustedCa, Optional.ofNullable(clientCertificate),
+                    Optional.ofNullable(clientKey)).sslContext();
             return new Etcd(this);
+        }
+
+        /** How the connection authenticates, for {@link Etcd#toString()}: never the password. */
+        private String describeSecurity() {
+            return (trustedCa == null ? "" : clientCertificate == null ? " tls" : " tls+client-certificate")
+                    + (user == null ? "" : " user=" + user);
         }
 
         private static Duration positive(String what, Duration value) {

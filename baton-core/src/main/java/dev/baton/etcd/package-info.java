@@ -21,6 +21,10 @@
  *       compacted the watch ends with {@link dev.baton.etcd.WatchListener#onCompacted}, a
  *       distinct signal, never a silent skip (DESIGN rule 5).</li>
  *   <li>Every request is bounded by the request timeout; a call never hangs on a dead endpoint.</li>
+ *   <li><b>Secrets stay secret.</b> TLS (a trusted CA, optionally a client certificate) and etcd
+ *       user credentials are set on the builder, whose {@code build()} validates every file
+ *       before connecting; the password reaches jetcd only and appears in no string, message or
+ *       log line of this package.</li>
  * </ul>
  */
 package dev.baton.etcd;

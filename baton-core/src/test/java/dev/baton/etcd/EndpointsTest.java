@@ -16,6 +16,7 @@ class EndpointsTest {
         "http://127.0.0.1:2379, http://127.0.0.1:2379",
         "' localhost:1 ', http://localhost:1",
         "http://etcd-0.example:65535/, http://etcd-0.example:65535",
+        "https://etcd-0.example:2379, https://etcd-0.example:2379",
     })
     void acceptsHostPortWithOrWithoutScheme(String input, String expected) {
         assertThat(Endpoints.parse(input)).containsExactly(URI.create(expected));

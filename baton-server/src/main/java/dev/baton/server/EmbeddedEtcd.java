@@ -5,11 +5,16 @@ import dev.baton.server.wal.DataDirectoryException;
 import dev.baton.server.wal.Journal;
 import dev.baton.server.wal.WriteAheadLog;
 import dev.baton.server.watch.WatchHub;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -40,6 +45,13 @@ import org.slf4j.LoggerFactory;
  * restart, even after {@code kill -9}, recovers every acknowledged write, the revision counter
  * and the leases (each with its full TTL again, as etcd does after a leader change). Only one
  * server may use a data directory at a time. An in-memory server keeps nothing.
+ *
+ * <p><b>Who may connect.</b> The server listens on {@code 127.0.0.1} unless told otherwise. With
+ * {@link Builder#tls(Path, Path)} it speaks TLS only (its endpoint is {@code https://}), and with
+ * {@link Builder#clientCa(Path)} as well it accepts only clients presenting a certificate signed
+ * by that CA. It has no users or roles: anyone who connects may read and write every key, so
+ * {@link Builder#build()} refuses a non-loopback address without TLS unless
+ * {@link Builder#insecureListen()} forces it.
  *
  * <p>{@link #close()} is idempotent and bounded: it stops accepting calls, ends open streams,
  * finishes the writes in progress and releases the data directory.
@@ -122,7 +134,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
         int maxRequestBytes = config.maxRequestBytes;
         // Handlers run on the transport's threads: none of them blocks (writes are queued to the
         // writer, reads are in-memory), so handing each call to another thread would only add latency.
-        server = NettyServerBuilder.forAddress(address)
+        server = NettyServerBuilder.forAddress(address, credentials())
                 .directExecutor()
                 .maxInboundMessageSize(maxRequestBytes + GRPC_OVERHEAD_BYTES)
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
@@ -141,7 +153,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
         }
         InetAddress bound = address.getAddress();
         String host = bound == null || bound.isAnyLocalAddress() ? "127.0.0.1" : config.host;
-        endpoint = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.getPort();
+        endpoint = (config.certificate == null ? "http://" : "https://") + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.getPort();
 
         leaseTimer.scheduleWithFixedDelay(new GuardedLoop("lease expiry", new LeaseExpiry(state, pipeline)),
                 LeaseExpiry.PERIOD_MILLIS, LeaseExpiry.PERIOD_MILLIS, TimeUnit.MILLISECONDS);
@@ -152,6 +164,59 @@ public final class EmbeddedEtcd implements AutoCloseable {
                 progressMillis, progressMillis, TimeUnit.MILLISECONDS);
         log.info("serving the etcd v3 API on {} ({}, revision {})", endpoint,
                 config.dataDir == null ? "in memory" : "data dir " + config.dataDir, state.publishedRevision());
+    }
+
+    /**
+     * Plaintext, or TLS with the configured certificate and, with a client CA, required client
+     * certificates signed by it.
+     *
+     * @throws StartupException naming the file that cannot be read or used
+     */
+    private ServerCredentials credentials() {
+        if (config.certificate == null) {
+            return InsecureServerCredentials.create();
+        }
+        requireReadable("certificate", config.certificate);
+        requireReadable("private key", config.privateKey);
+        TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder();
+        try {
+            tls.keyManager(config.certificate.toFile(), config.privateKey.toFile());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StartupException("cannot use certificate " + config.certificate + " with private key "
+                    + config.privateKey + " (PEM; the key unencrypted PKCS#8): " + e.getMessage(), e);
+        }
+        if (config.clientCa != null) {
+            requireReadable("client CA file", config.clientCa);
+            try {
+                tls.trustManager(config.clientCa.toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new StartupException("cannot use client CA file " + config.clientCa + " (PEM certificates): "
+                        + e.getMessage(), e);
+            }
+        }
+        return tls.build();
+    }
+
+    private static void requireReadable(String what, Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new StartupException(what + " " + file + " does not exist or is not a regular file", null);
+        }
+        if (!Files.isReadable(file)) {
+            throw new StartupException(what + " " + file + " is not readable by this user", null);
+        }
+    }
+
+    /**
+     * True when {@code host} resolves to a loopback address (127.0.0.0/8, ::1, e.g.
+     * {@code localhost}): the addresses {@link Builder#build()} lets serve plain HTTP without
+     * {@link Builder#insecureListen()}.
+     */
+    public static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private void requestWatchSync() {
@@ -175,7 +240,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
         return z ^ (z >>> 31);
     }
 
-    /** The client URL, {@code http://host:port}, with the port actually bound. */
+    /** The client URL, {@code http://host:port} ({@code https://} with TLS), with the port actually bound. */
     public String endpoint() {
         String e = endpoint;
         if (e == null) {
@@ -249,8 +314,37 @@ public final class EmbeddedEtcd implements AutoCloseable {
         private long snapshotThresholdBytes = 64L * 1024 * 1024;
         private int maxRequestBytes = 1536 * 1024;
         private Duration progressNotifyInterval = Duration.ofMinutes(10);
+        private Path certificate;
+        private Path privateKey;
+        private Path clientCa;
+        private boolean insecureListen;
 
         private Builder() {
+        }
+
+        /**
+         * Serves TLS only, with this certificate (PEM, its chain following it) and private key
+         * (unencrypted PEM PKCS#8). The files are read at {@link EmbeddedEtcd#start()}.
+         */
+        public Builder tls(Path certificate, Path privateKey) {
+            this.certificate = Objects.requireNonNull(certificate, "certificate");
+            this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
+            return this;
+        }
+
+        /** Requires every client to present a certificate signed by a CA in this PEM file; needs {@link #tls}. */
+        public Builder clientCa(Path caFile) {
+            this.clientCa = Objects.requireNonNull(caFile, "caFile");
+            return this;
+        }
+
+        /**
+         * Allows plain HTTP on an address other than loopback. Anyone who can reach the address
+         * can then read and write every key and watch every change.
+         */
+        public Builder insecureListen() {
+            this.insecureListen = true;
+            return this;
         }
 
         /** The address to listen on; default {@code 127.0.0.1} and port 0 (an ephemeral port). */
@@ -322,10 +416,22 @@ public final class EmbeddedEtcd implements AutoCloseable {
             return this;
         }
 
-        /** @throws IllegalStateException when neither a data directory nor in-memory was chosen */
+        /**
+         * @throws IllegalStateException when neither a data directory nor in-memory was chosen, a
+         *     client CA is given without TLS, or the address is not loopback and there is neither
+         *     TLS nor {@link #insecureListen()}
+         */
         public EmbeddedEtcd build() {
             if (dataDir == null && !inMemory) {
                 throw new IllegalStateException("choose where the server keeps its state: dataDir(path) or inMemory()");
+            }
+            if (clientCa != null && certificate == null) {
+                throw new IllegalStateException("a client CA (" + clientCa + ") needs TLS: tls(certificate, privateKey)");
+            }
+            if (certificate == null && !insecureListen && !isLoopback(host)) {
+                throw new IllegalStateException("refusing to serve plain HTTP on " + host + ", which is not a loopback "
+                        + "address: anyone who reaches it could read and write every key; configure tls(certificate, "
+                        + "privateKey) or call insecureListen()");
             }
             Builder copy = new Builder();
             copy.host = host;
@@ -337,6 +443,10 @@ public final class EmbeddedEtcd implements AutoCloseable {
             copy.snapshotThresholdBytes = snapshotThresholdBytes;
             copy.maxRequestBytes = maxRequestBytes;
             copy.progressNotifyInterval = progressNotifyInterval;
+            copy.certificate = certificate;
+            copy.privateKey = privateKey;
+            copy.clientCa = clientCa;
+            copy.insecureListen = insecureListen;
             return new EmbeddedEtcd(copy);
         }
     }

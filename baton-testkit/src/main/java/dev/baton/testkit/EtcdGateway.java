@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * The two HTTP endpoints of an etcd member the fixtures read: {@code GET /health} and the
@@ -38,9 +39,22 @@ final class EtcdGateway {
     private EtcdGateway() {
     }
 
-    /** True when {@code GET <endpoint>/health} answers {@code health: true} within {@code timeout}. */
-    static boolean isHealthy(String endpoint, Duration timeout) {
-        return send(HttpRequest.newBuilder(URI.create(endpoint + "/health")).timeout(timeout).GET().build())
+    /**
+     * An HTTP client for etcd's client port: the shared plain one when {@code tls} is empty, else
+     * one with that context (the CA that certified etcd and, under {@code --client-cert-auth}, a
+     * client certificate) for an {@code https} endpoint.
+     */
+    static HttpClient client(Optional<SSLContext> tls) {
+        return tls.map(context -> HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .sslContext(context)
+                .build()).orElse(CLIENT);
+    }
+
+    /** True when {@code GET <endpoint>/health} through {@code client} answers {@code health: true} within {@code timeout}. */
+    static boolean isHealthy(HttpClient client, String endpoint, Duration timeout) {
+        return send(client, HttpRequest.newBuilder(URI.create(endpoint + "/health")).timeout(timeout).GET().build())
                 .map(body -> HEALTH_TRUE.matcher(body).find())
                 .orElse(false);
     }
@@ -52,7 +66,7 @@ final class EtcdGateway {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{}"))
                 .build();
-        return send(request).flatMap(EtcdGateway::parseStatus);
+        return send(CLIENT, request).flatMap(EtcdGateway::parseStatus);
     }
 
     /**
@@ -80,9 +94,9 @@ final class EtcdGateway {
         return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
     }
 
-    private static Optional<String> send(HttpRequest request) {
+    private static Optional<String> send(HttpClient client, HttpRequest request) {
         try {
-            HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();

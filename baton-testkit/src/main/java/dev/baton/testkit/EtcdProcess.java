@@ -2,12 +2,14 @@ package dev.baton.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -39,6 +41,15 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p><b>TLS and authentication.</b> With {@link Builder#tls(TestCertificates)} the client port
+ * speaks only HTTPS with a server certificate for {@code localhost} and {@code 127.0.0.1}
+ * issued by that authority, and {@link #endpoint()} is an {@code https://} URL; with
+ * {@link Builder#clientCertAuth()} as well, etcd requires a client certificate signed by the
+ * authority ({@code --client-cert-auth}). {@link #enableAuth(String)} turns on etcd's user
+ * authentication with a {@code root} user, and {@link #addPrefixUser} adds users whose role
+ * reads and writes one key prefix only. The fixture's own probes and {@link #etcdctl} calls use
+ * the authority, a client certificate of its own and the root user as needed.
+ *
  * <p>Methods are safe to call from several threads.
  */
 public final class EtcdProcess implements AutoCloseable {
@@ -58,6 +69,10 @@ public final class EtcdProcess implements AutoCloseable {
     private final Path logFile;
     private final List<String> extraArgs;
     private final Duration startTimeout;
+    private final CertificateFiles serverCertificate;
+    private final CertificateFiles fixtureCertificate;
+    private final Path trustedCa;
+    private final HttpClient probe;
 
     private volatile int clientPort;
     private volatile int peerPort;
@@ -66,6 +81,7 @@ public final class EtcdProcess implements AutoCloseable {
     private volatile Process process;
     private volatile long logOffsetAtLaunch;
     private volatile boolean paused;
+    private volatile String rootPassword;
     private boolean closed;
 
     private EtcdProcess(Builder builder) {
@@ -80,6 +96,12 @@ public final class EtcdProcess implements AutoCloseable {
         this.logFile = workDir.resolve("etcd.log");
         this.extraArgs = List.copyOf(builder.extraArgs);
         this.startTimeout = builder.startTimeout;
+        TestCertificates authority = builder.authority;
+        this.serverCertificate = authority == null ? null : authority.issueServer(name);
+        this.fixtureCertificate = builder.clientCertAuth ? authority.issueClient("root") : null;
+        this.trustedCa = authority == null ? null : authority.caFile();
+        this.probe = EtcdGateway.client(Optional.ofNullable(authority)
+                .map(ca -> ca.sslContext(Optional.ofNullable(fixtureCertificate))));
     }
 
     /** Starts one etcd with every default: see {@link Builder}. */
@@ -91,9 +113,12 @@ public final class EtcdProcess implements AutoCloseable {
         return new Builder();
     }
 
-    /** {@code http://127.0.0.1:<clientPort>}, the URL to give jetcd or etcdctl. */
+    /**
+     * {@code http://127.0.0.1:<clientPort>} ({@code https://} with TLS), the URL to give jetcd or
+     * etcdctl.
+     */
     public String endpoint() {
-        return "http://127.0.0.1:" + clientPort;
+        return (serverCertificate == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
     }
 
     public int clientPort() {
@@ -139,7 +164,7 @@ public final class EtcdProcess implements AutoCloseable {
      * paused or has no quorum.
      */
     public boolean isHealthy() {
-        return isAlive() && EtcdGateway.isHealthy(endpoint(), PROBE_TIMEOUT);
+        return isAlive() && EtcdGateway.isHealthy(probe, endpoint(), PROBE_TIMEOUT);
     }
 
     /** Sends {@code SIGKILL} and waits for the process to exit. No-op when it is not running. */
@@ -215,14 +240,69 @@ public final class EtcdProcess implements AutoCloseable {
         LOG.info("etcd member {} restarted at {} (pid {})", name, endpoint(), pid());
     }
 
-    /** Runs {@code etcdctl --endpoints <endpoint()> <args>}; see {@link Etcdctl#run}. */
+    /**
+     * Runs {@code etcdctl --endpoints <endpoint()> <args>}; see {@link Etcdctl#run}. With TLS the
+     * fixture adds its CA and client certificate, after {@link #enableAuth} the root user.
+     */
     public String etcdctl(String... args) {
-        return Etcdctl.run(endpoint(), args);
+        return Etcdctl.run(endpoint(), withConnectionFlags(args));
     }
 
-    /** Starts a long-running {@code etcdctl --endpoints <endpoint()> <args>}; see {@link Etcdctl#start}. */
+    /**
+     * Starts a long-running {@code etcdctl --endpoints <endpoint()> <args>}, with the same added
+     * flags as {@link #etcdctl}; see {@link Etcdctl#start}.
+     */
     public Process etcdctlProcess(String... args) {
-        return Etcdctl.start(endpoint(), args);
+        return Etcdctl.start(endpoint(), withConnectionFlags(args));
+    }
+
+    /**
+     * Turns on etcd's authentication: creates the user {@code root} with {@code rootPassword} and
+     * the {@code root} role, then {@code auth enable}. From then on every client must
+     * authenticate; this fixture's {@link #etcdctl} calls do so as root.
+     *
+     * @throws IllegalStateException when etcdctl fails, e.g. because auth is already enabled
+     */
+    public synchronized void enableAuth(String rootPassword) {
+        if (rootPassword == null || rootPassword.isEmpty()) {
+            throw new IllegalArgumentException("the root password must not be empty");
+        }
+        etcdctl("user", "add", "root", "--new-user-password=" + rootPassword);
+        etcdctl("user", "grant-role", "root", "root");
+        etcdctl("auth", "enable");
+        this.rootPassword = rootPassword;
+    }
+
+    /**
+     * Creates the role {@code user} granting {@code readwrite} on every key starting with
+     * {@code prefix} and nothing else, and the user {@code user} with {@code password} holding
+     * only that role; exactly the commands docs/security.md shows.
+     */
+    public void addPrefixUser(String user, String password, String prefix) {
+        if (prefix == null || prefix.isEmpty()) {
+            throw new IllegalArgumentException("the prefix must not be empty: an empty prefix grants every key");
+        }
+        etcdctl("role", "add", user);
+        etcdctl("role", "grant-permission", user, "readwrite", prefix, "--prefix=true");
+        etcdctl("user", "add", user, "--new-user-password=" + password);
+        etcdctl("user", "grant-role", user, user);
+    }
+
+    private String[] withConnectionFlags(String... args) {
+        List<String> all = new ArrayList<>();
+        if (trustedCa != null) {
+            all.add("--cacert=" + trustedCa);
+        }
+        if (fixtureCertificate != null) {
+            all.add("--cert=" + fixtureCertificate.certificate());
+            all.add("--key=" + fixtureCertificate.privateKey());
+        }
+        String password = rootPassword;
+        if (password != null) {
+            all.add("--user=root:" + password);
+        }
+        all.addAll(List.of(args));
+        return all.toArray(String[]::new);
     }
 
     /** Kills the process (resuming it first when paused) and deletes this fixture's directories. */
@@ -285,6 +365,14 @@ public final class EtcdProcess implements AutoCloseable {
                 "--initial-cluster-token=" + clusterToken,
                 "--logger=zap",
                 "--log-outputs=stderr"));
+        if (serverCertificate != null) {
+            command.add("--cert-file=" + serverCertificate.certificate());
+            command.add("--key-file=" + serverCertificate.privateKey());
+        }
+        if (fixtureCertificate != null) {
+            command.add("--client-cert-auth");
+            command.add("--trusted-ca-file=" + trustedCa);
+        }
         command.addAll(extraArgs);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
@@ -438,8 +526,25 @@ public final class EtcdProcess implements AutoCloseable {
         private Path binary;
         private final List<String> extraArgs = new ArrayList<>();
         private Duration startTimeout = Duration.ofSeconds(30);
+        private TestCertificates authority;
+        private boolean clientCertAuth;
 
         private Builder() {
+        }
+
+        /**
+         * Serves clients over TLS only, with a server certificate {@code authority} issues for
+         * {@code localhost} and {@code 127.0.0.1}; peers stay on plain HTTP (one member has none).
+         */
+        public Builder tls(TestCertificates authority) {
+            this.authority = Objects.requireNonNull(authority, "authority");
+            return this;
+        }
+
+        /** Requires every client to present a certificate signed by the {@link #tls} authority. */
+        public Builder clientCertAuth() {
+            this.clientCertAuth = true;
+            return this;
         }
 
         /** The member name: letters, digits, {@code .}, {@code _} and {@code -}. */
@@ -510,6 +615,9 @@ public final class EtcdProcess implements AutoCloseable {
 
         /** The process, configured but not started; {@link EtcdCluster} lays out its ports. */
         EtcdProcess build() {
+            if (clientCertAuth && authority == null) {
+                throw new IllegalStateException("clientCertAuth() needs tls(authority): the authority signs client certificates");
+            }
             return new EtcdProcess(this);
         }
     }

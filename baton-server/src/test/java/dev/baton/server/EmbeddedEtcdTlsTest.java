@@ -1,0 +1,122 @@
+package dev.baton.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baton.testkit.CertificateFiles;
+import dev.baton.testkit.TestCertificates;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.CertificateExpiredException;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded server with TLS, with required client certificates, and its refusal of plaintext beyond loopback. */
+class EmbeddedEtcdTlsTest {
+    @TempDir
+    static Path dir;
+
+    private static TestCertificates ca;
+    private static TestCertificates foreign;
+    private static CertificateFiles serverCertificate;
+
+    @BeforeAll
+    static void issueCertificates() {
+        ca = TestCertificates.authority("baton-ca", dir.resolve("ca"));
+        foreign = TestCertificates.authority("foreign-ca", dir.resolve("foreign"));
+        serverCertificate = ca.issueServer("server");
+    }
+
+    private static EmbeddedEtcd.Builder tlsServer() {
+        return EmbeddedEtcd.builder().inMemory().tls(serverCertificate.certificate(), serverCertificate.privateKey());
+    }
+
+    /** A put and a get through jetcd, trusting {@code trusted}, presenting {@code identity} when present. */
+    private static String roundTrip(EmbeddedEtcd server, Path trusted, Optional<CertificateFiles> identity) throws Exception {
+        SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(trusted.toFile());
+        identity.ifPresent(files -> ssl.keyManager(files.certificate().toFile(), files.privateKey().toFile()));
+        try (Client client = Client.builder().endpoints(server.endpoint()).sslContext(ssl.build())
+                .waitForReady(false).build()) {
+            ByteSequence key = ByteSequence.from("tls/k", StandardCharsets.UTF_8);
+            client.getKVClient().put(key, ByteSequence.from("v", StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+            return client.getKVClient().get(key).get(10, TimeUnit.SECONDS).getKvs().get(0).getValue()
+                    .toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static Throwable rootOf(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && !(cause instanceof SSLHandshakeException)) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    @Test
+    void aTlsServerHasAnHttpsEndpointAndServesClientsThatTrustItsCa() throws Exception {
+        try (EmbeddedEtcd server = tlsServer().build().start()) {
+            assertThat(server.endpoint()).isEqualTo("https://127.0.0.1:" + server.port());
+            assertThat(roundTrip(server, ca.caFile(), Optional.empty())).isEqualTo("v");
+        }
+    }
+
+    @Test
+    void withAClientCaOnlyClientsWithACertificateItSignedGetIn() throws Exception {
+        try (EmbeddedEtcd server = tlsServer().clientCa(ca.caFile()).build().start()) {
+            assertThat(roundTrip(server, ca.caFile(), Optional.of(ca.issueClient("alice")))).isEqualTo("v");
+
+            assertThatThrownBy(() -> roundTrip(server, ca.caFile(), Optional.empty()))
+                    .satisfies(error -> assertThat(rootOf(error)).isInstanceOf(SSLHandshakeException.class));
+            // The client offers no certificate the server's CA list names, so the server finds none.
+            assertThatThrownBy(() -> roundTrip(server, ca.caFile(), Optional.of(foreign.issueClient("mallory"))))
+                    .satisfies(error -> assertThat(rootOf(error)).isInstanceOf(SSLHandshakeException.class)
+                            .hasMessageContaining("certificate_required"));
+        }
+    }
+
+    @Test
+    void anExpiredServerCertificateIsRefusedByClients() {
+        CertificateFiles expired = ca.issueExpiredServer("stale");
+        try (EmbeddedEtcd server = EmbeddedEtcd.builder().inMemory().tls(expired.certificate(), expired.privateKey())
+                .build().start()) {
+            assertThatThrownBy(() -> roundTrip(server, ca.caFile(), Optional.empty()))
+                    .hasStackTraceContaining(CertificateExpiredException.class.getName());
+        }
+    }
+
+    @Test
+    void unusableFilesFailTheStartNamingTheFile() {
+        Path missing = dir.resolve("missing.pem");
+        assertThatThrownBy(() -> EmbeddedEtcd.builder().inMemory().tls(missing, serverCertificate.privateKey())
+                .build().start())
+                .isInstanceOf(StartupException.class)
+                .hasMessage("certificate " + missing + " does not exist or is not a regular file");
+        assertThatThrownBy(() -> tlsServer().clientCa(missing).build().start())
+                .isInstanceOf(StartupException.class)
+                .hasMessage("client CA file " + missing + " does not exist or is not a regular file");
+    }
+
+    @Test
+    void plaintextBeyondLoopbackIsRefusedUnlessForced() {
+        assertThatThrownBy(() -> EmbeddedEtcd.builder().inMemory().listen("0.0.0.0", 0).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("refusing to serve plain HTTP on 0.0.0.0, which is not a loopback address");
+        assertThatThrownBy(() -> EmbeddedEtcd.builder().inMemory().clientCa(ca.caFile()).build())
+                .hasMessageContaining("needs TLS");
+
+        EmbeddedEtcd.builder().inMemory().listen("0.0.0.0", 0).insecureListen().build().close();
+        tlsServer().listen("0.0.0.0", 0).build().close();
+        EmbeddedEtcd.builder().inMemory().listen("localhost", 0).build().close();
+        assertThat(EmbeddedEtcd.isLoopback("127.0.0.2")).isTrue();
+        assertThat(EmbeddedEtcd.isLoopback("::1")).isTrue();
+        assertThat(EmbeddedEtcd.isLoopback("0.0.0.0")).isFalse();
+    }
+}
