@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Baton's {@link KeyspaceCache} with the identity decoder, on etcd through Baton's facade. */
 final class BatonCacheStore implements CachedStore {
@@ -50,12 +51,16 @@ final class BatonCacheStore implements CachedStore {
         }
     }
 
+    /** The listener first receives the load as ADDED events and a RESYNCED marker; only what follows is a change. */
     @Override
     public OpenCache open(String prefix, Runnable onChange) {
+        AtomicBoolean loaded = new AtomicBoolean();
         KeyspaceCache<byte[]> cache = KeyspaceCache.builder(etcd, prefix, ValueDecoder.bytes())
                 .startTimeout(LOAD_TIMEOUT)
                 .listener(event -> {
-                    if (event.kind() != CacheEvent.Kind.RESYNCED) {
+                    if (event.kind() == CacheEvent.Kind.RESYNCED) {
+                        loaded.set(true);
+                    } else if (loaded.get()) {
                         onChange.run();
                     }
                 })

@@ -30,6 +30,7 @@ import org.apache.zookeeper.common.ZKConfig;
 final class CuratorCacheStore implements CachedStore {
     private static final int CREATES_PER_MULTI = 128;
     private static final int MULTIS_IN_FLIGHT = 16;
+    private static final Duration SESSION = Duration.ofSeconds(30);
     private static final Duration CONNECTED = Duration.ofSeconds(60);
     private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(30);
 
@@ -41,8 +42,8 @@ final class CuratorCacheStore implements CachedStore {
         this.client = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
                 .zkClientConfig(config)
-                .sessionTimeoutMs((int) Duration.ofSeconds(30).toMillis())
-                .connectionTimeoutMs((int) CONNECTED.toMillis())
+                .sessionTimeoutMs((int) SESSION.toMillis())
+                .connectionTimeoutMs((int) SESSION.toMillis())
                 .retryPolicy(new ExponentialBackoffRetry(100, 5))
                 .build();
         client.start();

@@ -5,8 +5,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A standalone ZooKeeper server ({@code ZooKeeperServerMain}, the version Curator's test kit
@@ -19,13 +24,17 @@ final class ZooKeeperProcess implements AutoCloseable {
     private static final String MAIN = "org.apache.zookeeper.server.ZooKeeperServerMain";
     /** ZooKeeper's heartbeat unit: sessions can be as short as two ticks. */
     private static final int TICK_MILLIS = 500;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(2);
 
     private final ChildJvm jvm;
+    private final int port;
     private final String connectString;
 
-    private ZooKeeperProcess(ChildJvm jvm, String connectString) {
+    private ZooKeeperProcess(ChildJvm jvm, int port) {
         this.jvm = jvm;
-        this.connectString = connectString;
+        this.port = port;
+        this.connectString = "127.0.0.1:" + port;
     }
 
     /** Starts the server with its files in {@code dir} and a heap of at most {@code maxHeap} (e.g. "3g"). */
@@ -47,10 +56,51 @@ final class ZooKeeperProcess implements AutoCloseable {
                     .jvmArgs("-Xmx" + maxHeap, "-XX:TieredStopAtLevel=4", "-Djute.maxbuffer=" + MAX_PACKET_BYTES)
                     .args(config.toString())
                     .start();
-            return new ZooKeeperProcess(jvm, "127.0.0.1:" + port);
+            ZooKeeperProcess zooKeeper = new ZooKeeperProcess(jvm, port);
+            try {
+                zooKeeper.awaitServing();
+            } catch (RuntimeException e) {
+                jvm.close();
+                throw e;
+            }
+            return zooKeeper;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot set up ZooKeeper in " + dir, e);
         }
+    }
+
+    /**
+     * Asks the server's {@code srvr} command (the one four-letter command ZooKeeper allows by
+     * default) until it answers that it serves, so clients never meet a server still starting.
+     */
+    private void awaitServing() {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                socket.setSoTimeout((int) ANSWER_TIMEOUT.toMillis());
+                socket.getOutputStream().write("srvr".getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                if (answer.contains("Mode: ")) {
+                    return;
+                }
+            } catch (IOException e) {
+                // Not listening yet, or not answering yet.
+            }
+            if (!jvm.isAlive() || System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException(this + " did not start serving within " + START_TIMEOUT
+                        + "; its last output: " + lastLines(jvm.errorLines()));
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + this, e);
+            }
+        }
+    }
+
+    private static List<String> lastLines(List<String> lines) {
+        return lines.subList(Math.max(0, lines.size() - 20), lines.size());
     }
 
     private static int freePort() throws IOException {

@@ -34,7 +34,7 @@ final class CuratorElection implements ElectionSystem {
         CuratorFramework client = CuratorFrameworkFactory.builder()
                 .connectString(connectString)
                 .sessionTimeoutMs(SESSION_MILLIS)
-                .connectionTimeoutMs((int) CONNECTED.toMillis())
+                .connectionTimeoutMs(SESSION_MILLIS)
                 .retryPolicy(new ExponentialBackoffRetry(100, 5))
                 .build();
         client.start();

@@ -111,7 +111,7 @@ final class HandoverTrials {
                 + ELECTIONS.incrementAndGet();
     }
 
-    /** Waits until {@code election} has {@code count} candidates, then lets the newest set up its watch. */
+    /** Waits until {@code election} has {@code count} candidates. */
     private static void awaitCandidates(ElectionSystem system, String election, int count) throws Exception {
         long deadline = System.nanoTime() + ELECTED.toNanos();
         int seen;
@@ -122,6 +122,11 @@ final class HandoverTrials {
             }
             TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
         }
+    }
+
+    /** Waits until the successor's candidacy is in the store, then lets it set up its watch. */
+    private static void awaitSuccessor(ElectionSystem system, String election) throws Exception {
+        awaitCandidates(system, election, 2);
         TimeUnit.MILLISECONDS.sleep(SETTLE_MILLIS);
     }
 
@@ -152,7 +157,7 @@ final class HandoverTrials {
         @Override
         public long trial() throws Exception {
             CompletableFuture<Long> next = waiting.campaign();
-            awaitCandidates(system, election, 2);
+            awaitSuccessor(system, election);
             long resignedAt = System.nanoTime();
             CompletableFuture<Void> resigned = leading.resign();
             long handover = await(next) - resignedAt;
@@ -208,7 +213,7 @@ final class HandoverTrials {
         @Override
         public long trial() throws Exception {
             CompletableFuture<Long> next = successor.campaign();
-            awaitCandidates(system, election, 2);
+            awaitSuccessor(system, election);
             long killedAt = System.nanoTime();
             leader.kill();
             long handover = await(next) - killedAt;
