@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** {@link EmbeddedServerMain} as a child process, stopped with SIGTERM. */
-final class EmbeddedServerProcess implements AutoCloseable {
+/**
+ * The embedded server in its own JVM ({@link EmbeddedServerMain}), as real etcd runs in its own
+ * process; started by {@link BenchRun#startEmbeddedServer}, stopped with SIGTERM.
+ */
+public final class EmbeddedServerProcess implements AutoCloseable {
     private final Process process;
     private final String endpoint;
 
@@ -47,10 +50,12 @@ final class EmbeddedServerProcess implements AutoCloseable {
         }
     }
 
-    String endpoint() {
+    /** {@code http://127.0.0.1:<port>}. */
+    public String endpoint() {
         return endpoint;
     }
 
+    /** Stops the server (SIGTERM, then SIGKILL after 30 s); idempotent. */
     @Override
     public void close() {
         process.destroy();

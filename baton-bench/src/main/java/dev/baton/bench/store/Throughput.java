@@ -1,4 +1,4 @@
-package dev.baton.bench;
+package dev.baton.bench.store;
 
 import io.etcd.jetcd.api.KVGrpc;
 import io.grpc.ManagedChannel;

@@ -1,4 +1,4 @@
-package dev.baton.bench;
+package dev.baton.bench.store;
 
 import com.google.protobuf.ByteString;
 import dev.baton.server.EmbeddedEtcd;

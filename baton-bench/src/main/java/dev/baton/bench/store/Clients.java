@@ -1,4 +1,4 @@
-package dev.baton.bench;
+package dev.baton.bench.store;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;

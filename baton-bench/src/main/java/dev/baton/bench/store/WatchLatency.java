@@ -1,6 +1,7 @@
-package dev.baton.bench;
+package dev.baton.bench.store;
 
 import com.google.protobuf.ByteString;
+import dev.baton.bench.Percentiles;
 import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.PutRequest;
@@ -10,7 +11,7 @@ import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
-import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -22,8 +23,20 @@ import java.util.concurrent.locks.LockSupport;
  * event arrived, so no event waits behind another.
  */
 final class WatchLatency {
-    /** Percentiles in milliseconds. */
-    record Result(double p50Millis, double p99Millis) {
+    /** Every event's latency in milliseconds, and their nearest-rank percentiles. */
+    record Result(double[] millis) {
+        double p50Millis() {
+            return Percentiles.median(millis);
+        }
+
+        double p99Millis() {
+            return Percentiles.of(millis, 0.99);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms", p50Millis(), p99Millis());
+        }
     }
 
     private static final int WARMUP_EVENTS = 100;
@@ -64,7 +77,7 @@ final class WatchLatency {
             throw new IllegalStateException("the watch was not created within 30 s");
         }
         KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(writeChannel);
-        long[] latencies = new long[events];
+        double[] latencies = new double[events];
         for (int i = 0; i < total; i++) {
             long sent = System.nanoTime();
             kv.put(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8("bench/watch/key"))
@@ -77,13 +90,12 @@ final class WatchLatency {
                 LockSupport.parkNanos(10_000);
             }
             if (i >= WARMUP_EVENTS) {
-                latencies[i - WARMUP_EVENTS] = received.get(i) - sent;
+                latencies[i - WARMUP_EVENTS] = (received.get(i) - sent) / 1e6;
             }
         }
         requests.onCompleted();
         watchChannel.shutdownNow();
         writeChannel.shutdownNow();
-        Arrays.sort(latencies);
-        return new Result(latencies[events / 2] / 1e6, latencies[(int) Math.ceil(events * 0.99) - 1] / 1e6);
+        return new Result(latencies);
     }
 }

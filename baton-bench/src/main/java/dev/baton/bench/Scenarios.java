@@ -1,0 +1,23 @@
+package dev.baton.bench;
+
+import dev.baton.bench.alloc.AllocScenario;
+import dev.baton.bench.store.StoreScenario;
+import dev.baton.bench.tasks.ClaimScenario;
+import dev.baton.bench.tasks.RebalanceScenario;
+import dev.baton.bench.tasks.SteadyLoadScenario;
+import java.util.List;
+
+/** Every scenario of {@code baton bench}, in the order {@code all} runs them. */
+public final class Scenarios {
+    private Scenarios() {
+    }
+
+    public static List<Scenario> all() {
+        return List.of(
+                new StoreScenario(),
+                new ClaimScenario(),
+                new SteadyLoadScenario(),
+                new RebalanceScenario(),
+                new AllocScenario());
+    }
+}

@@ -1,0 +1,219 @@
+package dev.baton.bench.tasks;
+
+import dev.baton.bench.BenchRun;
+import dev.baton.etcd.Etcd;
+import dev.baton.etcd.KeyRange;
+import dev.baton.session.Session;
+import dev.baton.tasks.MemberCommand;
+import dev.baton.tasks.TaskClient;
+import dev.baton.tasks.TaskId;
+import dev.baton.tasks.TaskMember;
+import dev.baton.tasks.TaskProperties;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Task members in this JVM, each with its own connection and session (TTL 10 s), on one etcd and
+ * one namespace. Handlers block until told to stop, so every claimed task stays running; each
+ * handler start is counted and timed. Closed (members first) when the scenario ends.
+ */
+final class TaskFleet implements AutoCloseable {
+    static final Duration SESSION_TTL = Duration.ofSeconds(10);
+    static final String NAMESPACE = "bench/";
+
+    private final BenchRun run;
+    private final String endpoint;
+    private final int capacity;
+    private final Etcd etcd;
+    private final Map<String, TaskMember> members = new LinkedHashMap<>();
+    private final Map<String, List<AutoCloseable>> resources = new LinkedHashMap<>();
+    private final AtomicInteger started = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Long> startNanos = new ConcurrentLinkedQueue<>();
+
+    /** A fleet on {@code endpoint} whose members may each run up to {@code capacity} tasks. */
+    TaskFleet(BenchRun run, String endpoint, int capacity) {
+        this.run = run;
+        this.endpoint = endpoint;
+        this.capacity = capacity;
+        this.etcd = connect(endpoint);
+        run.closeAtEnd(this);
+    }
+
+    /** A connection of the benchmark's own, with a timeout generous enough for a loaded etcd. */
+    static Etcd connect(String endpoint) {
+        Etcd etcd = Etcd.builder().endpoints(endpoint).requestTimeout(Duration.ofSeconds(30)).build();
+        etcd.get(NAMESPACE).join();
+        return etcd;
+    }
+
+    /** The benchmark's own connection (not a member's). */
+    Etcd etcd() {
+        return etcd;
+    }
+
+    /** The store's current revision: every put, delete and successful txn moves it. */
+    long revision() {
+        return etcd.range(KeyRange.key(NAMESPACE)).join().revision();
+    }
+
+    /** Starts members {@code <prefix>1} to {@code <prefix><count>} side by side. */
+    void startMembers(String prefix, int count) throws Exception {
+        ExecutorService starters = Executors.newFixedThreadPool(count, r -> new Thread(r, "bench-member-start"));
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 1; i <= count; i++) {
+                String id = prefix + i;
+                done.add(starters.submit(() -> startMember(id)));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+        } finally {
+            starters.shutdownNow();
+        }
+    }
+
+    void startMember(String id) {
+        Etcd connection = connect(endpoint);
+        Session session = Session.builder(connection).ttl(SESSION_TTL).open();
+        TaskMember member = TaskMember.builder(session, id).namespace(NAMESPACE).maxConcurrentTasks(capacity)
+                .stopTimeout(Duration.ofSeconds(30))
+                .handler(context -> {
+                    started.incrementAndGet();
+                    startNanos.add(System.nanoTime());
+                    context.awaitStop(Duration.ofHours(1));
+                    context.throwIfStopRequested();
+                }).start();
+        synchronized (this) {
+            members.put(id, member);
+            resources.put(id, List.of(member, session, connection));
+        }
+    }
+
+    /** Stops a member gracefully: it releases its tasks and revokes its session. */
+    void stopMember(String id) throws Exception {
+        List<AutoCloseable> toClose;
+        synchronized (this) {
+            members.remove(id);
+            toClose = resources.remove(id);
+        }
+        for (AutoCloseable resource : toClose) {
+            resource.close();
+        }
+    }
+
+    /** The running members, in the order they started. */
+    synchronized List<TaskMember> members() {
+        return List.copyOf(members.values());
+    }
+
+    /**
+     * Sends {@code command} to every member through the store and waits until each reports
+     * {@code frozen} as asked.
+     */
+    void sendToAll(MemberCommand command, boolean frozen) throws InterruptedException {
+        TaskClient client = TaskClient.create(etcd, NAMESPACE);
+        List<TaskMember> all = members();
+        for (TaskMember member : all) {
+            client.send(member.id(), command);
+        }
+        run.await("every member " + (frozen ? "frozen" : "unfrozen"), Duration.ofMinutes(1),
+                () -> all.stream().allMatch(m -> m.status().frozen() == frozen));
+    }
+
+    /** Handler starts so far. */
+    int started() {
+        return started.get();
+    }
+
+    /** When each handler started ({@link System#nanoTime()}), in no particular order. */
+    List<Long> startNanos() {
+        return List.copyOf(startNanos);
+    }
+
+    /**
+     * What each member holds, from the members themselves (polling a range of tens of thousands
+     * of keys would load the store); empty when a member is too busy to answer in time.
+     */
+    Map<String, Integer> holdings() {
+        Map<String, Integer> held = new LinkedHashMap<>();
+        for (TaskMember member : members()) {
+            try {
+                held.put(member.id(), member.status().tasks().size());
+            } catch (IllegalStateException busy) {
+                return Map.of();
+            }
+        }
+        return held;
+    }
+
+    /** True when the members hold {@code total} tasks between them, each ⌊N/M⌋ or ⌈N/M⌉. */
+    boolean balanced(int total) {
+        Map<String, Integer> held = holdings();
+        int count = members().size();
+        int floor = total / count;
+        int ceiling = (total + count - 1) / count;
+        return held.size() == count && held.values().stream().mapToInt(Integer::intValue).sum() == total
+                && held.values().stream().allMatch(n -> n == floor || n == ceiling);
+    }
+
+    /** Submits {@code count} tasks {@code <prefix>-00000}... with 16 threads; returns the seconds taken. */
+    double submit(String prefix, int count, Instant notBefore) throws Exception {
+        return submit(TaskClient.create(etcd, NAMESPACE), prefix, count, notBefore);
+    }
+
+    static double submit(TaskClient client, String prefix, int count, Instant notBefore) throws Exception {
+        long start = System.nanoTime();
+        ExecutorService submitters = Executors.newFixedThreadPool(16, r -> new Thread(r, "bench-submit"));
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                TaskId id = TaskId.of(String.format("%s-%05d", prefix, i));
+                done.add(submitters.submit(() -> client.submit(id, TaskProperties.empty(), notBefore)));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+        } finally {
+            submitters.shutdownNow();
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Stops every member side by side (each releases its tasks), then the benchmark's connection. */
+    @Override
+    public void close() throws Exception {
+        List<String> ids = members().stream().map(TaskMember::id).toList();
+        ExecutorService stoppers = Executors.newFixedThreadPool(Math.max(1, ids.size()),
+                r -> new Thread(r, "bench-member-stop"));
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (String id : ids) {
+                done.add(stoppers.submit(() -> {
+                    stopMember(id);
+                    return null;
+                }));
+            }
+            for (int i = 0; i < ids.size(); i++) {
+                try {
+                    done.get(i).get();
+                } catch (ExecutionException e) {
+                    run.progress("stopping member %s failed: %s", ids.get(i), e.getCause());
+                }
+            }
+        } finally {
+            stoppers.shutdownNow();
+            etcd.close();
+        }
+    }
+}
