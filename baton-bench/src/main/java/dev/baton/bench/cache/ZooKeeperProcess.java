@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ZooKeeperProcess implements AutoCloseable {
     static final int MAX_PACKET_BYTES = 64 << 20;
+    /** Enough for a million znodes of 100 bytes with a recursive watch on them. */
+    static final String HEAP = "3g";
     private static final String MAIN = "org.apache.zookeeper.server.ZooKeeperServerMain";
     /** ZooKeeper's heartbeat unit: sessions can be as short as two ticks. */
     private static final int TICK_MILLIS = 500;

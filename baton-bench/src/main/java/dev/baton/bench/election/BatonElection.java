@@ -31,7 +31,7 @@ final class BatonElection implements ElectionSystem {
 
     @Override
     public String displayName() {
-        return "Baton election";
+        return HandoverFigures.BATON;
     }
 
     @Override
