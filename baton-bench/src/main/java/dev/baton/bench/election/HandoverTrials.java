@@ -21,8 +21,9 @@ import java.util.function.Consumer;
  * ({@link CandidateMain}) and the successor in this JVM: the child gets {@code SIGKILL}, and the
  * successor leads once the store has expired the dead leader's session. Every instant is read in
  * this JVM. Before each event the successor's candidacy is in the store and it gets
- * {@value #SETTLE_MILLIS} ms to set up its watch, so the figure is the handover itself. The next
- * child leader starts after a measurement, so its JVM start never competes with one.
+ * {@value #SETTLE_MILLIS} ms to set up its watch, so the figure is the handover itself. After
+ * each round of trials the next child leaders of all systems start together, and the next round
+ * begins once they lead: no JVM start competes with a measurement.
  */
 final class HandoverTrials {
     private static final long SETTLE_MILLIS = 500;
@@ -56,9 +57,19 @@ final class HandoverTrials {
         return alternate(ElectionEvent.KILL, 0, KillRig::new);
     }
 
-    /** One system's set-up for one kind of trial; each trial returns one handover in nanoseconds. */
+    /**
+     * One system's set-up for one kind of trial. Between two trials it is made ready in two steps,
+     * so that slow set-up (starting a JVM) of every system overlaps, and none overlaps a trial.
+     */
     private interface Rig extends AutoCloseable {
+        /** Measures one handover, in nanoseconds. */
         long trial() throws Exception;
+
+        /** Starts setting up the next trial and returns at once. */
+        void prepare();
+
+        /** Waits until the next trial can run. */
+        void ready() throws Exception;
 
         @Override
         void close();
@@ -66,12 +77,14 @@ final class HandoverTrials {
 
     @FunctionalInterface
     private interface RigFactory {
+        /** A rig that has been prepared: it needs {@link Rig#ready()} before its first trial. */
         Rig open(ElectionSystem system) throws Exception;
     }
 
     /**
-     * A failed trial (a session lost to an overloaded machine) is counted as a failure and the
-     * system's rig is rebuilt on a fresh election.
+     * Rounds of one trial per system that needs more. A failed trial or set-up (a session lost to
+     * an overloaded machine) is counted as a failure and the system's rig is rebuilt on a fresh
+     * election.
      */
     private List<Handovers> alternate(ElectionEvent event, int uncounted, RigFactory factory) throws Exception {
         Map<String, ElectionSystem> byName = new LinkedHashMap<>();
@@ -84,17 +97,25 @@ final class HandoverTrials {
             }
             while (!tally.done()) {
                 for (String name : tally.pending()) {
+                    while (!ready(event, tally, rigs, name)) {
+                        rebuild(event, rigs, byName.get(name), factory);
+                    }
+                }
+                List<String> measured = new ArrayList<>();
+                for (String name : tally.pending()) {
                     try {
                         long nanos = rigs.get(name).trial();
                         tally.record(name, nanos);
+                        measured.add(name);
                         progress.accept(String.format(Locale.ROOT, "%s, %s: %.1f ms", event.label(), name, nanos / 1e6));
                     } catch (Exception e) {
                         progress.accept(event.label() + ", " + name + ": trial failed (" + e + "); starting afresh");
                         tally.fail(name, e);
-                        rigs.remove(name).close();
-                        rigs.put(name, factory.open(byName.get(name)));
+                        rebuild(event, rigs, byName.get(name), factory);
                     }
                 }
+                List<String> pending = tally.pending();
+                measured.stream().filter(pending::contains).forEach(name -> rigs.get(name).prepare());
             }
         } finally {
             rigs.values().forEach(Rig::close);
@@ -106,16 +127,42 @@ final class HandoverTrials {
         return handovers;
     }
 
+    private boolean ready(ElectionEvent event, TrialTally tally, Map<String, Rig> rigs, String name)
+            throws InterruptedException {
+        try {
+            rigs.get(name).ready();
+            return true;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            progress.accept(event.label() + ", " + name + ": set-up failed (" + e + "); starting afresh");
+            tally.fail(name, e);
+            return false;
+        }
+    }
+
+    private static void rebuild(ElectionEvent event, Map<String, Rig> rigs, ElectionSystem system, RigFactory factory)
+            throws Exception {
+        rigs.remove(system.displayName()).close();
+        rigs.put(system.displayName(), factory.open(system));
+    }
+
     private static String newElection(ElectionEvent event, ElectionSystem system) {
         return "bench/" + (event == ElectionEvent.RESIGN ? "resign" : "kill") + "-" + system.id() + "-"
                 + ELECTIONS.incrementAndGet();
     }
 
-    /** Waits until {@code election} has {@code count} candidates. */
-    private static void awaitCandidates(ElectionSystem system, String election, int count) throws Exception {
+    /** Waits until {@code election} has {@code count} candidates, one of them in {@code child} when given. */
+    private static void awaitCandidates(ElectionSystem system, String election, int count, ChildJvm child)
+            throws Exception {
         long deadline = System.nanoTime() + ELECTED.toNanos();
         int seen;
         while ((seen = system.candidates(election)) != count) {
+            if (child != null && !child.isAlive()) {
+                List<String> errors = child.errorLines();
+                throw new IllegalStateException(child + " exited before it campaigned; its last errors: "
+                        + errors.subList(Math.max(0, errors.size() - 10), errors.size()));
+            }
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("election " + election + " of " + system.displayName() + " has " + seen
                         + " candidates, not " + count + ", after " + ELECTED);
@@ -126,7 +173,7 @@ final class HandoverTrials {
 
     /** Waits until the successor's candidacy is in the store, then lets it set up its watch. */
     private static void awaitSuccessor(ElectionSystem system, String election) throws Exception {
-        awaitCandidates(system, election, 2);
+        awaitCandidates(system, election, 2, null);
         TimeUnit.MILLISECONDS.sleep(SETTLE_MILLIS);
     }
 
@@ -168,6 +215,15 @@ final class HandoverTrials {
             return handover;
         }
 
+        /** The candidate that resigned campaigns again in the next trial: nothing to set up. */
+        @Override
+        public void prepare() {
+        }
+
+        @Override
+        public void ready() {
+        }
+
         @Override
         public void close() {
             try {
@@ -188,26 +244,38 @@ final class HandoverTrials {
         private final String election;
         private final Candidate successor;
         private ChildJvm leader;
+        private boolean successorLeads;
 
         KillRig(ElectionSystem system) throws Exception {
             this.system = system;
             this.election = newElection(ElectionEvent.KILL, system);
             this.successor = system.candidate(election);
             try {
-                this.leader = launchLeader();
-                leader.awaitLine("^ELECTED", ELECTED);
+                prepare();
             } catch (RuntimeException e) {
-                close();
+                successor.close();
                 throw e;
             }
         }
 
-        /** Starts a candidate in a child JVM; it prints {@code ELECTED} once it leads. */
-        private ChildJvm launchLeader() {
-            return ChildJvm.builder(CandidateMain.class)
+        /** Starts the next leader's JVM; it campaigns at once. */
+        @Override
+        public void prepare() {
+            leader = ChildJvm.builder(CandidateMain.class)
                     .jvmArgs("-Xmx128m")
                     .args(system.id(), system.endpoint(), election)
                     .start();
+        }
+
+        /** Once the new leader's JVM campaigns, the successor hands it the leadership. */
+        @Override
+        public void ready() throws Exception {
+            if (successorLeads) {
+                awaitCandidates(system, election, 2, leader);
+                successor.resign().get(ELECTED.toSeconds(), TimeUnit.SECONDS);
+                successorLeads = false;
+            }
+            leader.awaitLine("^ELECTED", ELECTED);
         }
 
         @Override
@@ -217,12 +285,9 @@ final class HandoverTrials {
             long killedAt = System.nanoTime();
             leader.kill();
             long handover = await(next) - killedAt;
+            successorLeads = true;
             leader.close();
-            // The next leader's JVM starts only now, so its start never competes with a measurement.
-            leader = launchLeader();
-            awaitCandidates(system, election, 2);
-            successor.resign().get(ELECTED.toSeconds(), TimeUnit.SECONDS);
-            leader.awaitLine("^ELECTED", ELECTED);
+            leader = null;
             return handover;
         }
 
