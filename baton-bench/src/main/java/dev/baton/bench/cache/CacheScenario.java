@@ -50,7 +50,16 @@ public final class CacheScenario implements Scenario {
 
         run.progress("writing %,d keys to etcd and to ZooKeeper", keys);
         // The stores fill at once, each in its own process; no measurement runs meanwhile.
-        CompletableFuture<Void> curatorFilled = CompletableFuture.runAsync(() -> fill(curator, keys));
+        CompletableFuture<Void> curatorFilled = new CompletableFuture<>();
+        Thread curatorFill = new Thread(() -> {
+            try {
+                fill(curator, keys);
+                curatorFilled.complete(null);
+            } catch (RuntimeException e) {
+                curatorFilled.completeExceptionally(e);
+            }
+        }, "bench-cache-zookeeper-fill");
+        curatorFill.start();
         fill(baton, keys);
         curatorFilled.join();
         run.progress("loading both caches, heap after full collections");

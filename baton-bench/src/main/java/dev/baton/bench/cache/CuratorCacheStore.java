@@ -47,8 +47,15 @@ final class CuratorCacheStore implements CachedStore {
                 .retryPolicy(new ExponentialBackoffRetry(100, 5))
                 .build();
         client.start();
-        if (!client.blockUntilConnected((int) CONNECTED.toSeconds(), TimeUnit.SECONDS)) {
-            client.close();
+        boolean connected = false;
+        try {
+            connected = client.blockUntilConnected((int) CONNECTED.toSeconds(), TimeUnit.SECONDS);
+        } finally {
+            if (!connected) {
+                client.close();
+            }
+        }
+        if (!connected) {
             throw new IllegalStateException("no connection to ZooKeeper at " + connectString + " within " + CONNECTED);
         }
     }
