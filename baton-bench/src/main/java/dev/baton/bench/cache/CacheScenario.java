@@ -35,9 +35,10 @@ public final class CacheScenario implements Scenario {
     public List<Figure> run(BenchRun run) throws Exception {
         int keys = run.size(1_000_000, 50_000);
         int samples = run.size(2_000, 200);
-        ZooKeeperProcess zooKeeper = run.closeAtEnd(ZooKeeperProcess.start(run.workDir().resolve("zookeeper"),
+        ZooKeeperProcess zooKeeper = run.closeAtEnd(ZooKeeperProcess.launch(run.workDir().resolve("zookeeper"),
                 ZooKeeperProcess.HEAP));
         EtcdProcess etcd = run.startEtcd("--quota-backend-bytes=8589934592");
+        zooKeeper.awaitServing();
         CachedStore baton = run.closeAtEnd(new BatonCacheStore(etcd.endpoint()));
         CachedStore curator = run.closeAtEnd(new CuratorCacheStore(zooKeeper.connectString()));
         String baselineName = "Curator CuratorCache, ZooKeeper " + Version.getFullVersion().split("-")[0];

@@ -39,8 +39,11 @@ final class ZooKeeperProcess implements AutoCloseable {
         this.connectString = "127.0.0.1:" + port;
     }
 
-    /** Starts the server with its files in {@code dir} and a heap of at most {@code maxHeap} (e.g. "3g"). */
-    static ZooKeeperProcess start(Path dir, String maxHeap) {
+    /**
+     * Starts the server's JVM with its files in {@code dir} and a heap of at most {@code maxHeap}
+     * (e.g. "3g") and returns at once; {@link #awaitServing()} waits until clients can use it.
+     */
+    static ZooKeeperProcess launch(Path dir, String maxHeap) {
         try {
             int port = freePort();
             Path data = Files.createDirectories(dir.resolve("data"));
@@ -58,14 +61,7 @@ final class ZooKeeperProcess implements AutoCloseable {
                     .jvmArgs("-Xmx" + maxHeap, "-XX:TieredStopAtLevel=4", "-Djute.maxbuffer=" + MAX_PACKET_BYTES)
                     .args(config.toString())
                     .start();
-            ZooKeeperProcess zooKeeper = new ZooKeeperProcess(jvm, port);
-            try {
-                zooKeeper.awaitServing();
-            } catch (RuntimeException e) {
-                jvm.close();
-                throw e;
-            }
-            return zooKeeper;
+            return new ZooKeeperProcess(jvm, port);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot set up ZooKeeper in " + dir, e);
         }
@@ -75,7 +71,7 @@ final class ZooKeeperProcess implements AutoCloseable {
      * Asks the server's {@code srvr} command (the one four-letter command ZooKeeper allows by
      * default) until it answers that it serves, so clients never meet a server still starting.
      */
-    private void awaitServing() {
+    void awaitServing() {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (true) {
             try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
