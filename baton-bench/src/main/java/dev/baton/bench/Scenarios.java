@@ -1,6 +1,8 @@
 package dev.baton.bench;
 
 import dev.baton.bench.alloc.AllocScenario;
+import dev.baton.bench.cache.CacheScenario;
+import dev.baton.bench.election.ElectionScenario;
 import dev.baton.bench.store.StoreScenario;
 import dev.baton.bench.tasks.ClaimScenario;
 import dev.baton.bench.tasks.RebalanceScenario;
@@ -15,9 +17,11 @@ public final class Scenarios {
     public static List<Scenario> all() {
         return List.of(
                 new StoreScenario(),
+                new ElectionScenario(),
                 new ClaimScenario(),
                 new SteadyLoadScenario(),
                 new RebalanceScenario(),
-                new AllocScenario());
+                new AllocScenario(),
+                new CacheScenario());
     }
 }
