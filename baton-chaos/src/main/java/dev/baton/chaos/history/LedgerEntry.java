@@ -37,9 +37,12 @@ public record LedgerEntry(Writer writer, String subject, long token, String memb
         Objects.requireNonNull(member, "member");
     }
 
-    /** The key an entry with these fields is written at: unique per write. */
-    public static String key(Writer writer, String subject, long token, String member, int seq) {
-        return PREFIX + writer.name().toLowerCase() + "/" + subject + "/" + token + "-" + member + "-" + seq;
+    /**
+     * The key of a write: unique as long as {@code unique} is unique within the writing member
+     * (a task run again under the same claim writes new keys, never rewrites old ones).
+     */
+    public static String key(Writer writer, String subject, long token, String member, long unique) {
+        return PREFIX + writer.name().toLowerCase() + "/" + subject + "/" + token + "-" + member + "-" + unique;
     }
 
     /** The value written at {@link #key}; the revision is the store's. */
