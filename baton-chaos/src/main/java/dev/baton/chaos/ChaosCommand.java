@@ -33,7 +33,11 @@ public final class ChaosCommand {
     private ChaosCommand() {
     }
 
+    /** The logging set-up of every process of the suite: errors only, on standard error. */
+    public static final String LOGBACK = "-Dlogback.configurationFile=chaos-logback.xml";
+
     public static void main(String[] args) throws Exception {
+        System.setProperty("logback.configurationFile", "chaos-logback.xml");
         String which = "all";
         int runs = 1;
         long seed = ThreadLocalRandom.current().nextLong(1, 1_000_000_000L);

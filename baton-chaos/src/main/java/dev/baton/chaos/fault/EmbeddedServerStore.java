@@ -1,5 +1,6 @@
 package dev.baton.chaos.fault;
 
+import dev.baton.chaos.ChaosCommand;
 import dev.baton.testkit.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,7 +64,7 @@ public final class EmbeddedServerStore implements StoreTarget {
 
     private void launch() {
         server = ChildJvm.builder(MAIN)
-                .jvmArgs("-Xmx512m")
+                .jvmArgs("-Xmx512m", ChaosCommand.LOGBACK)
                 .args("server", "--listen", "127.0.0.1:" + port, "--data-dir", dataDir.toString())
                 .start();
         server.awaitLine("serving", START_TIMEOUT);

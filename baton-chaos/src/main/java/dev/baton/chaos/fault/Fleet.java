@@ -1,5 +1,6 @@
 package dev.baton.chaos.fault;
 
+import dev.baton.chaos.ChaosCommand;
 import dev.baton.chaos.workload.ChaosWorker;
 import dev.baton.testkit.ChildJvm;
 import dev.baton.testkit.TcpProxy;
@@ -44,7 +45,7 @@ public final class Fleet implements AutoCloseable {
             cacheLogs.put(member, log);
             String endpoints = proxies.stream().map(TcpProxy::endpoint).collect(Collectors.joining(","));
             process = ChildJvm.builder(ChaosWorker.class)
-                    .jvmArgs("-Xmx256m")
+                    .jvmArgs("-Xmx256m", ChaosCommand.LOGBACK)
                     .args(member, "z" + index, endpoints, Long.toString(ttl.toSeconds()), log.toString())
                     .start();
         }
