@@ -17,7 +17,9 @@ record RunSettings(Duration chaos, int tasks, int workers, Duration ttl) {
     static final RunSettings LONG = new RunSettings(Duration.ofSeconds(75), 80, 3, Duration.ofSeconds(3));
     /** How long the suite waits, after the faults, for every task to finish. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(120);
-    /** How long the suite waits for the caches to report at quiescence. */
+    /** How long the store must see no write before the caches are asked to report. */
+    static final Duration STILL = Duration.ofSeconds(3);
+    /** How long the suite waits for the store to be still, and then for the caches to report. */
     static final Duration REPORT_TIMEOUT = Duration.ofSeconds(90);
     /** Time the linearizability search may spend on one key. */
     static final Duration SEARCH_BUDGET = Duration.ofSeconds(20);

@@ -20,6 +20,7 @@ import dev.baton.chaos.history.LedgerEntry;
 import dev.baton.chaos.history.StoreEvent;
 import dev.baton.chaos.history.TaskRecord;
 import dev.baton.chaos.linear.RegisterOp;
+import dev.baton.chaos.workload.CacheLog;
 import dev.baton.chaos.workload.ChaosWorker;
 import dev.baton.chaos.workload.Compactor;
 import dev.baton.chaos.workload.RegisterWorkload;
@@ -97,6 +98,9 @@ final class ScenarioRun {
 
                 etcd.put(ChaosWorker.QUIESCE_KEY, "quiesce".getBytes(StandardCharsets.UTF_8), 0)
                         .get(10, TimeUnit.SECONDS);
+                awaitStill(etcd);
+                etcd.put(ChaosWorker.REPORT_KEY, "report".getBytes(StandardCharsets.UTF_8), 0)
+                        .get(10, TimeUnit.SECONDS);
                 List<String> reporting = fleet.awaitAll("^(reported|unreported)", RunSettings.REPORT_TIMEOUT);
 
                 List<LedgerEntry> ledger = readLedger(etcd);
@@ -169,6 +173,23 @@ final class ScenarioRun {
         }
     }
 
+    /** Waits until nothing has been written for {@link RunSettings#STILL} (bounded): the run is quiet. */
+    private static void awaitStill(Etcd etcd) throws Exception {
+        long deadline = System.nanoTime() + RunSettings.REPORT_TIMEOUT.toNanos();
+        long revision = -1;
+        long stillSince = System.nanoTime();
+        while (System.nanoTime() - deadline < 0) {
+            long now = range(etcd, ChaosWorker.QUIESCE_KEY, 0).revision();
+            if (now != revision) {
+                revision = now;
+                stillSince = System.nanoTime();
+            } else if (System.nanoTime() - stillSince > RunSettings.STILL.toNanos()) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+    }
+
     private static List<LedgerEntry> readLedger(Etcd etcd) throws Exception {
         List<LedgerEntry> ledger = new ArrayList<>();
         for (KeyValue kv : range(etcd, LedgerEntry.PREFIX, 0).kvs()) {
@@ -200,24 +221,28 @@ final class ScenarioRun {
         for (Map.Entry<String, Path> log : logs.entrySet()) {
             List<String> lines = Files.readAllLines(log.getValue(), StandardCharsets.UTF_8);
             List<CacheLine> events = new ArrayList<>();
+            for (int i = 0; i < lines.size(); i++) {
+                try {
+                    events.add(CacheLine.parse(lines.get(i)));
+                } catch (IllegalArgumentException e) {
+                    // A kill -9 can cut the last line short; anything earlier is a broken log.
+                    if (i != lines.size() - 1) {
+                        throw e;
+                    }
+                }
+            }
+            Path snapshot = CacheLog.snapshotFile(log.getValue());
             Map<String, String> contents = new HashMap<>();
             long revision = 0;
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i);
-                if (revision > 0) {
+            int reportedAfter = events.size();
+            if (Files.exists(snapshot)) {
+                List<String> snapshotLines = Files.readAllLines(snapshot, StandardCharsets.UTF_8);
+                String[] head = snapshotLines.get(0).split(" ");
+                revision = Long.parseLong(head[0]);
+                reportedAfter = Integer.parseInt(head[1]);
+                for (String line : snapshotLines.subList(1, snapshotLines.size())) {
                     int space = line.lastIndexOf(' ');
                     contents.put(line.substring(0, space), line.substring(space + 1));
-                } else if (line.startsWith("SNAPSHOT ")) {
-                    revision = Long.parseLong(line.substring("SNAPSHOT ".length()));
-                } else {
-                    try {
-                        events.add(CacheLine.parse(line));
-                    } catch (IllegalArgumentException e) {
-                        // A kill -9 can cut the last line short; anything earlier is a broken log.
-                        if (i != lines.size() - 1) {
-                            throw e;
-                        }
-                    }
                 }
             }
             boolean quiesced = revision > 0;
@@ -231,7 +256,7 @@ final class ScenarioRun {
                     store.put(kv.key(), CacheLine.digest(kv.valueUtf8()));
                 }
             }
-            reports.add(new CacheReport(log.getKey(), events, quiesced, revision, contents, store));
+            reports.add(new CacheReport(log.getKey(), events, quiesced, reportedAfter, revision, contents, store));
         }
         return reports;
     }

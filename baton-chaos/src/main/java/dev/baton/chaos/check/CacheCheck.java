@@ -36,8 +36,13 @@ public final class CacheCheck {
         for (CacheReport report : reports) {
             Map<String, CacheLine> latest = new HashMap<>();
             Map<String, String> view = new HashMap<>();
+            Map<String, String> viewAtReport = new HashMap<>();
             CacheLine previous = null;
-            for (CacheLine line : report.events()) {
+            for (int i = 0; i < report.events().size(); i++) {
+                if (i == report.reportedAfter()) {
+                    viewAtReport.putAll(view);
+                }
+                CacheLine line = report.events().get(i);
                 checked++;
                 if (line.kind().equals(RESYNCED)) {
                     resyncs++;
@@ -64,8 +69,11 @@ public final class CacheCheck {
                 latest.put(line.key(), line);
                 previous = line;
             }
+            if (report.reportedAfter() == report.events().size()) {
+                viewAtReport.putAll(view);
+            }
             if (report.quiesced()) {
-                compare(report, "its replayed events", view, "its reported contents", report.contents(), violations);
+                compare(report, "its replayed events", viewAtReport, "its reported contents", report.contents(), violations);
                 compare(report, "its reported contents", report.contents(), "the store at revision "
                         + report.revision(), report.store(), violations);
             }

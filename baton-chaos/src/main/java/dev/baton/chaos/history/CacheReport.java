@@ -11,11 +11,12 @@ import java.util.Objects;
  * @param member       the member id of the incarnation
  * @param events       every event, in delivery order
  * @param quiesced     true when the incarnation reported its contents at quiescence
+ * @param reportedAfter how many of {@code events} had been delivered when it reported
  * @param revision     the cache's revision at that report (0 when not final)
  * @param contents     key → digest of the value at that report (empty when not final)
  * @param store        key → digest of the value the store held at that revision (empty when not final)
  */
-public record CacheReport(String member, List<CacheLine> events, boolean quiesced, long revision,
+public record CacheReport(String member, List<CacheLine> events, boolean quiesced, int reportedAfter, long revision,
                           Map<String, String> contents, Map<String, String> store) {
 
     public CacheReport {

@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * paused, cut off or terminated by it. Arguments: member id, zone, comma-separated store
  * endpoints, session TTL in seconds, cache log file.
  *
- * <p>Prints {@code ready <member>} once it has joined everything, and {@code reported <revision>}
- * once, after the controller wrote {@link #QUIESCE_KEY}, its cache has logged its contents. On
+ * <p>Prints {@code ready <member>} once it has joined everything. Its leader stops writing once
+ * it sees {@link #QUIESCE_KEY}; once it sees {@link #REPORT_KEY} and its cache has settled, it
+ * writes the cache's contents next to the cache log and prints {@code reported <revision>}. On
  * SIGTERM it leaves gracefully: drains its assignments, releases its tasks, resigns, revokes.
  */
 public final class ChaosWorker {
@@ -39,8 +40,10 @@ public final class ChaosWorker {
     public static final String NAMESPACE = "chaos/";
     /** The election whose leader appends to the ledger. */
     public static final String ELECTION = NAMESPACE + "leader";
-    /** Written by the controller when the run is over: leaders stop writing, caches report. */
+    /** Written by the controller when the run is over: leaders stop writing. */
     public static final String QUIESCE_KEY = NAMESPACE + "control/quiesce";
+    /** Written by the controller once the store has been still for a while: caches report. */
+    public static final String REPORT_KEY = NAMESPACE + "control/report";
     /** The allocator's items: 6 items of 2 replicas, 12 replicas over 3 members of capacity 6. */
     public static final List<Item> ITEMS = List.of(new Item("i0", 2), new Item("i1", 2), new Item("i2", 2),
             new Item("i3", 2), new Item("i4", 2), new Item("i5", 2));
@@ -66,11 +69,15 @@ public final class ChaosWorker {
         Session session = Session.builder(etcd).ttl(ttl).openTimeout(Duration.ofSeconds(60)).open();
         Ledger ledger = new Ledger(etcd, member);
         CountDownLatch quiesced = new CountDownLatch(1);
+        CountDownLatch reportWanted = new CountDownLatch(1);
         KeyspaceCache<String> cache = KeyspaceCache.builder(etcd, NAMESPACE, ValueDecoder.utf8())
                 .listener(event -> {
                     log.onEvent(event);
                     if (QUIESCE_KEY.equals(event.key()) && event.kind() == CacheEvent.Kind.ADDED) {
                         quiesced.countDown();
+                    }
+                    if (REPORT_KEY.equals(event.key()) && event.kind() == CacheEvent.Kind.ADDED) {
+                        reportWanted.countDown();
                     }
                 })
                 .startTimeout(Duration.ofSeconds(60))
@@ -110,7 +117,7 @@ public final class ChaosWorker {
         System.out.println("ready " + member);
         System.out.flush();
 
-        quiesced.await();
+        reportWanted.await();
         report(cache, log);
         Thread.currentThread().join();
     }
@@ -144,8 +151,7 @@ public final class ChaosWorker {
             Thread.sleep(500);
             long revision = cache.revision();
             if (cache.pendingEvents() == 0 && cache.isSynced() && revision == seen) {
-                log.snapshot(cache);
-                System.out.println("reported " + revision);
+                System.out.println("reported " + log.snapshot(cache));
                 System.out.flush();
                 return;
             }

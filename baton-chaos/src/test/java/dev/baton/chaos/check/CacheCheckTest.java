@@ -30,11 +30,11 @@ class CacheCheckTest {
     }
 
     private static CacheReport killed(CacheLine... events) {
-        return new CacheReport("w0-0", List.of(events), false, 0, Map.of(), Map.of());
+        return new CacheReport("w0-0", List.of(events), false, events.length, 0, Map.of(), Map.of());
     }
 
     private static CacheReport quiesced(Map<String, String> contents, Map<String, String> store, CacheLine... events) {
-        return new CacheReport("w0-1", List.of(events), true, 9, contents, store);
+        return new CacheReport("w0-1", List.of(events), true, events.length, 9, contents, store);
     }
 
     static Stream<Arguments> histories() {
@@ -52,6 +52,9 @@ class CacheCheckTest {
                         List.of("a gap on k")),
                 Arguments.of("equal to the store at quiescence", quiesced(Map.of("k", "v2"), Map.of("k", "v2"),
                         added(2, "k", "v1"), changed(4, "k", "v1", "v2")), List.of()),
+                Arguments.of("events delivered after the report are not part of it", new CacheReport("w0-1",
+                        List.of(added(2, "k", "v1"), changed(12, "k", "v1", "v2")), true, 1, 9, Map.of("k", "v1"),
+                        Map.of("k", "v1")), List.of()),
                 Arguments.of("contents differ from the events delivered", quiesced(Map.of("k", "v9"), Map.of("k", "v9"),
                         added(2, "k", "v1")), List.of("replayed events differ")),
                 Arguments.of("contents differ from the store", quiesced(Map.of("k", "v1"), Map.of("k", "v1", "j", "w"),
