@@ -35,6 +35,8 @@ public final class ChaosCommand {
 
     /** The logging set-up of every process of the suite: errors only, on standard error. */
     public static final String LOGBACK = "-Dlogback.configurationFile=chaos-logback.xml";
+    /** The log level of every process, {@code -Dchaos.log.level=INFO} for more; ERROR by default. */
+    public static final String LOG_LEVEL = "-Dchaos.log.level=" + System.getProperty("chaos.log.level", "ERROR");
 
     public static void main(String[] args) throws Exception {
         System.setProperty("logback.configurationFile", "chaos-logback.xml");

@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  *   <li>A fault on a worker that led (the last leader write before it was that worker's) is
  *       recovered by the first leader write after it under another token.</li>
  *   <li>A fault on a worker that was running a task (its last write before the fault was not
- *       the run's last) is recovered by the first write for that task under another token.</li>
+ *       the run's last) is recovered by the first write for that task under another token, or by
+ *       the run's last write (a worker leaving gracefully may finish what it runs).</li>
  *   <li>A store fault is recovered by the first leader write after the store is back; the time
  *       the store was out (from injection to heal) counts as store failover on top of the
  *       allowance.</li>
@@ -64,7 +65,8 @@ public final class LivenessCheck {
                 tasks.forEach((task, writes) -> lastBefore(writes, fault.injectedNanos())
                         .filter(last -> last.member().equals(fault.target()) && !last.last())
                         .ifPresent(last -> recoveries.add(new Recovery("task " + task, last,
-                                firstOtherToken(writes, last, fault.injectedNanos()), 0))));
+                                writes.stream().filter(w -> w.nanos() > fault.injectedNanos()
+                                        && (w.token() != last.token() || w.last())).findFirst(), 0))));
             }
             for (Recovery recovery : recoveries) {
                 measured++;

@@ -4,6 +4,9 @@ import dev.baton.chaos.ChaosCommand;
 import dev.baton.chaos.workload.ChaosWorker;
 import dev.baton.testkit.ChildJvm;
 import dev.baton.testkit.TcpProxy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,13 +42,28 @@ public final class Fleet implements AutoCloseable {
             this.proxies = proxies;
         }
 
+        /** Keeps what the incarnation printed next to its cache log, for a run that is kept. */
+        void closeProcess() {
+            if (process == null) {
+                return;
+            }
+            process.close();
+            List<String> output = new ArrayList<>(process.lines());
+            output.addAll(process.errorLines());
+            try {
+                Files.write(dir.resolve(member + ".out"), output, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                // Only a diagnostic: the history lives in the store and the cache log.
+            }
+        }
+
         void launch() {
             member = "w" + index + "-" + incarnation++;
             Path log = dir.resolve(member + ".cache");
             cacheLogs.put(member, log);
             String endpoints = proxies.stream().map(TcpProxy::endpoint).collect(Collectors.joining(","));
             process = ChildJvm.builder(ChaosWorker.class)
-                    .jvmArgs("-Xmx256m", ChaosCommand.LOGBACK)
+                    .jvmArgs("-Xmx256m", ChaosCommand.LOGBACK, ChaosCommand.LOG_LEVEL)
                     .args(member, "z" + index, endpoints, Long.toString(ttl.toSeconds()), log.toString())
                     .start();
         }
@@ -97,7 +115,7 @@ public final class Fleet implements AutoCloseable {
     /** Starts a new incarnation of worker {@code i} and waits until it is ready. */
     synchronized void restart(int i) {
         Slot slot = slots.get(i);
-        slot.process.close();
+        slot.closeProcess();
         slot.launch();
         slot.awaitReady();
     }
@@ -149,9 +167,7 @@ public final class Fleet implements AutoCloseable {
     @Override
     public synchronized void close() {
         for (Slot slot : slots) {
-            if (slot.process != null) {
-                slot.process.close();
-            }
+            slot.closeProcess();
             slot.proxies.forEach(TcpProxy::close);
         }
     }

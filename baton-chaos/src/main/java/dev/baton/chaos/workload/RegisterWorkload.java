@@ -28,12 +28,21 @@ public final class RegisterWorkload implements AutoCloseable {
 
     public static final String PREFIX = ChaosWorker.NAMESPACE + "register/";
     private static final int KEYS = 3;
+    /**
+     * Clients move to fresh keys every epoch, so each key's history stays short enough for an
+     * exhaustive search even when many operations have unknown outcomes.
+     */
+    private static final long EPOCH_NANOS = Duration.ofSeconds(5).toNanos();
     private static final Duration PAUSE = Duration.ofMillis(20);
+    /** After an operation without an answer, a client waits before it tries again. */
+    private static final Duration UNKNOWN_PAUSE = Duration.ofMillis(500);
 
     private final Etcd etcd;
     private final List<RegisterOp> history = Collections.synchronizedList(new ArrayList<>());
     private final List<Thread> clients = new ArrayList<>();
     private volatile boolean stopped;
+
+    private final long started = System.nanoTime();
 
     private RegisterWorkload(Etcd etcd) {
         this.etcd = etcd;
@@ -53,13 +62,20 @@ public final class RegisterWorkload implements AutoCloseable {
         return workload;
     }
 
-    private void runClient(String process, Random random) {
+    /**
+     * One client. After an operation with no answer it continues as a new process of the history
+     * ({@code p0}, {@code p0.1}, ...), since the old operation may still be in flight.
+     */
+    private void runClient(String client, Random random) {
         long counter = 0;
+        int generation = 0;
+        String process = client;
         String lastSeen = null;
         while (!stopped) {
-            String key = PREFIX + "k" + random.nextInt(KEYS);
+            long epoch = (System.nanoTime() - started) / EPOCH_NANOS;
+            String key = PREFIX + "e" + epoch + "-k" + random.nextInt(KEYS);
             int choice = random.nextInt(10);
-            String value = process + "-" + counter++;
+            String value = client + "-" + counter++;
             RegisterOp op;
             if (choice < 4) {
                 op = get(process, key);
@@ -72,8 +88,12 @@ public final class RegisterWorkload implements AutoCloseable {
                 op = cas(process, key, random.nextBoolean() ? lastSeen : null, value);
             }
             history.add(op);
+            boolean answered = op.outcome() == RegisterOp.Outcome.OK;
+            if (!answered) {
+                process = client + "." + ++generation;
+            }
             try {
-                Thread.sleep(PAUSE.toMillis());
+                Thread.sleep(answered ? PAUSE.toMillis() : UNKNOWN_PAUSE.toMillis());
             } catch (InterruptedException e) {
                 return;
             }
