@@ -13,8 +13,10 @@ import java.time.Duration;
 record RunSettings(Duration chaos, int tasks, int workers, Duration ttl) {
 
     /** The CI form: every scenario once fits in about ten minutes on two cores. */
-    static final RunSettings SHORT = new RunSettings(Duration.ofSeconds(20), 24, 3, Duration.ofSeconds(3));
-    static final RunSettings LONG = new RunSettings(Duration.ofSeconds(75), 80, 3, Duration.ofSeconds(3));
+    static final RunSettings SHORT = new RunSettings(Duration.ofSeconds(30), 30, 3, Duration.ofSeconds(3));
+    static final RunSettings LONG = new RunSettings(Duration.ofSeconds(120), 120, 3, Duration.ofSeconds(3));
+    /** After a fault ends, the fleet gets the TTL and this long before the next one. */
+    static final Duration SETTLE = Duration.ofSeconds(3);
     /** How long the suite waits, after the faults, for every task to finish. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(120);
     /** How long the store must see no write before the caches are asked to report. */

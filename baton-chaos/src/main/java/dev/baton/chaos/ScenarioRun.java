@@ -90,6 +90,8 @@ final class ScenarioRun {
                 while (System.nanoTime() - end < 0) {
                     Thread.sleep(1_000 + random.nextInt(2_000));
                     faults.addAll(scenario.nemesis.inject(fleet, store, random, settings.ttl()));
+                    // Leave the fleet time to recover before the next fault, so each recovery is measured.
+                    Thread.sleep(settings.ttl().plus(RunSettings.SETTLE).toMillis());
                 }
                 submitter.join();
                 List<RegisterOp> registerHistory = register.stop();

@@ -49,6 +49,9 @@ class LivenessCheckTest {
                         List.of()),
                 Arguments.of("a task finished before the fault is not abandoned", List.of(killOf("w0-0", 1_000)),
                         List.of(taskAt("t1", 5, "w0-0", true, 900, 6)), 0, List.of()),
+                Arguments.of("a recovery overlapped by the next fault is judged with that one", List.of(
+                        storeOutage(1_000, 3_000), storeOutage(4_000, 6_000)),
+                        List.of(leaderAt(3, "w0-0", 900, 10), leaderAt(3, "w0-0", 9_000, 11)), 1, List.of()),
                 Arguments.of("a store outage counts on top of the bound", List.of(storeOutage(1_000, 9_000)),
                         List.of(leaderAt(3, "w0-0", 900, 10), leaderAt(3, "w0-0", 17_000, 11)), 1, List.of()),
                 Arguments.of("leadership stays away too long after the store is back", List.of(storeOutage(1_000, 9_000)),
