@@ -12,14 +12,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Appends ledger entries for one member, each in a transaction guarded by the owner's fence. A
- * refused transaction is an owner that lost its token: counted and reported, never retried.
+ * refused transaction is an owner that lost its token: reported to the caller, never retried.
  */
 final class Ledger {
 
     private final Etcd etcd;
     private final String member;
     private final AtomicLong unique = new AtomicLong();
-    private final AtomicLong refused = new AtomicLong();
 
     Ledger(Etcd etcd, String member) {
         this.etcd = etcd;
@@ -37,14 +36,6 @@ final class Ledger {
         TxnResult result = etcd.txn(List.of(fence),
                 List.of(Operations.put(key, value.getBytes(StandardCharsets.UTF_8), 0)), List.of())
                 .get(etcd.requestTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
-        if (!result.succeeded()) {
-            refused.incrementAndGet();
-        }
         return result.succeeded();
-    }
-
-    /** How many appends the store refused because the fence no longer held. */
-    long refused() {
-        return refused.get();
     }
 }
