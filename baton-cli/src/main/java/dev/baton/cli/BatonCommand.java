@@ -1,6 +1,7 @@
 package dev.baton.cli;
 
 import java.io.PrintWriter;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,9 @@ public final class BatonCommand implements Runnable {
      * held here because the JDK keeps loggers only weakly.
      */
     private static final Logger GRPC_LOGS = Logger.getLogger("io.grpc");
+    /** The variable logback.xml reads the root level from; a system property of that name wins over the environment. */
+    private static final String LOG_LEVEL_VARIABLE = "BATON_LOG_LEVEL";
+    private static final Set<String> ONE_SHOT_COMMANDS = Set.of("submit", "tasks", "members", "leader", "command");
 
     @Spec
     private CommandSpec spec;
@@ -71,7 +75,20 @@ public final class BatonCommand implements Runnable {
 
     public static void main(String[] args) {
         GRPC_LOGS.setLevel(Level.WARNING);
+        quietLogsForOneShotCommands(args);
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Commands that read or write once and exit print their answer, not the library's progress
+     * lines (a cache loading, a session opening): their logs start at WARN unless
+     * {@code BATON_LOG_LEVEL} says otherwise. Long-running commands keep INFO. Must run before
+     * the first logger is created, which is when logback reads its configuration.
+     */
+    private static void quietLogsForOneShotCommands(String[] args) {
+        if (args.length > 0 && ONE_SHOT_COMMANDS.contains(args[0]) && System.getenv(LOG_LEVEL_VARIABLE) == null) {
+            System.setProperty(LOG_LEVEL_VARIABLE, "WARN");
+        }
     }
 
     /** The version of the jar, as recorded by the build. */

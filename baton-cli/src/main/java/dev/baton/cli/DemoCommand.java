@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -32,7 +33,9 @@ import picocli.CommandLine.Spec;
  * directory, three workers and the dashboard; about thirty short shell tasks; half way through,
  * one worker is hard-stopped (its connection dropped, its lease left to expire, as a crash looks
  * to the store) and the survivors take its tasks over once the lease expires. Prints a timeline,
- * then a summary, and exits 0 only if every task completed.
+ * then a summary and the task table {@code baton tasks} prints, and exits 0 only if every task
+ * completed. With {@code --keep} everything stays up after the summary until SIGINT or SIGTERM,
+ * so the other commands can be tried against the demo's store.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Runs a server, three workers and the dashboard; crashes a worker half way; "
@@ -53,6 +56,15 @@ final class DemoCommand implements Callable<Integer> {
             description = "Where the dashboard is served; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
     private HostAndPort http;
 
+    @Option(names = "--store", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:0",
+            converter = HostAndPort.Converter.class,
+            description = "Where the demo's embedded server listens; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    private HostAndPort store;
+
+    @Option(names = "--keep", description = "After the summary, keep the server, workers and dashboard running "
+            + "until interrupted, so other baton commands can be pointed at the demo's store.")
+    private boolean keep;
+
     @Option(names = "--tasks", defaultValue = "30", description = "How many shell tasks to submit (default: ${DEFAULT-VALUE}).")
     private int taskCount;
 
@@ -69,7 +81,15 @@ final class DemoCommand implements Callable<Integer> {
         startedNanos = System.nanoTime();
         FleetMetrics metrics = new FleetMetrics();
         List<Worker> workers = new ArrayList<>();
-        try (EmbeddedEtcd server = EmbeddedEtcd.builder().listen("127.0.0.1", 0).dataDir(dataDir).build().start()) {
+        // Only with --keep: without it, Ctrl-C ends the demo at once rather than waiting for clean-up.
+        try (ShutdownGate gate = keep ? ShutdownGate.install("demo") : null) {
+            return runWithServer(dataDir, metrics, workers, gate);
+        }
+    }
+
+    private int runWithServer(Path dataDir, FleetMetrics metrics, List<Worker> workers, ShutdownGate gate) throws Exception {
+        try (EmbeddedEtcd server = EmbeddedEtcd.builder().listen(store.host(), store.port()).dataDir(dataDir)
+                .build().start()) {
             say("server   embedded etcd-compatible server on " + server.endpoint() + " (data in " + dataDir + ")");
             try (Etcd etcd = connect(server);
                  Dashboard dashboard = Dashboard.start(connect(server), NAMESPACE, http, Optional.empty(), metrics);
@@ -84,20 +104,36 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 TaskClient client = TaskClient.create(etcd, NAMESPACE);
                 for (int i = 1; i <= taskCount; i++) {
-                    double seconds = 0.5 + (i % 5) * 0.4;
+                    String seconds = String.format(Locale.ROOT, "%.1f", 0.5 + (i % 5) * 0.4);
                     CommandTask task = new CommandTask(List.of("sh", "-c",
                             "sleep " + seconds + "; echo task " + i + " slept " + seconds + " s"),
                             Optional.of(Duration.ofSeconds(30)));
                     client.submit(TaskId.of(String.format("demo-%02d", i)), task.toProperties());
                 }
                 say("submit   " + taskCount + " shell tasks");
-                return run(view, events, workers);
+                int status = run(view, events, workers);
+                printTasks(view);
+                if (keep) {
+                    String endpoint = server.endpoint().replaceFirst("^http://", "");
+                    say("keep     running until interrupted (Ctrl-C); try: ./baton tasks --endpoints " + endpoint
+                            + "   ./baton members --endpoints " + endpoint);
+                    gate.await();
+                    say("stop     shutting the demo down");
+                }
+                return status;
             } finally {
                 workers.forEach(Worker::close);
             }
         } finally {
             deleteRecursively(dataDir);
         }
+    }
+
+    /** The final task table, as {@code baton tasks} prints it against the demo's store. */
+    private void printTasks(FleetView view) throws IOException {
+        say("tasks    (as ./baton tasks shows them)");
+        new FleetListing.Tasks().print(out, view.snapshot());
+        out.flush();
     }
 
     private int run(FleetView view, BlockingQueue<FleetView.Event> events, List<Worker> workers) throws InterruptedException {

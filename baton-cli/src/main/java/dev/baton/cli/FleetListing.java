@@ -1,5 +1,6 @@
 package dev.baton.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,6 +39,13 @@ abstract class FleetListing implements Callable<Integer> {
             fleet = view.snapshot();
         }
         PrintWriter out = spec.commandLine().getOut();
+        print(out, fleet);
+        out.flush();
+        return 0;
+    }
+
+    /** Prints this command's part of a fleet snapshot, as a table or as JSON. */
+    void print(PrintWriter out, ObjectNode fleet) throws JsonProcessingException {
         JsonNode section = fleet.path(section());
         if (json) {
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(section));
@@ -51,8 +59,6 @@ abstract class FleetListing implements Callable<Integer> {
             }
             printTable(out, rows);
         }
-        out.flush();
-        return 0;
     }
 
     /** The part of the fleet snapshot this command shows. */
@@ -84,7 +90,7 @@ abstract class FleetListing implements Callable<Integer> {
     }
 
     @Command(name = "tasks", mixinStandardHelpOptions = true,
-            description = "Lists tasks: state, owner, attempts, exit code and the end of their output.")
+            description = "Lists tasks: state, owner, failed runs, exit code and the end of their output.")
     static final class Tasks extends FleetListing {
         @Override
         String section() {
@@ -93,7 +99,7 @@ abstract class FleetListing implements Callable<Integer> {
 
         @Override
         String[] header() {
-            return new String[] {"ID", "STATE", "OWNER", "ATTEMPTS", "EXIT", "SINCE", "OUTPUT"};
+            return new String[] {"ID", "STATE", "OWNER", "FAILED-RUNS", "EXIT", "SINCE", "OUTPUT"};
         }
 
         @Override

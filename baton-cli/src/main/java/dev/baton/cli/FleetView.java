@@ -58,7 +58,10 @@ final class FleetView implements AutoCloseable {
         this.etcd = etcd;
         this.namespace = namespace;
         this.metrics = metrics;
-        this.cache = KeyspaceCache.builder(etcd, namespace, ValueDecoder.utf8()).listener(this::onChange).start();
+        this.cache = KeyspaceCache.builder(etcd, namespace, ValueDecoder.utf8()).start();
+        // Registered once the field is set: the listener reads the cache, and a listener given to the
+        // builder can be called before the constructor has assigned it.
+        cache.addListener(this::onChange);
         metrics.watchLag(cache::pendingEvents);
     }
 

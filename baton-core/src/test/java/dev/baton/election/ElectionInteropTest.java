@@ -8,6 +8,7 @@ import dev.baton.etcd.KeyRange;
 import dev.baton.etcd.KeyValue;
 import dev.baton.etcd.WatchEvent;
 import dev.baton.etcd.WatchListener;
+import dev.baton.testkit.Closer;
 import dev.baton.testkit.EtcdExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +44,8 @@ class ElectionInteropTest {
     @RegisterExtension
     static final EtcdExtension ETCD = new EtcdExtension();
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @RegisterExtension
+    final Closer resources = new Closer();
     private final List<Process> processes = new ArrayList<>();
     private Etcd direct;
     private String name;
@@ -51,22 +53,19 @@ class ElectionInteropTest {
 
     @BeforeEach
     void connect(TestInfo test) throws Exception {
-        direct = Etcd.builder().endpoints(ETCD.endpoint()).build();
+        direct = resources.add(Etcd.builder().endpoints(ETCD.endpoint()).build());
         name = "interop/" + test.getTestMethod().orElseThrow().getName();
         history = new LeaderHistory();
         long revision = direct.range(KeyRange.prefix(name + "/")).get().revision();
         resources.add(direct.watch(KeyRange.prefix(name + "/"), revision + 1, history));
     }
 
+    /** Runs before the extension closes the resources, so etcdctl processes go first. */
     @AfterEach
-    void disconnect() throws Exception {
+    void stopProcesses() throws InterruptedException {
         for (Process process : processes) {
             stop(process);
         }
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-        direct.close();
     }
 
     private Member member() {

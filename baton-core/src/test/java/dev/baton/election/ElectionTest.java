@@ -10,6 +10,7 @@ import dev.baton.etcd.KeyRange;
 import dev.baton.etcd.Operations;
 import dev.baton.etcd.RecordingWatch;
 import dev.baton.session.SessionState;
+import dev.baton.testkit.Closer;
 import dev.baton.testkit.EtcdExtension;
 import dev.baton.testkit.TcpProxy;
 import java.net.URI;
@@ -24,7 +25,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -40,22 +40,15 @@ class ElectionTest {
     @RegisterExtension
     static final EtcdExtension ETCD = new EtcdExtension();
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @RegisterExtension
+    final Closer resources = new Closer();
     private Etcd direct;
     private String prefix;
 
     @BeforeEach
     void connect(TestInfo test) {
-        direct = Etcd.builder().endpoints(ETCD.endpoint()).build();
+        direct = resources.add(Etcd.builder().endpoints(ETCD.endpoint()).build());
         prefix = "elections/" + test.getTestMethod().orElseThrow().getName();
-    }
-
-    @AfterEach
-    void disconnect() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-        direct.close();
     }
 
     private Member member() {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.KeyRange;
 import dev.baton.session.SessionState;
+import dev.baton.testkit.Closer;
 import dev.baton.testkit.EtcdExtension;
 import dev.baton.testkit.TcpProxy;
 import java.net.URI;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -30,22 +30,15 @@ class LeaderServiceTest {
     @RegisterExtension
     static final EtcdExtension ETCD = new EtcdExtension();
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    @RegisterExtension
+    final Closer resources = new Closer();
     private Etcd direct;
     private String prefix;
 
     @BeforeEach
     void connect(TestInfo test) {
-        direct = Etcd.builder().endpoints(ETCD.endpoint()).build();
+        direct = resources.add(Etcd.builder().endpoints(ETCD.endpoint()).build());
         prefix = "services/" + test.getTestMethod().orElseThrow().getName();
-    }
-
-    @AfterEach
-    void disconnect() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-        direct.close();
     }
 
     private Member member(String endpoint) {

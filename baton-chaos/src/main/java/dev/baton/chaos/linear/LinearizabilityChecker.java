@@ -16,7 +16,9 @@ public final class LinearizabilityChecker {
     /**
      * Checks each key independently (the register is per key; initial value absent = null).
      * Returns one verdict per key, in key order; a VIOLATION carries the minimal excerpt of
-     * operations that cannot be linearized, and an explanation a person can read.
+     * operations that cannot be linearized, and an explanation a person can read. A key takes
+     * at most about twice {@code budgetPerKey}: once to decide, once more to shorten a
+     * violation's excerpt.
      *
      * @throws IllegalArgumentException if the history holds a null operation or the budget is not positive
      */
@@ -40,62 +42,31 @@ public final class LinearizabilityChecker {
     }
 
     private static Verdict checkKey(String key, List<RegisterOp> ops, Duration budget) {
-        List<RegisterOp> searched = new ArrayList<>();
-        for (RegisterOp op : ops) {
-            if (op.outcome() != RegisterOp.Outcome.FAILED
-                    && !(op.kind() == RegisterOp.Kind.GET && op.outcome() == RegisterOp.Outcome.UNKNOWN)) {
-                searched.add(op);
-            }
+        KeyHistory history = new KeyHistory(key, ops);
+        Verdict impossibleRead = ViolationExcerpt.impossibleRead(history);
+        if (impossibleRead != null) {
+            return impossibleRead;
         }
-        long deadline = System.nanoTime() + budget.toNanos();
+        long budgetNanos = saturatedNanos(budget);
         try {
-            if (search(null, searched, deadline)) {
+            long deadline = System.nanoTime() + budgetNanos;
+            if (new LinearizationSearch(history.searched(), RegisterModel.ABSENT, deadline, false).linearizable()) {
                 return new Verdict(Verdict.Result.LINEARIZABLE, key, ops.size(), List.of(),
-                        "the operations on " + key + " can be linearized");
+                        "The " + ops.size() + " operations on " + key + " can be linearized.");
             }
-            return new Verdict(Verdict.Result.VIOLATION, key, ops.size(), searched,
-                    "no order of the operations on " + key + " respects real time and register semantics");
-        } catch (BudgetExhausted e) {
+        } catch (LinearizationSearch.BudgetExhausted e) {
             return new Verdict(Verdict.Result.UNKNOWN, key, ops.size(), List.of(),
-                    "the search on " + key + " ran out of its budget of " + budget);
+                    "The search on " + key + " (" + history.searched().size() + " operations to order) did not decide"
+                            + " within its budget of " + budget + ".");
         }
+        return ViolationExcerpt.of(history, System.nanoTime() + budgetNanos);
     }
 
-    private static boolean search(String state, List<RegisterOp> remaining, long deadline) {
-        if (remaining.isEmpty()) {
-            return true;
-        }
-        if (System.nanoTime() - deadline > 0) {
-            throw new BudgetExhausted();
-        }
-        long firstReturn = Long.MAX_VALUE;
-        for (RegisterOp op : remaining) {
-            firstReturn = Math.min(firstReturn, returnNanos(op));
-        }
-        for (int i = 0; i < remaining.size(); i++) {
-            RegisterOp op = remaining.get(i);
-            if (op.invokedNanos() > firstReturn) {
-                continue;
-            }
-            RegisterModel.Step step = RegisterModel.apply(state, op);
-            if (step.legal()) {
-                List<RegisterOp> rest = new ArrayList<>(remaining);
-                rest.remove(i);
-                if (search(step.state(), rest, deadline)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static long returnNanos(RegisterOp op) {
-        return op.outcome() == RegisterOp.Outcome.UNKNOWN ? Long.MAX_VALUE : op.completedNanos();
-    }
-
-    private static final class BudgetExhausted extends RuntimeException {
-        BudgetExhausted() {
-            super(null, null, false, false);
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
         }
     }
 }

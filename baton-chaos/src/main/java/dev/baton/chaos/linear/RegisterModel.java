@@ -1,35 +1,42 @@
 package dev.baton.chaos.linear;
 
-import java.util.Objects;
-
-/** The sequential specification of one register: what an operation needs of the state and leaves behind. */
+/**
+ * The sequential specification of one register, over interned states.
+ *
+ * <p>A state is {@link #ABSENT}, a value's number (positive), or {@link #ANY}: "some value we do
+ * not know", used when a search starts in the middle of a history. Every transition from ANY
+ * allows at least what the transition from any concrete state allows and leads to a state that
+ * covers the concrete result, so a search that fails from ANY fails from every concrete start.
+ */
 final class RegisterModel {
 
-    /** The outcome of applying one operation: whether the state allowed it, and the state after. */
-    record Step(boolean legal, String state) {
-        static final Step ILLEGAL = new Step(false, null);
-    }
+    static final int ABSENT = 0;
+    static final int ANY = -1;
+    /** Returned by {@link #apply} when the operation's observed result contradicts the state. */
+    static final int ILLEGAL = Integer.MIN_VALUE;
 
     private RegisterModel() {
     }
 
     /**
-     * Applies {@code op} to a register holding {@code state} (null: absent). An OK operation is
-     * legal only if its observed result is what the register would answer; an UNKNOWN one is
-     * always legal (its result was never seen) and a CAS among them swaps exactly when the
-     * compare holds.
+     * The state after {@code op} runs on a register holding {@code state}, or {@link #ILLEGAL}.
+     * An OK operation is legal only if its observed result is what the register would answer;
+     * an UNKNOWN one is always legal (nobody saw its result), a CAS among them swapping exactly
+     * when its compare holds.
      */
-    static Step apply(String state, RegisterOp op) {
-        boolean unknown = op.outcome() == RegisterOp.Outcome.UNKNOWN;
+    static int apply(int state, Operation op) {
         return switch (op.kind()) {
-            case PUT -> new Step(true, op.value());
-            case GET -> unknown || Objects.equals(op.observed(), state) ? new Step(true, state) : Step.ILLEGAL;
+            case PUT -> op.value();
+            case GET -> state == ANY || op.observed() == state ? op.observed() : ILLEGAL;
             case CAS -> {
-                boolean matches = Objects.equals(op.expected(), state);
-                if (!unknown && matches != op.swapped()) {
-                    yield Step.ILLEGAL;
+                if (state == ANY) {
+                    yield op.unknown() || !op.swapped() ? ANY : op.value();
                 }
-                yield new Step(true, matches ? op.value() : state);
+                boolean matches = op.expected() == state;
+                if (!op.unknown() && matches != op.swapped()) {
+                    yield ILLEGAL;
+                }
+                yield matches ? op.value() : state;
             }
         };
     }
