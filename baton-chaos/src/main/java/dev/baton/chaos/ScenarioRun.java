@@ -76,13 +76,14 @@ final class ScenarioRun {
         try (StoreTarget store = scenario.store == Scenario.Store.ETCD ? EtcdClusterStore.start()
                 : EmbeddedServerStore.start(dir.resolve("server-data"));
              Etcd etcd = Etcd.builder().endpoints(store.endpoints()).requestTimeout(Duration.ofSeconds(2)).build()) {
-            StoreRecorder recorder = StoreRecorder.start(etcd, ALLOC_PREFIX);
-            try (Fleet fleet = Fleet.start(store, settings.workers(), settings.ttl(), dir)) {
-                Compactor compactor = Compactor.start(etcd, recorder::nextRevision, RunSettings.COMPACTION_PERIOD);
-                RegisterWorkload register = RegisterWorkload.start(etcd, RunSettings.REGISTER_CLIENTS, seed);
+            try (StoreRecorder recorder = StoreRecorder.start(etcd, ALLOC_PREFIX);
+                 Fleet fleet = Fleet.start(store, settings.workers(), settings.ttl(), dir);
+                 Compactor compactor = Compactor.start(etcd, recorder::nextRevision, RunSettings.COMPACTION_PERIOD);
+                 RegisterWorkload register = RegisterWorkload.start(etcd, RunSettings.REGISTER_CLIENTS, seed)) {
                 TaskClient client = TaskClient.create(etcd, ChaosWorker.NAMESPACE);
                 List<String> submitted = Collections.synchronizedList(new ArrayList<>());
                 Thread submitter = new Thread(() -> submitAll(client, submitted), "chaos-submitter");
+                submitter.setDaemon(true);
                 submitter.start();
 
                 List<Fault> faults = new ArrayList<>();

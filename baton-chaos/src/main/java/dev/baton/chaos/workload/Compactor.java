@@ -51,6 +51,7 @@ public final class Compactor implements AutoCloseable {
         return compactions;
     }
 
+    /** Stops compacting; idempotent. */
     @Override
     public void close() throws InterruptedException {
         stopped = true;

@@ -158,7 +158,7 @@ public final class RegisterWorkload implements AutoCloseable {
         }
     }
 
-    /** Stops the clients (each finishes its operation in flight) and returns the history. */
+    /** Stops the clients (each finishes its operation in flight) and returns the history. Repeatable. */
     public List<RegisterOp> stop() throws InterruptedException {
         stopped = true;
         for (Thread client : clients) {
