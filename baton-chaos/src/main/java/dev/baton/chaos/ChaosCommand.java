@@ -89,6 +89,7 @@ public final class ChaosCommand {
                 settings.ttl().toSeconds());
         Path root = Files.createTempDirectory("baton-chaos-");
         boolean anyViolation = false;
+        int failedScenarios = 0;
         List<String> verdicts = new ArrayList<>();
         for (Scenario scenario : scenarios) {
             List<RunResult> results = new ArrayList<>();
@@ -110,6 +111,7 @@ public final class ChaosCommand {
             }
             boolean failed = results.stream().anyMatch(r -> !r.violations().isEmpty());
             anyViolation |= failed;
+            failedScenarios += failed ? 1 : 0;
             printSummary(out, scenario, results);
             verdicts.add(verdict(scenario, results, seed));
         }
@@ -118,6 +120,8 @@ public final class ChaosCommand {
         }
         out.println(anyViolation ? "chaos: VIOLATIONS FOUND (seed " + seed + "; logs kept under " + root + ")"
                 : "chaos: all invariants held (seed " + seed + ")");
+        // The closing line test runners print, so CI counts scenarios as tests.
+        out.printf("scenarios: %d passed, %d failed%n", scenarios.size() - failedScenarios, failedScenarios);
         if (!anyViolation) {
             ScenarioRun.deleteQuietly(root);
         }
