@@ -33,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -242,11 +243,17 @@ public final class AllocatorMember implements AutoCloseable {
         return "AllocatorMember[" + keys.namespace() + " " + id + "]";
     }
 
-    private void join(long lease, long deadlineNanos) throws InterruptedException {
+    /**
+     * Creates the member key on the lease {@code leases} gives at each attempt: the session's
+     * current lease at start (the session may renew itself while the first join waits), a fixed
+     * one on a rejoin.
+     */
+    private void join(LongSupplier leases, long deadlineNanos) throws InterruptedException {
         String key = keys.member(id);
         Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1));
         Throwable last = null;
         while (true) {
+            long lease = leases.getAsLong();
             byte[] value;
             long previousLease;
             synchronized (this) {
@@ -327,7 +334,7 @@ public final class AllocatorMember implements AutoCloseable {
     /** Joins again after a lost session renewed itself with {@code lease}; gives up when it changes again. */
     private void rejoin(long lease) {
         try {
-            join(lease, System.nanoTime() + session.ttl().toNanos() * 4);
+            join(() -> lease, System.nanoTime() + session.ttl().toNanos() * 4);
             events.execute(this::refreshAll);
         } catch (IllegalStateException e) {
             if (session.lease() == lease) {
@@ -475,7 +482,7 @@ public final class AllocatorMember implements AutoCloseable {
             Duration timeout = joinTimeout != null ? joinTimeout : session.ttl().multipliedBy(2);
             AllocatorMember member = new AllocatorMember(this);
             try {
-                member.join(session.lease(), System.nanoTime() + timeout.toNanos());
+                member.join(session::lease, System.nanoTime() + timeout.toNanos());
             } catch (RuntimeException | InterruptedException e) {
                 member.close();
                 throw e;

@@ -1,0 +1,185 @@
+package dev.baton.chaos;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.chaos.check.CheckResult;
+import dev.baton.chaos.check.Violation;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@code scripts/chaos [SCENARIO|all] [--runs N] [--seed S] [--json] [--long]}: runs scenarios,
+ * prints a summary per scenario (and, with {@code --json}, one JSON verdict per scenario on a
+ * line of its own), and exits 1 when any checker found a violation, 2 on bad arguments.
+ *
+ * <p>The seed is printed first; each run's schedule (which worker, when) is drawn from the seed,
+ * the scenario and the run number, so {@code --seed} replays it. Process timing on a busy machine
+ * still varies, so a replay repeats the faults, not every interleaving.
+ */
+public final class ChaosCommand {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String USAGE = "usage: scripts/chaos [SCENARIO|all] [--runs N] [--seed S] [--json] [--long]\n"
+            + "scenarios: " + String.join(", ", Arrays.stream(Scenario.values()).map(Scenario::label).toList());
+
+    private ChaosCommand() {
+    }
+
+    /** The logging set-up of every process of the suite: errors only, on standard error. */
+    public static final String LOGBACK = "-Dlogback.configurationFile=chaos-logback.xml";
+    /** The log level of every process, {@code -Dchaos.log.level=INFO} for more; ERROR by default. */
+    public static final String LOG_LEVEL = "-Dchaos.log.level=" + System.getProperty("chaos.log.level", "ERROR");
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("logback.configurationFile", "chaos-logback.xml");
+        String which = "all";
+        int runs = 1;
+        long seed = ThreadLocalRandom.current().nextLong(1, 1_000_000_000L);
+        boolean json = false;
+        boolean longForm = false;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--runs" -> runs = Integer.parseInt(args[++i]);
+                    case "--seed" -> seed = Long.parseLong(args[++i]);
+                    case "--json" -> json = true;
+                    case "--long" -> longForm = true;
+                    case "-h", "--help" -> {
+                        System.out.println(USAGE);
+                        return;
+                    }
+                    default -> {
+                        if (args[i].startsWith("-")) {
+                            throw new IllegalArgumentException("unknown option " + args[i]);
+                        }
+                        which = args[i];
+                    }
+                }
+            }
+            if (runs < 1) {
+                throw new IllegalArgumentException("--runs must be at least 1, got " + runs);
+            }
+        } catch (RuntimeException e) {
+            System.err.println("chaos: " + e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+        }
+        List<Scenario> scenarios = new ArrayList<>();
+        if (which.equals("all")) {
+            scenarios.addAll(Arrays.asList(Scenario.values()));
+        } else {
+            String name = which;
+            scenarios.add(Scenario.byLabel(name).orElseGet(() -> {
+                System.err.println("chaos: unknown scenario '" + name + "'\n" + USAGE);
+                System.exit(2);
+                return null;
+            }));
+        }
+        RunSettings settings = longForm ? RunSettings.LONG : RunSettings.SHORT;
+        PrintStream out = System.out;
+        out.printf("chaos: seed %d, %s form (faults for %d s per run, %d tasks, %d workers, TTL %d s)%n", seed,
+                longForm ? "long" : "short", settings.chaos().toSeconds(), settings.tasks(), settings.workers(),
+                settings.ttl().toSeconds());
+        Path root = Files.createTempDirectory("baton-chaos-");
+        boolean anyViolation = false;
+        int failedScenarios = 0;
+        List<String> verdicts = new ArrayList<>();
+        for (Scenario scenario : scenarios) {
+            List<RunResult> results = new ArrayList<>();
+            for (int run = 0; run < runs; run++) {
+                long runSeed = seed * 31 + scenario.ordinal() * 1_000 + run;
+                Path dir = root.resolve(scenario.label() + "-" + run);
+                RunResult result;
+                try {
+                    result = new ScenarioRun(scenario, settings, runSeed, dir).run();
+                } catch (Exception e) {
+                    result = new RunResult(runSeed, 0, 0, List.of(new CheckResult("harness", 0,
+                            List.of(new Violation("harness", "the run failed: " + e, List.of())), "")));
+                }
+                results.add(result);
+                printRun(out, scenario, run, result);
+                if (result.violations().isEmpty()) {
+                    ScenarioRun.deleteQuietly(dir);
+                }
+            }
+            boolean failed = results.stream().anyMatch(r -> !r.violations().isEmpty());
+            anyViolation |= failed;
+            failedScenarios += failed ? 1 : 0;
+            printSummary(out, scenario, results);
+            verdicts.add(verdict(scenario, results, seed));
+        }
+        if (json) {
+            verdicts.forEach(out::println);
+        }
+        out.println(anyViolation ? "chaos: VIOLATIONS FOUND (seed " + seed + "; logs kept under " + root + ")"
+                : "chaos: all invariants held (seed " + seed + ")");
+        // The closing line test runners print, so CI counts scenarios as tests.
+        out.printf("scenarios: %d passed, %d failed%n", scenarios.size() - failedScenarios, failedScenarios);
+        if (!anyViolation) {
+            ScenarioRun.deleteQuietly(root);
+        }
+        out.flush();
+        System.exit(anyViolation ? 1 : 0);
+    }
+
+    private static void printRun(PrintStream out, Scenario scenario, int run, RunResult result) {
+        out.printf("  %s run %d (seed %d): %d faults, %d compactions, %d operations checked, %d violations%n",
+                scenario.label(), run + 1, result.seed(), result.faults(), result.compactions(),
+                result.operationsChecked(), result.violations().size());
+        for (CheckResult check : result.checks()) {
+            if (check.checker().equals("harness") && check.passed()) {
+                continue;
+            }
+            out.printf("    %-16s %6d checked  %s%s%n", check.checker(), check.checked(),
+                    check.passed() ? "ok" : check.violations().size() + " VIOLATIONS",
+                    check.notes().isEmpty() ? "" : "  (" + check.notes() + ")");
+            for (Violation violation : check.violations()) {
+                out.println("      ! " + violation.summary());
+                violation.excerpt().forEach(line -> out.println("          " + line));
+            }
+        }
+        out.flush();
+    }
+
+    private static void printSummary(PrintStream out, Scenario scenario, List<RunResult> results) {
+        out.printf("%-18s runs %d, faults injected %d, operations checked %d, violations %d%n", scenario.label(),
+                results.size(), results.stream().mapToInt(RunResult::faults).sum(),
+                results.stream().mapToLong(RunResult::operationsChecked).sum(),
+                results.stream().mapToLong(r -> r.violations().size()).sum());
+        out.flush();
+    }
+
+    private static String verdict(Scenario scenario, List<RunResult> results, long seed) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("scenario", scenario.label());
+        node.put("seed", seed);
+        node.put("runs", results.size());
+        node.put("faultsInjected", results.stream().mapToInt(RunResult::faults).sum());
+        node.put("operationsChecked", results.stream().mapToLong(RunResult::operationsChecked).sum());
+        Map<String, Long> perChecker = new LinkedHashMap<>();
+        results.forEach(r -> r.checks().forEach(c -> perChecker.merge(c.checker(), c.checked(), Long::sum)));
+        ObjectNode checked = node.putObject("checkedPerChecker");
+        perChecker.forEach(checked::put);
+        ArrayNode violations = node.putArray("violations");
+        for (int run = 0; run < results.size(); run++) {
+            for (Violation violation : results.get(run).violations()) {
+                ObjectNode v = violations.addObject();
+                v.put("run", run + 1);
+                v.put("runSeed", results.get(run).seed());
+                v.put("checker", violation.checker());
+                v.put("summary", violation.summary());
+                ArrayNode excerpt = v.putArray("excerpt");
+                violation.excerpt().forEach(excerpt::add);
+            }
+        }
+        node.put("passed", violations.isEmpty());
+        return node.toString();
+    }
+}

@@ -1,0 +1,28 @@
+package dev.baton.chaos;
+
+import dev.baton.chaos.check.CheckResult;
+import dev.baton.chaos.check.Violation;
+import java.util.List;
+
+/**
+ * What one run of a scenario did and what the checkers found.
+ *
+ * @param seed        the seed its schedule was drawn from
+ * @param faults      faults injected
+ * @param compactions compactions done
+ * @param checks      one result per checker
+ */
+record RunResult(long seed, int faults, int compactions, List<CheckResult> checks) {
+
+    RunResult {
+        checks = List.copyOf(checks);
+    }
+
+    long operationsChecked() {
+        return checks.stream().mapToLong(CheckResult::checked).sum();
+    }
+
+    List<Violation> violations() {
+        return checks.stream().flatMap(check -> check.violations().stream()).toList();
+    }
+}

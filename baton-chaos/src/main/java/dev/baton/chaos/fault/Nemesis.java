@@ -1,0 +1,127 @@
+package dev.baton.chaos.fault;
+
+import dev.baton.chaos.history.Fault;
+import dev.baton.testkit.EtcdProcess;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One kind of fault. {@link #inject} does it once, holds it, ends it (resume, heal, restart) and
+ * returns what it did; the run calls it repeatedly at random intervals.
+ */
+public enum Nemesis {
+    /** kill -9 of a random worker, restarted two seconds later as a new incarnation. */
+    WORKER_KILL("worker-kill") {
+        @Override
+        public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
+            int i = random.nextInt(fleet.size());
+            String member = fleet.member(i);
+            long injected = System.nanoTime();
+            fleet.kill(i);
+            Thread.sleep(2_000);
+            fleet.restart(i);
+            return List.of(new Fault(name, member, injected, injected, false));
+        }
+    },
+    /** SIGSTOP of a random worker for its TTL + 2 s, then SIGCONT. */
+    WORKER_PAUSE("worker-pause") {
+        @Override
+        public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
+            int i = random.nextInt(fleet.size());
+            String member = fleet.member(i);
+            long injected = System.nanoTime();
+            fleet.pause(i);
+            Thread.sleep(ttl.plusSeconds(2).toMillis());
+            fleet.resume(i);
+            return List.of(new Fault(name, member, injected, System.nanoTime(), false));
+        }
+    },
+    /** A random worker cut from the store by its proxies for its TTL + 2 s, then healed. */
+    WORKER_CUT("worker-cut") {
+        @Override
+        public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
+            int i = random.nextInt(fleet.size());
+            String member = fleet.member(i);
+            long injected = System.nanoTime();
+            fleet.cut(i);
+            Thread.sleep(ttl.plusSeconds(2).toMillis());
+            fleet.heal(i);
+            return List.of(new Fault(name, member, injected, System.nanoTime(), false));
+        }
+    },
+    /** kill -9 of the etcd leader; restarted on its data directory three seconds later. */
+    ETCD_LEADER_KILL("etcd-leader-kill") {
+        @Override
+        public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
+            EtcdClusterStore cluster = (EtcdClusterStore) store;
+            EtcdProcess leader = cluster.leader();
+            long injected = System.nanoTime();
+            leader.kill();
+            Thread.sleep(3_000);
+            leader.restart();
+            cluster.awaitHealthy();
+            return List.of(new Fault(name, leader.name(), injected, injected, true));
+        }
+    },
+    /** SIGSTOP of the etcd leader for the workers' TTL + 1 s, then SIGCONT. */
+    ETCD_LEADER_PAUSE("etcd-leader-pause") {
+        @Override
+        public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
+            EtcdClusterStore cluster = (EtcdClusterStore) store;
+            EtcdProcess leader = cluster.leader();
+            long injected = System.nanoTime();
+            leader.pause();
+            Thread.sleep(ttl.plusSeconds(1).toMillis());
+            leader.resume();
+            cluster.awaitHealthy();
+            return List.of(new Fault(name, leader.name(), injected, injected, true));
+        }
+    },
+    /** kill -9 of the embedded server, started again on the same data directory a second later. */
+    SERVER_KILL("server-kill") {
+        @Override
+        public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
+            EmbeddedServerStore server = (EmbeddedServerStore) store;
+            long injected = System.nanoTime();
+            server.kill();
+            Thread.sleep(1_000);
+            server.restart();
+            return List.of(new Fault(name, "server", injected, System.nanoTime(), true));
+        }
+    },
+    /** Every worker in turn: SIGTERM (a graceful leave), then a new incarnation once it is gone. */
+    ROLLING_RESTART("rolling-restart") {
+        @Override
+        public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) {
+            List<Fault> faults = new ArrayList<>();
+            for (int i = 0; i < fleet.size(); i++) {
+                String member = fleet.member(i);
+                long injected = System.nanoTime();
+                fleet.terminate(i);
+                faults.add(new Fault(name, member, injected, injected, false));
+                fleet.restart(i);
+            }
+            return faults;
+        }
+    };
+
+    final String name;
+
+    Nemesis(String name) {
+        this.name = name;
+    }
+
+    /** The scenario name of this fault, e.g. {@code worker-kill}. */
+    public String label() {
+        return name;
+    }
+
+    /**
+     * Does the fault once on a target chosen with {@code random}, holds it, ends it; returns the
+     * faults as the history records them.
+     */
+    public abstract List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl)
+            throws InterruptedException;
+}
