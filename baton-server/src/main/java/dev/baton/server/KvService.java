@@ -1,6 +1,7 @@
 package dev.baton.server;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.baton.server.store.EtcdError;
@@ -50,9 +51,21 @@ final class KvService extends KVGrpc.KVImplBase {
         this.maxRequestBytes = maxRequestBytes;
     }
 
-    /** etcd refuses writes whose encoded request exceeds its {@code --max-request-bytes}. */
+    /**
+     * What etcd adds to a write before it measures it: the request becomes a field (tag below 16)
+     * of an {@code InternalRaftRequest} whose {@code RequestHeader} (field 100) holds a 64-bit
+     * request ID: 2 bytes of tag, 1 of length, 1 of ID tag and up to 10 of ID.
+     */
+    static final int RAFT_HEADER_BYTES = 14;
+
+    /**
+     * etcd refuses writes whose raft entry, the request with the header etcd adds, exceeds its
+     * {@code --max-request-bytes}.
+     */
     static void checkSize(Message request, int maxRequestBytes) {
-        if (request.getSerializedSize() > maxRequestBytes) {
+        int size = request.getSerializedSize();
+        long entry = 1L + CodedOutputStream.computeUInt32SizeNoTag(size) + size + RAFT_HEADER_BYTES;
+        if (entry > maxRequestBytes) {
             throw EtcdError.requestTooLarge();
         }
     }
