@@ -53,6 +53,11 @@ public final class MvccStore {
             }
 
             @Override
+            public long compactRevision() {
+                return compactRevision;
+            }
+
+            @Override
             public KeyRevision get(byte[] key) {
                 return MvccStore.this.get(key, atRevision);
             }
