@@ -42,6 +42,7 @@ public final class TaskProperties {
 
     private static TaskProperties checked(ObjectNode tree) {
         String json = JsonCodec.write(tree);
+        JsonCodec.checkStorable(SUBJECT, json, tree);
         int size = JsonCodec.utf8Length(json);
         if (size > MAX_ENCODED_BYTES) {
             throw new TaskFormatException(SUBJECT, json,
