@@ -2,6 +2,7 @@ package dev.baton.tasks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -23,6 +24,9 @@ final class JsonCodec {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            // NaN and infinities are written bare, so reading them back fails with a clear error
+            // instead of turning them into strings.
+            .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
             .build();
 
     private JsonCodec() {
@@ -107,6 +111,16 @@ final class JsonCodec {
 
     static ObjectNode newObject() {
         return MAPPER.createObjectNode();
+    }
+
+    /** Writes a tree given as input, refusing one that cannot be written (nested over 1,000 deep). */
+    static String writeInput(String subject, JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new TaskFormatException(subject, "<a JSON tree>", "cannot be written as JSON: " + e.getOriginalMessage(),
+                    e);
+        }
     }
 
     static String write(JsonNode node) {
