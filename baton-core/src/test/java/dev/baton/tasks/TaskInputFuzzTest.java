@@ -20,6 +20,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
@@ -128,7 +129,7 @@ class TaskInputFuzzTest {
         Arbitrary<Character> any = Arbitraries.chars().all();
         Arbitrary<Character> plain = Arbitraries.chars().alpha();
         Arbitrary<Character> chars = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(4, plain), net.jqwik.api.Tuple.of(2, odd), net.jqwik.api.Tuple.of(1, any));
+                Tuple.of(4, plain), Tuple.of(2, odd), Tuple.of(1, any));
         return Arbitraries.oneOf(
                 chars.list().ofMinSize(0).ofMaxSize(12).map(TaskInputFuzzTest::text),
                 chars.list().ofMinSize(100).ofMaxSize(300).map(TaskInputFuzzTest::text),

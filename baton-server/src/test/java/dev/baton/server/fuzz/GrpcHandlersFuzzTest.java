@@ -114,7 +114,7 @@ class GrpcHandlersFuzzTest {
     @Property(tries = 40, shrinking = ShrinkingMode.OFF)
     void watchStormsLeaveTheStreamAndTheServerWorking(@ForAll("watchStorms") RequestSequence<WatchRequest> storm) {
         modelCurrent = false;
-        try (WatchRecorder stream = new WatchRecorder(channel)) {
+        try (RawWatchStream stream = new RawWatchStream(channel)) {
             long creates = 0;
             for (WatchRequest request : storm.requests()) {
                 stream.send(request);

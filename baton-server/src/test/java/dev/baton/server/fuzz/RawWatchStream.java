@@ -10,12 +10,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** One raw watch stream and everything it received, for checks after a storm of requests. */
-final class WatchRecorder implements AutoCloseable {
+final class RawWatchStream implements AutoCloseable {
     final List<WatchResponse> responses = new CopyOnWriteArrayList<>();
     final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final StreamObserver<WatchRequest> requests;
 
-    WatchRecorder(Channel channel) {
+    RawWatchStream(Channel channel) {
         requests = WatchGrpc.newStub(channel).watch(new StreamObserver<>() {
             @Override
             public void onNext(WatchResponse value) {
