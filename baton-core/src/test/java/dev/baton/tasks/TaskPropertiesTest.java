@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,9 +70,10 @@ class TaskPropertiesTest {
 
     @Test
     void aTreeIsKeptAsItReadsBackFromTheStore() {
-        ObjectNode tree = JsonNodeFactory.instance.objectNode().put("d", 0.5).put("f", 1.5f);
+        ObjectNode tree = JsonNodeFactory.instance.objectNode().put("d", 0.5).put("f", 1.5f)
+                .put("whole", new BigDecimal("2045109220e-1"));
         TaskProperties properties = TaskProperties.of(tree);
-        assertThat(properties.json()).isEqualTo("{\"d\":0.5,\"f\":1.5}");
+        assertThat(properties.json()).isEqualTo("{\"d\":0.5,\"f\":1.5,\"whole\":204510922}");
         assertThat(TaskProperties.parse(properties.json())).isEqualTo(properties);
     }
 
