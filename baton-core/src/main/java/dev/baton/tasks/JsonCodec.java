@@ -2,11 +2,16 @@ package dev.baton.tasks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The one JSON dialect of the task model: strict on input (no duplicate fields, no trailing
@@ -19,6 +24,9 @@ final class JsonCodec {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            // NaN and infinities are written bare, so reading them back fails with a clear error
+            // instead of turning them into strings.
+            .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
             .build();
 
     private JsonCodec() {
@@ -44,6 +52,9 @@ final class JsonCodec {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             throw new TaskFormatException(subject, text, "not valid JSON: " + e.getOriginalMessage() + where, e);
+        } catch (NumberFormatException e) {
+            // A number whose exponent no BigDecimal can hold, such as 1e-2147483648.
+            throw new TaskFormatException(subject, text, "not valid JSON: " + e.getMessage(), e);
         }
         if (node == null || node.isMissingNode()) {
             throw new TaskFormatException(subject, text, "must be a JSON object, is empty");
@@ -52,11 +63,64 @@ final class JsonCodec {
             throw new TaskFormatException(subject, text,
                     "must be a JSON object, is " + node.getNodeType().name().toLowerCase(Locale.ROOT));
         }
+        checkStorable(subject, text, node);
         return (ObjectNode) node;
+    }
+
+    /**
+     * Refuses a tree that UTF-8 cannot store exactly: a string or field name with an unpaired
+     * surrogate (which JSON can escape, but which would be stored as '?' and read back as another
+     * value). The tree is walked without recursion, so no depth overflows the stack.
+     */
+    static void checkStorable(String subject, String source, JsonNode root) {
+        Deque<Map.Entry<String, JsonNode>> pending = new ArrayDeque<>();
+        pending.push(Map.entry("", root));
+        while (!pending.isEmpty()) {
+            Map.Entry<String, JsonNode> next = pending.pop();
+            String path = next.getKey();
+            JsonNode node = next.getValue();
+            if (node.isTextual()) {
+                checkWellFormed(subject, source, path, node.textValue());
+            } else if (node.isArray()) {
+                for (int i = 0; i < node.size(); i++) {
+                    pending.push(Map.entry(path + "/" + i, node.get(i)));
+                }
+            } else if (node.isObject()) {
+                for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+                    Map.Entry<String, JsonNode> field = fields.next();
+                    String fieldPath = path + "/" + field.getKey();
+                    checkWellFormed(subject, source, fieldPath + " (the field name)", field.getKey());
+                    pending.push(Map.entry(fieldPath, field.getValue()));
+                }
+            }
+        }
+    }
+
+    private static void checkWellFormed(String subject, String source, String path, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new TaskFormatException(subject, source, String.format(
+                        "the string at %s has an unpaired surrogate U+%04X (at index %d), which UTF-8 cannot store",
+                        path.isEmpty() ? "/" : path, (int) c, i));
+            }
+        }
     }
 
     static ObjectNode newObject() {
         return MAPPER.createObjectNode();
+    }
+
+    /** Writes a tree given as input, refusing one that cannot be written (nested over 1,000 deep). */
+    static String writeInput(String subject, JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new TaskFormatException(subject, "<a JSON tree>", "cannot be written as JSON: " + e.getOriginalMessage(),
+                    e);
+        }
     }
 
     static String write(JsonNode node) {

@@ -5,12 +5,15 @@ package dev.baton.tasks;
  * ids: not empty; no {@code '/'} (the key separator, so {@code a} never shares a prefix with a
  * key of {@code a/b}); no control characters (they make keys unreadable in listings and logs);
  * well-formed UTF-16 (an unpaired surrogate has no UTF-8 form, so two such names could collide
- * in the store); at most {@value #MAX_UTF8_BYTES} bytes of UTF-8.
+ * in the store); no U+FFFD (a stored key whose bytes are not UTF-8 reads back with it, so such a
+ * key could pass for another name); at most {@value #MAX_UTF8_BYTES} bytes of UTF-8.
  */
 final class KeySegment {
 
     /** The longest segment, in UTF-8 bytes: 128 ASCII characters. */
     static final int MAX_UTF8_BYTES = 128;
+    /** What a key's bytes that are not UTF-8 decode to, so a name holding it could be another key's. */
+    private static final char REPLACEMENT_CHARACTER = '\ufffd';
 
     private KeySegment() {
     }
@@ -27,6 +30,10 @@ final class KeySegment {
             char c = value.charAt(i);
             if (c == '/') {
                 throw new TaskFormatException(subject, value, "must not contain '/' (at index " + i + ")");
+            }
+            if (c == REPLACEMENT_CHARACTER) {
+                throw new TaskFormatException(subject, value, "must not contain U+FFFD (at index " + i
+                        + "), which stands for bytes that are not UTF-8 when a key is read back");
             }
             if (Character.isISOControl(c)) {
                 throw new TaskFormatException(subject, value,

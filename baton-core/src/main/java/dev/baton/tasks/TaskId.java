@@ -8,7 +8,8 @@ import java.util.Objects;
  * <p>Rules, checked on construction: not empty; no {@code '/'} (the key separator, so task
  * {@code a} never shares a prefix with a key of task {@code a/b}); no control characters
  * (they make keys unreadable in listings and logs); well-formed UTF-16 (an unpaired surrogate
- * has no UTF-8 form, so two such ids could collide in the store); at most
+ * has no UTF-8 form, so two such ids could collide in the store); no U+FFFD (what a stored key
+ * that is not UTF-8 reads back with, so such a key could pass for another id); at most
  * {@value #MAX_UTF8_BYTES} bytes in UTF-8, which keeps every key of a task, with its prefix,
  * far below the store's limits. Member ids follow the same rules. A violation throws
  * {@link TaskFormatException} naming the id and the rule.

@@ -32,22 +32,44 @@ public final class TaskProperties {
 
     /** Parses a JSON object, refusing anything else and anything too large. */
     public static TaskProperties parse(String json) {
-        return checked(JsonCodec.readObject(SUBJECT, json, MAX_ENCODED_BYTES));
+        return checked(JsonCodec.write(JsonCodec.readObject(SUBJECT, json, MAX_ENCODED_BYTES)));
     }
 
-    /** Properties holding a copy of {@code tree}, refused when its encoding is too large. */
+    /**
+     * Properties holding what {@code tree} reads back as once stored (numbers as exact decimals,
+     * binary data as base64 text), refused when its encoding is too large, nested too deep, or
+     * not storable exactly (NaN, infinities, unpaired surrogates).
+     */
     public static TaskProperties of(ObjectNode tree) {
-        return checked(Objects.requireNonNull(tree, "tree").deepCopy());
+        return checked(JsonCodec.writeInput(SUBJECT, Objects.requireNonNull(tree, "tree")));
     }
 
-    private static TaskProperties checked(ObjectNode tree) {
-        String json = JsonCodec.write(tree);
+    /**
+     * The tree kept is the one the stored encoding reads back as, so properties compare equal to
+     * themselves after a trip through the store ({@code 1.0} is stored as {@code 1}, a double as
+     * its decimal).
+     */
+    private static TaskProperties checked(String json) {
         int size = JsonCodec.utf8Length(json);
         if (size > MAX_ENCODED_BYTES) {
             throw new TaskFormatException(SUBJECT, json,
                     "encoded form must be at most " + MAX_ENCODED_BYTES + " bytes of UTF-8, is " + size);
         }
-        return new TaskProperties(tree, json);
+        // Read and written until the encoding reads back as itself: a decimal read back loses its
+        // trailing zeros (1.50 becomes 1.5) and then, when they were all of its fraction, reads
+        // back as an integer (204.0 becomes 204). Two rounds reach that point; the bound only
+        // guards the loop.
+        String stored = json;
+        ObjectNode tree = JsonCodec.readObject(SUBJECT, stored, MAX_ENCODED_BYTES);
+        for (int round = 0; round < 4; round++) {
+            String written = JsonCodec.write(tree);
+            if (written.equals(stored)) {
+                break;
+            }
+            stored = written;
+            tree = JsonCodec.readObject(SUBJECT, stored, MAX_ENCODED_BYTES);
+        }
+        return new TaskProperties(tree, stored);
     }
 
     /** The compact JSON encoding, as stored. */

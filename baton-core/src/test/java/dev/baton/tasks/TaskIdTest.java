@@ -43,6 +43,7 @@ class TaskIdTest {
                 Arguments.of("tab\tx", "must not contain control character U+0009 (at index 3)"),
                 Arguments.of("bad\uD800", "has an unpaired surrogate U+D800 (at index 3)"),
                 Arguments.of("\uDC00x", "has an unpaired surrogate U+DC00 (at index 0)"),
+                Arguments.of("a\uFFFD", "must not contain U+FFFD (at index 1)"),
                 Arguments.of("x".repeat(129), "must be at most 128 bytes of UTF-8, is 129"),
                 Arguments.of("é".repeat(65), "must be at most 128 bytes of UTF-8, is 130"),
                 Arguments.of("\uD83D\uDE00".repeat(33), "must be at most 128 bytes of UTF-8, is 132"));

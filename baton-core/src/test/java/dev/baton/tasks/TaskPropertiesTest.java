@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +23,8 @@ class TaskPropertiesTest {
                 Arguments.of("{\"big\":123456789012345678901234567890}", "{\"big\":123456789012345678901234567890}"),
                 Arguments.of("{\"exact\":3.14159265358979323846264338327950288}",
                         "{\"exact\":3.14159265358979323846264338327950288}"),
-                Arguments.of("{\"text\":\"caf\\u00e9 \\n\"}", "{\"text\":\"café \\n\"}"));
+                Arguments.of("{\"text\":\"caf\\u00e9 \\n\"}", "{\"text\":\"café \\n\"}"),
+                Arguments.of("{\"one\":1.0,\"tenth\":0.10}", "{\"one\":1,\"tenth\":0.1}"));
     }
 
     @ParameterizedTest
@@ -44,6 +46,9 @@ class TaskPropertiesTest {
                 Arguments.of("{'a':1}", "not valid JSON"),
                 Arguments.of("{\"a\":1}{}", "not valid JSON"),
                 Arguments.of("{\"a\":1,\"a\":2}", "Duplicate field 'a'"),
+                Arguments.of("{\"tiny\":1e-2147483648}", "not valid JSON: Value \"1e-2147483648\""),
+                Arguments.of("{\"s\":[\"\\ud800\"]}", "the string at /s/0 has an unpaired surrogate U+D800 (at index 0)"),
+                Arguments.of("{\"\\udc00\":1}", "the string at /\udc00 (the field name) has an unpaired surrogate U+DC00"),
                 Arguments.of("{\"pad\":\"" + "x".repeat(TaskProperties.MAX_ENCODED_BYTES) + "\"}",
                         "must be at most 65536 bytes of UTF-8, is 65546"));
     }
@@ -61,6 +66,28 @@ class TaskPropertiesTest {
     void parseErrorsSayWhere() {
         assertThatThrownBy(() -> TaskProperties.parse("{\n\"a\": tru}"))
                 .hasMessageContaining("at line 2, column");
+    }
+
+    @Test
+    void aTreeIsKeptAsItReadsBackFromTheStore() {
+        ObjectNode tree = JsonNodeFactory.instance.objectNode().put("d", 0.5).put("f", 1.5f)
+                .put("whole", new BigDecimal("2045109220e-1"));
+        TaskProperties properties = TaskProperties.of(tree);
+        assertThat(properties.json()).isEqualTo("{\"d\":0.5,\"f\":1.5,\"whole\":204510922}");
+        assertThat(TaskProperties.parse(properties.json())).isEqualTo(properties);
+    }
+
+    @Test
+    void treesJsonCannotCarryAreRefused() {
+        assertThatThrownBy(() -> TaskProperties.of(JsonNodeFactory.instance.objectNode().put("n", Double.NaN)))
+                .isInstanceOf(TaskFormatException.class).hasMessageContaining("'NaN'");
+        ObjectNode deep = JsonNodeFactory.instance.objectNode();
+        ObjectNode level = deep;
+        for (int i = 0; i < 5000; i++) {
+            level = level.putObject("a");
+        }
+        assertThatThrownBy(() -> TaskProperties.of(deep))
+                .isInstanceOf(TaskFormatException.class).hasMessageContaining("cannot be written as JSON");
     }
 
     @Test

@@ -139,7 +139,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
                 .maxInboundMessageSize(maxRequestBytes + GRPC_OVERHEAD_BYTES)
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
-                .addService(new KvService(state, pipeline, headers, maxRequestBytes))
+                .addService(new KvService(state, pipeline, headers, maxRequestBytes).bindWithDeepTxns())
                 .addService(new WatchService(watchHub, watchSender))
                 .addService(new LeaseService(state, pipeline, headers, maxRequestBytes).bindWithLeaseList())
                 .addService(new MaintenanceService(state, journal, headers))

@@ -1,7 +1,11 @@
 package dev.baton.server;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.baton.server.store.EtcdError;
+import dev.baton.server.store.KvRequestChecks;
 import dev.baton.server.store.StoreState;
 import io.etcd.jetcd.api.CompactionRequest;
 import io.etcd.jetcd.api.CompactionResponse;
@@ -14,7 +18,13 @@ import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.RangeResponse;
 import io.etcd.jetcd.api.TxnRequest;
 import io.etcd.jetcd.api.TxnResponse;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -23,6 +33,12 @@ import java.util.function.UnaryOperator;
  * published revision; writes go through the {@link CommitPipeline}.
  */
 final class KvService extends KVGrpc.KVImplBase {
+    /**
+     * Message nesting a txn request may have: two levels (RequestOp, TxnRequest) per nested txn.
+     * etcd refuses any txn nested deeper than its operation limit, so this depth is never needed
+     * by a request etcd accepts; protobuf's default (100) would cut legal txns short.
+     */
+    static final int TXN_NESTING_LIMIT = 2 * (KvRequestChecks.MAX_TXN_OPS + 2);
     private final StoreState state;
     private final CommitPipeline pipeline;
     private final ResponseHeaders headers;
@@ -35,9 +51,21 @@ final class KvService extends KVGrpc.KVImplBase {
         this.maxRequestBytes = maxRequestBytes;
     }
 
-    /** etcd refuses writes whose encoded request exceeds its {@code --max-request-bytes}. */
+    /**
+     * What etcd adds to a write before it measures it: the request becomes a field (tag below 16)
+     * of an {@code InternalRaftRequest} whose {@code RequestHeader} (field 100) holds a 64-bit
+     * request ID: 2 bytes of tag, 1 of length, 1 of ID tag and up to 10 of ID.
+     */
+    static final int RAFT_HEADER_BYTES = 14;
+
+    /**
+     * etcd refuses writes whose raft entry, the request with the header etcd adds, exceeds its
+     * {@code --max-request-bytes}.
+     */
     static void checkSize(Message request, int maxRequestBytes) {
-        if (request.getSerializedSize() > maxRequestBytes) {
+        int size = request.getSerializedSize();
+        long entry = 1L + CodedOutputStream.computeUInt32SizeNoTag(size) + size + RAFT_HEADER_BYTES;
+        if (entry > maxRequestBytes) {
             throw EtcdError.requestTooLarge();
         }
     }
@@ -73,6 +101,55 @@ final class KvService extends KVGrpc.KVImplBase {
         }
         write(request, responses, s -> s.txn(request),
                 r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build());
+    }
+
+    /**
+     * The service with Txn requests parsed here, with a nesting limit above what etcd accepts:
+     * gRPC's own parser stops at protobuf's default depth and the transport then answers
+     * UNKNOWN "Application error processing RPC", where etcd accepts the txn or, deeper than its
+     * operation limit, answers "too many operations in txn request".
+     */
+    ServerServiceDefinition bindWithDeepTxns() {
+        MethodDescriptor<TxnRequest, TxnResponse> generated = KVGrpc.getTxnMethod();
+        ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(KVGrpc.SERVICE_NAME);
+        for (ServerMethodDefinition<?, ?> method : bindService().getMethods()) {
+            if (!method.getMethodDescriptor().getFullMethodName().equals(generated.getFullMethodName())) {
+                service.addMethod(method);
+            }
+        }
+        MethodDescriptor<byte[], TxnResponse> txn = generated.toBuilder(RawBytes.MARSHALLER,
+                generated.getResponseMarshaller()).build();
+        service.addMethod(txn, ServerCalls.asyncUnaryCall((bytes, responses) -> {
+            TxnRequest request;
+            try {
+                request = parseTxn(bytes);
+            } catch (EtcdError e) {
+                responses.onError(e.toStatus().asRuntimeException());
+                return;
+            } catch (InvalidProtocolBufferException e) {
+                responses.onError(Status.INVALID_ARGUMENT
+                        .withDescription("baton: the txn request is not a valid TxnRequest: " + e.getMessage())
+                        .asRuntimeException());
+                return;
+            }
+            txn(request, responses);
+        }));
+        return service.build();
+    }
+
+    static TxnRequest parseTxn(byte[] bytes) throws InvalidProtocolBufferException {
+        CodedInputStream in = CodedInputStream.newInstance(bytes);
+        in.setRecursionLimit(TXN_NESTING_LIMIT);
+        try {
+            return TxnRequest.parseFrom(in);
+        } catch (InvalidProtocolBufferException e) {
+            if (e.getMessage() != null && e.getMessage().contains("too many levels of nesting")) {
+                throw EtcdError.tooManyOperations();
+            }
+            throw e;
+        } catch (IOException e) {
+            throw new InvalidProtocolBufferException(e);
+        }
     }
 
     @Override

@@ -12,7 +12,8 @@
  * <p>Entry points: {@link dev.baton.testkit.EtcdProcess}, {@link dev.baton.testkit.EtcdCluster},
  * {@link dev.baton.testkit.TcpProxy}, {@link dev.baton.testkit.ChildJvm},
  * {@link dev.baton.testkit.Etcdctl} and the JUnit 5 extensions
- * {@link dev.baton.testkit.EtcdExtension} and {@link dev.baton.testkit.EtcdClusterExtension}.
+ * {@link dev.baton.testkit.EtcdExtension} and {@link dev.baton.testkit.EtcdClusterExtension};
+ * {@link dev.baton.testkit.FuzzRun} sets the budget and seed of jqwik fuzz properties.
  * The etcd binary comes from {@code $BATON_ETCD}, else {@code etcd} on {@code PATH}.
  */
 package dev.baton.testkit;

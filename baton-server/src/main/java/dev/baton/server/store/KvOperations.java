@@ -278,9 +278,16 @@ final class KvOperations {
         for (RequestOp op : branch(r, succeeded)) {
             if (op.hasRequestTxn()) {
                 checkRanges(view, op.getRequestTxn(), path, cursor);
-            } else if (op.hasRequestRange() && op.getRequestRange().getRevision() > 0) {
-                view.range(KeyRange.single(op.getRequestRange().getKey().toByteArray()),
-                        op.getRequestRange().getRevision(), 1, true);
+            } else if (op.hasRequestRange()) {
+                long revision = op.getRequestRange().getRevision();
+                // etcd's txn check compares the revision as given with the compaction revision, so a
+                // negative one, which a plain range reads as "now", fails as compacted here.
+                if (revision < 0 && revision < view.compactRevision()) {
+                    throw EtcdError.compacted();
+                }
+                if (revision > 0) {
+                    view.range(KeyRange.single(op.getRequestRange().getKey().toByteArray()), revision, 1, true);
+                }
             }
         }
     }

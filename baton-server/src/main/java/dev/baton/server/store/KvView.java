@@ -15,6 +15,9 @@ public interface KvView {
      */
     RangeResult range(KeyRange range, long atRevision, long limit, boolean countOnly);
 
+    /** The revision of the last compaction, -1 when never compacted. */
+    long compactRevision();
+
     /** The live value of {@code key} at this view's revision, or null. */
     KeyRevision get(byte[] key);
 }

@@ -22,7 +22,8 @@ public final class MvccStore {
     private final RevisionLog log = new RevisionLog();
     private final KeyChangeListener listener;
     private volatile long revision = 1;
-    private volatile long compactRevision;
+    /** -1 until the first compaction, as etcd's {@code compactMainRev}: compacting at 0 is then allowed once. */
+    private volatile long compactRevision = -1;
 
     MvccStore(KeyChangeListener listener) {
         this.listener = listener;
@@ -33,7 +34,7 @@ public final class MvccStore {
         return revision;
     }
 
-    /** The revision of the last compaction, 0 when never compacted. */
+    /** The revision of the last compaction, -1 when never compacted. */
     public long compactRevision() {
         return compactRevision;
     }
@@ -49,6 +50,11 @@ public final class MvccStore {
             @Override
             public RangeResult range(KeyRange range, long at, long limit, boolean countOnly) {
                 return MvccStore.this.range(range, at, atRevision, limit, countOnly);
+            }
+
+            @Override
+            public long compactRevision() {
+                return compactRevision;
             }
 
             @Override

@@ -30,6 +30,11 @@ public final class WriteTxn implements KvView {
     }
 
     @Override
+    public long compactRevision() {
+        return store.compactRevision();
+    }
+
+    @Override
     public KeyRevision get(byte[] key) {
         return store.get(key, revision());
     }

@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
+import dev.baton.server.fuzz.ApiCalls;
 import dev.baton.testkit.EtcdExtension;
 import io.etcd.jetcd.api.CompactionRequest;
 import io.etcd.jetcd.api.LeaseGrantRequest;
@@ -208,6 +209,27 @@ class EdgeCaseDifferentialTest {
         diff.kv("request too large", kv -> kv.put(put("edge/e", "").setValue(large).build()));
         ByteString huge = ByteString.copyFrom(new byte[3 * 1024 * 1024]);
         diff.kv("request beyond the gRPC limit", kv -> kv.put(put("edge/e", "").setValue(huge).build()));
+    }
+
+    @Test
+    void aWriteIsMeasuredWithTheHeaderEtcdAddsToIt() {
+        int limit = 1536 * 1024;
+        diff.kv("a put that fits the limit with etcd's header",
+                kv -> kv.put(put("size/a", "").setValue(ByteString.copyFrom(new byte[limit - 40])).build()));
+        diff.kv("a put under the limit that exceeds it with etcd's header",
+                kv -> kv.put(put("size/b", "").setValue(ByteString.copyFrom(new byte[limit - 20])).build()));
+    }
+
+    @Test
+    void txnsNestedUpToTheOperationLimitAreAppliedAndDeeperOnesRefused() {
+        for (int depth : new int[] {60, 128, 129, 200}) {
+            TxnRequest txn = TxnRequest.newBuilder().addSuccess(op(put("deep/" + depth, "v"))).build();
+            for (int i = 1; i < depth; i++) {
+                txn = TxnRequest.newBuilder().addSuccess(op(txn.toBuilder())).build();
+            }
+            TxnRequest request = txn;
+            diff.run("a txn nested " + depth + " deep", t -> ApiCalls.send(t.channel, request));
+        }
     }
 
     @Test

@@ -194,7 +194,7 @@ final class RandomOps {
      * order: ties are put in key order, and when a limit cuts through them only the sorted
      * values are compared.
      */
-    private static Message canonical(RangeRequest request, Message response) {
+    static Message canonical(RangeRequest request, Message response) {
         RangeResponse r = (RangeResponse) response;
         boolean sortsByValue = request.getSortTarget() != RangeRequest.SortTarget.KEY;
         if (!sortsByValue || (r.getKvsCount() < 2 && request.getLimit() <= 0)) {
@@ -253,7 +253,7 @@ final class RandomOps {
      * put of the same txn keeps the value or lease of (ignore_value, ignore_lease): such txns are
      * not sent; their puts lose those flags instead.
      */
-    private static TxnRequest withoutEtcdCrash(TxnRequest txn) {
+    static TxnRequest withoutEtcdCrash(TxnRequest txn) {
         if (!deletesToTheEnd(txn)) {
             return txn;
         }

@@ -184,6 +184,15 @@ class StoreStateKvTest {
     }
 
     @Test
+    void compactingAtZeroIsAcceptedOnceBeforeAnyCompactionAsInEtcd() {
+        assertThatThrownBy(() -> store.compact(CompactionRequest.newBuilder().setRevision(-1).build()))
+                .hasMessage("etcdserver: mvcc: required revision has been compacted");
+        store.compact(CompactionRequest.newBuilder().setRevision(0).build());
+        assertThatThrownBy(() -> store.compact(CompactionRequest.newBuilder().setRevision(0).build()))
+                .hasMessage("etcdserver: mvcc: required revision has been compacted");
+    }
+
+    @Test
     void compactionForgetsOldRevisionsButKeepsWhatLaterReadsNeed() {
         store.put(put("a", "1"));
         store.put(put("b", "1"));

@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.UnknownFieldSet;
+import io.etcd.jetcd.api.CompactionRequest;
 import io.etcd.jetcd.api.Compare;
 import io.etcd.jetcd.api.LeaseGrantRequest;
 import io.etcd.jetcd.api.RequestOp;
@@ -129,6 +130,22 @@ class StoreStateTxnTest {
         assertThat(nested.hasHeader()).isTrue();
         assertThat(nested.getHeader().getRevision()).isZero();
         assertThat(nested.getResponses(0).getResponsePut().getHeader().getRevision()).isEqualTo(5);
+    }
+
+    @Test
+    void aTxnRangeBelowTheCompactionRevisionFailsAsCompactedEvenWhenNegative() {
+        store.compact(CompactionRequest.newBuilder().setRevision(2).build());
+        for (long revision : new long[] {-1, 1, Long.MIN_VALUE}) {
+            assertThatThrownBy(() -> store.txn(TxnRequest.newBuilder()
+                    .addSuccess(op(put("c", "1")))
+                    .addSuccess(op(get("a").toBuilder().setRevision(revision).build()))
+                    .build()))
+                    .as("a range at revision %d", revision)
+                    .hasMessage("etcdserver: mvcc: required revision has been compacted");
+        }
+        assertThat(store.range(get("a").toBuilder().setRevision(-1).build()).getKvsCount())
+                .as("a plain range reads a negative revision as now").isEqualTo(1);
+        assertThat(store.kv().revision()).as("no failed txn wrote").isEqualTo(4);
     }
 
     @Test
