@@ -779,9 +779,14 @@ public final class TaskMember implements AutoCloseable {
         }
     }
 
+    /** A handler of a lost claim has returned: its slot is free again, so a pass may claim more. */
     void zombieReturned() {
         zombies--;
-        checkAllEnded();
+        if (closing) {
+            checkAllEnded();
+        } else {
+            balanceSoon(true);
+        }
     }
 
     void runEnded(TaskRun run, TaskRun.Ending ending) {

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,6 +172,41 @@ class MemberLifecycleTest {
             await().atMost(Duration.ofSeconds(15)).until(() -> session.state() == SessionState.CONNECTED
                     && session.lease() != firstLease && member.status().tasks().size() == 3);
             assertThat(fleet.holdings()).containsEntry("cut", 3);
+        }
+    }
+
+    @Test
+    void aHandlerThatOutlivesItsLostClaimFreesItsSlotWhenItReturnsAndTheTaskIsClaimedAgain() throws Exception {
+        URI target = URI.create(ETCD.endpoint());
+        CountDownLatch firstRunMayReturn = new CountDownLatch(1);
+        AtomicInteger runs = new AtomicInteger();
+        try (TcpProxy proxy = TcpProxy.start(target.getHost(), target.getPort());
+             Etcd throughProxy = Etcd.builder().endpoints(proxy.endpoint()).build();
+             Session session = Session.builder(throughProxy).ttl(LiveFleet.TTL).open();
+             TaskMember member = TaskMember.builder(session, "single").namespace(fleet.namespace())
+                     .maxConcurrentTasks(1)
+                     .handler(context -> {
+                         if (runs.incrementAndGet() == 1) {
+                             // Ignores the stop signal: after the session is lost it runs on as a zombie.
+                             firstRunMayReturn.await();
+                         }
+                     }).start()) {
+            TaskId job = fleet.submit("job", 1).get(0);
+            await().until(() -> member.status().tasks().size() == 1);
+            long firstLease = session.lease();
+
+            proxy.cut();
+            await().atMost(Duration.ofSeconds(10)).until(() -> member.status().sessionLosses() == 1);
+            proxy.heal();
+            await().atMost(Duration.ofSeconds(15)).until(() -> session.state() == SessionState.CONNECTED
+                    && session.lease() != firstLease && fleet.client().get(job).orElseThrow().owner().isEmpty());
+            // The zombie occupies the member's only slot: the task, now without an owner, stays unclaimed.
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                    .until(() -> fleet.client().get(job).orElseThrow().owner().isEmpty());
+
+            firstRunMayReturn.countDown();
+            await().atMost(Duration.ofSeconds(15)).until(() -> fleet.client().get(job).orElseThrow().done());
+            assertThat(runs).hasValue(2);
         }
     }
 }
