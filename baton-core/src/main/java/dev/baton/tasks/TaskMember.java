@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -257,14 +258,14 @@ public final class TaskMember implements AutoCloseable {
             long lease = session.lease();
             try {
                 TxnResult result = writes.register(id, new MemberRecord(false), lease).join();
-                Optional<KeyValue> existing = result.succeeded() ? Optional.empty()
-                        : result.gets().get(0).stream().findFirst();
-                if (result.succeeded() || existing.isPresent() && existing.get().lease() == lease) {
+                OptionalLong registered = registrationOn(result, lease);
+                if (registered.isPresent()) {
                     registeredLease = lease;
-                    registration = result.succeeded() ? result.revision() : existing.get().createRevision();
+                    registration = registered.getAsLong();
                     return;
                 }
-                holder = existing.map(kv -> "lease " + Long.toHexString(kv.lease())).orElse("an unknown holder");
+                holder = result.gets().get(0).stream().findFirst().map(kv -> "lease " + Long.toHexString(kv.lease()))
+                        .orElse("an unknown holder");
             } catch (RuntimeException e) {
                 holder = "an unanswered registration (" + Etcd.unwrap(e) + ")";
             }
@@ -369,15 +370,29 @@ public final class TaskMember implements AutoCloseable {
                 id, Long.toHexString(lease), what, lost.size());
     }
 
+    /**
+     * The member key's create revision when {@code result} shows it registered on {@code lease}:
+     * written by this transaction, or found already on this lease, because an earlier attempt
+     * whose answer was lost (a timeout) did land. Empty when someone else holds the key.
+     */
+    static OptionalLong registrationOn(TxnResult result, long lease) {
+        if (result.succeeded()) {
+            return OptionalLong.of(result.revision());
+        }
+        return result.gets().get(0).stream().filter(kv -> kv.lease() == lease)
+                .mapToLong(KeyValue::createRevision).findFirst();
+    }
+
     /** Registers again after a lost session renewed itself with {@code lease}. */
     private void register(long lease) {
         writes.register(id, new MemberRecord(frozen), lease).whenCompleteAsync((result, error) -> {
             if (closing || session.lease() != lease) {
                 return;
             }
-            if (error == null && result.succeeded()) {
+            OptionalLong registered = error == null ? registrationOn(result, lease) : OptionalLong.empty();
+            if (registered.isPresent()) {
                 registeredLease = lease;
-                registration = result.revision();
+                registration = registered.getAsLong();
                 registerBackoff.reset();
                 LOG.info("member {} registered again with lease {}", id, Long.toHexString(lease));
                 processMemberCommands();
