@@ -2,29 +2,13 @@ package dev.baton.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import picocli.CommandLine;
 
 /** The parent command's contract: help, usage errors with exit code 2, and the server's flags. */
 class BatonCommandTest {
-
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = BatonCommand.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     static Stream<Arguments> usageErrors() {
         return Stream.of(
@@ -46,7 +30,7 @@ class BatonCommandTest {
     @ParameterizedTest(name = "{1}")
     @MethodSource("usageErrors")
     void badUsageExitsWithTwoAndPrintsTheUsage(String[] args, String message) {
-        Run run = run(args);
+        InProcessRun run = InProcessRun.baton(args);
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains(message).contains("Usage: baton");
     }
@@ -61,7 +45,7 @@ class BatonCommandTest {
     @ParameterizedTest
     @MethodSource("helpRequests")
     void helpExitsWithZero(String[] args) {
-        Run run = run(args);
+        InProcessRun run = InProcessRun.baton(args);
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("Usage: baton");
     }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.baton.testkit.CertificateFiles;
 import dev.baton.testkit.EtcdProcess;
 import dev.baton.testkit.TestCertificates;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code baton submit} and {@code baton tasks}, run in-process, against real etcd with TLS and
@@ -30,19 +27,6 @@ class SecureStoreCommandsTest {
     @TempDir
     static Path dir;
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run baton(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = BatonCommand.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     private static String[] args(List<String> common, String... rest) {
         List<String> all = new ArrayList<>(List.of(rest).subList(0, 1));
         all.addAll(common);
@@ -50,7 +34,7 @@ class SecureStoreCommandsTest {
         return all.toArray(String[]::new);
     }
 
-    private static void assertOneLineFailure(Run run, String expected) {
+    private static void assertOneLineFailure(InProcessRun run, String expected) {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).isEqualTo(expected + System.lineSeparator());
     }
@@ -83,11 +67,11 @@ class SecureStoreCommandsTest {
 
         @Test
         void submitAndTasksWorkOverMutualTls() {
-            Run submitted = baton(args(tls(ca.caFile(), client), "submit", "--id", "secure-job", "--", "true"));
+            InProcessRun submitted = InProcessRun.baton(args(tls(ca.caFile(), client), "submit", "--id", "secure-job", "--", "true"));
             assertThat(submitted.exitCode()).as(submitted.err()).isZero();
             assertThat(submitted.out()).isEqualTo("secure-job" + System.lineSeparator());
 
-            Run listed = baton(args(tls(ca.caFile(), client), "tasks"));
+            InProcessRun listed = InProcessRun.baton(args(tls(ca.caFile(), client), "tasks"));
 
             assertThat(listed.exitCode()).as(listed.err()).isZero();
             assertThat(listed.out()).contains("secure-job");
@@ -95,7 +79,7 @@ class SecureStoreCommandsTest {
 
         @Test
         void aCertificateFromAForeignCaIsRefusedByTheServer() {
-            assertOneLineFailure(baton(args(tls(ca.caFile(), foreign.issueClient("mallory")), "tasks")),
+            assertOneLineFailure(InProcessRun.baton(args(tls(ca.caFile(), foreign.issueClient("mallory")), "tasks")),
                     "baton tasks: the server refused the client certificate: none was given (--cert and --key), "
                             + "or it is not signed by a CA the server trusts");
         }
@@ -103,7 +87,7 @@ class SecureStoreCommandsTest {
         @Test
         void anExpiredClientCertificateIsNamed() {
             CertificateFiles expired = ca.issueExpiredClient("baton");
-            Run run = baton(args(tls(ca.caFile(), expired), "tasks"));
+            InProcessRun run = InProcessRun.baton(args(tls(ca.caFile(), expired), "tasks"));
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.err()).startsWith("baton tasks: client certificate " + expired.certificate() + " expired on ")
                     .endsWith("; the server will refuse it" + System.lineSeparator());
@@ -111,13 +95,13 @@ class SecureStoreCommandsTest {
 
         @Test
         void aServerCertificateFromAnotherCaIsUntrusted() {
-            assertOneLineFailure(baton(args(tls(foreign.caFile(), client), "tasks")),
+            assertOneLineFailure(InProcessRun.baton(args(tls(foreign.caFile(), client), "tasks")),
                     "baton tasks: untrusted server certificate: it is not signed by the CA in " + foreign.caFile());
         }
 
         @Test
         void httpsWithoutACaIsRefusedBeforeConnecting() {
-            assertOneLineFailure(baton("tasks", "--endpoints", etcd.endpoint()),
+            assertOneLineFailure(InProcessRun.baton("tasks", "--endpoints", etcd.endpoint()),
                     "baton tasks: endpoints [" + etcd.endpoint() + "] use https:// but no trusted CA file was given "
                             + "to verify the server's certificate");
         }
@@ -147,10 +131,10 @@ class SecureStoreCommandsTest {
         void submitAndTasksWorkWithinTheRolesNamespace() {
             List<String> alice = List.of("--endpoints", etcd.endpoint(), "--namespace", "team-a", "--user", "alice",
                     "--password-file", alicePassword.toString());
-            Run submitted = baton(args(alice, "submit", "--id", "a-job", "--", "true"));
+            InProcessRun submitted = InProcessRun.baton(args(alice, "submit", "--id", "a-job", "--", "true"));
             assertThat(submitted.exitCode()).as(submitted.err()).isZero();
 
-            Run listed = baton(args(alice, "tasks"));
+            InProcessRun listed = InProcessRun.baton(args(alice, "tasks"));
 
             assertThat(listed.exitCode()).as(listed.err()).isZero();
             assertThat(listed.out()).contains("a-job");
@@ -161,7 +145,7 @@ class SecureStoreCommandsTest {
             Path wrong = Files.writeString(dir.resolve("wrong-password"), "guessed-secret");
             Files.setPosixFilePermissions(wrong, PosixFilePermissions.fromString("rw-------"));
 
-            Run run = baton("tasks", "--endpoints", etcd.endpoint(), "--namespace", "team-a", "--user", "alice",
+            InProcessRun run = InProcessRun.baton("tasks", "--endpoints", etcd.endpoint(), "--namespace", "team-a", "--user", "alice",
                     "--password-file", wrong.toString());
 
             assertOneLineFailure(run, "baton tasks: authentication failed for user alice: wrong user name or password");
@@ -170,7 +154,7 @@ class SecureStoreCommandsTest {
 
         @Test
         void aNamespaceOutsideTheRoleIsPermissionDenied() {
-            assertOneLineFailure(baton("submit", "--endpoints", etcd.endpoint(), "--namespace", "team-b", "--user",
+            assertOneLineFailure(InProcessRun.baton("submit", "--endpoints", etcd.endpoint(), "--namespace", "team-b", "--user",
                     "alice", "--password-file", alicePassword.toString(), "--", "true"),
                     "baton submit: permission denied: user alice may not read or write under team-b/ (its role needs "
                             + "readwrite on that prefix; see docs/security.md)");
@@ -178,7 +162,7 @@ class SecureStoreCommandsTest {
 
         @Test
         void withoutAUserTheStoreAsksForOne() {
-            assertOneLineFailure(baton("tasks", "--endpoints", etcd.endpoint()),
+            assertOneLineFailure(InProcessRun.baton("tasks", "--endpoints", etcd.endpoint()),
                     "baton tasks: the store requires authentication: give --user NAME and --password-file FILE "
                             + "(or BATON_USER and BATON_PASSWORD)");
         }
@@ -189,7 +173,7 @@ class SecureStoreCommandsTest {
                     + "\",\"namespace\":\"team-a\",\"user\":\"alice\",\"password\":\"alice-secret\"}");
             Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
 
-            Run run = baton("tasks", "--config", config.toString());
+            InProcessRun run = InProcessRun.baton("tasks", "--config", config.toString());
 
             assertThat(run.exitCode()).as(run.err()).isZero();
             assertThat(run.err()).isEqualTo("baton tasks: warning: " + config + " holds a password and other users "

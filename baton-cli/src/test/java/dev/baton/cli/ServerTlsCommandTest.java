@@ -7,13 +7,10 @@ import dev.baton.server.EmbeddedEtcd;
 import dev.baton.testkit.CertificateFiles;
 import dev.baton.testkit.ChildJvm;
 import dev.baton.testkit.TestCertificates;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code baton server} with TLS and client certificates, used by client commands; plaintext beyond loopback refused. */
 class ServerTlsCommandTest {
@@ -22,22 +19,9 @@ class ServerTlsCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run baton(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = BatonCommand.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void plaintextOnANonLoopbackAddressIsRefusedNamingTheFlagThatForcesIt() {
-        Run run = baton("server", "--in-memory", "--listen", "0.0.0.0:0");
+        InProcessRun run = InProcessRun.baton("server", "--in-memory", "--listen", "0.0.0.0:0");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("baton server: refusing to serve plain HTTP on 0.0.0.0:0, which is not a "
@@ -60,17 +44,17 @@ class ServerTlsCommandTest {
             assertThat(endpoint).startsWith("https://127.0.0.1:");
 
             // The child JVM's first TLS handshakes can outlast a client's 5 s budget on a loaded machine.
-            await().atMost(Duration.ofSeconds(60)).until(() -> baton("tasks", "--endpoints", endpoint, "--cacert",
+            await().atMost(Duration.ofSeconds(60)).until(() -> InProcessRun.baton("tasks", "--endpoints", endpoint, "--cacert",
                     ca.caFile().toString(), "--cert", client.certificate().toString(), "--key",
                     client.privateKey().toString()).exitCode() == 0);
-            Run submitted = baton("submit", "--endpoints", endpoint, "--cacert", ca.caFile().toString(), "--cert",
+            InProcessRun submitted = InProcessRun.baton("submit", "--endpoints", endpoint, "--cacert", ca.caFile().toString(), "--cert",
                     client.certificate().toString(), "--key", client.privateKey().toString(), "--id", "job", "--", "true");
             assertThat(submitted.exitCode()).as(submitted.err()).isZero();
-            Run listed = baton("tasks", "--endpoints", endpoint, "--cacert", ca.caFile().toString(), "--cert",
+            InProcessRun listed = InProcessRun.baton("tasks", "--endpoints", endpoint, "--cacert", ca.caFile().toString(), "--cert",
                     client.certificate().toString(), "--key", client.privateKey().toString());
             assertThat(listed.out()).contains("job");
 
-            Run anonymous = baton("tasks", "--endpoints", endpoint, "--cacert", ca.caFile().toString());
+            InProcessRun anonymous = InProcessRun.baton("tasks", "--endpoints", endpoint, "--cacert", ca.caFile().toString());
             assertThat(anonymous.exitCode()).isEqualTo(1);
             assertThat(anonymous.err()).isEqualTo("baton tasks: the server refused the client certificate: none was "
                     + "given (--cert and --key), or it is not signed by a CA the server trusts" + System.lineSeparator());
@@ -83,7 +67,7 @@ class ServerTlsCommandTest {
         CertificateFiles expired = ca.issueExpiredServer("stale");
         try (EmbeddedEtcd server = EmbeddedEtcd.builder().inMemory().tls(expired.certificate(), expired.privateKey())
                 .build().start()) {
-            Run run = baton("tasks", "--endpoints", server.endpoint(), "--cacert", ca.caFile().toString());
+            InProcessRun run = InProcessRun.baton("tasks", "--endpoints", server.endpoint(), "--cacert", ca.caFile().toString());
 
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.err()).isEqualTo("baton tasks: untrusted server certificate: it has expired (TLS handshake "
