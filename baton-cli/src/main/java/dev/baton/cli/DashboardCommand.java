@@ -2,7 +2,6 @@ package dev.baton.cli;
 
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,16 +29,13 @@ final class DashboardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Dashboard dashboard = Dashboard.start(store.connect(), store.prefix(), http, Optional.ofNullable(token),
-                new FleetMetrics());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            dashboard.close();
-            stopped.countDown();
-        }, "baton-dashboard-shutdown"));
-        spec.commandLine().getOut().println("baton dashboard: serving " + store.prefix() + " on " + dashboard.url());
-        spec.commandLine().getOut().flush();
-        stopped.await();
+        try (ShutdownGate gate = ShutdownGate.install("dashboard");
+             Dashboard dashboard = Dashboard.start(store.connect(), store.prefix(), http, Optional.ofNullable(token),
+                     new FleetMetrics())) {
+            spec.commandLine().getOut().println("baton dashboard: serving " + store.prefix() + " on " + dashboard.url());
+            spec.commandLine().getOut().flush();
+            gate.await();
+        }
         return 0;
     }
 }

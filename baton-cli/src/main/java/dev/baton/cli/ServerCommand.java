@@ -5,7 +5,6 @@ import dev.baton.server.StartupException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -112,16 +111,12 @@ final class ServerCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread shutdown = new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "baton-server-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdown);
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("baton server: serving the etcd v3 API on " + server.endpoint());
-        out.flush();
-        stopped.await();
+        try (ShutdownGate gate = ShutdownGate.install("server"); EmbeddedEtcd serving = server) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("baton server: serving the etcd v3 API on " + serving.endpoint());
+            out.flush();
+            gate.await();
+        }
         return 0;
     }
 }

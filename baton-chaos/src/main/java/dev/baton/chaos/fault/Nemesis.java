@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntConsumer;
 
 /**
  * One kind of fault. {@link #inject} does it once, holds it, ends it (resume, heal, restart) and
@@ -29,26 +30,14 @@ public enum Nemesis {
     WORKER_PAUSE("worker-pause") {
         @Override
         public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
-            int i = random.nextInt(fleet.size());
-            String member = fleet.member(i);
-            long injected = System.nanoTime();
-            fleet.pause(i);
-            Thread.sleep(ttl.plusSeconds(2).toMillis());
-            fleet.resume(i);
-            return List.of(new Fault(name, member, injected, System.nanoTime(), false));
+            return isolateRandomWorker(name, fleet, random, ttl, fleet::pause, fleet::resume);
         }
     },
     /** A random worker cut from the store by its proxies for its TTL + 2 s, then healed. */
     WORKER_CUT("worker-cut") {
         @Override
         public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
-            int i = random.nextInt(fleet.size());
-            String member = fleet.member(i);
-            long injected = System.nanoTime();
-            fleet.cut(i);
-            Thread.sleep(ttl.plusSeconds(2).toMillis());
-            fleet.heal(i);
-            return List.of(new Fault(name, member, injected, System.nanoTime(), false));
+            return isolateRandomWorker(name, fleet, random, ttl, fleet::cut, fleet::heal);
         }
     },
     /** kill -9 of the etcd leader; restarted on its data directory three seconds later. */
@@ -124,4 +113,20 @@ public enum Nemesis {
      */
     public abstract List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl)
             throws InterruptedException;
+
+    /**
+     * Cuts a random worker off (paused, or its connections reset) for its TTL + 2 s, long enough
+     * for its lease to expire, then lets it back.
+     */
+    private static List<Fault> isolateRandomWorker(String name, Fleet fleet, Random random, Duration ttl,
+                                                   IntConsumer isolate, IntConsumer release)
+            throws InterruptedException {
+        int i = random.nextInt(fleet.size());
+        String member = fleet.member(i);
+        long injected = System.nanoTime();
+        isolate.accept(i);
+        Thread.sleep(ttl.plusSeconds(2).toMillis());
+        release.accept(i);
+        return List.of(new Fault(name, member, injected, System.nanoTime(), false));
+    }
 }
