@@ -6,6 +6,7 @@ import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.CompactOption;
@@ -67,11 +68,11 @@ public final class Etcd implements AutoCloseable {
         if (builder.callbackExecutor != null) {
             this.callbacks = builder.callbackExecutor;
         } else {
-            ExecutorService pool = Executors.newCachedThreadPool(named("baton-callback"));
+            ExecutorService pool = Executors.newCachedThreadPool(Threads.named("baton-callback"));
             owned.add(pool);
             this.callbacks = pool;
         }
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(named("baton-etcd-timer"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.named("baton-etcd-timer"));
         owned.add(scheduler);
         ClientBuilder jetcd = Client.builder();
         if (builder.sslContext != null) {
@@ -178,8 +179,13 @@ public final class Etcd implements AutoCloseable {
                 .Then(then.toArray(Op[]::new))
                 .Else(otherwise.toArray(Op[]::new))
                 .commit();
-        return deliver(request, response -> new TxnResult(response.isSucceeded(), response.getHeader().getRevision(),
-                response.getGetResponses().stream().map(Etcd::keyValues).toList()));
+        return deliver(request, response -> txnResult(response, response.getHeader().getRevision()));
+    }
+
+    private static TxnResult txnResult(TxnResponse response, long revision) {
+        return new TxnResult(response.isSucceeded(), revision,
+                response.getGetResponses().stream().map(Etcd::keyValues).toList(),
+                response.getTxnResponses().stream().map(nested -> txnResult(nested, revision)).toList());
     }
 
     /** Puts {@code value} under {@code key} (bound to {@code lease} unless it is 0), once; yields the new revision. */
@@ -290,14 +296,6 @@ public final class Etcd implements AutoCloseable {
         }
     }
 
-    static ThreadFactory named(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 
     /** Closes the jetcd client and the executors this connection created. Idempotent and bounded. */
     @Override

@@ -1,10 +1,12 @@
 package dev.baton.etcd;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import java.util.List;
 
 /** The transaction operations Baton uses, as jetcd {@link Op}s on UTF-8 keys. */
 public final class Operations {
@@ -28,6 +30,15 @@ public final class Operations {
     /** Reads one key; its result appears in {@link TxnResult#gets()}. */
     public static Op get(String key) {
         return Op.get(Compares.bytes(key), GetOption.DEFAULT);
+    }
+
+    /**
+     * A transaction nested in the branch of another: its compares are evaluated on their own, so
+     * one request can carry many independent guarded writes. Its outcome appears in
+     * {@link TxnResult#nested()}. No two writes of one request may touch the same key.
+     */
+    public static Op txn(List<Cmp> when, List<Op> then, List<Op> otherwise) {
+        return Op.txn(when.toArray(Cmp[]::new), then.toArray(Op[]::new), otherwise.toArray(Op[]::new));
     }
 
     /** Reads the key with the lowest create revision under {@code prefix}; used by elections. */

@@ -9,10 +9,24 @@ import java.util.Set;
  * task it may balance, taken at one store revision.
  *
  * <p>The balanced tasks are {@code claimed} (with their owner) and {@code unclaimed} (claimable
- * now). Tasks that are not claimable yet (a not-before time in the future) or are done belong
- * to neither. A claim whose owner is not a live member still counts as claimed: its key
- * outlives the member until the lease expires. {@code heldOff} are tasks this member released
- * recently and must not claim again yet.
+ * now). Tasks that are not claimable yet (a not-before time in the future), are done, or whose
+ * records do not decode belong to neither. {@code members} are the live members that take work:
+ * registered, not frozen, with a record that decodes; {@code self} is always among them.
+ *
+ * <p>Every owner a balancer can meet in {@code claimed}:
+ * <ul>
+ *   <li>{@link TaskOwner.Kind#HELD} by {@code self}: a claim this member holds and runs; the only
+ *       tasks it may release.
+ *   <li>{@link TaskOwner.Kind#HELD} by a member in {@code members}: that member's work.
+ *   <li>{@link TaskOwner.Kind#HELD} by a member not in {@code members}: a member that is frozen,
+ *       left, or whose lease has not expired yet. The task counts as claimed (nobody can claim it
+ *       until the owner key goes) but for no live member.
+ *   <li>{@link TaskOwner.Kind#RELEASING}, {@link TaskOwner.Kind#ENDING},
+ *       {@link TaskOwner.Kind#PREVIOUS_LEASE}: claims of {@code self}'s id on their way out (being
+ *       released, a release or retirement landing, a lease lost earlier). They count for no member
+ *       and cannot be released again.
+ * </ul>
+ * {@code heldOff} are tasks this member released recently and must not claim again yet.
  *
  * @param self      this member's id, one of {@code members}
  * @param members   the ids of the live members

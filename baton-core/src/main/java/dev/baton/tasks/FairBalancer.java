@@ -46,6 +46,9 @@ public final class FairBalancer implements Balancer {
         }
         List<Map.Entry<TaskId, TaskOwner>> mine = new ArrayList<>();
         for (Map.Entry<TaskId, TaskOwner> claim : view.claimed().entrySet()) {
+            if (!claim.getValue().counts()) {
+                continue;
+            }
             held.computeIfPresent(claim.getValue().member(), (member, count) -> count + 1);
             if (claim.getValue().member().equals(view.self())) {
                 mine.add(claim);

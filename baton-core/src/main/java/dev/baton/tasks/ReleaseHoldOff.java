@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -37,12 +36,13 @@ final class ReleaseHoldOff {
 
     /** The tasks still held off, dropping those whose hold-off has ended. */
     synchronized Set<TaskId> active() {
+        return until().keySet();
+    }
+
+    /** The tasks still held off, each with the instant its hold-off ends. */
+    synchronized Map<TaskId, Instant> until() {
         Instant now = clock.instant();
-        for (Iterator<Instant> ends = releasedUntil.values().iterator(); ends.hasNext(); ) {
-            if (!ends.next().isAfter(now)) {
-                ends.remove();
-            }
-        }
-        return Set.copyOf(releasedUntil.keySet());
+        releasedUntil.values().removeIf(end -> !end.isAfter(now));
+        return Map.copyOf(releasedUntil);
     }
 }

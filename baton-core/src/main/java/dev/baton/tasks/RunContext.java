@@ -4,8 +4,12 @@ import io.etcd.jetcd.op.Cmp;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** The {@link TaskContext} of one run of a handler. */
@@ -14,11 +18,14 @@ final class RunContext implements TaskContext {
     private final TaskRun run;
     private final TaskState state;
     private final Cmp fence;
-    private final CountDownLatch stop = new CountDownLatch(1);
+    private final Executor handlerThreads;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CompletableFuture<StopReason> stop = new CompletableFuture<>();
     private volatile StopReason stopReason;
 
-    RunContext(TaskRun run, TaskState state, Cmp fence) {
+    RunContext(TaskRun run, TaskState state, Cmp fence, Executor handlerThreads) {
         this.run = run;
+        this.handlerThreads = handlerThreads;
         this.state = state;
         this.fence = fence;
     }
@@ -73,7 +80,12 @@ final class RunContext implements TaskContext {
 
     @Override
     public boolean awaitStop(Duration timeout) throws InterruptedException {
-        return stop.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public CompletionStage<StopReason> whenStopRequested() {
+        return stop.minimalCompletionStage();
     }
 
     @Override
@@ -97,7 +109,12 @@ final class RunContext implements TaskContext {
     synchronized void requestStop(StopReason reason) {
         if (stopReason == null) {
             stopReason = reason;
-            stop.countDown();
+            stopped.countDown();
+            try {
+                handlerThreads.execute(() -> stop.complete(reason));
+            } catch (RejectedExecutionException e) {
+                stop.complete(reason);
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.baton.tasks;
 import io.etcd.jetcd.op.Cmp;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /** What a handler knows about the task it runs, and how it learns to stop. Thread-safe. */
 public interface TaskContext {
@@ -38,6 +39,13 @@ public interface TaskContext {
      * {@link TaskStoppedException}; returns at once otherwise.
      */
     void throwIfStopRequested();
+
+    /**
+     * Completes with the stop's reason once a stop is requested, on one of the member's handler
+     * threads: react briefly, or hand over to an executor of your own. For handlers that must not
+     * block ({@link AsyncTaskHandler}).
+     */
+    CompletionStage<StopReason> whenStopRequested();
 
     /** Waits until a stop is requested or {@code timeout} passes; true when a stop was requested. */
     boolean awaitStop(Duration timeout) throws InterruptedException;

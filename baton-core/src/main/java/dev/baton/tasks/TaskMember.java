@@ -1,38 +1,33 @@
 package dev.baton.tasks;
 
-import dev.baton.etcd.Backoff;
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.KeyValue;
+import dev.baton.etcd.RangeResult;
+import dev.baton.etcd.Threads;
 import dev.baton.etcd.TxnResult;
 import dev.baton.etcd.WatchEvent;
 import dev.baton.session.Session;
 import dev.baton.session.SessionListener;
 import dev.baton.session.SessionState;
+import io.etcd.jetcd.op.Cmp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,12 +36,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A member of a task fleet: it joins with a {@link Session}, follows the task namespace, asks its
- * {@link Balancer} which tasks to claim and release, and runs the claimed tasks' handlers on its
- * own threads. See the package documentation for the model and the guarantees.
+ * {@link Balancer} (through the pure {@link TaskPlanner}) which tasks to claim and release, and
+ * runs the claimed tasks' handlers. See the package documentation for the model, the guarantees
+ * and the cost model.
+ *
+ * <p>The member is a small shell around parts with one job each: {@link Registration} (its member
+ * key), {@link MemberCommands}, the {@link TaskPlanner} paced by {@link PassPacing}, the
+ * {@link ClaimPipeline}, one {@link TaskRun} per claim, the {@link HandlerRunner}, and the
+ * {@link TxnBatcher} through which every claim and every fenced write of a run reaches the store.
  *
  * <p>Threads: one control thread ({@code baton-tasks-<member>}) makes every decision and every
- * store request of the member; handlers run on up to {@code maxConcurrentTasks} handler threads
- * ({@code baton-task-<member>-N}), which is also the most tasks the member holds at once.
+ * store request of the member; handlers run on the member's handler threads
+ * ({@code baton-task-<member>-N}): one per task it may hold for a blocking handler, a few for a
+ * non-blocking one ({@link AsyncTaskHandler}).
  *
  * <p>Session states: while CONNECTED or SUSPENDED the member works normally (its claims are safe
  * until the session's local deadline, and every write is fenced anyway). On LOST every handler
@@ -54,92 +56,65 @@ import org.slf4j.LoggerFactory;
  * made for one can land; once the session is CONNECTED again with a new lease the member
  * registers again and claims anew. If the session is closed under it, the member stops working.
  *
- * <p>{@link #close()} shuts down within a bounded time: it deregisters (so the others rebalance
- * at once), tells every handler to stop, persists what they return, releases the unfinished
- * tasks, and revokes the lease when the member opened its own session.
+ * <p>{@link #close()} shuts down within its stop timeout plus about one request timeout: it
+ * deregisters (so the others rebalance at once), tells every handler to stop, persists what they
+ * return, releases the unfinished tasks, and revokes the lease when the member opened its own
+ * session.
  */
 public final class TaskMember implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskMember.class);
-    private static final int MAX_REJECTED_KEPT = 100;
     private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(5);
-    /**
-     * Claims a member keeps in flight at once. A balancing pass may want thousands of tasks;
-     * sending them all at once would queue more proposals than etcd accepts ("too many
-     * requests") and starve every session's keep-alives behind them.
-     */
-    static final int MAX_CLAIMS_IN_FLIGHT = 128;
-    /**
-     * The shortest time between two balancing passes. A pass reads every task, so under a storm
-     * of changes (thousands of claims a second across the fleet) passes are spaced out instead
-     * of run once per change; a change after a quiet moment is balanced at once.
-     */
-    static final Duration MIN_PASS_INTERVAL = Duration.ofMillis(100);
-    /**
-     * The longest: while passes keep finding nothing to do and only other members' claims keep
-     * arriving, the interval doubles up to this. A member joining or leaving, a command, a timer,
-     * or a change in this member's own holdings brings it back to the shortest.
-     */
+    /** The shortest time between two balancing passes; changes within it are taken in one pass. */
+    static final Duration MIN_PASS_INTERVAL = Duration.ofMillis(20);
+    /** The longest, reached while passes find nothing to do and only other members' claims arrive. */
     static final Duration MAX_PASS_INTERVAL = Duration.ofSeconds(1);
-    /** Other writes (state changes, releases, retirements) a member keeps in flight at once. */
-    static final int MAX_WRITES_IN_FLIGHT = 64;
-
-    /** One run of a handler; null means the run ended without an outcome (it was stopped). */
-    @FunctionalInterface
-    private interface HandlerBody {
-        TaskMessage run(TaskContext context) throws Exception;
-    }
+    /**
+     * Requests a member keeps in flight at once (claims and fenced writes, many per request). More
+     * would only queue proposals at the store, where every session's keep-alive waits behind them.
+     */
+    static final int MAX_REQUESTS_IN_FLIGHT = 8;
 
     private final String id;
     private final Keyspace keys;
     private final Session session;
     private final boolean ownsSession;
     private final Etcd etcd;
-    private final Balancer balancer;
-    private final HandlerBody body;
-    private final TaskStateMachine machine;
     private final Clock clock;
     private final int maxTasks;
-    private final Duration holdOffDuration;
     private final Duration stopTimeout;
     private final ScheduledExecutorService control;
-    private final ThreadPoolExecutor handlers;
+    private final HandlerRunner handlers;
+    private final TaskStateMachine machine;
     private final TaskWrites writes;
+    private final TxnBatcher batcher;
     private final NamespaceFeed feed;
     private final TaskTable table;
     private final ReleaseHoldOff holdOff;
-    private final WriteWindow writeWindow;
+    private final TaskPlanner planner;
+    private final PassPacing pacing = new PassPacing(MIN_PASS_INTERVAL, MAX_PASS_INTERVAL);
+    private final Registration registration;
+    private final MemberCommands commands;
+    private final ClaimPipeline claims;
+    private final Host host = new Host();
     private final SessionListener sessionListener = this::onSessionChange;
     private final CompletableFuture<Void> allEnded = new CompletableFuture<>();
     private final AtomicInteger closeCalls = new AtomicInteger();
 
     // Control-thread state.
     private final Map<TaskId, TaskRun> runs = new HashMap<>();
-    private final Deque<TaskId> claimQueue = new ArrayDeque<>();
-    private final Set<String> handledMemberCommands = new HashSet<>();
-    private final Deque<RejectedCommand> rejected = new ArrayDeque<>();
-    private final Backoff registerBackoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
-    private final Backoff commandBackoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
-    private long registeredLease;
     private long lostLease;
-    private long registration;
     private boolean frozen;
     private boolean closing;
     private boolean loaded;
-    private boolean balanceQueued;
-    private boolean afterChangesQueued;
-    private long lastPassNanos = System.nanoTime() - MAX_PASS_INTERVAL.toNanos();
-    private long passIntervalNanos = MIN_PASS_INTERVAL.toNanos();
-    private long passDueNanos;
+    private boolean changesQueued;
+    private boolean passWanted;
     private ScheduledFuture<?> passTimer;
-    private boolean balanceWanted;
-    private boolean memberCommandBusy;
-    private int claimsInFlight;
-    private int zombies;
+    private long passDueNanos;
+    private ScheduledFuture<?> wakeTimer;
+    private Instant wakeTimerAt;
+    private int lostHandlersRunning;
     private int sessionLosses;
-    private ScheduledFuture<?> notBeforeTimer;
-    private Instant notBeforeTimerAt;
-    private ScheduledFuture<?> holdOffTimer;
 
     private TaskMember(Builder builder, Session session, boolean ownsSession) {
         this.id = builder.id;
@@ -147,22 +122,26 @@ public final class TaskMember implements AutoCloseable {
         this.session = session;
         this.ownsSession = ownsSession;
         this.etcd = session.etcd();
-        this.balancer = builder.balancer;
-        this.body = builder.body;
         this.clock = builder.clock;
-        this.machine = TaskStateMachine.builder().clock(clock).retryPolicy(builder.retryPolicy).build();
         this.maxTasks = builder.maxConcurrentTasks;
-        this.holdOffDuration = builder.releaseHoldOff;
         this.stopTimeout = builder.stopTimeout;
-        this.control = Executors.newSingleThreadScheduledExecutor(named("baton-tasks-" + id));
-        this.handlers = new ThreadPoolExecutor(maxTasks, maxTasks, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                named("baton-task-" + id));
-        this.handlers.allowCoreThreadTimeOut(true);
+        ScheduledThreadPoolExecutor controlThread = new ScheduledThreadPoolExecutor(1,
+                Threads.named("baton-tasks-" + id));
+        controlThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        controlThread.setRemoveOnCancelPolicy(true);
+        this.control = controlThread;
+        this.handlers = new HandlerRunner(id, builder.body,
+                builder.blocking ? maxTasks : Math.min(maxTasks, HandlerRunner.ASYNC_THREADS));
+        this.machine = TaskStateMachine.builder().clock(clock).retryPolicy(builder.retryPolicy).build();
         this.writes = new TaskWrites(etcd, keys);
+        this.batcher = new TxnBatcher(etcd, control, MAX_REQUESTS_IN_FLIGHT);
         this.feed = new CachedNamespace(etcd, keys.namespace(), control, builder.joinTimeout);
         this.table = new TaskTable(keys);
-        this.holdOff = new ReleaseHoldOff(clock, holdOffDuration);
-        this.writeWindow = new WriteWindow(MAX_WRITES_IN_FLIGHT, control);
+        this.holdOff = new ReleaseHoldOff(clock, builder.releaseHoldOff);
+        this.planner = new TaskPlanner(builder.balancer);
+        this.registration = new Registration(id, session, writes, control);
+        this.commands = new MemberCommands(id, writes, control, clock, new CommandTarget());
+        this.claims = new ClaimPipeline(id, writes, batcher, control, new ClaimListener());
     }
 
     /** Starts building a member that joins with {@code session}, shared with other recipes; closing the member leaves it open. */
@@ -209,19 +188,19 @@ public final class TaskMember implements AutoCloseable {
             held.add(run.held());
         }
         held.sort(Comparator.comparing(HeldTask::id));
-        return new MemberStatus(id, session.state(), frozen, held, List.copyOf(rejected), sessionLosses);
+        return new MemberStatus(id, session.state(), frozen, held, commands.rejected(), sessionLosses);
     }
 
     // ---- start ------------------------------------------------------------------------------
 
     private TaskMember start(Duration joinTimeout) {
         try {
-            registerAtStart(joinTimeout);
+            registration.registerAtStart(new MemberRecord(false), joinTimeout, keys.member(id));
             feed.start(new NamespaceFeed.Listener() {
                 @Override
                 public void onEvents(List<WatchEvent> events) {
                     table.apply(events);
-                    afterChangesSoon();
+                    changesSoon();
                 }
 
                 @Override
@@ -231,16 +210,14 @@ public final class TaskMember implements AutoCloseable {
             });
             onControlThread(() -> {
                 loaded = true;
-                balanceSoon(true);
+                requestPass(true);
             });
             session.addListener(sessionListener);
             LOG.info("member {} joined {} with lease {} (at most {} tasks)", id, keys.namespace(),
-                    Long.toHexString(registeredLease), maxTasks);
+                    Long.toHexString(registration.lease()), maxTasks);
             return this;
         } catch (RuntimeException e) {
-            if (registeredLease != 0) {
-                writes.deregister(id, registration);
-            }
+            registration.deregister();
             shutdownExecutors();
             if (ownsSession) {
                 session.close();
@@ -249,54 +226,20 @@ public final class TaskMember implements AutoCloseable {
         }
     }
 
-    /** Registers the member key, waiting (up to {@code joinTimeout}) for a previous holder of the id to go. */
-    private void registerAtStart(Duration joinTimeout) {
-        long deadline = System.nanoTime() + joinTimeout.toNanos();
-        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1));
-        String holder = null;
-        while (true) {
-            long lease = session.lease();
-            try {
-                TxnResult result = writes.register(id, new MemberRecord(false), lease).join();
-                OptionalLong registered = registrationOn(result, lease);
-                if (registered.isPresent()) {
-                    registeredLease = lease;
-                    registration = registered.getAsLong();
-                    return;
-                }
-                holder = result.gets().get(0).stream().findFirst().map(kv -> "lease " + Long.toHexString(kv.lease()))
-                        .orElse("an unknown holder");
-            } catch (RuntimeException e) {
-                holder = "an unanswered registration (" + Etcd.unwrap(e) + ")";
-            }
-            long delay = backoff.next().toNanos();
-            if (System.nanoTime() + delay - deadline > 0) {
-                throw new IllegalStateException("member id \"" + id + "\" is still registered under " + keys.member(id)
-                        + " by " + holder + " after " + joinTimeout + "; is another member running with this id?");
-            }
-            try {
-                TimeUnit.NANOSECONDS.sleep(delay);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while member " + id + " was joining", e);
-            }
-        }
-    }
-
-    // ---- reacting to the store ---------------------------------------------------------------
+    // ---- reacting to the store and the session -----------------------------------------------
 
     /** Reacts to the changes applied so far, once the changes already queued on the control thread are in. */
-    private void afterChangesSoon() {
-        if (!afterChangesQueued) {
-            afterChangesQueued = true;
+    private void changesSoon() {
+        if (!changesQueued) {
+            changesQueued = true;
             onControlThread(() -> {
-                afterChangesQueued = false;
-                afterChanges(table.takeChanges());
+                changesQueued = false;
+                onChanges(table.takeChanges());
             });
         }
     }
 
-    private void afterChanges(TaskTable.Changes changes) {
+    private void onChanges(TaskTable.Changes changes) {
         stepDownIfPastDeadline();
         changes.ownerEvents().forEach((task, revision) -> {
             TaskRun run = runs.get(task);
@@ -311,15 +254,10 @@ public final class TaskMember implements AutoCloseable {
             }
         }
         if (changes.memberCommands()) {
-            processMemberCommands();
-        }
-        handledMemberCommands.removeIf(key -> !table.hasCommand(key));
-        if (changes.members() && !claimQueue.isEmpty()) {
-            claimQueue.clear();
-            balanceWanted = true;
+            commands.process();
         }
         if (changes.any()) {
-            balanceSoon(changes.members());
+            requestPass(changes.members());
         }
     }
 
@@ -327,8 +265,13 @@ public final class TaskMember implements AutoCloseable {
         onControlThread(() -> {
             switch (state) {
                 case CONNECTED -> {
-                    if (lease != registeredLease && !closing) {
-                        register(lease);
+                    if (lease != registration.lease() && !closing) {
+                        registration.registerAgain(lease, new MemberRecord(frozen), () -> {
+                            if (!closing) {
+                                commands.process();
+                                requestPass(true);
+                            }
+                        });
                     }
                 }
                 case SUSPENDED -> {
@@ -349,8 +292,9 @@ public final class TaskMember implements AutoCloseable {
      * before the session's timer has declared the lease lost; the claims are void either way.
      */
     private void stepDownIfPastDeadline() {
-        if (registeredLease != 0 && !session.isValid() && session.lease() == registeredLease) {
-            loseEverything(registeredLease, "is past its deadline");
+        long lease = registration.lease();
+        if (lease != 0 && !session.isValid() && session.lease() == lease) {
+            loseEverything(lease, "is past its deadline");
         }
     }
 
@@ -359,8 +303,7 @@ public final class TaskMember implements AutoCloseable {
             return;
         }
         lostLease = lease;
-        registeredLease = 0;
-        claimQueue.clear();
+        registration.lost();
         sessionLosses++;
         List<TaskRun> lost = new ArrayList<>(runs.values());
         for (TaskRun run : lost) {
@@ -370,388 +313,137 @@ public final class TaskMember implements AutoCloseable {
                 id, Long.toHexString(lease), what, lost.size());
     }
 
-    /**
-     * The member key's create revision when {@code result} shows it registered on {@code lease}:
-     * written by this transaction, or found already on this lease, because an earlier attempt
-     * whose answer was lost (a timeout) did land. Empty when someone else holds the key.
-     */
-    static OptionalLong registrationOn(TxnResult result, long lease) {
-        if (result.succeeded()) {
-            return OptionalLong.of(result.revision());
-        }
-        return result.gets().get(0).stream().filter(kv -> kv.lease() == lease)
-                .mapToLong(KeyValue::createRevision).findFirst();
-    }
-
-    /** Registers again after a lost session renewed itself with {@code lease}. */
-    private void register(long lease) {
-        writes.register(id, new MemberRecord(frozen), lease).whenCompleteAsync((result, error) -> {
-            if (closing || session.lease() != lease) {
-                return;
-            }
-            OptionalLong registered = error == null ? registrationOn(result, lease) : OptionalLong.empty();
-            if (registered.isPresent()) {
-                registeredLease = lease;
-                registration = registered.getAsLong();
-                registerBackoff.reset();
-                LOG.info("member {} registered again with lease {}", id, Long.toHexString(lease));
-                processMemberCommands();
-                balanceSoon(true);
-                return;
-            }
-            schedule(() -> {
-                if (registeredLease != lease && session.lease() == lease) {
-                    register(lease);
-                }
-            }, registerBackoff.next().toNanos());
-        }, control);
-    }
-
     // ---- balancing ---------------------------------------------------------------------------
 
-    /**
-     * Runs a balancing pass after the events already queued on the control thread, and no sooner
-     * than the pass interval after the last one; {@code urgent} brings the interval back to its
-     * shortest.
-     */
-    private void balanceSoon(boolean urgent) {
+    /** Asks for a balancing pass; {@code urgent} brings the pass interval back to its shortest. */
+    private void requestPass(boolean urgent) {
         if (urgent) {
-            passIntervalNanos = MIN_PASS_INTERVAL.toNanos();
+            pacing.urgent();
         }
-        long now = System.nanoTime();
-        long due = Math.max(now, lastPassNanos + passIntervalNanos);
-        if (balanceQueued && passDueNanos - due <= 0) {
-            return;
-        }
-        if (passTimer != null) {
-            passTimer.cancel(false);
-        }
-        balanceQueued = true;
-        passDueNanos = due;
-        passTimer = schedule(() -> {
-            balanceQueued = false;
-            passTimer = null;
-            balance();
-        }, due - now);
+        passWanted = true;
+        schedulePass();
     }
 
-    private void balance() {
+    /** Schedules the wanted pass, once claims have settled and no member command is being applied. */
+    private void schedulePass() {
+        if (!passWanted || closing || claims.inFlight() > 0 || commands.busy()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long due = pacing.dueAt(now);
+        if (passTimer != null) {
+            if (due - passDueNanos >= 0) {
+                return;
+            }
+            passTimer.cancel(false);
+        }
+        passDueNanos = due;
+        passTimer = schedule(this::pass, due - now);
+    }
+
+    private void pass() {
+        passTimer = null;
         stepDownIfPastDeadline();
-        if (!loaded || closing || registeredLease == 0 || session.lease() != registeredLease || !session.isValid()) {
+        if (!loaded || closing || !registration.active()) {
+            passWanted = false;
             return;
         }
-        if (claimsInFlight > 0 || !claimQueue.isEmpty() || memberCommandBusy) {
-            // Claims settle first; a member command (a freeze, say) is applied before deciding.
-            balanceWanted = true;
+        if (claims.inFlight() > 0 || commands.busy()) {
             return;
         }
-        balanceWanted = false;
-        lastPassNanos = System.nanoTime();
-        Instant now = clock.instant();
-        Instant nextNotBefore = null;
+        passWanted = false;
+        TaskPlanner.Plan plan;
+        try {
+            plan = planner.plan(planInput());
+        } catch (RuntimeException e) {
+            LOG.error("member {}: balancer failed; keeping what it holds", id, e);
+            pacing.passed(System.nanoTime(), true);
+            return;
+        }
+        pacing.passed(System.nanoTime(), plan.settled());
+        plan.wakeAt().ifPresent(this::wakeAt);
+        for (TaskId task : plan.release()) {
+            runs.get(task).requestRelease(StopReason.RELEASED, null);
+        }
+        List<TaskId> claim = plan.claim();
+        if (!claim.isEmpty()) {
+            claims.claim(claim, registration.lease(), i -> recordBytes(claim.get(i)));
+        }
+    }
+
+    private TaskPlanner.Input planInput() {
         Set<String> members = new HashSet<>();
-        members.add(id);
         for (TaskTable.Member member : table.members()) {
             if (!member.frozen() && member.problem() == null) {
                 members.add(member.id());
             }
         }
-        Map<TaskId, TaskOwner> claimed = new HashMap<>();
-        Set<TaskId> unclaimed = new HashSet<>();
-        for (TaskTable.Entry entry : table.entries()) {
-            TaskRun run = runs.get(entry.id);
-            if (run != null) {
-                claimed.put(entry.id, new TaskOwner(run.releasing() ? id + "/releasing" : id, run.token()));
-            } else if (entry.owner != null) {
-                claimed.put(entry.id, new TaskOwner(othersName(entry), entry.owner.createRevision()));
-            } else if (entry.runnable()) {
-                Optional<Instant> notBefore = entry.decodedSpec.notBefore();
-                if (notBefore.isPresent() && notBefore.get().isAfter(now)) {
-                    if (nextNotBefore == null || notBefore.get().isBefore(nextNotBefore)) {
-                        nextNotBefore = notBefore.get();
-                    }
-                } else {
-                    unclaimed.add(entry.id);
-                }
-            }
-        }
+        Map<TaskId, TaskPlanner.HeldClaim> held = new HashMap<>();
         for (TaskRun run : runs.values()) {
-            claimed.putIfAbsent(run.id(), new TaskOwner(run.releasing() ? id + "/releasing" : id, run.token()));
+            held.put(run.id(), new TaskPlanner.HeldClaim(run.token(), run.releasing()));
         }
-        wakeAtNotBefore(nextNotBefore, now);
-        if (frozen) {
+        int room = maxTasks - runs.size() - claims.inFlight() - lostHandlersRunning;
+        return new TaskPlanner.Input(id, registration.lease(), frozen, members, table.entries(), held,
+                holdOff.until(), Math.max(0, room), clock.instant());
+    }
+
+    private int recordBytes(TaskId task) {
+        TaskTable.Entry entry = table.entry(task);
+        return entry == null ? 0 : entry.recordBytes();
+    }
+
+    /** Makes sure a pass runs at {@code at} (a not-before time or the end of a hold-off). */
+    private void wakeAt(Instant at) {
+        if (wakeTimer != null && !wakeTimerAt.isAfter(at)) {
             return;
         }
-        BalanceDecision decision;
-        try {
-            decision = balancer.decide(new BalanceView(id, members, claimed, unclaimed, holdOff.active()));
-        } catch (RuntimeException e) {
-            LOG.error("member {}: balancer {} failed; keeping what it holds", id, balancer.getClass().getName(), e);
-            return;
+        if (wakeTimer != null) {
+            wakeTimer.cancel(false);
         }
-        passIntervalNanos = decision.settled() ? Math.min(passIntervalNanos * 2, MAX_PASS_INTERVAL.toNanos())
-                : MIN_PASS_INTERVAL.toNanos();
-        for (TaskId task : decision.release()) {
-            TaskRun run = runs.get(task);
-            if (run != null && !run.releasing()) {
-                run.requestRelease(StopReason.RELEASED, null);
-            }
-        }
-        int room = maxTasks - occupied();
-        for (TaskId task : decision.claim()) {
-            if (room-- <= 0) {
-                break;
-            }
-            claimQueue.add(task);
-        }
-        sendClaims();
-    }
-
-    private void sendClaims() {
-        while (registeredLease != 0 && claimsInFlight < MAX_CLAIMS_IN_FLIGHT && !claimQueue.isEmpty()) {
-            claim(claimQueue.poll());
-        }
-    }
-
-    /**
-     * The member an owner key names, as balancing counts it: another member's claims count for
-     * it; a claim of this member's id that is not a live run (an earlier lease's, or one being
-     * given up) counts for no live member.
-     */
-    private String othersName(TaskTable.Entry entry) {
-        String name = entry.ownerName;
-        return name.equals(id) ? id + (entry.owner.lease() == registeredLease ? "/ending" : "/previous-lease") : name;
-    }
-
-    private int occupied() {
-        return runs.size() + claimsInFlight + claimQueue.size() + zombies;
-    }
-
-    private void wakeAtNotBefore(Instant next, Instant now) {
-        if (next == null || notBeforeTimer != null && !notBeforeTimerAt.isAfter(next)) {
-            return;
-        }
-        if (notBeforeTimer != null) {
-            notBeforeTimer.cancel(false);
-        }
-        notBeforeTimerAt = next;
-        notBeforeTimer = schedule(() -> {
-            notBeforeTimer = null;
-            balanceSoon(true);
-        }, Duration.between(now, next).toNanos());
-    }
-
-    private void claim(TaskId task) {
-        long lease = registeredLease;
-        claimsInFlight++;
-        writes.claim(task, id, lease).whenCompleteAsync((result, error) -> {
-            if (error == null) {
-                if (result.succeeded()) {
-                    claimed(task, result.revision(), lease, first(result.gets().get(0)), first(result.gets().get(1)));
-                }
-                claimSettled();
-            } else if (TaskWrites.outcomeUnknown(error)) {
-                resolveClaim(task, lease, new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2)));
-            } else {
-                LOG.debug("member {}: claim of task {} refused: {}", id, task, Etcd.unwrap(error).toString());
-                claimSettled();
-            }
-        }, control);
-    }
-
-    /** A claim whose outcome is unknown: read the owner key back and go by what it says. */
-    private void resolveClaim(TaskId task, long lease, Backoff backoff) {
-        writes.readTask(task).whenCompleteAsync((read, error) -> {
-            if (error != null) {
-                if (session.lease() == lease && session.isValid()) {
-                    schedule(() -> resolveClaim(task, lease, backoff), backoff.next().toNanos());
-                } else {
-                    claimSettled();
-                }
-                return;
-            }
-            KeyValue owner = null;
-            KeyValue spec = null;
-            KeyValue state = null;
-            for (KeyValue kv : read.kvs()) {
-                if (kv.key().equals(keys.owner(task))) {
-                    owner = kv;
-                } else if (kv.key().equals(keys.spec(task))) {
-                    spec = kv;
-                } else if (kv.key().equals(keys.state(task))) {
-                    state = kv;
-                }
-            }
-            if (owner != null && owner.lease() == lease && owner.valueUtf8().equals(id)) {
-                claimed(task, owner.createRevision(), lease, spec, state);
-            }
-            claimSettled();
-        }, control);
-    }
-
-    private void claimSettled() {
-        claimsInFlight--;
-        if (closing || registeredLease == 0) {
-            claimQueue.clear();
-        }
-        sendClaims();
-        if (claimsInFlight == 0 && claimQueue.isEmpty() && (balanceWanted || closing)) {
-            if (closing) {
-                checkAllEnded();
-            } else {
-                balanceSoon(true);
-            }
-        }
+        wakeTimerAt = at;
+        wakeTimer = schedule(() -> {
+            wakeTimer = null;
+            requestPass(true);
+        }, Math.max(0, Duration.between(clock.instant(), at).toNanos()) + TimeUnit.MILLISECONDS.toNanos(1));
     }
 
     /** A claim landed with {@code token}: start a run from the spec and state read with it. */
     private void claimed(TaskId task, long token, long lease, KeyValue specKv, KeyValue stateKv) {
-        if (lease != registeredLease) {
+        if (lease != registration.lease()) {
             return;
         }
         if (closing) {
-            writes.update(task, token, null, null, true);
+            batcher.send(writes.update(task, token, null, null, true));
             return;
         }
         TaskSpec spec;
         TaskState state;
-        TaskTable.Entry known = table.entry(task);
         try {
-            spec = known != null && sameVersion(known.spec, specKv) && known.decodedSpec != null ? known.decodedSpec
-                    : TaskSpec.decode(Objects.requireNonNull(specKv, "spec").valueUtf8());
-            if (stateKv == null) {
-                state = TaskState.initial(spec.submitted());
-            } else {
-                state = known != null && sameVersion(known.state, stateKv) && known.decodedState != null
-                        ? known.decodedState : TaskState.decode(stateKv.valueUtf8());
-            }
+            spec = TaskSpec.decode(Objects.requireNonNull(specKv, "spec").valueUtf8());
+            state = stateKv == null ? TaskState.initial(spec.submitted()) : TaskState.decode(stateKv.valueUtf8());
         } catch (TaskFormatException | NullPointerException e) {
             LOG.warn("member {}: claimed task {} cannot be run ({}); releasing it", id, Excerpt.of(task.value()),
                     e.getMessage());
             holdOff.released(task);
-            writes.update(task, token, null, null, true);
+            batcher.send(writes.update(task, token, null, null, true));
             return;
         }
-        TaskRun run = new TaskRun(this, writes, task, token, clock.instant(), spec, state,
+        TaskRun run = new TaskRun(host, writes, control, machine, clock, task, token, spec, state,
                 stateKv == null ? 0 : stateKv.modRevision());
         runs.put(task, run);
         run.advance();
     }
 
-    // ---- member commands ---------------------------------------------------------------------
-
-    private void processMemberCommands() {
-        if (memberCommandBusy || closing || registeredLease == 0) {
-            return;
-        }
-        for (KeyValue command : table.memberCommands(id)) {
-            if (!handledMemberCommands.contains(command.key())) {
-                handledMemberCommands.add(command.key());
-                memberCommandBusy = true;
-                applyMemberCommand(command);
-                return;
-            }
+    private void checkAllEnded() {
+        if (closing && runs.isEmpty() && claims.inFlight() == 0) {
+            allEnded.complete(null);
         }
     }
 
-    private void applyMemberCommand(KeyValue command) {
-        MemberCommand parsed;
-        try {
-            parsed = MemberCommand.parse(command.valueUtf8());
-        } catch (TaskFormatException e) {
-            reject(command, e.getMessage());
-            consumeMemberCommand(command.key());
-            return;
-        }
-        LOG.info("member {}: command {}", id, parsed.encode());
-        if (parsed instanceof MemberCommand.Freeze || parsed instanceof MemberCommand.Unfreeze) {
-            boolean freeze = parsed instanceof MemberCommand.Freeze;
-            writes.updateMember(id, registration, new MemberRecord(freeze), registeredLease, command.key())
-                    .whenCompleteAsync((result, error) -> {
-                        if (error == null && result.succeeded()) {
-                            frozen = freeze;
-                            memberCommandDone();
-                            balanceSoon(true);
-                        } else {
-                            retryMemberCommand(command.key());
-                        }
-                    }, control);
-        } else if (parsed instanceof MemberCommand.Balance) {
-            balanceSoon(true);
-            consumeMemberCommand(command.key());
-        } else if (parsed instanceof MemberCommand.Release release) {
-            TaskRun run = runs.get(release.task());
-            if (run == null) {
-                reject(command, "task " + Excerpt.of(release.task().value()) + " is not held by member " + id);
-                consumeMemberCommand(command.key());
-            } else {
-                run.requestRelease(StopReason.RELEASED, command.key());
-                memberCommandDone();
-            }
-        }
-    }
-
-    /** Deletes a member command that was applied or refused, then takes the next one. */
-    void consumeMemberCommand(String key) {
-        writes.consume(key).whenCompleteAsync((result, error) -> {
-            if (error == null) {
-                memberCommandDone();
-            } else {
-                retryMemberCommand(key);
-            }
-        }, control);
-    }
-
-    private void memberCommandDone() {
-        memberCommandBusy = false;
-        commandBackoff.reset();
-        processMemberCommands();
-        if (!memberCommandBusy && balanceWanted) {
-            balanceSoon(true);
-        }
-    }
-
-    private void retryMemberCommand(String key) {
-        handledMemberCommands.remove(key);
-        schedule(() -> {
-            memberCommandBusy = false;
-            processMemberCommands();
-        }, commandBackoff.next().toNanos());
-    }
-
-    /** Reports a refused command; the caller consumes it. */
-    void reject(KeyValue command, String reason) {
-        LOG.warn("member {}: refused command {} = {}: {}", id, command.key(), Excerpt.of(command.valueUtf8()), reason);
-        rejected.addLast(new RejectedCommand(command.key(), Excerpt.of(command.valueUtf8()), reason, clock.instant()));
-        while (rejected.size() > MAX_REJECTED_KEPT) {
-            rejected.removeFirst();
-        }
-    }
-
-    // ---- services for runs -------------------------------------------------------------------
-
-    TaskStateMachine machine() {
-        return machine;
-    }
-
-    Clock clock() {
-        return clock;
-    }
-
-    TaskTable table() {
-        return table;
-    }
-
-    WriteWindow writeWindow() {
-        return writeWindow;
-    }
-
-    Executor control() {
-        return control;
-    }
+    // ---- threads -----------------------------------------------------------------------------
 
     /** Runs {@code action} on the control thread; false when the member is closed and it will never run. */
-    boolean onControlThread(Runnable action) {
+    private boolean onControlThread(Runnable action) {
         try {
             control.execute(action);
             return true;
@@ -761,80 +453,11 @@ public final class TaskMember implements AutoCloseable {
         }
     }
 
-    ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
+    private ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
         try {
             return control.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             return null;
-        }
-    }
-
-    /** Runs {@code context}'s handler on a handler thread and reports its outcome to {@code run}. */
-    void runHandler(TaskRun run, RunContext context) {
-        try {
-            handlers.execute(() -> {
-                TaskMessage outcome;
-                try {
-                    outcome = body.run(context);
-                } catch (Throwable e) {
-                    if (context.isStopRequested()) {
-                        outcome = null;
-                    } else {
-                        LOG.warn("member {}: handler of task {} failed", id, Excerpt.of(run.id().value()), e);
-                        outcome = TaskMessage.error(e);
-                    }
-                } finally {
-                    Thread.interrupted();
-                }
-                TaskMessage result = outcome;
-                onControlThread(() -> run.onHandlerReturned(context, result));
-            });
-        } catch (RejectedExecutionException e) {
-            onControlThread(() -> run.onHandlerReturned(context, null));
-        }
-    }
-
-    /** A handler of a lost claim has returned: its slot is free again, so a pass may claim more. */
-    void zombieReturned() {
-        zombies--;
-        if (closing) {
-            checkAllEnded();
-        } else {
-            balanceSoon(true);
-        }
-    }
-
-    void runEnded(TaskRun run, TaskRun.Ending ending) {
-        runs.remove(run.id());
-        if (ending == TaskRun.Ending.LOST && run.zombie()) {
-            zombies++;
-        }
-        if (ending == TaskRun.Ending.RELEASED) {
-            holdOff.released(run.id());
-            armHoldOffTimer();
-        }
-        if (closing) {
-            checkAllEnded();
-        } else {
-            balanceSoon(true);
-        }
-    }
-
-    private void armHoldOffTimer() {
-        if (holdOffTimer != null && !holdOffTimer.isDone()) {
-            return;
-        }
-        holdOffTimer = schedule(() -> {
-            balanceSoon(true);
-            if (!holdOff.active().isEmpty()) {
-                armHoldOffTimer();
-            }
-        }, holdOffDuration.toNanos() + TimeUnit.MILLISECONDS.toNanos(1));
-    }
-
-    private void checkAllEnded() {
-        if (closing && runs.isEmpty() && claimsInFlight == 0) {
-            allEnded.complete(null);
         }
     }
 
@@ -857,7 +480,7 @@ public final class TaskMember implements AutoCloseable {
         if (!ended) {
             LOG.warn("member {}: handlers still running after {}; interrupting them and releasing their tasks",
                     id, stopTimeout);
-            handlers.shutdownNow();
+            handlers.interrupt();
             onControlThread(this::releaseRemaining);
             await(allEnded, etcd.requestTimeout());
         }
@@ -872,15 +495,12 @@ public final class TaskMember implements AutoCloseable {
 
     private void beginClose() {
         closing = true;
-        claimQueue.clear();
-        for (ScheduledFuture<?> timer : new ScheduledFuture<?>[] {notBeforeTimer, holdOffTimer, passTimer}) {
+        for (ScheduledFuture<?> timer : new ScheduledFuture<?>[] {wakeTimer, passTimer}) {
             if (timer != null) {
                 timer.cancel(false);
             }
         }
-        CompletableFuture<?> deregistered = registeredLease == 0 ? CompletableFuture.completedFuture(null)
-                : writes.deregister(id, registration).exceptionally(error -> null);
-        deregistered.whenCompleteAsync((result, error) -> {
+        registration.deregister().whenCompleteAsync((result, error) -> {
             for (TaskRun run : new ArrayList<>(runs.values())) {
                 run.requestRelease(StopReason.SHUTDOWN, null);
             }
@@ -890,12 +510,14 @@ public final class TaskMember implements AutoCloseable {
 
     /** After the stop timeout: gives up every remaining claim with a fenced delete, without waiting for handlers. */
     private void releaseRemaining() {
+        List<CompletableFuture<TxnResult>> released = new ArrayList<>();
         for (TaskRun run : new ArrayList<>(runs.values())) {
-            writes.update(run.id(), run.token(), null, null, true);
+            released.add(batcher.send(writes.update(run.id(), run.token(), null, null, true)));
             run.lose(StopReason.SHUTDOWN);
         }
-        zombies = 0;
-        allEnded.complete(null);
+        lostHandlersRunning = 0;
+        CompletableFuture.allOf(released.toArray(CompletableFuture[]::new))
+                .whenComplete((result, error) -> allEnded.complete(null));
     }
 
     private static boolean await(CompletableFuture<Void> future, Duration timeout) {
@@ -912,34 +534,156 @@ public final class TaskMember implements AutoCloseable {
 
     private void shutdownExecutors() {
         control.shutdown();
-        handlers.shutdownNow();
         try {
             if (!control.awaitTermination(2, TimeUnit.SECONDS)) {
                 control.shutdownNow();
             }
-            handlers.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             control.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        handlers.shutdown(Duration.ofSeconds(2));
     }
 
-    /** True when both are the same version of a key, so its value was decoded already. */
-    private static boolean sameVersion(KeyValue known, KeyValue read) {
-        return known != null && read != null && known.modRevision() == read.modRevision();
+    // ---- what the parts see of the member ------------------------------------------------------
+
+    /** What each {@link TaskRun} sees of its member. */
+    private final class Host implements RunHost {
+        @Override
+        public String memberId() {
+            return id;
+        }
+
+        @Override
+        public List<KeyValue> taskCommands(TaskId task) {
+            return table.taskCommands(task);
+        }
+
+        @Override
+        public CompletableFuture<TxnResult> send(TxnBatcher.Write write) {
+            return batcher.send(write);
+        }
+
+        @Override
+        public CompletableFuture<RangeResult> readTask(TaskId task) {
+            CompletableFuture<RangeResult> read = new CompletableFuture<>();
+            writes.readTask(task).whenCompleteAsync((result, error) -> {
+                if (error == null) {
+                    read.complete(result);
+                } else {
+                    read.completeExceptionally(error);
+                }
+            }, control);
+            return read;
+        }
+
+        @Override
+        public RunContext runHandler(TaskRun run, TaskState state, Cmp fence) {
+            RunContext context = new RunContext(run, state, fence, handlers.threads());
+            handlers.run(context, outcome -> onControlThread(() -> run.onHandlerReturned(context, outcome)));
+            return context;
+        }
+
+        @Override
+        public void reject(KeyValue command, String reason) {
+            commands.reject(command, reason);
+        }
+
+        @Override
+        public void consumeMemberCommand(String commandKey) {
+            commands.consume(commandKey);
+        }
+
+        @Override
+        public void runEnded(TaskRun run, TaskRun.Ending ending, boolean handlerRunning) {
+            runs.remove(run.id());
+            if (ending == TaskRun.Ending.LOST && handlerRunning) {
+                lostHandlersRunning++;
+            }
+            if (ending == TaskRun.Ending.RELEASED) {
+                holdOff.released(run.id());
+            }
+            if (closing) {
+                checkAllEnded();
+            } else {
+                requestPass(true);
+            }
+        }
+
+        @Override
+        public void lostHandlerReturned() {
+            lostHandlersRunning = Math.max(0, lostHandlersRunning - 1);
+            if (closing) {
+                checkAllEnded();
+            } else {
+                requestPass(true);
+            }
+        }
     }
 
-    private static KeyValue first(List<KeyValue> kvs) {
-        return kvs.isEmpty() ? null : kvs.get(0);
+    /** What member commands act on. */
+    private final class CommandTarget implements MemberCommands.Target {
+        @Override
+        public List<KeyValue> pending() {
+            return table.memberCommands(id);
+        }
+
+        @Override
+        public boolean present(String commandKey) {
+            return table.hasCommand(commandKey);
+        }
+
+        @Override
+        public boolean accepting() {
+            return !closing && registration.lease() != 0;
+        }
+
+        @Override
+        public void frozen(boolean frozen) {
+            TaskMember.this.frozen = frozen;
+        }
+
+        @Override
+        public void balance() {
+            requestPass(true);
+        }
+
+        @Override
+        public boolean release(TaskId task, String commandKey) {
+            TaskRun run = runs.get(task);
+            if (run == null) {
+                return false;
+            }
+            run.requestRelease(StopReason.RELEASED, commandKey);
+            return true;
+        }
+
+        @Override
+        public Registration registration() {
+            return registration;
+        }
     }
 
-    private static ThreadFactory named(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+    /** What the claim pipeline reports. */
+    private final class ClaimListener implements ClaimPipeline.Listener {
+        @Override
+        public void claimed(TaskId task, long token, long lease, KeyValue spec, KeyValue state) {
+            TaskMember.this.claimed(task, token, lease, spec, state);
+        }
+
+        @Override
+        public void settled() {
+            if (closing) {
+                checkAllEnded();
+            } else {
+                requestPass(true);
+            }
+        }
+
+        @Override
+        public boolean leaseCurrent(long lease) {
+            return session.lease() == lease && session.isValid();
+        }
     }
 
     /**
@@ -963,7 +707,8 @@ public final class TaskMember implements AutoCloseable {
         private final Etcd etcd;
         private final String id;
         private String namespace = Keyspace.DEFAULT_NAMESPACE;
-        private HandlerBody body;
+        private HandlerRunner.Body body;
+        private boolean blocking;
         private Balancer balancer = new FairBalancer();
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private Clock clock = Clock.systemUTC();
@@ -986,23 +731,36 @@ public final class TaskMember implements AutoCloseable {
             return this;
         }
 
-        /** Runs tasks with a handler that needs no state between runs. */
+        /** Runs tasks with a handler that needs no state between runs and blocks a thread while it works. */
         public Builder handler(TaskHandler handler) {
             Objects.requireNonNull(handler, "handler");
-            this.body = context -> {
+            this.body = HandlerRunner.blocking(context -> {
                 handler.run(context);
                 return TaskMessage.complete();
-            };
+            });
+            this.blocking = true;
             return this;
         }
 
         /** Runs tasks with a handler driven by each task's persisted state machine. */
         public Builder statefulHandler(StatefulTaskHandler handler) {
             Objects.requireNonNull(handler, "handler");
-            this.body = context -> {
+            this.body = HandlerRunner.blocking(context -> {
                 TaskMessage outcome = handler.run(context);
                 return outcome != null ? outcome : TaskMessage.error("the handler returned no message");
-            };
+            });
+            this.blocking = true;
+            return this;
+        }
+
+        /**
+         * Runs tasks with a handler that does not hold a thread while it waits: the member needs a
+         * few handler threads whatever the number of tasks it holds.
+         */
+        public Builder asyncHandler(AsyncTaskHandler handler) {
+            Objects.requireNonNull(handler, "handler");
+            this.body = HandlerRunner.nonBlocking(handler);
+            this.blocking = false;
             return this;
         }
 
@@ -1073,7 +831,7 @@ public final class TaskMember implements AutoCloseable {
          */
         public TaskMember start() {
             if (body == null) {
-                throw new IllegalStateException("member " + id + " needs a handler or a statefulHandler");
+                throw new IllegalStateException("member " + id + " needs a handler, a statefulHandler or an asyncHandler");
             }
             boolean owns = session == null;
             Session joined = owns ? Session.builder(etcd).ttl(sessionTtl).open() : session;

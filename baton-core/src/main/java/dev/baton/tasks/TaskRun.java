@@ -4,6 +4,7 @@ import dev.baton.etcd.Backoff;
 import dev.baton.etcd.KeyValue;
 import dev.baton.etcd.RangeResult;
 import dev.baton.etcd.TxnResult;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -11,7 +12,10 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * a time; a write whose outcome is unknown is resolved by reading the task back.
  *
  * <p>Everything here runs on the member's control thread, except {@link #checkpoint}, which
- * hands over to it, and the handler, which runs on a handler thread and reports back through
- * {@link #onHandlerReturned}.
+ * hands over to it, and the handler, which the {@link RunHost} runs and which reports back through
+ * {@link #onHandlerReturned}. The run talks to its member only through {@link RunHost}.
  */
 final class TaskRun {
 
@@ -50,8 +54,11 @@ final class TaskRun {
                                CompletableFuture<Void> stored) {
     }
 
-    private final TaskMember member;
+    private final RunHost host;
     private final TaskWrites writes;
+    private final ScheduledExecutorService control;
+    private final TaskStateMachine machine;
+    private final Clock clock;
     private final TaskId id;
     private final long token;
     private final Instant claimedAt;
@@ -68,13 +75,16 @@ final class TaskRun {
     private boolean ended;
     private boolean zombie;
 
-    TaskRun(TaskMember member, TaskWrites writes, TaskId id, long token, Instant claimedAt, TaskSpec spec,
-            TaskState state, long stateRevision) {
-        this.member = member;
+    TaskRun(RunHost host, TaskWrites writes, ScheduledExecutorService control, TaskStateMachine machine,
+            Clock clock, TaskId id, long token, TaskSpec spec, TaskState state, long stateRevision) {
+        this.host = host;
         this.writes = writes;
+        this.control = control;
+        this.machine = machine;
+        this.clock = clock;
         this.id = id;
         this.token = token;
-        this.claimedAt = claimedAt;
+        this.claimedAt = clock.instant();
         this.spec = spec;
         this.state = state;
         this.stateRevision = stateRevision;
@@ -93,7 +103,7 @@ final class TaskRun {
     }
 
     String member() {
-        return member.id();
+        return host.memberId();
     }
 
     /** True when the run ended as lost while its handler was still running. */
@@ -176,7 +186,7 @@ final class TaskRun {
         }
         if (releaseWanted != null) {
             if (commandKey != null) {
-                member.consumeMemberCommand(commandKey);
+                host.consumeMemberCommand(commandKey);
             }
             return;
         }
@@ -211,7 +221,7 @@ final class TaskRun {
         KeyValue owner = entry == null ? null : entry.owner;
         if (owner == null || owner.createRevision() != token) {
             LOG.warn("member {}: claim {} on task {} was removed from the store; stopping it",
-                    member.id(), token, Excerpt.of(id.value()));
+                    host.memberId(), token, Excerpt.of(id.value()));
             lose(StopReason.CLAIM_LOST);
         }
     }
@@ -219,14 +229,15 @@ final class TaskRun {
     /** Stores a checkpoint on behalf of the running handler; completes once stored. */
     CompletableFuture<Void> checkpoint(RunContext context, TaskMessage message) {
         CompletableFuture<Void> stored = new CompletableFuture<>();
-        boolean accepted = member.onControlThread(() -> {
-            if (ended || context != running) {
-                fail(stored, "the run has ended");
-                return;
-            }
-            commit(current -> member.machine().apply(current, message), false, null, stored);
-        });
-        if (!accepted) {
+        try {
+            control.execute(() -> {
+                if (ended || context != running) {
+                    fail(stored, "the run has ended");
+                    return;
+                }
+                commit(current -> machine.apply(current, message), false, null, stored);
+            });
+        } catch (RejectedExecutionException e) {
             fail(stored, "the member is closed");
         }
         return stored;
@@ -241,7 +252,7 @@ final class TaskRun {
         if (ended) {
             if (zombie) {
                 zombie = false;
-                member.zombieReturned();
+                host.lostHandlerReturned();
             }
             return;
         }
@@ -259,18 +270,16 @@ final class TaskRun {
 
     private TaskState applyOutcome(TaskState current, TaskMessage outcome) {
         try {
-            return member.machine().apply(current, outcome);
+            return machine.apply(current, outcome);
         } catch (IllegalTransitionException e) {
-            LOG.warn("member {}: handler of task {} returned {}: {}", member.id(), Excerpt.of(id.value()), outcome,
+            LOG.warn("member {}: handler of task {} returned {}: {}", host.memberId(), Excerpt.of(id.value()), outcome,
                     e.getMessage());
-            return member.machine().apply(current, TaskMessage.error("handler returned " + outcome + ": " + e.getMessage()));
+            return machine.apply(current, TaskMessage.error("handler returned " + outcome + ": " + e.getMessage()));
         }
     }
 
     private void startHandler() {
-        RunContext context = new RunContext(this, state, writes.fence(id, token));
-        running = context;
-        member.runHandler(this, context);
+        running = host.runHandler(this, state, writes.fence(id, token));
     }
 
     private void scheduleWakeUp() {
@@ -278,15 +287,15 @@ final class TaskRun {
             return;
         }
         Instant until = state.until().orElseThrow();
-        long delayNanos = Math.max(0, Duration.between(member.clock().instant(), until).toNanos());
-        wakeUp = member.schedule(() -> {
+        long delayNanos = Math.max(0, Duration.between(clock.instant(), until).toNanos());
+        wakeUp = schedule(() -> {
             wakeUp = null;
             if (ended || writing || running != null) {
                 return;
             }
             if ((state.status() == TaskStatus.SLEEPING || state.status() == TaskStatus.FAULT)
-                    && !state.until().orElseThrow().isAfter(member.clock().instant())) {
-                commit(current -> member.machine().apply(current, TaskMessage.run()), false, null, null);
+                    && !state.until().orElseThrow().isAfter(clock.instant())) {
+                commit(current -> machine.apply(current, TaskMessage.run()), false, null, null);
             } else {
                 advance();
             }
@@ -302,7 +311,7 @@ final class TaskRun {
 
     /** The oldest command of this task not yet taken up by this run. */
     private KeyValue nextCommand() {
-        var pending = member.table().taskCommands(id);
+        var pending = host.taskCommands(id);
         handledCommands.removeIf(key -> pending.stream().noneMatch(kv -> kv.key().equals(key)));
         for (KeyValue command : pending) {
             if (!handledCommands.contains(command.key())) {
@@ -327,19 +336,19 @@ final class TaskRun {
             return;
         }
         handledCommands.add(command.key());
-        LOG.info("member {}: task {} command {} in status {}", member.id(), Excerpt.of(id.value()), parsed.wireName(),
+        LOG.info("member {}: task {} command {} in status {}", host.memberId(), Excerpt.of(id.value()), parsed.wireName(),
                 state.status());
         boolean release = message.kind() == TaskMessage.Kind.RELEASE;
         if (release) {
             releaseWanted = new Release(StopReason.RELEASED, command.key());
         }
-        commit(current -> member.machine().apply(current, message), release, command.key(), null);
+        commit(current -> machine.apply(current, message), release, command.key(), null);
     }
 
     /** Reports a command this task cannot take and consumes it, fenced by the claim. */
     private void refuse(KeyValue command, String reason) {
         handledCommands.add(command.key());
-        member.reject(command, reason);
+        host.reject(command, reason);
         commit(UnaryOperator.identity(), false, command.key(), null);
     }
 
@@ -379,10 +388,10 @@ final class TaskRun {
     private void send(TaskState next, boolean retire, boolean release, String commandKey,
                       CompletableFuture<Void> stored, Backoff readBackoff) {
         TaskState changed = next.equals(state) ? null : next;
-        CompletableFuture<TxnResult> write = member.writeWindow().send(() -> retire
+        CompletableFuture<TxnResult> write = host.send(retire
                 ? writes.retire(id, token, next)
                 : writes.update(id, token, changed, commandKey, release));
-        write.whenCompleteAsync((result, error) -> {
+        write.whenComplete((result, error) -> {
             if (ended) {
                 fail(stored, "the claim is void");
                 return;
@@ -392,7 +401,7 @@ final class TaskRun {
                     landed(next, retire, release, result.revision(), stored);
                 } else {
                     LOG.warn("member {}: claim {} on task {} no longer holds; its write was refused",
-                            member.id(), token, Excerpt.of(id.value()));
+                            host.memberId(), token, Excerpt.of(id.value()));
                     fail(stored, "the fenced write was refused");
                     lose(StopReason.CLAIM_LOST);
                 }
@@ -400,24 +409,24 @@ final class TaskRun {
                 readBack(next, retire, release, commandKey, stored,
                         readBackoff == null ? new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2)) : readBackoff);
             } else {
-                LOG.error("member {}: the store refused a write for task {}; giving the claim up", member.id(),
+                LOG.error("member {}: the store refused a write for task {}; giving the claim up", host.memberId(),
                         Excerpt.of(id.value()), error);
                 fail(stored, "the store refused the write: " + error);
                 lose(StopReason.CLAIM_LOST);
             }
-        }, member.control());
+        });
     }
 
     /** Resolves a write whose outcome is unknown by reading the task back, never by blind resending. */
     private void readBack(TaskState next, boolean retire, boolean release, String commandKey,
                           CompletableFuture<Void> stored, Backoff backoff) {
-        writes.readTask(id).whenCompleteAsync((read, error) -> {
+        host.readTask(id).whenComplete((read, error) -> {
             if (ended) {
                 fail(stored, "the claim is void");
                 return;
             }
             if (error != null) {
-                member.schedule(() -> readBack(next, retire, release, commandKey, stored, backoff),
+                schedule(() -> readBack(next, retire, release, commandKey, stored, backoff),
                         backoff.next().toNanos());
                 return;
             }
@@ -452,7 +461,7 @@ final class TaskRun {
             } else {
                 send(next, false, release, commandKey, stored, backoff);
             }
-        }, member.control());
+        });
     }
 
     private void landed(TaskState next, boolean retired, boolean released, long revision,
@@ -467,7 +476,7 @@ final class TaskRun {
             stored.complete(null);
         }
         if (retired) {
-            LOG.debug("member {}: task {} retired as {}", member.id(), Excerpt.of(id.value()), next.status());
+            LOG.debug("member {}: task {} retired as {}", host.memberId(), Excerpt.of(id.value()), next.status());
             end(Ending.RETIRED);
             return;
         }
@@ -497,12 +506,20 @@ final class TaskRun {
         for (QueuedWrite queued = queuedWrites.poll(); queued != null; queued = queuedWrites.poll()) {
             fail(queued.stored(), "the run has ended");
         }
-        member.runEnded(this, ending);
+        host.runEnded(this, ending, zombie);
     }
 
     private void fail(CompletableFuture<Void> stored, String why) {
         if (stored != null) {
             stored.completeExceptionally(new TaskClaimLostException(id, token, why));
+        }
+    }
+
+    private ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
+        try {
+            return control.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
         }
     }
 

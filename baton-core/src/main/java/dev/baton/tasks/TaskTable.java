@@ -2,6 +2,7 @@ package dev.baton.tasks;
 
 import dev.baton.etcd.KeyValue;
 import dev.baton.etcd.WatchEvent;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -24,7 +25,7 @@ import java.util.Set;
 final class TaskTable {
 
     /** The records of one task id. */
-    static final class Entry {
+    static final class Entry implements TaskPlanner.PlannedTask {
         final TaskId id;
         KeyValue spec;
         TaskSpec decodedSpec;
@@ -63,6 +64,41 @@ final class TaskTable {
 
         boolean empty() {
             return spec == null && owner == null && state == null && done == null;
+        }
+
+        @Override
+        public TaskId id() {
+            return id;
+        }
+
+        @Override
+        public String ownerName() {
+            return ownerName;
+        }
+
+        @Override
+        public long ownerRevision() {
+            return owner == null ? 0 : owner.createRevision();
+        }
+
+        @Override
+        public long ownerLease() {
+            return owner == null ? 0 : owner.lease();
+        }
+
+        @Override
+        public boolean claimable() {
+            return runnable();
+        }
+
+        @Override
+        public Instant notBefore() {
+            return decodedSpec == null ? null : decodedSpec.notBefore().orElse(null);
+        }
+
+        /** What the task's spec and state weigh, as a claim reads them back. */
+        int recordBytes() {
+            return (spec == null ? 0 : spec.value().length) + (state == null ? 0 : state.value().length);
         }
     }
 

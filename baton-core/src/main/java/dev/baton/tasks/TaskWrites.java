@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Every write the task recipe makes, each a single transaction with its guard written next to
  * it. Each is sent once; a caller that sees {@link #outcomeUnknown} reads back before deciding
- * anything (DESIGN rule 4).
+ * anything (rule 4 of {@code docs/architecture.md}). The writes a member makes for its claims are
+ * {@link TxnBatcher.Write}s, so many of them share one request.
  *
  * <p>The owner key's create revision is the claim token. Every write on behalf of a claim
  * compares it, and the owner key exists only while the task does (a retire or a delete removes
@@ -122,18 +123,19 @@ final class TaskWrites {
     }
 
     /**
-     * Claims a task (DESIGN rules 1 and 2): only when it has no owner, exists and is not done, the
-     * owner key is written on the member's session lease. The revision of the transaction is the
-     * owner key's create revision: the claim token. The then branch also reads the spec and
-     * state, so the claimer starts from what it claimed without another read.
+     * Claims a task (rules 1 and 2 of {@code docs/architecture.md}): only when it has no owner,
+     * exists and is not done, the owner key is written on the member's session lease. The revision
+     * of the transaction is the owner key's create revision: the claim token. The then branch also
+     * reads the spec and state, so the claimer starts from what it claimed without another read;
+     * {@code recordBytes} is what the member expects them to weigh.
      */
-    CompletableFuture<TxnResult> claim(TaskId task, String member, long lease) {
-        return etcd.txn(
-                List.of(Compares.absent(keys.owner(task)), Compares.present(keys.spec(task)),
-                        Compares.absent(keys.done(task))),
-                List.of(Operations.put(keys.owner(task), utf8(member), lease),
-                        Operations.get(keys.spec(task)), Operations.get(keys.state(task))),
-                List.of());
+    TxnBatcher.Write claim(TaskId task, String member, long lease, int recordBytes) {
+        String owner = keys.owner(task);
+        return new TxnBatcher.Write(
+                List.of(Compares.absent(owner), Compares.present(keys.spec(task)), Compares.absent(keys.done(task))),
+                List.of(Operations.put(owner, utf8(member), lease), Operations.get(keys.spec(task)),
+                        Operations.get(keys.state(task))),
+                List.of(), task.value(), owner.length() + member.length() + recordBytes);
     }
 
     /**
@@ -141,18 +143,22 @@ final class TaskWrites {
      * null), consumes {@code commandKey} (when not null) and, when {@code release}, deletes the
      * owner key so another member can claim the task.
      */
-    CompletableFuture<TxnResult> update(TaskId task, long token, TaskState state, String commandKey, boolean release) {
+    TxnBatcher.Write update(TaskId task, long token, TaskState state, String commandKey, boolean release) {
         List<Op> then = new ArrayList<>(3);
+        int bytes = keys.owner(task).length();
         if (state != null) {
-            then.add(Operations.put(keys.state(task), utf8(state.encode()), 0));
+            String encoded = state.encode();
+            then.add(Operations.put(keys.state(task), utf8(encoded), 0));
+            bytes += encoded.length();
         }
         if (commandKey != null) {
             then.add(Operations.delete(KeyRange.key(commandKey)));
+            bytes += commandKey.length();
         }
         if (release) {
             then.add(Operations.delete(KeyRange.key(keys.owner(task))));
         }
-        return etcd.txn(List.of(fence(task, token)), then, List.of());
+        return new TxnBatcher.Write(List.of(fence(task, token)), then, List.of(), task.value(), bytes);
     }
 
     /**
@@ -161,14 +167,15 @@ final class TaskWrites {
      * claim racing this transaction needs the spec present and the done record absent, so it
      * can never bring the task back.
      */
-    CompletableFuture<TxnResult> retire(TaskId task, long token, TaskState finalState) {
-        return etcd.txn(List.of(fence(task, token)),
+    TxnBatcher.Write retire(TaskId task, long token, TaskState finalState) {
+        String encoded = finalState.encode();
+        return new TxnBatcher.Write(List.of(fence(task, token)),
                 List.of(Operations.delete(KeyRange.key(keys.spec(task))),
                         Operations.delete(KeyRange.key(keys.state(task))),
                         Operations.delete(KeyRange.key(keys.owner(task))),
                         Operations.delete(KeyRange.prefix(keys.taskCommandPrefix(task))),
-                        Operations.put(keys.done(task), utf8(finalState.encode()), 0)),
-                List.of());
+                        Operations.put(keys.done(task), utf8(encoded), 0)),
+                List.of(), task.value(), 4 * keys.owner(task).length() + encoded.length());
     }
 
     /** Reads every record of a task at one revision: how an unknown outcome is resolved. */

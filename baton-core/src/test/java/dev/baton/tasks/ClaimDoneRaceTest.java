@@ -71,6 +71,7 @@ class ClaimDoneRaceTest {
             for (int c = 0; c < 3; c++) {
                 Etcd connection = fleet.connect();
                 TaskWrites writes = new TaskWrites(connection, new Keyspace(fleet.namespace()));
+                TxnBatcher batcher = new TxnBatcher(connection, Runnable::run, 1);
                 long lease = connection.grantLease(Duration.ofSeconds(30)).join().id();
                 String claimer = "hammer-" + c;
                 Thread thread = new Thread(() -> {
@@ -80,9 +81,9 @@ class ClaimDoneRaceTest {
                                 return;
                             }
                             boolean done = doneAt.containsKey(task.value());
-                            var claim = writes.claim(task, claimer, lease).join();
+                            var claim = batcher.send(writes.claim(task, claimer, lease, 0)).join();
                             if (claim.succeeded()) {
-                                writes.update(task, claim.revision(), null, null, true).join();
+                                batcher.send(writes.update(task, claim.revision(), null, null, true)).join();
                             } else if (done) {
                                 refusedOnDone.incrementAndGet();
                             }

@@ -37,6 +37,6 @@ class MemberRegistrationTest {
     @MethodSource("answers")
     void theRegistrationIsTheKeysCreateRevisionWhenTheKeyIsOnOurLease(String what, TxnResult answer,
                                                                         OptionalLong registration) {
-        assertThat(TaskMember.registrationOn(answer, LEASE)).isEqualTo(registration);
+        assertThat(Registration.registrationOn(answer, LEASE)).isEqualTo(registration);
     }
 }

@@ -1,0 +1,138 @@
+package dev.baton.tasks;
+
+import dev.baton.etcd.Backoff;
+import dev.baton.etcd.Etcd;
+import dev.baton.etcd.KeyValue;
+import dev.baton.etcd.TxnResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a plan's claims and reports which landed. Every claim is its own guarded write (one
+ * nested transaction), and the {@link TxnBatcher} packs the claims sent together into few
+ * requests, so a member claiming thousands of tasks costs the store tens of proposals. A claim
+ * someone else won is simply dropped; a claim whose outcome is unknown is resolved by reading the
+ * owner key back (rule 4 of {@code docs/architecture.md}), for as long as the lease it was made
+ * on is the session's. Used from the member's control thread only.
+ */
+final class ClaimPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClaimPipeline.class);
+
+    /** What the member learns from its claims. */
+    interface Listener {
+        /** A claim landed with {@code token}; the spec and state were read with it (state may be null). */
+        void claimed(TaskId task, long token, long lease, KeyValue spec, KeyValue state);
+
+        /** The last claim in flight has settled. */
+        void settled();
+
+        /** True while claims made on {@code lease} may still be resolved. */
+        boolean leaseCurrent(long lease);
+    }
+
+    private final String member;
+    private final TaskWrites writes;
+    private final TxnBatcher batcher;
+    private final ScheduledExecutorService control;
+    private final Listener listener;
+    private int inFlight;
+
+    ClaimPipeline(String member, TaskWrites writes, TxnBatcher batcher, ScheduledExecutorService control,
+                  Listener listener) {
+        this.member = member;
+        this.writes = writes;
+        this.batcher = batcher;
+        this.control = control;
+        this.listener = listener;
+    }
+
+    /** Claims not yet settled. */
+    int inFlight() {
+        return inFlight;
+    }
+
+    /**
+     * Claims {@code tasks} on {@code lease}, all at once; {@code recordBytes} gives what each
+     * task's records are expected to weigh in the answer.
+     */
+    void claim(List<TaskId> tasks, long lease, IntUnaryOperator recordBytes) {
+        for (int i = 0; i < tasks.size(); i++) {
+            TaskId task = tasks.get(i);
+            inFlight++;
+            batcher.send(writes.claim(task, member, lease, recordBytes.applyAsInt(i)))
+                    .whenComplete((result, error) -> answered(task, lease, result, error));
+        }
+    }
+
+    private void answered(TaskId task, long lease, TxnResult result, Throwable error) {
+        if (error == null) {
+            if (result.succeeded()) {
+                listener.claimed(task, result.revision(), lease, first(result.gets().get(0)),
+                        first(result.gets().get(1)));
+            }
+            settle();
+        } else if (TaskWrites.outcomeUnknown(error)) {
+            resolve(task, lease, new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2)));
+        } else {
+            LOG.debug("member {}: claim of task {} refused: {}", member, task, Etcd.unwrap(error).toString());
+            settle();
+        }
+    }
+
+    /** A claim whose outcome is unknown: read the owner key back and go by what it says. */
+    private void resolve(TaskId task, long lease, Backoff backoff) {
+        writes.readTask(task).whenCompleteAsync((read, error) -> {
+            if (error != null) {
+                if (listener.leaseCurrent(lease) && retry(() -> resolve(task, lease, backoff), backoff)) {
+                    return;
+                }
+                settle();
+                return;
+            }
+            KeyValue owner = null;
+            KeyValue spec = null;
+            KeyValue state = null;
+            Keyspace keys = writes.keys();
+            for (KeyValue kv : read.kvs()) {
+                if (kv.key().equals(keys.owner(task))) {
+                    owner = kv;
+                } else if (kv.key().equals(keys.spec(task))) {
+                    spec = kv;
+                } else if (kv.key().equals(keys.state(task))) {
+                    state = kv;
+                }
+            }
+            if (owner != null && owner.lease() == lease && owner.valueUtf8().equals(member)) {
+                listener.claimed(task, owner.createRevision(), lease, spec, state);
+            }
+            settle();
+        }, control);
+    }
+
+    private boolean retry(Runnable action, Backoff backoff) {
+        try {
+            control.schedule(action, backoff.next().toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (RejectedExecutionException closed) {
+            return false;
+        }
+    }
+
+    private void settle() {
+        inFlight--;
+        if (inFlight == 0) {
+            listener.settled();
+        }
+    }
+
+    private static KeyValue first(List<KeyValue> kvs) {
+        return kvs.isEmpty() ? null : kvs.get(0);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.baton.tasks;
+
+import java.time.Duration;
+
+/**
+ * When the next balancing pass may run. A pass reads every task, so under a storm of other
+ * members' claims passes are spaced out instead of run once per change: after a pass that found
+ * nothing to do the interval doubles, up to {@code max}; news that concerns this member (a member
+ * joined or left, a command, a timer, a change of its own holdings) brings it back to {@code min}.
+ * Pure: times are {@link System#nanoTime()} readings passed in.
+ */
+final class PassPacing {
+
+    private final long minNanos;
+    private final long maxNanos;
+    private long intervalNanos;
+    private long lastPassNanos;
+    private boolean passed;
+
+    PassPacing(Duration min, Duration max) {
+        if (min.isNegative() || max.compareTo(min) < 0) {
+            throw new IllegalArgumentException("pass intervals must satisfy 0 <= min <= max, are " + min + " and " + max);
+        }
+        this.minNanos = min.toNanos();
+        this.maxNanos = max.toNanos();
+        this.intervalNanos = minNanos;
+    }
+
+    /** News that concerns this member: the next pass may come at the shortest interval. */
+    void urgent() {
+        intervalNanos = minNanos;
+    }
+
+    /** The earliest time the next pass may run, given the time now. */
+    long dueAt(long nowNanos) {
+        if (!passed) {
+            return nowNanos;
+        }
+        long due = lastPassNanos + intervalNanos;
+        return due - nowNanos > 0 ? due : nowNanos;
+    }
+
+    /** A pass ran at {@code nowNanos}; {@code settled} when it found nothing to do. */
+    void passed(long nowNanos, boolean settled) {
+        passed = true;
+        lastPassNanos = nowNanos;
+        intervalNanos = settled ? Math.min(Math.max(intervalNanos, 1) * 2, maxNanos) : minNanos;
+    }
+}

@@ -1,0 +1,167 @@
+package dev.baton.tasks;
+
+import dev.baton.etcd.Etcd;
+import dev.baton.etcd.Operations;
+import dev.baton.etcd.TxnResult;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.Op;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Sends a member's guarded writes as few requests, the way a log groups commits: a write goes out
+ * at once while fewer than {@code maxRequests} requests are in flight, and the writes that queue
+ * behind them leave together, each as a transaction nested in one request. A nested transaction
+ * evaluates its own compares, so every write keeps exactly its own guard and gets its own outcome;
+ * one request costs the store one proposal and one fsync instead of one each.
+ *
+ * <p>Limits: a request carries at most {@link #MAX_WRITES} writes (etcd's default
+ * {@code --max-txn-ops}) and about {@link #MAX_REQUEST_BYTES} of keys, values and expected
+ * answers (etcd refuses requests over 1.5 MiB). Two writes of the same {@link Write#group()}
+ * (a task) never share a request, because etcd refuses a request that writes one key twice; they
+ * leave in the order they were sent. A request the store refuses as a whole (too large, too many
+ * operations) was not applied, so its writes are sent again one by one; a request whose outcome
+ * is unknown fails every write in it, and each caller resolves its own by reading back (rule 4 of
+ * {@code docs/architecture.md}). Outcomes complete on {@code executor}. Thread-safe.
+ */
+final class TxnBatcher {
+
+    /** The most writes one request carries. */
+    static final int MAX_WRITES = 128;
+    /** The most bytes (keys, values, expected answers) one request of several writes carries. */
+    static final int MAX_REQUEST_BYTES = 1 << 20;
+
+    /**
+     * One guarded write: a transaction of its own when sent alone.
+     *
+     * @param group the task (or other unit) the write touches; writes of one group never share a request
+     * @param bytes the keys and values it writes plus what it reads, an estimate of its share of
+     *              the request and of the answer
+     */
+    record Write(List<Cmp> when, List<Op> then, List<Op> otherwise, String group, int bytes) {
+        Write {
+            when = List.copyOf(when);
+            then = List.copyOf(then);
+            otherwise = List.copyOf(otherwise);
+            Objects.requireNonNull(group, "group");
+        }
+    }
+
+    private record Queued(Write write, CompletableFuture<TxnResult> outcome, boolean alone) {
+    }
+
+    private final Etcd etcd;
+    private final Executor executor;
+    private final int maxRequests;
+    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    private int inFlight;
+    private long requests;
+
+    TxnBatcher(Etcd etcd, Executor executor, int maxRequests) {
+        if (maxRequests < 1) {
+            throw new IllegalArgumentException("maxRequests must be at least 1, is " + maxRequests);
+        }
+        this.etcd = etcd;
+        this.executor = executor;
+        this.maxRequests = maxRequests;
+    }
+
+    /** Queues {@code write}; the returned future completes with its own outcome, on the executor. */
+    CompletableFuture<TxnResult> send(Write write) {
+        CompletableFuture<TxnResult> outcome = new CompletableFuture<>();
+        List<List<Queued>> batches;
+        synchronized (this) {
+            queue.add(new Queued(write, outcome, false));
+            batches = takeBatches();
+        }
+        batches.forEach(this::sendBatch);
+        return outcome;
+    }
+
+    /** Requests sent so far (one per batch); what the store was asked to commit. */
+    synchronized long requests() {
+        return requests;
+    }
+
+    /** Takes batches off the queue while requests may leave now. */
+    private List<List<Queued>> takeBatches() {
+        List<List<Queued>> batches = new ArrayList<>(1);
+        while (inFlight < maxRequests && !queue.isEmpty()) {
+            batches.add(nextBatch());
+        }
+        return batches;
+    }
+
+    private List<Queued> nextBatch() {
+        List<Queued> batch = new ArrayList<>();
+        Set<String> groups = new HashSet<>();
+        int bytes = 0;
+        while (!queue.isEmpty() && batch.size() < MAX_WRITES) {
+            Queued next = queue.peek();
+            boolean fits = batch.isEmpty()
+                    || !next.alone() && !batch.get(0).alone() && bytes + next.write().bytes() <= MAX_REQUEST_BYTES
+                    && !groups.contains(next.write().group());
+            if (!fits) {
+                break;
+            }
+            queue.poll();
+            batch.add(next);
+            groups.add(next.write().group());
+            bytes += next.write().bytes();
+        }
+        inFlight++;
+        requests++;
+        return batch;
+    }
+
+    private void sendBatch(List<Queued> batch) {
+        CompletableFuture<TxnResult> request;
+        try {
+            request = batch.size() == 1 ? sendAlone(batch.get(0).write()) : sendNested(batch);
+        } catch (RuntimeException e) {
+            request = CompletableFuture.failedFuture(e);
+        }
+        request.whenCompleteAsync((result, error) -> {
+            List<Queued> resend = List.of();
+            if (error == null) {
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).outcome().complete(batch.size() == 1 ? result : result.nested().get(i));
+                }
+            } else if (batch.size() > 1 && !TaskWrites.outcomeUnknown(error)) {
+                resend = batch;
+            } else {
+                for (Queued queued : batch) {
+                    queued.outcome().completeExceptionally(error);
+                }
+            }
+            List<List<Queued>> next;
+            synchronized (this) {
+                for (int i = resend.size() - 1; i >= 0; i--) {
+                    queue.addFirst(new Queued(resend.get(i).write(), resend.get(i).outcome(), true));
+                }
+                inFlight--;
+                next = takeBatches();
+            }
+            next.forEach(this::sendBatch);
+        }, executor);
+    }
+
+    private CompletableFuture<TxnResult> sendAlone(Write write) {
+        return etcd.txn(write.when(), write.then(), write.otherwise());
+    }
+
+    private CompletableFuture<TxnResult> sendNested(List<Queued> batch) {
+        List<Op> nested = new ArrayList<>(batch.size());
+        for (Queued queued : batch) {
+            Write write = queued.write();
+            nested.add(Operations.txn(write.when(), write.then(), write.otherwise()));
+        }
+        return etcd.txn(List.of(), nested, List.of());
+    }
+}
