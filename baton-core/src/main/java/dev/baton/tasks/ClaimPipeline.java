@@ -5,7 +5,9 @@ import dev.baton.etcd.Etcd;
 import dev.baton.etcd.KeyValue;
 import dev.baton.etcd.TxnResult;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -63,11 +65,15 @@ final class ClaimPipeline {
      * task's records are expected to weigh in the answer.
      */
     void claim(List<TaskId> tasks, long lease, IntUnaryOperator recordBytes) {
+        List<TxnBatcher.Write> claims = new ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            claims.add(writes.claim(tasks.get(i), member, lease, recordBytes.applyAsInt(i)));
+        }
+        inFlight += tasks.size();
+        List<CompletableFuture<TxnResult>> outcomes = batcher.sendAll(claims);
         for (int i = 0; i < tasks.size(); i++) {
             TaskId task = tasks.get(i);
-            inFlight++;
-            batcher.send(writes.claim(task, member, lease, recordBytes.applyAsInt(i)))
-                    .whenComplete((result, error) -> answered(task, lease, result, error));
+            outcomes.get(i).whenComplete((result, error) -> answered(task, lease, result, error));
         }
     }
 

@@ -74,6 +74,14 @@ public final class TaskMember implements AutoCloseable {
      * would only queue proposals at the store, where every session's keep-alive waits behind them.
      */
     static final int MAX_REQUESTS_IN_FLIGHT = 8;
+    /**
+     * The most claims one pass sends (two full requests). A pass decides from what the member has
+     * seen so far; while the fleet is changing (members starting or unfreezing one after another)
+     * that view is briefly wrong, and a member claiming thousands at once on it would take far more
+     * than its share and make the others' claims collide. Claiming in windows, each decided after
+     * the last one settled, keeps every decision at most one window behind the store.
+     */
+    static final int MAX_CLAIMS_PER_PASS = 2 * TxnBatcher.MAX_WRITES;
 
     private final String id;
     private final Keyspace keys;
@@ -361,6 +369,8 @@ public final class TaskMember implements AutoCloseable {
             return;
         }
         pacing.passed(System.nanoTime(), plan.settled());
+        LOG.debug("member {}: pass over {} tasks: holds {}, releases {}, claims {}", id, table.size(), runs.size(),
+                plan.release().size(), plan.claim().size());
         plan.wakeAt().ifPresent(this::wakeAt);
         for (TaskId task : plan.release()) {
             runs.get(task).requestRelease(StopReason.RELEASED, null);
@@ -384,7 +394,7 @@ public final class TaskMember implements AutoCloseable {
         }
         int room = maxTasks - runs.size() - claims.inFlight() - lostHandlersRunning;
         return new TaskPlanner.Input(id, registration.lease(), frozen, members, table.entries(), held,
-                holdOff.until(), Math.max(0, room), clock.instant());
+                holdOff.until(), Math.max(0, Math.min(room, MAX_CLAIMS_PER_PASS)), clock.instant());
     }
 
     private int recordBytes(TaskId task) {

@@ -199,6 +199,11 @@ final class TaskTable {
         return tasks.values();
     }
 
+    /** The number of task ids with a record. */
+    int size() {
+        return tasks.size();
+    }
+
     Entry entry(TaskId task) {
         return tasks.get(task);
     }

@@ -13,6 +13,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends a member's guarded writes as few requests, the way a log groups commits: a write goes out
@@ -21,8 +23,8 @@ import java.util.concurrent.Executor;
  * evaluates its own compares, so every write keeps exactly its own guard and gets its own outcome;
  * one request costs the store one proposal and one fsync instead of one each.
  *
- * <p>Limits: a request carries at most {@link #MAX_WRITES} writes (etcd's default
- * {@code --max-txn-ops}) and about {@link #MAX_REQUEST_BYTES} of keys, values and expected
+ * <p>Limits: a request carries as many writes as etcd's default {@code --max-txn-ops} allows
+ * ({@link #MAX_WRITES}, less the operations of the longest write) and about {@link #MAX_REQUEST_BYTES} of keys, values and expected
  * answers (etcd refuses requests over 1.5 MiB). Two writes of the same {@link Write#group()}
  * (a task) never share a request, because etcd refuses a request that writes one key twice; they
  * leave in the order they were sent. A request the store refuses as a whole (too large, too many
@@ -32,7 +34,13 @@ import java.util.concurrent.Executor;
  */
 final class TxnBatcher {
 
-    /** The most writes one request carries. */
+    private static final Logger LOG = LoggerFactory.getLogger(TxnBatcher.class);
+
+    /**
+     * etcd's default {@code --max-txn-ops}: the longest list (compares, then, else) of a request;
+     * a nested transaction may have only what its enclosing list leaves of it, so a request of n
+     * writes whose longest list is k needs n + k at most this.
+     */
     static final int MAX_WRITES = 128;
     /** The most bytes (keys, values, expected answers) one request of several writes carries. */
     static final int MAX_REQUEST_BYTES = 1 << 20;
@@ -50,6 +58,11 @@ final class TxnBatcher {
             then = List.copyOf(then);
             otherwise = List.copyOf(otherwise);
             Objects.requireNonNull(group, "group");
+        }
+
+        /** The length of its longest list, what etcd counts against the operations left to a nested txn. */
+        int ops() {
+            return Math.max(when.size(), Math.max(then.size(), otherwise.size()));
         }
     }
 
@@ -74,14 +87,26 @@ final class TxnBatcher {
 
     /** Queues {@code write}; the returned future completes with its own outcome, on the executor. */
     CompletableFuture<TxnResult> send(Write write) {
-        CompletableFuture<TxnResult> outcome = new CompletableFuture<>();
+        return sendAll(List.of(write)).get(0);
+    }
+
+    /**
+     * Queues {@code writes} together, so they leave in as few requests as the limits allow; each
+     * returned future completes with its own write's outcome, on the executor.
+     */
+    List<CompletableFuture<TxnResult>> sendAll(List<Write> writes) {
+        List<CompletableFuture<TxnResult>> outcomes = new ArrayList<>(writes.size());
         List<List<Queued>> batches;
         synchronized (this) {
-            queue.add(new Queued(write, outcome, false));
+            for (Write write : writes) {
+                CompletableFuture<TxnResult> outcome = new CompletableFuture<>();
+                queue.add(new Queued(write, outcome, false));
+                outcomes.add(outcome);
+            }
             batches = takeBatches();
         }
         batches.forEach(this::sendBatch);
-        return outcome;
+        return outcomes;
     }
 
     /** Requests sent so far (one per batch); what the store was asked to commit. */
@@ -102,11 +127,13 @@ final class TxnBatcher {
         List<Queued> batch = new ArrayList<>();
         Set<String> groups = new HashSet<>();
         int bytes = 0;
-        while (!queue.isEmpty() && batch.size() < MAX_WRITES) {
+        int nestedOps = 0;
+        while (!queue.isEmpty()) {
             Queued next = queue.peek();
+            int ops = Math.max(nestedOps, next.write().ops());
             boolean fits = batch.isEmpty()
-                    || !next.alone() && !batch.get(0).alone() && bytes + next.write().bytes() <= MAX_REQUEST_BYTES
-                    && !groups.contains(next.write().group());
+                    || !next.alone() && !batch.get(0).alone() && batch.size() + 1 + ops <= MAX_WRITES
+                    && bytes + next.write().bytes() <= MAX_REQUEST_BYTES && !groups.contains(next.write().group());
             if (!fits) {
                 break;
             }
@@ -114,6 +141,7 @@ final class TxnBatcher {
             batch.add(next);
             groups.add(next.write().group());
             bytes += next.write().bytes();
+            nestedOps = ops;
         }
         inFlight++;
         requests++;
@@ -127,7 +155,10 @@ final class TxnBatcher {
         } catch (RuntimeException e) {
             request = CompletableFuture.failedFuture(e);
         }
+        long sent = System.nanoTime();
         request.whenCompleteAsync((result, error) -> {
+            LOG.debug("{} writes answered in {} ms{}", batch.size(), (System.nanoTime() - sent) / 1_000_000,
+                    error == null ? "" : ": " + error);
             List<Queued> resend = List.of();
             if (error == null) {
                 for (int i = 0; i < batch.size(); i++) {
