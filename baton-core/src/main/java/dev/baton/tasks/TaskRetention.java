@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * {@link Leadership#fence() fence} and, for every record, the done key's mod revision as read,
  * and deletes the done keys only: a deposed leader's sweep removes nothing, and a record
  * deleted, re-submitted and retired again since the read is not removed on the old decision. A
- * transaction whose compare fails ends the sweep, and so does a failure (no write is resent: the
- * next sweep reads again and decides afresh). A done record whose value does not decode is left
+ * transaction whose compare fails ends the sweep, and so do a failure (no write is resent: the
+ * next sweep reads again and decides afresh) and an interrupt of the sweeping thread. A done record whose value does not decode is left
  * alone. Thread-safe; sweeps should not overlap.
  *
  * <p>Cost: one read of the namespace's tasks (every key under {@code <ns>tasks/}) per sweep, and
@@ -131,12 +131,16 @@ public final class TaskRetention {
     /**
      * Deletes {@code expired} in transactions fenced by the leader key {@code leaderKey} created at
      * {@code token}, each comparing every record's mod revision. Stops at the first transaction
-     * whose compare fails. Returns how many records were removed.
+     * whose compare fails, and before the next transaction once the thread is interrupted (as a
+     * {@code LeaderService} does when the leadership is lost). Returns how many records were removed.
      */
     int remove(List<DoneRecord> expired, String leaderKey, long token) {
         int removed = 0;
         for (List<DoneRecord> batch : TxnSplit.split(expired, this::requestBytes, MAX_RECORDS_PER_TXN,
                 TxnSplit.MAX_REQUEST_BYTES)) {
+            if (Thread.currentThread().isInterrupted()) {
+                return removed;
+            }
             List<Cmp> when = new ArrayList<>(batch.size() + 1);
             List<Op> then = new ArrayList<>(batch.size());
             when.add(Compares.createRevisionIs(leaderKey, token));
