@@ -1,8 +1,10 @@
 package dev.baton.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.baton.election.Election;
+import dev.baton.election.LeaderService;
 import dev.baton.election.Leadership;
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.KeyRange;
@@ -111,6 +113,19 @@ class TaskRetentionTest {
         clock.advance(Duration.ofMinutes(61));
         assertThat(retention.sweep(leadership)).isOne();
         assertThat(doneIds()).isEmpty();
+    }
+
+    @Test
+    void runsAsALeaderServicePeriodicAction() throws Exception {
+        finished("old", Duration.ofDays(2));
+        finished("recent", Duration.ofMinutes(1));
+        TaskRetention retention = retention(RetentionPolicy.defaults());
+
+        try (LeaderService service = LeaderService.builder(session, namespace + "leader", "sweeper")
+                .periodic(retention.policy().sweepPeriod(), retention::sweep)
+                .start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> doneIds().equals(List.of("recent")));
+        }
     }
 
     @Test
