@@ -33,8 +33,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * When the outcome is unknown (DESIGN rule 4) the same reads tell what happened: a spec that is
  * byte for byte the one sent (its submit instant included) is this call's own, a task with
  * neither record goes out again, and the guard keeps a late arrival of the first attempt from
- * writing twice. A task whose outcome stays unknown {@value #UNKNOWN_OUTCOME_ATTEMPTS} times
- * fails the call with the store's error.
+ * writing twice. A task still unwritten after {@value #UNKNOWN_OUTCOME_ATTEMPTS} unknown outcomes
+ * fails the call with the store's error, as does a read-back that fails.
  */
 final class BatchSubmit {
 
@@ -175,12 +175,12 @@ final class BatchSubmit {
         if (!TaskWrites.outcomeUnknown(answer.error())) {
             throw asRuntime(answer.error());
         }
-        for (Item item : batch) {
-            if (++item.unknownOutcomes >= UNKNOWN_OUTCOME_ATTEMPTS) {
-                throw asRuntime(answer.error());
-            }
+        batch.forEach(item -> item.unknownOutcomes++);
+        List<Item> again = resolve(batch, readBack(batch));
+        if (again.stream().anyMatch(item -> item.unknownOutcomes >= UNKNOWN_OUTCOME_ATTEMPTS)) {
+            throw asRuntime(answer.error());
         }
-        return resolve(batch, readBack(batch));
+        return again;
     }
 
     private List<List<KeyValue>> readBack(List<Item> batch) {
