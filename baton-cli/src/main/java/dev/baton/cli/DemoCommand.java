@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.etcd.Etcd;
 import dev.baton.server.EmbeddedEtcd;
+import dev.baton.tasks.RetentionPolicy;
 import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskId;
 import java.io.IOException;
@@ -99,7 +100,8 @@ final class DemoCommand implements Callable<Integer> {
                 view.addListener(events::add);
                 for (int i = 1; i <= 3; i++) {
                     WorkerSettings settings = new WorkerSettings("worker-" + i, "zone-" + (char) ('a' + i - 1), 2,
-                            WORKER_TTL, Duration.ofSeconds(5), Duration.ofHours(1), Optional.empty());
+                            WORKER_TTL, Duration.ofSeconds(5), RetentionPolicy.defaults().withMaxAge(Duration.ofHours(1)),
+                            Optional.empty());
                     workers.add(Worker.start(connect(server), NAMESPACE, settings, metrics));
                 }
                 TaskClient client = TaskClient.create(etcd, NAMESPACE);

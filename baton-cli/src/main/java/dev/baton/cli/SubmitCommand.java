@@ -2,8 +2,17 @@ package dev.baton.cli;
 
 import dev.baton.etcd.Etcd;
 import dev.baton.tasks.DuplicateTaskException;
+import dev.baton.tasks.SubmitAllResult;
 import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskId;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -19,11 +28,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code baton submit [--id ID] [--after 30s|TIME] [--timeout 60s] -- CMD [ARGS...]}: prints the task id. */
+/**
+ * {@code baton submit [--id ID] [--after 30s|TIME] [--timeout 60s] -- CMD [ARGS...]}: prints the task id.
+ * {@code baton submit --batch FILE}: submits the tasks of a JSON lines file ({@link BatchFile}) in
+ * few transactions, prints how many were submitted and names the duplicates; exits 1 when any was
+ * refused.
+ */
 @Command(name = "submit", mixinStandardHelpOptions = true,
-        description = {"Submits a command task and prints its id.",
+        description = {"Submits a command task and prints its id, or submits the tasks of a JSON lines file.",
             "The command runs without a shell; ask for one explicitly: -- sh -c 'echo $HOME'."})
 final class SubmitCommand implements Callable<Integer> {
+    /** Bad lines reported one by one before the rest are only counted. */
+    private static final int MAX_REPORTED_PROBLEMS = 20;
+
     @Spec
     private CommandSpec spec;
 
@@ -41,11 +58,28 @@ final class SubmitCommand implements Callable<Integer> {
             description = "Kill a run that takes longer and count it as a failure.")
     private Duration timeout;
 
-    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and its arguments.")
+    @Option(names = "--batch", paramLabel = "FILE",
+            description = {"Submit the tasks of a JSON lines file ('-': standard input) instead of one command: one",
+                "{\"id\":\"…\",\"properties\":{…},\"notBefore\":\"<ISO instant>\"} per line (properties and notBefore",
+                "optional). Bad lines are refused before anything is submitted; exits 1 when any id is taken."})
+    private String batch;
+
+    @Parameters(arity = "0..*", paramLabel = "CMD", description = "The program and its arguments.")
     private List<String> argv;
 
     @Override
     public Integer call() {
+        boolean hasCommand = argv != null && !argv.isEmpty();
+        if (batch != null) {
+            if (hasCommand || id != null || after != null || timeout != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--batch takes no CMD, --id, --after or --timeout: each line of the file describes its task");
+            }
+            return submitBatch();
+        }
+        if (!hasCommand) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'CMD' (or --batch FILE)");
+        }
         TaskId task;
         CommandTask command;
         try {
@@ -68,6 +102,49 @@ final class SubmitCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(task.value());
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    private int submitBatch() {
+        String source = batch.equals("-") ? "standard input" : batch;
+        BatchFile.Contents contents;
+        try {
+            contents = readBatch();
+        } catch (NoSuchFileException e) {
+            throw new CommandFailure("cannot read " + source + ": no such file", e);
+        } catch (IOException e) {
+            throw new CommandFailure("cannot read " + source + ": " + e, e);
+        }
+        if (!contents.problems().isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            String name = spec.qualifiedName();
+            contents.problems().stream().limit(MAX_REPORTED_PROBLEMS).forEach(problem ->
+                    err.println(name + ": " + source + " " + problem));
+            if (contents.problems().size() > MAX_REPORTED_PROBLEMS) {
+                err.println(name + ": " + source + ": " + (contents.problems().size() - MAX_REPORTED_PROBLEMS)
+                        + " more bad lines");
+            }
+            err.flush();
+            throw new CommandFailure(source + " has " + contents.problems().size() + " bad line"
+                    + (contents.problems().size() == 1 ? "" : "s") + "; nothing was submitted");
+        }
+        SubmitAllResult result;
+        try (Etcd etcd = store.connect()) {
+            result = TaskClient.create(etcd, store.prefix()).submitAll(contents.tasks());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("submitted " + result.submitted().size() + " of " + contents.tasks().size() + " tasks");
+        result.duplicates().forEach(duplicate -> out.println("duplicate " + duplicate.value()));
+        out.flush();
+        return result.allSubmitted() ? 0 : 1;
+    }
+
+    private BatchFile.Contents readBatch() throws IOException {
+        if (batch.equals("-")) {
+            return BatchFile.read(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8.newDecoder())));
+        }
+        try (BufferedReader reader = Files.newBufferedReader(Path.of(batch), StandardCharsets.UTF_8)) {
+            return BatchFile.read(reader);
+        }
     }
 
     private Instant notBefore(String text) {

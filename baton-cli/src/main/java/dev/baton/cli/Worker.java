@@ -3,29 +3,22 @@ package dev.baton.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.election.LeaderService;
-import dev.baton.election.Leadership;
 import dev.baton.etcd.Etcd;
 import dev.baton.session.Session;
 import dev.baton.tasks.MemberCommand;
 import dev.baton.tasks.TaskClient;
-import dev.baton.tasks.TaskInfo;
 import dev.baton.tasks.TaskMember;
+import dev.baton.tasks.TaskRetention;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One worker of a fleet: a session, the task member that runs command tasks on it, its record
  * under {@code workers/} (zone, limits, dashboard address) bound to the session's lease, and a
- * candidacy in the fleet's leader election; the leader prunes finished tasks older than the
- * retention period.
+ * candidacy in the fleet's leader election; the leader removes the done records of finished tasks
+ * by the worker's retention policy ({@link TaskRetention}).
  */
 final class Worker implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Etcd etcd;
@@ -63,9 +56,9 @@ final class Worker implements AutoCloseable {
                     .maxConcurrentTasks(settings.maxTasks())
                     .start();
             TaskClient client = TaskClient.create(etcd, namespace);
-            Duration period = prunePeriod(settings.retention());
+            TaskRetention retention = TaskRetention.create(etcd, namespace, settings.retention());
             LeaderService leader = LeaderService.builder(session, FleetKeys.election(namespace), settings.name())
-                    .periodic(period, leadership -> prune(client, settings.retention(), leadership))
+                    .periodic(settings.retention().sweepPeriod(), retention::sweep)
                     .start();
             return new Worker(etcd, session, member, leader, settings, client);
         } catch (Exception e) {
@@ -77,27 +70,6 @@ final class Worker implements AutoCloseable {
             }
             etcd.close();
             throw new CommandFailure("worker " + settings.name() + " could not join: " + Etcd.unwrap(e).getMessage(), e);
-        }
-    }
-
-    /** How often the leader looks for finished tasks to prune: a tenth of the retention, 1 s to 1 min. */
-    static Duration prunePeriod(Duration retention) {
-        Duration tenth = retention.dividedBy(10);
-        return tenth.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
-                : tenth.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : tenth;
-    }
-
-    private static void prune(TaskClient client, Duration retention, Leadership leadership) {
-        Instant cutoff = Clock.systemUTC().instant().minus(retention);
-        for (TaskInfo task : client.list()) {
-            if (!leadership.isValid()) {
-                return;
-            }
-            if (task.done() && task.since().map(since -> since.isBefore(cutoff)).orElse(false)) {
-                client.delete(task.id());
-                LOG.info("pruned finished task {} ({} since {})", task.id(), task.status().orElseThrow(),
-                        task.since().orElseThrow());
-            }
         }
     }
 

@@ -1,11 +1,13 @@
 package dev.baton.cli;
 
+import dev.baton.tasks.RetentionPolicy;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,8 +46,12 @@ final class WorkerCommand implements Callable<Integer> {
     private Duration grace;
 
     @Option(names = "--retention", defaultValue = "1h", converter = DurationConverter.class,
-            description = "How long finished tasks stay listed before the leader prunes them (default: ${DEFAULT-VALUE}).")
+            description = "How long finished tasks stay listed before the leader removes them (default: ${DEFAULT-VALUE}).")
     private Duration retention;
+
+    @Option(names = "--retention-count", defaultValue = "" + RetentionPolicy.DEFAULT_MAX_COUNT,
+            description = "How many finished tasks stay listed at most; the oldest go first (default: ${DEFAULT-VALUE}).")
+    private int retentionCount;
 
     @Option(names = "--http", paramLabel = "HOST:PORT", converter = HostAndPort.Converter.class,
             description = "Serve the dashboard here (e.g. 127.0.0.1:7070).")
@@ -61,7 +67,13 @@ final class WorkerCommand implements Callable<Integer> {
         String member = name != null ? name : "worker-" + UUID.randomUUID().toString().substring(0, 8);
         PrintWriter out = spec.commandLine().getOut();
         FleetMetrics metrics = new FleetMetrics();
-        WorkerSettings settings = new WorkerSettings(member, zone, maxTasks, ttl, grace, retention,
+        RetentionPolicy policy;
+        try {
+            policy = new RetentionPolicy(retention, retentionCount);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        WorkerSettings settings = new WorkerSettings(member, zone, maxTasks, ttl, grace, policy,
                 Optional.ofNullable(http).map(h -> h.host() + ":" + h.port()));
         Worker worker = Worker.start(store.connect(), store.prefix(), settings, metrics);
         metrics.session(member, worker.session());

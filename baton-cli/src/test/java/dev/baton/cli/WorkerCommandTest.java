@@ -92,4 +92,12 @@ class WorkerCommandTest {
                     .stream().noneMatch(line -> line.startsWith("short-lived")));
         }
     }
+
+    @Test
+    void aBadRetentionIsRefusedNamingTheValue() {
+        InProcessRun run = InProcessRun.baton("worker", "--endpoints", ETCD.endpoint(), "--retention-count", "-1");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("retention max count must be zero or positive, got -1");
+    }
 }

@@ -17,8 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Submits, deletes, lists and commands the tasks of one namespace. Each call is one request (or
- * one transaction) and blocks for at most the connection's request timeout; a failure is thrown
- * as the facade reported it. Thread-safe.
+ * one transaction) and blocks for at most the connection's request timeout, except
+ * {@link #submitAll}, which sends as many transactions as its tasks need; a failure is thrown as
+ * the facade reported it. Thread-safe.
  *
  * <p>Writes are never resent blindly: when a submit's outcome is unknown the client reads the
  * task back and recognises its own spec by its submit instant; a delete is repeated only after
@@ -118,6 +119,32 @@ public final class TaskClient {
             throw DuplicateTaskException.done(id);
         }
         throw unknown;
+    }
+
+    /**
+     * Submits many tasks in few transactions: each transaction holds up to 64 tasks (etcd's
+     * default limit of 128 operations per list) and stays under etcd's default request limit of
+     * 1.5 MiB, and up to 8 of them are in flight at once. Every task is stored exactly as
+     * {@link #submit} stores it, under the same guard (no task and no done record with its id),
+     * with one submit instant for the whole call. A task whose id is taken is refused and named
+     * in the result; the others are submitted. When a transaction's outcome is unknown the client
+     * reads its tasks back and recognises its own specs, as {@link #submit} does, before sending
+     * the rest again; an accepted task whose outcome was unknown and that a member finished before
+     * it was read back is reported as a duplicate.
+     *
+     * @param submissions the tasks, each id at most once; an empty list submits nothing
+     * @return which tasks were submitted and which were refused as duplicates, in the given order
+     * @throws IllegalArgumentException when an id is given more than once, naming it; nothing is
+     *                                  submitted then
+     * @throws RuntimeException         the store's error when a transaction is refused (for
+     *                                  instance for lack of permission), or when a task's outcome
+     *                                  stayed unknown after 3 attempts; no further transaction is
+     *                                  sent, those in flight are awaited, and some tasks may have
+     *                                  been submitted
+     */
+    public SubmitAllResult submitAll(List<TaskSubmission> submissions) {
+        Objects.requireNonNull(submissions, "submissions");
+        return new BatchSubmit(etcd, keys, TxnSplit.MAX_REQUEST_BYTES).submit(submissions, clock.instant());
     }
 
     /**

@@ -86,6 +86,18 @@
  *       back.</li>
  * </ul>
  *
+ * <h2>Retention of done records</h2>
+ * A finished task's done record stays until {@link dev.baton.tasks.TaskClient#delete} removes it
+ * or a {@link dev.baton.tasks.TaskRetention} sweep does, so the store does not grow with history.
+ * A sweep runs on behalf of a leader ({@link dev.baton.election.Leadership}, typically as a
+ * {@link dev.baton.election.LeaderService} periodic action) and removes, by its
+ * {@link dev.baton.tasks.RetentionPolicy}, the done records older than the max age and, oldest
+ * first, those beyond the max count (defaults 24 h and 10,000). It deletes done keys only, in
+ * transactions of at most 127 records fenced by the leadership's token and comparing each done
+ * key's mod revision as read: a live task is never touched, a deposed leader removes nothing, and
+ * a record written again since the sweep read it (the id re-submitted and retired again) stays.
+ * Which records go is a pure function of the records, the policy and the time.
+ *
  * <h2>A member's life</h2>
  * A member registers under {@code members/<id>}, follows the namespace through one
  * {@link dev.baton.cache.KeyspaceCache}, and balances after the changes it sees (a member joining

@@ -12,10 +12,12 @@ import dev.baton.etcd.Operations;
 import dev.baton.server.EmbeddedEtcd;
 import dev.baton.session.Session;
 import dev.baton.session.SessionState;
+import dev.baton.tasks.SubmitAllResult;
 import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskId;
 import dev.baton.tasks.TaskMember;
 import dev.baton.tasks.TaskProperties;
+import dev.baton.tasks.TaskSubmission;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,6 +102,23 @@ class RecipesOnEmbeddedServerTest {
             assertThat(cache.snapshot().size()).isEqualTo(21);
             assertThat(cache.get("embedded/cache/19").orElseThrow().value()).isEqualTo("v199");
         }
+    }
+
+    @Test
+    void aBatchSubmitFitsTheServersOperationAndRequestLimits() {
+        TaskClient client = TaskClient.create(etcd, "embedded-batch/");
+        String filler = "x".repeat(60 * 1024);
+        List<TaskSubmission> submissions = IntStream.range(0, 200)
+                .mapToObj(i -> TaskSubmission.of(TaskId.of("b" + i),
+                        TaskProperties.parse(i % 2 == 0 ? "{\"filler\":\"" + filler + "\"}" : "{}")))
+                .toList();
+        client.submit(TaskId.of("b7"), TaskProperties.empty());
+
+        SubmitAllResult result = client.submitAll(submissions);
+
+        assertThat(result.duplicates()).containsExactly(TaskId.of("b7"));
+        assertThat(result.submitted()).hasSize(199);
+        assertThat(client.list()).hasSize(200);
     }
 
     @Test

@@ -1,0 +1,32 @@
+package dev.baton.tasks;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One task of a {@link TaskClient#submitAll batch submit}: what {@link TaskClient#submit} takes
+ * as arguments.
+ *
+ * @param id         the task's id
+ * @param properties the task's properties
+ * @param notBefore  the instant before which no member claims the task; empty: claimable at once
+ */
+public record TaskSubmission(TaskId id, TaskProperties properties, Optional<Instant> notBefore) {
+
+    public TaskSubmission {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(properties, "properties");
+        Objects.requireNonNull(notBefore, "notBefore");
+    }
+
+    /** A task that may be claimed at once. */
+    public static TaskSubmission of(TaskId id, TaskProperties properties) {
+        return new TaskSubmission(id, properties, Optional.empty());
+    }
+
+    /** A task that no member claims before {@code notBefore}. */
+    public static TaskSubmission of(TaskId id, TaskProperties properties, Instant notBefore) {
+        return new TaskSubmission(id, properties, Optional.of(Objects.requireNonNull(notBefore, "notBefore")));
+    }
+}
