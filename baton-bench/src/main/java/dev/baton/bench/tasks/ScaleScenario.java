@@ -132,7 +132,8 @@ public final class ScaleScenario implements Scenario {
 
     private static OptionalLong readNumber(Path file) {
         try {
-            String text = Files.readString(file).strip();
+            // Read as lines: procfs files report a size of 0, which cuts Files.readString short.
+            String text = String.join("", Files.readAllLines(file)).strip();
             return text.matches("\\d+") ? OptionalLong.of(Long.parseLong(text)) : OptionalLong.empty();
         } catch (IOException e) {
             return OptionalLong.empty();
