@@ -1,6 +1,7 @@
 package dev.baton.bench.tasks;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.event.AbstractSchedulerListener;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
@@ -9,6 +10,9 @@ import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,6 +40,8 @@ final class DbSchedulerFleet implements AutoCloseable {
     /** A fetch picks up to this fraction of the scheduler's threads. */
     static final double UPPER_LIMIT_FRACTION_OF_THREADS = 1.0;
     private static final String TASK = "bench-noop";
+    private static final String MAVEN_PROPERTIES =
+            "META-INF/maven/com.github.kagkarlsson/db-scheduler/pom.properties";
     private static final int SCHEDULE_BATCH = 1000;
     private static final Duration SHUTDOWN_MAX_WAIT = Duration.ofSeconds(10);
 
@@ -63,17 +70,22 @@ final class DbSchedulerFleet implements AutoCloseable {
                 }
             }
         };
-        for (int i = 1; i <= instances; i++) {
-            HikariDataSource pool = pool(jdbcUrl, user, "bench-db-s" + i, threads + EXTRA_CONNECTIONS);
-            pools.add(pool);
-            schedulers.add(Scheduler.create(pool, task)
-                    .schedulerName(new SchedulerName.Fixed("s" + i))
-                    .threads(threads)
-                    .pollingInterval(pollingInterval)
-                    .pollUsingLockAndFetch(LOWER_LIMIT_FRACTION_OF_THREADS, UPPER_LIMIT_FRACTION_OF_THREADS)
-                    .shutdownMaxWait(SHUTDOWN_MAX_WAIT)
-                    .addSchedulerListener(counter)
-                    .build());
+        try {
+            for (int i = 1; i <= instances; i++) {
+                HikariDataSource pool = pool(jdbcUrl, user, "bench-db-s" + i, threads + EXTRA_CONNECTIONS);
+                pools.add(pool);
+                schedulers.add(Scheduler.create(pool, task)
+                        .schedulerName(new SchedulerName.Fixed("s" + i))
+                        .threads(threads)
+                        .pollingInterval(pollingInterval)
+                        .pollUsingLockAndFetch(LOWER_LIMIT_FRACTION_OF_THREADS, UPPER_LIMIT_FRACTION_OF_THREADS)
+                        .shutdownMaxWait(SHUTDOWN_MAX_WAIT)
+                        .addSchedulerListener(counter)
+                        .build());
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
     }
 
@@ -98,7 +110,7 @@ final class DbSchedulerFleet implements AutoCloseable {
 
     /** Schedules {@code count} executions {@code <prefix>-00000}..., due now, in batches. */
     void schedule(String prefix, int count) {
-        Scheduler scheduling = Scheduler.create(client, task).build();
+        SchedulerClient scheduling = SchedulerClient.Builder.create(client, task).build();
         Instant now = Instant.now();
         List<TaskInstance<?>> batch = new ArrayList<>(SCHEDULE_BATCH);
         for (int i = 0; i < count; i++) {
@@ -107,6 +119,25 @@ final class DbSchedulerFleet implements AutoCloseable {
                 scheduling.scheduleBatch(batch, now);
                 batch.clear();
             }
+        }
+    }
+
+    /**
+     * {@code db-scheduler <version> on PostgreSQL <version>}, from db-scheduler's Maven metadata
+     * and the server's own answer.
+     */
+    String versions() throws SQLException {
+        Properties maven = new Properties();
+        try (InputStream in = Scheduler.class.getClassLoader().getResourceAsStream(MAVEN_PROPERTIES)) {
+            if (in != null) {
+                maven.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + MAVEN_PROPERTIES, e);
+        }
+        try (Connection connection = client.getConnection()) {
+            return ("db-scheduler " + maven.getProperty("version", "")).strip() + " on PostgreSQL "
+                    + connection.getMetaData().getDatabaseProductVersion();
         }
     }
 

@@ -54,14 +54,14 @@ public final class ThroughputScenario implements Scenario {
         double onEmbedded = baton(run, embedded.endpoint(), tasks);
         embedded.close();
         run.progress("db-scheduler on PostgreSQL");
-        double dbScheduler = dbScheduler(run, tasks);
+        Baseline dbScheduler = dbScheduler(run, tasks);
 
-        String baseline = String.format(Locale.ROOT, "db-scheduler, %d instances on PostgreSQL", WORKERS);
+        String baseline = String.format(Locale.ROOT, "%d instances of %s", WORKERS, dbScheduler.versions());
         return List.of(
                 Figure.compared(NAME, String.format(Locale.ROOT, "%d members on etcd complete %,d tasks", WORKERS,
-                        tasks), "tasks/s", tasks / onEtcd, tasks / dbScheduler, baseline),
+                        tasks), "tasks/s", tasks / onEtcd, tasks / dbScheduler.seconds(), baseline),
                 Figure.compared(NAME, String.format(Locale.ROOT, "%d members on the embedded server complete %,d"
-                        + " tasks", WORKERS, tasks), "tasks/s", tasks / onEmbedded, tasks / dbScheduler, baseline));
+                        + " tasks", WORKERS, tasks), "tasks/s", tasks / onEmbedded, tasks / dbScheduler.seconds(), baseline));
     }
 
     /** Seconds for {@link #WORKERS} members on {@code endpoint} to complete {@code tasks} tasks. */
@@ -80,8 +80,12 @@ public final class ThroughputScenario implements Scenario {
         }
     }
 
+    /** How long db-scheduler took, and which versions of it and of PostgreSQL. */
+    private record Baseline(double seconds, String versions) {
+    }
+
     /** Seconds for {@link #WORKERS} db-scheduler instances to complete {@code tasks} one-time tasks. */
-    private static double dbScheduler(BenchRun run, int tasks) throws Exception {
+    private static Baseline dbScheduler(BenchRun run, int tasks) throws Exception {
         try (PostgresProcess postgres = run.closeAtEnd(PostgresProcess.start());
                 DbSchedulerFleet fleet = new DbSchedulerFleet(postgres.jdbcUrl(), PostgresProcess.USER, WORKERS,
                         CONCURRENCY, POLLING_INTERVAL)) {
@@ -97,7 +101,7 @@ public final class ThroughputScenario implements Scenario {
                 throw new IllegalStateException(tasks + " completions counted but " + left
                         + " executions are still in db-scheduler's table");
             }
-            return seconds;
+            return new Baseline(seconds, fleet.versions());
         } catch (SQLException e) {
             throw new IllegalStateException("db-scheduler's database failed: " + e.getMessage(), e);
         }
