@@ -57,11 +57,12 @@ public final class ThroughputScenario implements Scenario {
         Baseline dbScheduler = dbScheduler(run, tasks);
 
         String baseline = String.format(Locale.ROOT, "%d instances of %s", WORKERS, dbScheduler.versions());
+        double baselineRate = tasks / dbScheduler.seconds();
         return List.of(
                 Figure.compared(NAME, String.format(Locale.ROOT, "%d members on etcd complete %,d tasks", WORKERS,
-                        tasks), "tasks/s", tasks / onEtcd, tasks / dbScheduler.seconds(), baseline),
+                        tasks), "tasks/s", tasks / onEtcd, baselineRate, baseline),
                 Figure.compared(NAME, String.format(Locale.ROOT, "%d members on the embedded server complete %,d"
-                        + " tasks", WORKERS, tasks), "tasks/s", tasks / onEmbedded, tasks / dbScheduler.seconds(), baseline));
+                        + " tasks", WORKERS, tasks), "tasks/s", tasks / onEmbedded, baselineRate, baseline));
     }
 
     /** Seconds for {@link #WORKERS} members on {@code endpoint} to complete {@code tasks} tasks. */
