@@ -146,7 +146,7 @@ final class TaskFleet implements AutoCloseable {
 
     /**
      * Sends {@code command} to every member through the store and waits until each reports
-     * {@code frozen} as asked.
+     * {@code frozen} as asked (a member busy claiming may take several asks to answer).
      */
     void sendToAll(MemberCommand command, boolean frozen) throws InterruptedException {
         TaskClient client = TaskClient.create(etcd, NAMESPACE);
@@ -155,7 +155,16 @@ final class TaskFleet implements AutoCloseable {
             client.send(member.id(), command);
         }
         run.await("every member " + (frozen ? "frozen" : "unfrozen"), Duration.ofMinutes(1),
-                () -> all.stream().allMatch(m -> m.status().frozen() == frozen));
+                () -> all.stream().allMatch(m -> reports(m, frozen)));
+    }
+
+    /** True when {@code member} reports {@code frozen} as asked; false while it is too busy to answer. */
+    private static boolean reports(TaskMember member, boolean frozen) {
+        try {
+            return member.status().frozen() == frozen;
+        } catch (IllegalStateException busy) {
+            return false;
+        }
     }
 
     /** Handler starts so far. */
