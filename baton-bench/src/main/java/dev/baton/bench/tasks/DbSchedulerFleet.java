@@ -34,11 +34,11 @@ import java.util.concurrent.atomic.AtomicLong;
 final class DbSchedulerFleet implements AutoCloseable {
     static final String TABLE_DDL = "dbscheduler/scheduled_tasks.sql";
     /** Connections a scheduler uses besides its execution threads: the poller and housekeeping. */
-    static final int EXTRA_CONNECTIONS = 2;
+    private static final int EXTRA_CONNECTIONS = 2;
     /** A scheduler's next fetch starts once this fraction of its threads is free. */
-    static final double LOWER_LIMIT_FRACTION_OF_THREADS = 0.5;
+    private static final double LOWER_LIMIT_FRACTION_OF_THREADS = 0.5;
     /** A fetch picks up to this fraction of the scheduler's threads. */
-    static final double UPPER_LIMIT_FRACTION_OF_THREADS = 1.0;
+    private static final double UPPER_LIMIT_FRACTION_OF_THREADS = 1.0;
     private static final String TASK = "bench-noop";
     private static final String MAVEN_PROPERTIES =
             "META-INF/maven/com.github.kagkarlsson/db-scheduler/pom.properties";

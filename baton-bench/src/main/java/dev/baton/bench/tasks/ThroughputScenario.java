@@ -27,8 +27,8 @@ public final class ThroughputScenario implements Scenario {
     private static final String NAME = "throughput";
     private static final int WORKERS = 4;
     /** Tasks a worker runs at once: a member's {@code maxConcurrentTasks}, a scheduler's threads. */
-    static final int CONCURRENCY = 16;
-    static final Duration POLLING_INTERVAL = Duration.ofMillis(50);
+    private static final int CONCURRENCY = 16;
+    private static final Duration POLLING_INTERVAL = Duration.ofMillis(50);
     private static final Duration TIMEOUT = Duration.ofMinutes(15);
 
     @Override
