@@ -80,19 +80,24 @@ final class PostgresProcess implements AutoCloseable {
             postgres.awaitServing(log);
             return postgres;
         } catch (IOException e) {
-            stop(process);
-            delete(dir);
-            throw new UncheckedIOException("cannot start PostgreSQL from " + bin, e);
+            throw abandon(process, dir, new UncheckedIOException("cannot start PostgreSQL from " + bin, e));
         } catch (InterruptedException e) {
-            stop(process);
-            delete(dir);
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting PostgreSQL", e);
+            throw abandon(process, dir, new IllegalStateException("interrupted while starting PostgreSQL", e));
         } catch (RuntimeException e) {
+            throw abandon(process, dir, e);
+        }
+    }
+
+    /** Stops what a failed start left running and removes its directory; returns {@code failure}. */
+    private static RuntimeException abandon(Process process, Path dir, RuntimeException failure) {
+        try {
             stop(process);
             delete(dir);
-            throw e;
+        } catch (RuntimeException cleanup) {
+            failure.addSuppressed(cleanup);
         }
+        return failure;
     }
 
     /** The JDBC URL of the {@code postgres} database, for user {@link #USER} (no password). */
