@@ -24,6 +24,31 @@ ensure_etcd() {
   fi
 }
 
+# PostgreSQL's server programs (initdb and postgres), which the benchmarks' throughput scenario
+# starts for its db-scheduler baseline: from BATON_POSTGRES_BIN (a directory), else PATH, else
+# Debian's /usr/lib/postgresql/<version>/bin, else Debian's postgresql package.
+ensure_postgresql() {
+  if [ -n "${BATON_POSTGRES_BIN:-}" ]; then
+    if [ ! -x "$BATON_POSTGRES_BIN/initdb" ] || [ ! -x "$BATON_POSTGRES_BIN/postgres" ]; then
+      echo "BATON_POSTGRES_BIN=$BATON_POSTGRES_BIN does not hold executable initdb and postgres programs" >&2
+      exit 1
+    fi
+    return
+  fi
+  local initdb bin
+  initdb="$(command -v initdb 2>/dev/null || true)"
+  if [ -n "$initdb" ] && [ -x "$(dirname "$initdb")/postgres" ]; then
+    return
+  fi
+  for bin in /usr/lib/postgresql/*/bin; do
+    if [ -x "$bin/initdb" ] && [ -x "$bin/postgres" ]; then
+      return
+    fi
+  done
+  echo "PostgreSQL not found: installing Debian's postgresql package" >&2
+  apt_install postgresql
+}
+
 # Headless Chromium for the dashboard's browser test (Debian's chromium package).
 ensure_chromium() {
   command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \

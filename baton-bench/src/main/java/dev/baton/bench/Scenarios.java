@@ -6,7 +6,9 @@ import dev.baton.bench.election.ElectionScenario;
 import dev.baton.bench.store.StoreScenario;
 import dev.baton.bench.tasks.ClaimScenario;
 import dev.baton.bench.tasks.RebalanceScenario;
+import dev.baton.bench.tasks.ScaleScenario;
 import dev.baton.bench.tasks.SteadyLoadScenario;
+import dev.baton.bench.tasks.ThroughputScenario;
 import java.util.List;
 
 /** Every scenario of {@code baton bench}, in the order {@code all} runs them. */
@@ -21,6 +23,8 @@ public final class Scenarios {
                 new ClaimScenario(),
                 new SteadyLoadScenario(),
                 new RebalanceScenario(),
+                new ThroughputScenario(),
+                new ScaleScenario(),
                 new AllocScenario(),
                 new CacheScenario());
     }

@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
  * readings in a row are within {@link #TOLERANCE_BYTES} (or {@link #MAX_ROUNDS} readings were
  * taken); the lowest reading wins, since a late reading can only add garbage made in between.
  */
-final class SettledHeap {
+public final class SettledHeap {
     static final long TOLERANCE_BYTES = 1 << 20;
     static final int MAX_ROUNDS = 10;
 
@@ -17,7 +17,7 @@ final class SettledHeap {
     }
 
     /** Collects this JVM's heap and reads it until it settles. */
-    static long measure() {
+    public static long measure() {
         return settle(() -> {
             System.gc();
             try {

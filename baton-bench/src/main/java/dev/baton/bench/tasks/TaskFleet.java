@@ -6,6 +6,7 @@ import dev.baton.etcd.KeyRange;
 import dev.baton.session.Session;
 import dev.baton.tasks.MemberCommand;
 import dev.baton.tasks.TaskClient;
+import dev.baton.tasks.TaskHandler;
 import dev.baton.tasks.TaskId;
 import dev.baton.tasks.TaskMember;
 import dev.baton.tasks.TaskProperties;
@@ -24,27 +25,43 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Task members in this JVM, each with its own connection and session (TTL 10 s), on one etcd and
- * one namespace. Handlers block until told to stop, so every claimed task stays running; each
- * handler start is counted and timed. Closed (members first) when the scenario ends.
+ * one namespace. Each handler start is counted and timed; then the handler does the fleet's
+ * {@link Work}: by default it blocks until told to stop, so every claimed task stays running.
+ * Closed (members first) when the scenario ends.
  */
 final class TaskFleet implements AutoCloseable {
     static final Duration SESSION_TTL = Duration.ofSeconds(10);
     static final String NAMESPACE = "bench/";
 
+    /** What a handler does once its start is counted. */
+    enum Work {
+        /** Blocks until the task is told to stop: a claimed task stays running. */
+        HOLD,
+        /** Returns at once: the task completes and is retired. */
+        NONE
+    }
+
     private final BenchRun run;
     private final String endpoint;
     private final int capacity;
+    private final Work work;
     private final Etcd etcd;
     private final Map<String, TaskMember> members = new LinkedHashMap<>();
     private final Map<String, List<AutoCloseable>> resources = new LinkedHashMap<>();
     private final AtomicInteger started = new AtomicInteger();
     private final ConcurrentLinkedQueue<Long> startNanos = new ConcurrentLinkedQueue<>();
 
-    /** A fleet on {@code endpoint} whose members may each run up to {@code capacity} tasks. */
+    /** A fleet on {@code endpoint} whose members may each run up to {@code capacity} tasks and hold them. */
     TaskFleet(BenchRun run, String endpoint, int capacity) {
+        this(run, endpoint, capacity, Work.HOLD);
+    }
+
+    /** A fleet on {@code endpoint} whose members may each run up to {@code capacity} tasks, doing {@code work}. */
+    TaskFleet(BenchRun run, String endpoint, int capacity, Work work) {
         this.run = run;
         this.endpoint = endpoint;
         this.capacity = capacity;
+        this.work = work;
         this.etcd = connect(endpoint);
         run.closeAtEnd(this);
     }
@@ -88,16 +105,26 @@ final class TaskFleet implements AutoCloseable {
         Session session = Session.builder(connection).ttl(SESSION_TTL).open();
         TaskMember member = TaskMember.builder(session, id).namespace(NAMESPACE).maxConcurrentTasks(capacity)
                 .stopTimeout(Duration.ofSeconds(30))
-                .handler(context -> {
-                    started.incrementAndGet();
-                    startNanos.add(System.nanoTime());
-                    context.awaitStop(Duration.ofHours(1));
-                    context.throwIfStopRequested();
-                }).start();
+                .handler(handler()).start();
         synchronized (this) {
             members.put(id, member);
             resources.put(id, List.of(member, session, connection));
         }
+    }
+
+    /**
+     * The members' handler: counts and times the start, then does the fleet's work. A held task
+     * pins one of the member's handler threads while it waits to be stopped.
+     */
+    private TaskHandler handler() {
+        return context -> {
+            started.incrementAndGet();
+            startNanos.add(System.nanoTime());
+            if (work == Work.HOLD) {
+                context.awaitStop(Duration.ofHours(1));
+                context.throwIfStopRequested();
+            }
+        };
     }
 
     /** Stops a member gracefully: it releases its tasks and revokes its session. */
@@ -119,7 +146,7 @@ final class TaskFleet implements AutoCloseable {
 
     /**
      * Sends {@code command} to every member through the store and waits until each reports
-     * {@code frozen} as asked.
+     * {@code frozen} as asked (a member busy claiming may take several asks to answer).
      */
     void sendToAll(MemberCommand command, boolean frozen) throws InterruptedException {
         TaskClient client = TaskClient.create(etcd, NAMESPACE);
@@ -128,7 +155,16 @@ final class TaskFleet implements AutoCloseable {
             client.send(member.id(), command);
         }
         run.await("every member " + (frozen ? "frozen" : "unfrozen"), Duration.ofMinutes(1),
-                () -> all.stream().allMatch(m -> m.status().frozen() == frozen));
+                () -> all.stream().allMatch(m -> reports(m, frozen)));
+    }
+
+    /** True when {@code member} reports {@code frozen} as asked; false while it is too busy to answer. */
+    private static boolean reports(TaskMember member, boolean frozen) {
+        try {
+            return member.status().frozen() == frozen;
+        } catch (IllegalStateException busy) {
+            return false;
+        }
     }
 
     /** Handler starts so far. */
