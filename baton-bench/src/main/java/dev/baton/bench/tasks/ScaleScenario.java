@@ -7,15 +7,11 @@ import dev.baton.bench.Scenario;
 import dev.baton.bench.cache.SettledHeap;
 import dev.baton.tasks.MemberCommand;
 import dev.baton.testkit.EtcdProcess;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalLong;
 
 /**
  * Many tasks over many members: 10 members claim and start N tasks (100,000; quick: 10,000),
@@ -34,8 +30,6 @@ public final class ScaleScenario implements Scenario {
     /** Room above a member's fair share, so capacity never decides who claims what. */
     private static final int SLACK = 1_000;
     /** Linux's system-wide limits on threads (each takes a pid), and the cgroup's. */
-    private static final List<String> THREAD_LIMITS = List.of("/proc/sys/kernel/pid_max",
-            "/proc/sys/kernel/threads-max", "/sys/fs/cgroup/pids.max");
 
     @Override
     public String name() {
@@ -53,7 +47,6 @@ public final class ScaleScenario implements Scenario {
         int tasks = run.size(100_000, 10_000);
         Duration settle = Duration.ofSeconds(run.size(3, 1));
         Duration window = Duration.ofSeconds(run.size(15, 5));
-        checkThreadLimit(tasks + liveThreads(), threadLimit());
         EtcdProcess etcd = run.startEtcd("--quota-backend-bytes=8589934592");
         TaskFleet fleet = new TaskFleet(run, etcd.endpoint(), capacity(tasks, MEMBERS));
         StoreLoad load = new StoreLoad(etcd, fleet::revision);
@@ -108,36 +101,6 @@ public final class ScaleScenario implements Scenario {
             throw new IllegalArgumentException("members must be at least 1, is " + members);
         }
         return (double) (threadsAfter - threadsBefore) / members;
-    }
-
-    /**
-     * Refuses a run this machine cannot hold: each running task pins a thread of its member
-     * ({@link TaskFleet.Work#HOLD}), so the JVM needs {@code needed} threads at once.
-     *
-     * @throws IllegalStateException naming both numbers when {@code needed} reaches {@code limit}
-     */
-    static void checkThreadLimit(int needed, OptionalLong limit) {
-        if (limit.isPresent() && needed >= limit.getAsLong()) {
-            throw new IllegalStateException(String.format(Locale.ROOT, "%,d threads needed (a thread per running"
-                    + " task, each handler blocks) but this machine allows %,d (the lowest of %s); run --quick or"
-                    + " raise the limit", needed, limit.getAsLong(), String.join(", ", THREAD_LIMITS)));
-        }
-    }
-
-    /** The lowest of the kernel's limits on threads that this machine states; empty when none is readable. */
-    private static OptionalLong threadLimit() {
-        return THREAD_LIMITS.stream().map(Path::of).filter(Files::isReadable).map(ScaleScenario::readNumber)
-                .flatMapToLong(OptionalLong::stream).min();
-    }
-
-    private static OptionalLong readNumber(Path file) {
-        try {
-            // Read as lines: procfs files report a size of 0, which cuts Files.readString short.
-            String text = String.join("", Files.readAllLines(file)).strip();
-            return text.matches("\\d+") ? OptionalLong.of(Long.parseLong(text)) : OptionalLong.empty();
-        } catch (IOException e) {
-            return OptionalLong.empty();
-        }
     }
 
     private static int liveThreads() {

@@ -4,18 +4,20 @@ import dev.baton.bench.BenchRun;
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.KeyRange;
 import dev.baton.session.Session;
+import dev.baton.tasks.AsyncTaskHandler;
 import dev.baton.tasks.MemberCommand;
 import dev.baton.tasks.TaskClient;
-import dev.baton.tasks.TaskHandler;
 import dev.baton.tasks.TaskId;
 import dev.baton.tasks.TaskMember;
 import dev.baton.tasks.TaskProperties;
+import dev.baton.tasks.TaskStoppedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -35,7 +37,7 @@ final class TaskFleet implements AutoCloseable {
 
     /** What a handler does once its start is counted. */
     enum Work {
-        /** Blocks until the task is told to stop: a claimed task stays running. */
+        /** Waits (without a thread) until the task is told to stop: a claimed task stays running. */
         HOLD,
         /** Returns at once: the task completes and is retired. */
         NONE
@@ -105,7 +107,7 @@ final class TaskFleet implements AutoCloseable {
         Session session = Session.builder(connection).ttl(SESSION_TTL).open();
         TaskMember member = TaskMember.builder(session, id).namespace(NAMESPACE).maxConcurrentTasks(capacity)
                 .stopTimeout(Duration.ofSeconds(30))
-                .handler(handler()).start();
+                .asyncHandler(handler()).start();
         synchronized (this) {
             members.put(id, member);
             resources.put(id, List.of(member, session, connection));
@@ -113,17 +115,19 @@ final class TaskFleet implements AutoCloseable {
     }
 
     /**
-     * The members' handler: counts and times the start, then does the fleet's work. A held task
-     * pins one of the member's handler threads while it waits to be stopped.
+     * The members' handler: counts and times the start, then does the fleet's work. It does not
+     * block: a held task waits for its stop without a thread, as a member holding many tasks
+     * should run them.
      */
-    private TaskHandler handler() {
+    private AsyncTaskHandler handler() {
         return context -> {
             started.incrementAndGet();
             startNanos.add(System.nanoTime());
-            if (work == Work.HOLD) {
-                context.awaitStop(Duration.ofHours(1));
-                context.throwIfStopRequested();
+            if (work == Work.NONE) {
+                return CompletableFuture.completedFuture(null);
             }
+            return context.whenStopRequested().thenCompose(reason ->
+                    CompletableFuture.failedFuture(new TaskStoppedException(context.id(), reason)));
         };
     }
 

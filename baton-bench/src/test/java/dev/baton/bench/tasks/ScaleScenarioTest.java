@@ -1,10 +1,7 @@
 package dev.baton.bench.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import java.util.OptionalLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -25,17 +22,6 @@ class ScaleScenarioTest {
     @Test
     void threadsPerMemberDivideTheGrowthByMembers() {
         assertThat(ScaleScenario.perMember(40, 10_140, 10)).isEqualTo(1010.0);
-    }
-
-    @Test
-    void aRunNeedingMoreThreadsThanTheMachineAllowsIsRefusedNamingBothNumbers() {
-        assertThatCode(() -> ScaleScenario.checkThreadLimit(32_767, OptionalLong.of(32_768)))
-                .doesNotThrowAnyException();
-        assertThatCode(() -> ScaleScenario.checkThreadLimit(100_050, OptionalLong.empty())).doesNotThrowAnyException();
-        assertThatThrownBy(() -> ScaleScenario.checkThreadLimit(100_050, OptionalLong.of(32_768)))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("100,050 threads needed").hasMessageContaining("allows 32,768")
-                .hasMessageContaining("pid_max");
     }
 
     @Test
