@@ -1,19 +1,23 @@
 package dev.baton.tasks;
 
+import dev.baton.etcd.KeyValue;
 import dev.baton.etcd.WatchEvent;
 import java.util.List;
 
 /**
- * How a member learns about its namespace: first its whole contents as PUT events, then every
- * change. Each key's changes come in revision order, never missed or repeated; changes of
- * different keys may be coalesced and reordered. Callbacks are made one at a time on the member's
- * control thread, never on an I/O thread.
+ * How a member learns about its namespace: its whole contents at a revision, then every change.
+ * Changes come in revision order, never missed or repeated; when the store's history no longer
+ * reaches back far enough to resume (a compaction during an outage), the whole contents come
+ * again. Callbacks are made one at a time on the member's control thread, never on an I/O thread.
  */
 interface NamespaceFeed extends AutoCloseable {
 
     interface Listener {
 
-        /** Changes of the namespace; a key's PUT carries its current value and metadata. */
+        /** The namespace's whole contents at {@code revision}, replacing whatever came before. */
+        void onContents(long revision, List<KeyValue> contents);
+
+        /** Changes of the namespace, in revision order. */
         void onEvents(List<WatchEvent> events);
 
         /** Every change up to {@code revision} has been delivered. */

@@ -143,8 +143,8 @@ public final class TaskMember implements AutoCloseable {
         this.machine = TaskStateMachine.builder().clock(clock).retryPolicy(builder.retryPolicy).build();
         this.writes = new TaskWrites(etcd, keys);
         this.batcher = new TxnBatcher(etcd, control, MAX_REQUESTS_IN_FLIGHT);
-        this.feed = new CachedNamespace(etcd, keys.namespace(), control, builder.joinTimeout);
-        this.table = new TaskTable(keys);
+        this.feed = new NamespaceWatch(etcd, keys.namespace(), control, builder.joinTimeout);
+        this.table = new TaskTable(keys, false);
         this.holdOff = new ReleaseHoldOff(clock, builder.releaseHoldOff);
         this.planner = new TaskPlanner(builder.balancer);
         this.registration = new Registration(id, session, writes, control);
@@ -205,6 +205,12 @@ public final class TaskMember implements AutoCloseable {
         try {
             registration.registerAtStart(new MemberRecord(false), joinTimeout, keys.member(id));
             feed.start(new NamespaceFeed.Listener() {
+                @Override
+                public void onContents(long revision, List<KeyValue> contents) {
+                    table.resync(revision, contents);
+                    changesSoon();
+                }
+
                 @Override
                 public void onEvents(List<WatchEvent> events) {
                     table.apply(events);

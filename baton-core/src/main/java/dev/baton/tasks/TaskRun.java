@@ -218,8 +218,7 @@ final class TaskRun {
         if (ended || writing || revision < token) {
             return;
         }
-        KeyValue owner = entry == null ? null : entry.owner;
-        if (owner == null || owner.createRevision() != token) {
+        if (entry == null || entry.ownerRevision != token) {
             LOG.warn("member {}: claim {} on task {} was removed from the store; stopping it",
                     host.memberId(), token, Excerpt.of(id.value()));
             lose(StopReason.CLAIM_LOST);

@@ -20,23 +20,33 @@ import java.util.Set;
  * with its problem, so it shows in listings and is left alone by members, while every other key
  * stays served. Built from a range read ({@link #reset}) or from changes alone ({@link #apply},
  * starting empty). Changes of one key must come in revision order; changes of different keys may
- * come in any order (a coalescing feed reorders them), and nothing here relies on more. Not thread-safe: a member touches it from its control thread only.
+ * come in any order, and nothing here relies on more. Not thread-safe: a member touches it from its
+ * control thread only.
  */
 final class TaskTable {
 
-    /** The records of one task id. */
+    /**
+     * The records of one task id, as revisions, sizes and what decides claims; the decoded
+     * spec and states (properties, checkpoints) only in a table that keeps bodies.
+     */
     static final class Entry implements TaskPlanner.PlannedTask {
         final TaskId id;
-        KeyValue spec;
+        /** The spec's mod revision, 0 while there is no spec record; likewise for the others. */
+        long specRevision;
+        int specBytes;
+        Instant notBefore;
         TaskSpec decodedSpec;
         String specProblem;
-        KeyValue owner;
+        long ownerRevision;
+        long ownerLease;
         /** The owner key's member id, decoded once; {@code "?"} for an empty value, which no member writes. */
         String ownerName;
-        KeyValue state;
+        long stateRevision;
+        int stateBytes;
+        TaskStatus status;
         TaskState decodedState;
         String stateProblem;
-        KeyValue done;
+        long doneRevision;
         TaskState finalState;
         String doneProblem;
 
@@ -46,7 +56,7 @@ final class TaskTable {
 
         /** True while the task is submitted and not retired. */
         boolean live() {
-            return spec != null && done == null;
+            return specRevision != 0 && doneRevision == 0;
         }
 
         /** True when every present record decodes. */
@@ -59,11 +69,15 @@ final class TaskTable {
          * not in a terminal state.
          */
         boolean runnable() {
-            return live() && valid() && (decodedState == null || !decodedState.status().terminal());
+            return live() && valid() && (status == null || !status.terminal());
+        }
+
+        boolean hasOwner() {
+            return ownerRevision != 0;
         }
 
         boolean empty() {
-            return spec == null && owner == null && state == null && done == null;
+            return specRevision == 0 && ownerRevision == 0 && stateRevision == 0 && doneRevision == 0;
         }
 
         @Override
@@ -78,12 +92,12 @@ final class TaskTable {
 
         @Override
         public long ownerRevision() {
-            return owner == null ? 0 : owner.createRevision();
+            return ownerRevision;
         }
 
         @Override
         public long ownerLease() {
-            return owner == null ? 0 : owner.lease();
+            return ownerLease;
         }
 
         @Override
@@ -93,12 +107,12 @@ final class TaskTable {
 
         @Override
         public Instant notBefore() {
-            return decodedSpec == null ? null : decodedSpec.notBefore().orElse(null);
+            return notBefore;
         }
 
         /** What the task's spec and state weigh, as a claim reads them back. */
         int recordBytes() {
-            return (spec == null ? 0 : spec.value().length) + (state == null ? 0 : state.value().length);
+            return specBytes + stateBytes;
         }
     }
 
@@ -127,7 +141,9 @@ final class TaskTable {
     }
 
     private final Keyspace keyspace;
+    private final boolean keepBodies;
     private final Map<TaskId, Entry> tasks = new HashMap<>();
+    private final Map<String, String> memberNames = new HashMap<>();
     private final Map<String, Member> members = new HashMap<>();
     private final Map<String, KeyValue> memberCommands = new HashMap<>();
     private final Map<String, KeyValue> taskCommands = new HashMap<>();
@@ -138,8 +154,18 @@ final class TaskTable {
     private boolean membersChanged;
     private boolean memberCommandAdded;
 
+    /** A table that keeps every decoded record, for listings. */
     TaskTable(Keyspace keyspace) {
+        this(keyspace, true);
+    }
+
+    /**
+     * A table that keeps decoded records ({@code keepBodies}, for listings) or only what a member
+     * decides by: revisions, sizes, owner, status and not-before, a couple of hundred bytes a task.
+     */
+    TaskTable(Keyspace keyspace, boolean keepBodies) {
         this.keyspace = keyspace;
+        this.keepBodies = keepBodies;
     }
 
     /** Replaces the whole picture with the keys of a range read at {@code revision}. */
@@ -152,6 +178,54 @@ final class TaskTable {
             put(kv);
         }
         this.revision = revision;
+    }
+
+    /**
+     * Replaces the picture with the namespace's whole contents at {@code revision}, as changes: a
+     * key that is gone counts as deleted at {@code revision}, every key present as written, so
+     * {@link #takeChanges()} reports everything that may differ.
+     */
+    void resync(long revision, Collection<KeyValue> contents) {
+        Set<String> present = new HashSet<>(contents.size() * 2);
+        for (KeyValue kv : contents) {
+            present.add(kv.key());
+        }
+        List<WatchEvent> events = new ArrayList<>(contents.size());
+        for (String key : knownKeys()) {
+            if (!present.contains(key)) {
+                events.add(new WatchEvent(WatchEvent.Type.DELETE, new KeyValue(key, new byte[0], 0, revision, 0, 0),
+                        null));
+            }
+        }
+        for (KeyValue kv : contents) {
+            events.add(new WatchEvent(WatchEvent.Type.PUT, kv, null));
+        }
+        apply(events);
+        advanceTo(revision);
+    }
+
+    private List<String> knownKeys() {
+        List<String> keys = new ArrayList<>();
+        for (Entry entry : tasks.values()) {
+            if (entry.specRevision != 0) {
+                keys.add(keyspace.spec(entry.id));
+            }
+            if (entry.ownerRevision != 0) {
+                keys.add(keyspace.owner(entry.id));
+            }
+            if (entry.stateRevision != 0) {
+                keys.add(keyspace.state(entry.id));
+            }
+            if (entry.doneRevision != 0) {
+                keys.add(keyspace.done(entry.id));
+            }
+        }
+        for (String member : members.keySet()) {
+            keys.add(keyspace.member(member));
+        }
+        keys.addAll(memberCommands.keySet());
+        keys.addAll(taskCommands.keySet());
+        return keys;
     }
 
     /** Applies changes in revision order; what they touched accumulates until {@link #takeChanges()}. */
@@ -243,9 +317,9 @@ final class TaskTable {
     List<MemberInfo> memberInfos() {
         Map<String, List<MemberInfo.Claim>> claims = new HashMap<>();
         for (Entry entry : tasks.values()) {
-            if (entry.owner != null) {
+            if (entry.hasOwner()) {
                 claims.computeIfAbsent(entry.ownerName, m -> new ArrayList<>())
-                        .add(new MemberInfo.Claim(entry.id, entry.owner.createRevision()));
+                        .add(new MemberInfo.Claim(entry.id, entry.ownerRevision));
             }
         }
         List<MemberInfo> infos = new ArrayList<>();
@@ -264,20 +338,15 @@ final class TaskTable {
         addIfPresent(problems, entry.specProblem);
         addIfPresent(problems, entry.stateProblem);
         addIfPresent(problems, entry.doneProblem);
-        if (entry.spec == null && entry.done == null) {
+        if (entry.specRevision == 0 && entry.doneRevision == 0) {
             problems.add("task " + Excerpt.of(entry.id.value()) + " has no spec record");
         }
         Optional<TaskSpec> spec = Optional.ofNullable(entry.decodedSpec);
-        Optional<TaskOwner> owner = entry.owner == null ? Optional.empty()
-                : Optional.of(new TaskOwner(entry.ownerName, entry.owner.createRevision()));
-        Optional<TaskState> state = Optional.ofNullable(entry.done != null ? entry.finalState : entry.decodedState);
+        Optional<TaskOwner> owner = entry.hasOwner()
+                ? Optional.of(new TaskOwner(entry.ownerName, entry.ownerRevision)) : Optional.empty();
+        Optional<TaskState> state = Optional.ofNullable(entry.doneRevision != 0 ? entry.finalState : entry.decodedState);
         return new TaskInfo(entry.id, spec.map(TaskSpec::properties), spec.map(TaskSpec::submitted),
-                spec.flatMap(TaskSpec::notBefore), owner, state, entry.done != null, problems);
-    }
-
-    private static String ownerName(KeyValue owner) {
-        String name = owner.valueUtf8();
-        return name.isEmpty() ? "?" : name;
+                spec.flatMap(TaskSpec::notBefore), owner, state, entry.doneRevision != 0, problems);
     }
 
     private static void addIfPresent(List<String> problems, String problem) {
@@ -326,50 +395,66 @@ final class TaskTable {
         return parsed;
     }
 
-    /** Sets one record of a task ({@code kv} null: removed), decoding it once. */
-    private static void putTaskRecord(Entry entry, Keyspace.Part part, KeyValue kv) {
+    /** Sets one record of a task ({@code kv} null: removed), decoding it once and keeping what the table keeps. */
+    private void putTaskRecord(Entry entry, Keyspace.Part part, KeyValue kv) {
         switch (part) {
             case SPEC -> {
-                entry.spec = kv;
+                entry.specRevision = kv == null ? 0 : kv.modRevision();
+                entry.specBytes = kv == null ? 0 : kv.value().length;
                 entry.decodedSpec = null;
+                entry.notBefore = null;
                 entry.specProblem = null;
                 if (kv != null) {
                     try {
-                        entry.decodedSpec = TaskSpec.decode(kv.valueUtf8());
+                        TaskSpec spec = TaskSpec.decode(kv.valueUtf8());
+                        entry.notBefore = spec.notBefore().orElse(null);
+                        entry.decodedSpec = keepBodies ? spec : null;
                     } catch (TaskFormatException e) {
                         entry.specProblem = e.getMessage();
                     }
                 }
             }
             case OWNER -> {
-                entry.owner = kv;
-                entry.ownerName = kv == null ? null : ownerName(kv);
+                entry.ownerRevision = kv == null ? 0 : kv.createRevision();
+                entry.ownerLease = kv == null ? 0 : kv.lease();
+                entry.ownerName = kv == null ? null : memberName(kv);
             }
             case STATE -> {
-                entry.state = kv;
+                entry.stateRevision = kv == null ? 0 : kv.modRevision();
+                entry.stateBytes = kv == null ? 0 : kv.value().length;
+                entry.status = null;
                 entry.decodedState = null;
                 entry.stateProblem = null;
                 if (kv != null) {
                     try {
-                        entry.decodedState = TaskState.decode(kv.valueUtf8());
+                        TaskState state = TaskState.decode(kv.valueUtf8());
+                        entry.status = state.status();
+                        entry.decodedState = keepBodies ? state : null;
                     } catch (TaskFormatException e) {
                         entry.stateProblem = e.getMessage();
                     }
                 }
             }
             case DONE -> {
-                entry.done = kv;
+                entry.doneRevision = kv == null ? 0 : kv.modRevision();
                 entry.finalState = null;
                 entry.doneProblem = null;
                 if (kv != null) {
                     try {
-                        entry.finalState = TaskState.decode(kv.valueUtf8());
+                        TaskState done = TaskState.decode(kv.valueUtf8());
+                        entry.finalState = keepBodies ? done : null;
                     } catch (TaskFormatException e) {
                         entry.doneProblem = e.getMessage();
                     }
                 }
             }
         }
+    }
+
+    /** The member id an owner key names, one String per member however many keys name it. */
+    private String memberName(KeyValue owner) {
+        String name = owner.valueUtf8();
+        return memberNames.computeIfAbsent(name.isEmpty() ? "?" : name, key -> key);
     }
 
     private static Member decodeMember(String id, KeyValue kv) {

@@ -27,14 +27,15 @@ class TaskTableTest {
         assertThat(entry.runnable()).isTrue();
         assertThat(entry.ownerName).isNull();
 
-        table.apply(List.of(put(kv("ns/tasks/t/owner", "m1", 7))));
+        KeyValue owner = kv("ns/tasks/t/owner", "m1", 7);
+        table.apply(List.of(put(owner)));
         TaskTable.Changes changes = table.takeChanges();
         assertThat(changes.tasks()).containsExactly(TaskId.of("t"));
-        assertThat(changes.ownerEvents()).containsEntry(TaskId.of("t"), entry.owner.modRevision());
+        assertThat(changes.ownerEvents()).containsEntry(TaskId.of("t"), owner.modRevision());
         assertThat(changes.members()).isFalse();
         assertThat(entry.ownerName).isEqualTo("m1");
         assertThat(table.taskInfos()).singleElement().satisfies(info -> {
-            assertThat(info.owner()).contains(new TaskOwner("m1", entry.owner.createRevision()));
+            assertThat(info.owner()).contains(new TaskOwner("m1", owner.createRevision()));
             assertThat(info.status()).contains(TaskStatus.RUNNABLE);
             assertThat(info.submitted()).contains(SUBMITTED);
         });
@@ -158,6 +159,37 @@ class TaskTableTest {
         assertThat(table.revision()).isEqualTo(9);
         table.advanceTo(7);
         assertThat(table.revision()).isEqualTo(9);
+    }
+
+    @Test
+    void aResyncReportsWhatVanishedAndWhatIsThereAsChanges() {
+        table.reset(2, List.of(kv("ns/tasks/gone/spec", SPEC, 0), kv("ns/tasks/kept/spec", SPEC, 0),
+                kv("ns/tasks/kept/owner", "m1", 5), kv("ns/members/m1", "{\"frozen\":false}", 5)));
+
+        table.resync(40, List.of(kv("ns/tasks/kept/spec", SPEC, 0), kv("ns/tasks/new/spec", SPEC, 0)));
+
+        TaskTable.Changes changes = table.takeChanges();
+        assertThat(table.entry(TaskId.of("gone"))).isNull();
+        assertThat(table.entry(TaskId.of("kept")).hasOwner()).isFalse();
+        assertThat(table.entry(TaskId.of("new")).runnable()).isTrue();
+        assertThat(table.members()).isEmpty();
+        assertThat(changes.tasks()).containsExactlyInAnyOrder(TaskId.of("gone"), TaskId.of("kept"), TaskId.of("new"));
+        assertThat(changes.ownerEvents()).containsEntry(TaskId.of("kept"), 40L);
+        assertThat(changes.members()).isTrue();
+        assertThat(table.revision()).isEqualTo(40);
+    }
+
+    @Test
+    void aMembersTableKeepsNoBodiesButWhatItDecidesBy() {
+        TaskTable compact = new TaskTable(new Keyspace("ns/"), false);
+        compact.reset(2, List.of(kv("ns/tasks/t/spec", SPEC, 0), kv("ns/tasks/t/state", INITIAL, 0)));
+
+        TaskTable.Entry entry = compact.entry(TaskId.of("t"));
+        assertThat(entry.decodedSpec).isNull();
+        assertThat(entry.decodedState).isNull();
+        assertThat(entry.status).isEqualTo(TaskStatus.RUNNABLE);
+        assertThat(entry.runnable()).isTrue();
+        assertThat(entry.recordBytes()).isEqualTo(SPEC.length() + INITIAL.length());
     }
 
     private KeyValue kv(String key, String value, long lease) {
