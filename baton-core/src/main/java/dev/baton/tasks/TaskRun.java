@@ -64,7 +64,7 @@ final class TaskRun {
     private final Instant claimedAt;
     private final TaskSpec spec;
     private final Set<String> handledCommands = new HashSet<>();
-    private final ArrayDeque<QueuedWrite> queuedWrites = new ArrayDeque<>();
+    private final ArrayDeque<QueuedWrite> queuedWrites = new ArrayDeque<>(1);
 
     private TaskState state;
     private long stateRevision;

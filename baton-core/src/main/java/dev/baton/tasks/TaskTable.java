@@ -29,26 +29,32 @@ final class TaskTable {
      * The records of one task id, as revisions, sizes and what decides claims; the decoded
      * spec and states (properties, checkpoints) only in a table that keeps bodies.
      */
+    /** The decoded records of a task, kept for listings. */
+    static final class Bodies {
+        TaskSpec spec;
+        TaskState state;
+        TaskState finalState;
+    }
+
     static final class Entry implements TaskPlanner.PlannedTask {
         final TaskId id;
-        /** The spec's mod revision, 0 while there is no spec record; likewise for the others. */
-        long specRevision;
+        boolean hasSpec;
+        boolean hasState;
+        boolean hasDone;
         int specBytes;
-        Instant notBefore;
-        TaskSpec decodedSpec;
+        int stateBytes;
+        /** The not-before instant in epoch milliseconds rounded up, {@link Long#MIN_VALUE} without one. */
+        long notBeforeMillis = Long.MIN_VALUE;
         String specProblem;
         long ownerRevision;
         long ownerLease;
         /** The owner key's member id, decoded once; {@code "?"} for an empty value, which no member writes. */
         String ownerName;
-        long stateRevision;
-        int stateBytes;
         TaskStatus status;
-        TaskState decodedState;
         String stateProblem;
-        long doneRevision;
-        TaskState finalState;
         String doneProblem;
+        /** The decoded records, in a table that keeps bodies; null otherwise. */
+        Bodies bodies;
 
         Entry(TaskId id) {
             this.id = id;
@@ -56,7 +62,7 @@ final class TaskTable {
 
         /** True while the task is submitted and not retired. */
         boolean live() {
-            return specRevision != 0 && doneRevision == 0;
+            return hasSpec && !hasDone;
         }
 
         /** True when every present record decodes. */
@@ -77,7 +83,7 @@ final class TaskTable {
         }
 
         boolean empty() {
-            return specRevision == 0 && ownerRevision == 0 && stateRevision == 0 && doneRevision == 0;
+            return !hasSpec && ownerRevision == 0 && !hasState && !hasDone;
         }
 
         @Override
@@ -107,7 +113,7 @@ final class TaskTable {
 
         @Override
         public Instant notBefore() {
-            return notBefore;
+            return notBeforeMillis == Long.MIN_VALUE ? null : Instant.ofEpochMilli(notBeforeMillis);
         }
 
         /** What the task's spec and state weigh, as a claim reads them back. */
@@ -207,16 +213,16 @@ final class TaskTable {
     private List<String> knownKeys() {
         List<String> keys = new ArrayList<>();
         for (Entry entry : tasks.values()) {
-            if (entry.specRevision != 0) {
+            if (entry.hasSpec) {
                 keys.add(keyspace.spec(entry.id));
             }
             if (entry.ownerRevision != 0) {
                 keys.add(keyspace.owner(entry.id));
             }
-            if (entry.stateRevision != 0) {
+            if (entry.hasState) {
                 keys.add(keyspace.state(entry.id));
             }
-            if (entry.doneRevision != 0) {
+            if (entry.hasDone) {
                 keys.add(keyspace.done(entry.id));
             }
         }
@@ -338,15 +344,16 @@ final class TaskTable {
         addIfPresent(problems, entry.specProblem);
         addIfPresent(problems, entry.stateProblem);
         addIfPresent(problems, entry.doneProblem);
-        if (entry.specRevision == 0 && entry.doneRevision == 0) {
+        if (!entry.hasSpec && !entry.hasDone) {
             problems.add("task " + Excerpt.of(entry.id.value()) + " has no spec record");
         }
-        Optional<TaskSpec> spec = Optional.ofNullable(entry.decodedSpec);
+        Bodies bodies = entry.bodies == null ? new Bodies() : entry.bodies;
+        Optional<TaskSpec> spec = Optional.ofNullable(bodies.spec);
         Optional<TaskOwner> owner = entry.hasOwner()
                 ? Optional.of(new TaskOwner(entry.ownerName, entry.ownerRevision)) : Optional.empty();
-        Optional<TaskState> state = Optional.ofNullable(entry.doneRevision != 0 ? entry.finalState : entry.decodedState);
+        Optional<TaskState> state = Optional.ofNullable(entry.hasDone ? bodies.finalState : bodies.state);
         return new TaskInfo(entry.id, spec.map(TaskSpec::properties), spec.map(TaskSpec::submitted),
-                spec.flatMap(TaskSpec::notBefore), owner, state, entry.doneRevision != 0, problems);
+                spec.flatMap(TaskSpec::notBefore), owner, state, entry.hasDone, problems);
     }
 
     private static void addIfPresent(List<String> problems, String problem) {
@@ -399,19 +406,21 @@ final class TaskTable {
     private void putTaskRecord(Entry entry, Keyspace.Part part, KeyValue kv) {
         switch (part) {
             case SPEC -> {
-                entry.specRevision = kv == null ? 0 : kv.modRevision();
+                entry.hasSpec = kv != null;
                 entry.specBytes = kv == null ? 0 : kv.value().length;
-                entry.decodedSpec = null;
-                entry.notBefore = null;
+                entry.notBeforeMillis = Long.MIN_VALUE;
                 entry.specProblem = null;
+                TaskSpec spec = null;
                 if (kv != null) {
                     try {
-                        TaskSpec spec = TaskSpec.decode(kv.valueUtf8());
-                        entry.notBefore = spec.notBefore().orElse(null);
-                        entry.decodedSpec = keepBodies ? spec : null;
+                        spec = TaskSpec.decode(kv.valueUtf8());
+                        entry.notBeforeMillis = spec.notBefore().map(TaskTable::millisUp).orElse(Long.MIN_VALUE);
                     } catch (TaskFormatException e) {
                         entry.specProblem = e.getMessage();
                     }
+                }
+                if (keepBodies) {
+                    bodies(entry).spec = spec;
                 }
             }
             case OWNER -> {
@@ -420,35 +429,52 @@ final class TaskTable {
                 entry.ownerName = kv == null ? null : memberName(kv);
             }
             case STATE -> {
-                entry.stateRevision = kv == null ? 0 : kv.modRevision();
+                entry.hasState = kv != null;
                 entry.stateBytes = kv == null ? 0 : kv.value().length;
                 entry.status = null;
-                entry.decodedState = null;
                 entry.stateProblem = null;
+                TaskState state = null;
                 if (kv != null) {
                     try {
-                        TaskState state = TaskState.decode(kv.valueUtf8());
+                        state = TaskState.decode(kv.valueUtf8());
                         entry.status = state.status();
-                        entry.decodedState = keepBodies ? state : null;
                     } catch (TaskFormatException e) {
                         entry.stateProblem = e.getMessage();
                     }
                 }
+                if (keepBodies) {
+                    bodies(entry).state = state;
+                }
             }
             case DONE -> {
-                entry.doneRevision = kv == null ? 0 : kv.modRevision();
-                entry.finalState = null;
+                entry.hasDone = kv != null;
                 entry.doneProblem = null;
+                TaskState done = null;
                 if (kv != null) {
                     try {
-                        TaskState done = TaskState.decode(kv.valueUtf8());
-                        entry.finalState = keepBodies ? done : null;
+                        done = TaskState.decode(kv.valueUtf8());
                     } catch (TaskFormatException e) {
                         entry.doneProblem = e.getMessage();
                     }
                 }
+                if (keepBodies) {
+                    bodies(entry).finalState = done;
+                }
             }
         }
+    }
+
+    private static Bodies bodies(Entry entry) {
+        if (entry.bodies == null) {
+            entry.bodies = new Bodies();
+        }
+        return entry.bodies;
+    }
+
+    /** An instant as epoch milliseconds, rounded up so a task is never taken for due early. */
+    private static long millisUp(Instant instant) {
+        long millis = instant.toEpochMilli();
+        return instant.getNano() % 1_000_000 == 0 ? millis : millis + 1;
     }
 
     /** The member id an owner key names, one String per member however many keys name it. */

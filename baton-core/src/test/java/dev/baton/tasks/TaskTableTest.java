@@ -185,8 +185,7 @@ class TaskTableTest {
         compact.reset(2, List.of(kv("ns/tasks/t/spec", SPEC, 0), kv("ns/tasks/t/state", INITIAL, 0)));
 
         TaskTable.Entry entry = compact.entry(TaskId.of("t"));
-        assertThat(entry.decodedSpec).isNull();
-        assertThat(entry.decodedState).isNull();
+        assertThat(entry.bodies).isNull();
         assertThat(entry.status).isEqualTo(TaskStatus.RUNNABLE);
         assertThat(entry.runnable()).isTrue();
         assertThat(entry.recordBytes()).isEqualTo(SPEC.length() + INITIAL.length());
