@@ -2,13 +2,15 @@ package dev.baton.tasks;
 
 import dev.baton.etcd.Threads;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,10 +28,19 @@ final class HandlerRunner {
     /** The threads that start non-blocking handlers and deliver their stops. */
     static final int ASYNC_THREADS = 2;
 
-    /** One run of a handler: starts it on {@code thread} and yields its outcome. */
+    /**
+     * One run of a handler: runs (blocking) or starts (non-blocking) it on the calling handler
+     * thread, and reports its message or failure to {@code done} exactly once, from any thread.
+     */
     @FunctionalInterface
     interface Body {
-        CompletionStage<TaskMessage> start(TaskContext context, Executor thread);
+        void run(TaskContext context, BiConsumer<TaskMessage, Throwable> done);
+    }
+
+    /** A handler's run that blocks: returns the message that ends it. */
+    @FunctionalInterface
+    interface BlockingBody {
+        TaskMessage run(TaskContext context) throws Exception;
     }
 
     private final String member;
@@ -46,28 +57,32 @@ final class HandlerRunner {
 
     /** A body for a handler that blocks its thread until the run ends. */
     static Body blocking(BlockingBody handler) {
-        return (context, thread) -> CompletableFuture.supplyAsync(() -> {
+        return (context, done) -> {
+            TaskMessage message;
             try {
-                return handler.run(context);
-            } catch (Exception e) {
-                throw new HandlerFailure(e);
+                message = handler.run(context);
+            } catch (Exception | Error e) {
+                done.accept(null, e);
+                return;
             } finally {
                 Thread.interrupted();
             }
-        }, thread);
+            done.accept(message, null);
+        };
     }
 
     /** A body for a handler that starts its work and returns a stage. */
     static Body nonBlocking(AsyncTaskHandler handler) {
-        return (context, thread) -> CompletableFuture.supplyAsync(() -> handler.start(context), thread)
-                .thenCompose(stage -> stage)
-                .thenApply(done -> TaskMessage.complete());
-    }
-
-    /** A handler's run that blocks: returns the message that ends it. */
-    @FunctionalInterface
-    interface BlockingBody {
-        TaskMessage run(TaskContext context) throws Exception;
+        return (context, done) -> {
+            CompletionStage<Void> stage;
+            try {
+                stage = Objects.requireNonNull(handler.start(context), "the handler returned no stage");
+            } catch (RuntimeException | Error e) {
+                done.accept(null, e);
+                return;
+            }
+            stage.whenComplete((result, error) -> done.accept(error == null ? TaskMessage.complete() : null, error));
+        };
     }
 
     /** Where stops are delivered to handlers. */
@@ -75,32 +90,28 @@ final class HandlerRunner {
         return threads;
     }
 
-    /** Runs {@code context}'s handler and gives its outcome to {@code outcome}, on a handler or the handler's thread. */
+    /**
+     * Runs {@code context}'s handler on a handler thread and gives its outcome to {@code outcome}:
+     * the message, or null when the run ended without one (it failed after a stop was requested,
+     * or the member is shutting down).
+     */
     void run(RunContext context, Consumer<TaskMessage> outcome) {
-        CompletionStage<TaskMessage> run;
         try {
-            run = body.start(context, threads);
+            threads.execute(() -> body.run(context, (message, error) -> {
+                if (error == null) {
+                    outcome.accept(message);
+                } else if (context.isStopRequested()) {
+                    outcome.accept(null);
+                } else {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    LOG.warn("member {}: handler of task {} failed", member, Excerpt.of(context.id().value()), cause);
+                    outcome.accept(TaskMessage.error(cause));
+                }
+            }));
         } catch (RejectedExecutionException e) {
             outcome.accept(null);
-            return;
         }
-        run.whenComplete((message, error) -> {
-            if (error == null) {
-                outcome.accept(message);
-                return;
-            }
-            Throwable cause = error;
-            while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof HandlerFailure)
-                    && cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            if (cause instanceof RejectedExecutionException || context.isStopRequested()) {
-                outcome.accept(null);
-            } else {
-                LOG.warn("member {}: handler of task {} failed", member, Excerpt.of(context.id().value()), cause);
-                outcome.accept(TaskMessage.error(cause));
-            }
-        });
     }
 
     /** Interrupts the handlers still running and takes no more. */
@@ -115,13 +126,6 @@ final class HandlerRunner {
             threads.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Carries a handler's checked exception out of the pool. */
-    private static final class HandlerFailure extends RuntimeException {
-        HandlerFailure(Exception cause) {
-            super(cause);
         }
     }
 }

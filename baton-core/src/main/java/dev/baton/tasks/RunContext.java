@@ -9,7 +9,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** The {@link TaskContext} of one run of a handler. */
@@ -19,8 +18,8 @@ final class RunContext implements TaskContext {
     private final TaskState state;
     private final Cmp fence;
     private final Executor handlerThreads;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private final CompletableFuture<StopReason> stop = new CompletableFuture<>();
+    /** Created when a handler first asks for it, so a run that never does costs nothing for it. */
+    private CompletableFuture<StopReason> stop;
     private volatile StopReason stopReason;
 
     RunContext(TaskRun run, TaskState state, Cmp fence, Executor handlerThreads) {
@@ -80,11 +79,20 @@ final class RunContext implements TaskContext {
 
     @Override
     public boolean awaitStop(Duration timeout) throws InterruptedException {
-        return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            for (long left = timeout.toNanos(); stopReason == null && left > 0; left = deadline - System.nanoTime()) {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return stopReason != null;
+        }
     }
 
     @Override
-    public CompletionStage<StopReason> whenStopRequested() {
+    public synchronized CompletionStage<StopReason> whenStopRequested() {
+        if (stop == null) {
+            stop = stopReason == null ? new CompletableFuture<>() : CompletableFuture.completedFuture(stopReason);
+        }
         return stop.minimalCompletionStage();
     }
 
@@ -106,14 +114,21 @@ final class RunContext implements TaskContext {
     }
 
     /** Asks the run to end; the first reason wins. */
-    synchronized void requestStop(StopReason reason) {
-        if (stopReason == null) {
+    void requestStop(StopReason reason) {
+        CompletableFuture<StopReason> waiting;
+        synchronized (this) {
+            if (stopReason != null) {
+                return;
+            }
             stopReason = reason;
-            stopped.countDown();
+            notifyAll();
+            waiting = stop;
+        }
+        if (waiting != null) {
             try {
-                handlerThreads.execute(() -> stop.complete(reason));
+                handlerThreads.execute(() -> waiting.complete(reason));
             } catch (RejectedExecutionException e) {
-                stop.complete(reason);
+                waiting.complete(reason);
             }
         }
     }

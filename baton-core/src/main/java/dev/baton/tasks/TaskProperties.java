@@ -69,7 +69,7 @@ public final class TaskProperties {
             stored = written;
             tree = JsonCodec.readObject(SUBJECT, stored, MAX_ENCODED_BYTES);
         }
-        return new TaskProperties(tree, stored);
+        return tree.isEmpty() ? EMPTY : new TaskProperties(tree, stored);
     }
 
     /** The compact JSON encoding, as stored. */

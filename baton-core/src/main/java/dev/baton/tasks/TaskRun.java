@@ -63,7 +63,8 @@ final class TaskRun {
     private final long token;
     private final Instant claimedAt;
     private final TaskSpec spec;
-    private final Set<String> handledCommands = new HashSet<>();
+    /** The commands this run has taken up and that are still in the store; null until the first. */
+    private Set<String> handledCommands;
     private final ArrayDeque<QueuedWrite> queuedWrites = new ArrayDeque<>(1);
 
     private TaskState state;
@@ -311,9 +312,11 @@ final class TaskRun {
     /** The oldest command of this task not yet taken up by this run. */
     private KeyValue nextCommand() {
         var pending = host.taskCommands(id);
-        handledCommands.removeIf(key -> pending.stream().noneMatch(kv -> kv.key().equals(key)));
+        if (handledCommands != null) {
+            handledCommands.removeIf(key -> pending.stream().noneMatch(kv -> kv.key().equals(key)));
+        }
         for (KeyValue command : pending) {
-            if (!handledCommands.contains(command.key())) {
+            if (handledCommands == null || !handledCommands.contains(command.key())) {
                 return command;
             }
         }
@@ -334,7 +337,7 @@ final class TaskRun {
             refuse(command, new IllegalTransitionException(state.status(), message.kind()).getMessage());
             return;
         }
-        handledCommands.add(command.key());
+        handled(command.key());
         LOG.info("member {}: task {} command {} in status {}", host.memberId(), Excerpt.of(id.value()), parsed.wireName(),
                 state.status());
         boolean release = message.kind() == TaskMessage.Kind.RELEASE;
@@ -346,7 +349,7 @@ final class TaskRun {
 
     /** Reports a command this task cannot take and consumes it, fenced by the claim. */
     private void refuse(KeyValue command, String reason) {
-        handledCommands.add(command.key());
+        handled(command.key());
         host.reject(command, reason);
         commit(UnaryOperator.identity(), false, command.key(), null);
     }
@@ -512,6 +515,13 @@ final class TaskRun {
         if (stored != null) {
             stored.completeExceptionally(new TaskClaimLostException(id, token, why));
         }
+    }
+
+    private void handled(String commandKey) {
+        if (handledCommands == null) {
+            handledCommands = new HashSet<>(4);
+        }
+        handledCommands.add(commandKey);
     }
 
     private ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
