@@ -63,7 +63,7 @@ public final class ClaimScenario implements Scenario {
                         .withPercentiles(Percentiles.median(sinceStart), Percentiles.of(sinceStart, 0.99)),
                 Figure.compared(NAME, "store transactions per claimed task", "txns", transactionsPerTask, 1,
                         "one txn per key"),
-                Figure.alone(NAME, String.format(Locale.ROOT, "submit %,d tasks, 16 threads", tasks), "s",
-                        submitSeconds));
+                Figure.compared(NAME, String.format(Locale.ROOT, "submitAll of %,d tasks", tasks), "s",
+                        submitSeconds, rawSeconds, baseline));
     }
 }

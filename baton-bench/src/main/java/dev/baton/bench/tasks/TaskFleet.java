@@ -6,11 +6,13 @@ import dev.baton.etcd.KeyRange;
 import dev.baton.session.Session;
 import dev.baton.tasks.AsyncTaskHandler;
 import dev.baton.tasks.MemberCommand;
+import dev.baton.tasks.SubmitAllResult;
 import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskId;
 import dev.baton.tasks.TaskMember;
 import dev.baton.tasks.TaskProperties;
 import dev.baton.tasks.TaskStoppedException;
+import dev.baton.tasks.TaskSubmission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -207,25 +209,21 @@ final class TaskFleet implements AutoCloseable {
                 && held.values().stream().allMatch(n -> n == floor || n == ceiling);
     }
 
-    /** Submits {@code count} tasks {@code <prefix>-00000}... with 16 threads; returns the seconds taken. */
-    double submit(String prefix, int count, Instant notBefore) throws Exception {
+    /** Submits {@code count} tasks {@code <prefix>-00000}... in one {@code submitAll}; returns the seconds taken. */
+    double submit(String prefix, int count, Instant notBefore) {
         return submit(TaskClient.create(etcd, NAMESPACE), prefix, count, notBefore);
     }
 
-    static double submit(TaskClient client, String prefix, int count, Instant notBefore) throws Exception {
+    static double submit(TaskClient client, String prefix, int count, Instant notBefore) {
+        List<TaskSubmission> submissions = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            submissions.add(TaskSubmission.of(TaskId.of(String.format("%s-%05d", prefix, i)), TaskProperties.empty(),
+                    notBefore));
+        }
         long start = System.nanoTime();
-        ExecutorService submitters = Executors.newFixedThreadPool(16, r -> new Thread(r, "bench-submit"));
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                TaskId id = TaskId.of(String.format("%s-%05d", prefix, i));
-                done.add(submitters.submit(() -> client.submit(id, TaskProperties.empty(), notBefore)));
-            }
-            for (Future<?> future : done) {
-                future.get();
-            }
-        } finally {
-            submitters.shutdownNow();
+        SubmitAllResult result = client.submitAll(submissions);
+        if (!result.allSubmitted()) {
+            throw new IllegalStateException("tasks already in the namespace: " + result.duplicates());
         }
         return (System.nanoTime() - start) / 1e9;
     }
