@@ -34,6 +34,12 @@ final class ReleaseHoldOff {
         releasedUntil.put(task, clock.instant().plus(holdOff));
     }
 
+    /** True while {@code task} is held off. */
+    synchronized boolean isHeldOff(TaskId task) {
+        Instant end = releasedUntil.get(task);
+        return end != null && end.isAfter(clock.instant());
+    }
+
     /** The tasks still held off, dropping those whose hold-off has ended. */
     synchronized Set<TaskId> active() {
         return until().keySet();

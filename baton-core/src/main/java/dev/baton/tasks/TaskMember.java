@@ -13,6 +13,7 @@ import io.etcd.jetcd.op.Cmp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -111,6 +112,8 @@ public final class TaskMember implements AutoCloseable {
 
     // Control-thread state.
     private final Map<TaskId, TaskRun> runs = new HashMap<>();
+    /** The last plan's spare claims: taken as slots free, until the next pass or a change of members. */
+    private final ArrayDeque<TaskId> spares = new ArrayDeque<>();
     private long lostLease;
     private boolean frozen;
     private boolean closing;
@@ -270,6 +273,9 @@ public final class TaskMember implements AutoCloseable {
         if (changes.memberCommands()) {
             commands.process();
         }
+        if (changes.members()) {
+            spares.clear();
+        }
         if (changes.any()) {
             requestPass(changes.members());
         }
@@ -375,6 +381,8 @@ public final class TaskMember implements AutoCloseable {
             return;
         }
         pacing.passed(System.nanoTime(), plan.settled());
+        spares.clear();
+        spares.addAll(plan.spares());
         LOG.debug("member {}: pass over {} tasks: holds {}, releases {}, claims {}", id, table.size(), runs.size(),
                 plan.release().size(), plan.claim().size());
         plan.wakeAt().ifPresent(this::wakeAt);
@@ -382,6 +390,30 @@ public final class TaskMember implements AutoCloseable {
             runs.get(task).requestRelease(StopReason.RELEASED, null);
         }
         List<TaskId> claim = plan.claim();
+        if (!claim.isEmpty()) {
+            claims.claim(claim, registration.lease(), i -> recordBytes(claim.get(i)));
+        }
+    }
+
+    /**
+     * A slot freed: claims the last plan's spares that are still unclaimed, at once, instead of
+     * waiting for the next pass (which still comes, and corrects anything the spares got wrong).
+     */
+    private void claimSpares() {
+        if (spares.isEmpty() || frozen || closing || !loaded || !registration.active()) {
+            return;
+        }
+        int room = maxTasks - runs.size() - claims.inFlight() - lostHandlersRunning;
+        Instant now = clock.instant();
+        List<TaskId> claim = new ArrayList<>();
+        while (claim.size() < room && !spares.isEmpty()) {
+            TaskId task = spares.poll();
+            TaskTable.Entry entry = table.entry(task);
+            boolean due = entry != null && (entry.notBefore() == null || !entry.notBefore().isAfter(now));
+            if (due && !entry.hasOwner() && entry.runnable() && !runs.containsKey(task) && !holdOff.isHeldOff(task)) {
+                claim.add(task);
+            }
+        }
         if (!claim.isEmpty()) {
             claims.claim(claim, registration.lease(), i -> recordBytes(claim.get(i)));
         }
@@ -400,7 +432,8 @@ public final class TaskMember implements AutoCloseable {
         }
         int room = maxTasks - runs.size() - claims.inFlight() - lostHandlersRunning;
         return new TaskPlanner.Input(id, registration.lease(), frozen, members, table.entries(), held,
-                holdOff.until(), Math.max(0, Math.min(room, MAX_CLAIMS_PER_PASS)), clock.instant());
+                holdOff.until(), Math.max(0, Math.min(room, MAX_CLAIMS_PER_PASS)), Math.min(maxTasks, MAX_CLAIMS_PER_PASS),
+                clock.instant());
     }
 
     private int recordBytes(TaskId task) {
@@ -622,6 +655,7 @@ public final class TaskMember implements AutoCloseable {
             if (closing) {
                 checkAllEnded();
             } else {
+                claimSpares();
                 requestPass(true);
             }
         }
@@ -657,6 +691,7 @@ public final class TaskMember implements AutoCloseable {
         @Override
         public void frozen(boolean frozen) {
             TaskMember.this.frozen = frozen;
+            spares.clear();
         }
 
         @Override

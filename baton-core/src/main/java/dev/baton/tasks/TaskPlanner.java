@@ -58,11 +58,12 @@ final class TaskPlanner {
      * @param held     the claims this member holds
      * @param heldOff  tasks this member released, each with the instant its hold-off ends
      * @param room     how many more tasks this member may take on now
+     * @param spareRoom how many spares to plan beyond {@code room}
      * @param now      the time on the member's clock
      */
     record Input(String self, long lease, boolean frozen, Set<String> members,
                  Iterable<? extends PlannedTask> tasks, Map<TaskId, HeldClaim> held,
-                 Map<TaskId, Instant> heldOff, int room, Instant now) {
+                 Map<TaskId, Instant> heldOff, int room, int spareRoom, Instant now) {
     }
 
     /**
@@ -73,11 +74,16 @@ final class TaskPlanner {
      * @param wakeAt  when the plan may change with no other news: the next not-before or end of
      *                a hold-off
      * @param settled true when the balancer wanted nothing done (the member is where it should be)
+     * @param spares  what the balancer also wanted claimed beyond {@code room}, in order: tasks the
+     *                member may claim as soon as a slot frees, without another pass, if they are
+     *                still unclaimed then (they are within its fair share)
      */
-    record Plan(List<TaskId> release, List<TaskId> claim, Optional<Instant> wakeAt, boolean settled) {
+    record Plan(List<TaskId> release, List<TaskId> claim, Optional<Instant> wakeAt, boolean settled,
+                List<TaskId> spares) {
         Plan {
             release = List.copyOf(release);
             claim = List.copyOf(claim);
+            spares = List.copyOf(spares);
         }
     }
 
@@ -123,7 +129,7 @@ final class TaskPlanner {
         input.held().forEach((id, mine) -> claimed.putIfAbsent(id, heldOwner(input.self(), mine)));
         Optional<Instant> wake = Optional.ofNullable(wakeAt);
         if (input.frozen()) {
-            return new Plan(List.of(), List.of(), wake, true);
+            return new Plan(List.of(), List.of(), wake, true, List.of());
         }
         Set<String> members = new HashSet<>(input.members());
         members.add(input.self());
@@ -136,16 +142,17 @@ final class TaskPlanner {
             }
         }
         List<TaskId> claim = new ArrayList<>();
+        List<TaskId> spares = new ArrayList<>();
         Set<TaskId> chosen = new HashSet<>();
         for (TaskId task : decision.claim()) {
-            if (claim.size() >= input.room()) {
+            if (claim.size() >= input.room() && spares.size() >= input.spareRoom()) {
                 break;
             }
             if (unclaimed.contains(task) && !heldOff.contains(task) && chosen.add(task)) {
-                claim.add(task);
+                (claim.size() < input.room() ? claim : spares).add(task);
             }
         }
-        return new Plan(release, claim, wake, decision.settled());
+        return new Plan(release, claim, wake, decision.settled(), spares);
     }
 
     private static TaskOwner heldOwner(String self, HeldClaim mine) {

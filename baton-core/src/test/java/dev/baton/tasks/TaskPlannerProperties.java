@@ -195,7 +195,7 @@ class TaskPlannerProperties {
                         owner == null ? 0 : owner.claimRevision(), owner == null ? 0 : 1, true, notBefore));
             });
             return new TaskPlanner.Input(member, 1, false, holdOffs.keySet(), view, held, holdOffs.get(member),
-                    Integer.MAX_VALUE, now);
+                    Integer.MAX_VALUE, 0, now);
         }
 
         private void release(TaskId task) {

@@ -52,7 +52,7 @@ class TaskPlannerTest {
 
     private static TaskPlanner.Input input(List<Task> tasks, Map<TaskId, TaskPlanner.HeldClaim> held,
                                            Map<TaskId, Instant> heldOff, int room, boolean frozen) {
-        return new TaskPlanner.Input("me", LEASE, frozen, Set.of("me", "other"), tasks, held, heldOff, room, NOW);
+        return new TaskPlanner.Input("me", LEASE, frozen, Set.of("me", "other"), tasks, held, heldOff, room, 0, NOW);
     }
 
     @Test
@@ -117,6 +117,16 @@ class TaskPlannerTest {
         TaskPlanner.Plan plan = new TaskPlanner(balancer).plan(input(
                 List.of(Task.free("a"), Task.free("b"), Task.free("c")), Map.of(), Map.of(), 2, false));
         assertThat(plan.claim()).containsExactly(TaskId.of("a"), TaskId.of("b"));
+    }
+
+    @Test
+    void whatTheBalancerWantsBeyondTheRoomIsKeptAsSpares() {
+        Recording balancer = new Recording(List.of(), List.of("a", "b", "c", "d", "e"));
+        List<Task> tasks = List.of(Task.free("a"), Task.free("b"), Task.free("c"), Task.free("d"), Task.free("e"));
+        TaskPlanner.Plan plan = new TaskPlanner(balancer).plan(new TaskPlanner.Input("me", LEASE, false,
+                Set.of("me"), tasks, Map.of(), Map.of(), 1, 2, NOW));
+        assertThat(plan.claim()).containsExactly(TaskId.of("a"));
+        assertThat(plan.spares()).containsExactly(TaskId.of("b"), TaskId.of("c"));
     }
 
     @Test
