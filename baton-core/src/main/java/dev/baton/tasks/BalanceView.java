@@ -33,9 +33,17 @@ import java.util.Set;
  * @param claimed   the claimed tasks and their owners
  * @param unclaimed the tasks without an owner that can be claimed now
  * @param heldOff   the tasks this member must not claim now
+ * @param claimLimit the most claims the member can use from this decision (its free slots and a
+ *                  few spares); a balancer may return more, but computing fewer is cheaper
  */
 public record BalanceView(String self, Set<String> members, Map<TaskId, TaskOwner> claimed,
-                          Set<TaskId> unclaimed, Set<TaskId> heldOff) {
+                          Set<TaskId> unclaimed, Set<TaskId> heldOff, int claimLimit) {
+
+    /** A view with no limit on the claims a decision may use. */
+    public BalanceView(String self, Set<String> members, Map<TaskId, TaskOwner> claimed, Set<TaskId> unclaimed,
+                       Set<TaskId> heldOff) {
+        this(self, members, claimed, unclaimed, heldOff, Integer.MAX_VALUE);
+    }
 
     public BalanceView {
         Objects.requireNonNull(self, "self");
@@ -43,6 +51,9 @@ public record BalanceView(String self, Set<String> members, Map<TaskId, TaskOwne
         claimed = Map.copyOf(claimed);
         unclaimed = Set.copyOf(unclaimed);
         heldOff = Set.copyOf(heldOff);
+        if (claimLimit < 0) {
+            throw new IllegalArgumentException("claimLimit must not be negative, is " + claimLimit);
+        }
         if (!members.contains(self)) {
             throw new IllegalArgumentException("self \"" + self + "\" is not among the live members " + members);
         }

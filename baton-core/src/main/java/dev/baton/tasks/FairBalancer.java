@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 
 /**
  * The default balancer: with N tasks and M live members every member converges to
@@ -24,7 +25,8 @@ import java.util.Map;
  * progress, and the revision order is the same for every member.
  *
  * <p><b>Which tasks to claim.</b> A member below its target offers to claim up to the
- * difference from the unclaimed tasks it is not holding off. Each task has a rendezvous score per
+ * difference (and no more than the view's claim limit) from the unclaimed tasks it is not
+ * holding off. Each task has a rendezvous score per
  * (member id, task id); a member first offers the tasks whose highest-scoring live member it is
  * (every task is such a first choice of exactly one member), then the others, each group by its
  * own score. Members short of tasks thus try different tasks first, so few claim transactions
@@ -63,7 +65,8 @@ public final class FairBalancer implements Balancer {
             List<TaskId> release = mine.subList(0, holding - target).stream().map(Map.Entry::getKey).toList();
             return new BalanceDecision(holding, target, release, List.of());
         }
-        return new BalanceDecision(holding, target, List.of(), claimCandidates(view, target - holding));
+        return new BalanceDecision(holding, target, List.of(),
+                claimCandidates(view, Math.min(target - holding, view.claimLimit())));
     }
 
     /** The target of {@code self} given every live member's holding and the task count. */
@@ -112,10 +115,22 @@ public final class FairBalancer implements Balancer {
                 candidates.add(new Candidate(task, firstChoice, score));
             }
         }
-        candidates.sort(Comparator.comparing((Candidate c) -> !c.firstChoice())
+        Comparator<Candidate> order = Comparator.comparing((Candidate c) -> !c.firstChoice())
                 .thenComparing(Candidate::score, (a, b) -> Long.compareUnsigned(b, a))
-                .thenComparing(Candidate::task));
-        return candidates.stream().limit(wanted).map(Candidate::task).toList();
+                .thenComparing(Candidate::task);
+        if (wanted < candidates.size()) {
+            // The best few of many: a bounded heap of the worst kept, instead of sorting them all.
+            PriorityQueue<Candidate> best = new PriorityQueue<>(wanted + 1, order.reversed());
+            for (Candidate candidate : candidates) {
+                best.add(candidate);
+                if (best.size() > wanted) {
+                    best.poll();
+                }
+            }
+            candidates = new ArrayList<>(best);
+        }
+        candidates.sort(order);
+        return candidates.stream().map(Candidate::task).toList();
     }
 
     /** A 64-bit FNV-1a hash of member, a zero byte and task, finished with a 64-bit mix. */

@@ -380,7 +380,7 @@ public final class TaskMember implements AutoCloseable {
             pacing.passed(System.nanoTime(), true);
             return;
         }
-        pacing.passed(System.nanoTime(), plan.settled());
+        pacing.passed(System.nanoTime(), plan.idle());
         spares.clear();
         spares.addAll(plan.spares());
         LOG.debug("member {}: pass over {} tasks: holds {}, releases {}, claims {}", id, table.size(), runs.size(),
@@ -398,10 +398,11 @@ public final class TaskMember implements AutoCloseable {
     /**
      * A slot freed: claims the last plan's spares that are still unclaimed, at once, instead of
      * waiting for the next pass (which still comes, and corrects anything the spares got wrong).
+     * True when it sent claims.
      */
-    private void claimSpares() {
+    private boolean claimSpares() {
         if (spares.isEmpty() || frozen || closing || !loaded || !registration.active()) {
-            return;
+            return false;
         }
         int room = maxTasks - runs.size() - claims.inFlight() - lostHandlersRunning;
         Instant now = clock.instant();
@@ -414,9 +415,11 @@ public final class TaskMember implements AutoCloseable {
                 claim.add(task);
             }
         }
-        if (!claim.isEmpty()) {
-            claims.claim(claim, registration.lease(), i -> recordBytes(claim.get(i)));
+        if (claim.isEmpty()) {
+            return false;
         }
+        claims.claim(claim, registration.lease(), i -> recordBytes(claim.get(i)));
+        return true;
     }
 
     private TaskPlanner.Input planInput() {
@@ -655,8 +658,7 @@ public final class TaskMember implements AutoCloseable {
             if (closing) {
                 checkAllEnded();
             } else {
-                claimSpares();
-                requestPass(true);
+                requestPass(!claimSpares());
             }
         }
 

@@ -73,17 +73,20 @@ final class TaskPlanner {
      * @param claim   the tasks to try to claim, in order of preference
      * @param wakeAt  when the plan may change with no other news: the next not-before or end of
      *                a hold-off
-     * @param settled true when the balancer wanted nothing done (the member is where it should be)
      * @param spares  what the balancer also wanted claimed beyond {@code room}, in order: tasks the
      *                member may claim as soon as a slot frees, without another pass, if they are
      *                still unclaimed then (they are within its fair share)
      */
-    record Plan(List<TaskId> release, List<TaskId> claim, Optional<Instant> wakeAt, boolean settled,
-                List<TaskId> spares) {
+    record Plan(List<TaskId> release, List<TaskId> claim, Optional<Instant> wakeAt, List<TaskId> spares) {
         Plan {
             release = List.copyOf(release);
             claim = List.copyOf(claim);
             spares = List.copyOf(spares);
+        }
+
+        /** True when the plan does nothing now: the member is where it should be, or cannot take more. */
+        boolean idle() {
+            return release.isEmpty() && claim.isEmpty();
         }
     }
 
@@ -129,11 +132,12 @@ final class TaskPlanner {
         input.held().forEach((id, mine) -> claimed.putIfAbsent(id, heldOwner(input.self(), mine)));
         Optional<Instant> wake = Optional.ofNullable(wakeAt);
         if (input.frozen()) {
-            return new Plan(List.of(), List.of(), wake, true, List.of());
+            return new Plan(List.of(), List.of(), wake, List.of());
         }
         Set<String> members = new HashSet<>(input.members());
         members.add(input.self());
-        BalanceDecision decision = balancer.decide(new BalanceView(input.self(), members, claimed, unclaimed, heldOff));
+        BalanceDecision decision = balancer.decide(new BalanceView(input.self(), members, claimed, unclaimed, heldOff,
+                input.room() + input.spareRoom()));
         List<TaskId> release = new ArrayList<>();
         for (TaskId task : decision.release()) {
             HeldClaim mine = input.held().get(task);
@@ -152,7 +156,7 @@ final class TaskPlanner {
                 (claim.size() < input.room() ? claim : spares).add(task);
             }
         }
-        return new Plan(release, claim, wake, decision.settled(), spares);
+        return new Plan(release, claim, wake, spares);
     }
 
     private static TaskOwner heldOwner(String self, HeldClaim mine) {
