@@ -43,4 +43,7 @@ interface RunHost {
 
     /** The handler of a run that ended while it was running has returned: its slot is free. */
     void lostHandlerReturned();
+
+    /** The run's work is over and its retirement is being written: its slot may take the next task. */
+    void retiring(TaskRun run);
 }

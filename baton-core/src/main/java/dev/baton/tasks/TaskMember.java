@@ -125,6 +125,8 @@ public final class TaskMember implements AutoCloseable {
     private ScheduledFuture<?> wakeTimer;
     private Instant wakeTimerAt;
     private int lostHandlersRunning;
+    /** Runs whose retirement is being written: they still hold their claim but no longer take a slot. */
+    private int retiringRuns;
     private int sessionLosses;
 
     private TaskMember(Builder builder, Session session, boolean ownsSession) {
@@ -404,7 +406,7 @@ public final class TaskMember implements AutoCloseable {
         if (spares.isEmpty() || frozen || closing || !loaded || !registration.active()) {
             return false;
         }
-        int room = maxTasks - runs.size() - claims.inFlight() - lostHandlersRunning;
+        int room = freeSlots();
         Instant now = clock.instant();
         List<TaskId> claim = new ArrayList<>();
         while (claim.size() < room && !spares.isEmpty()) {
@@ -433,10 +435,15 @@ public final class TaskMember implements AutoCloseable {
         for (TaskRun run : runs.values()) {
             held.put(run.id(), new TaskPlanner.HeldClaim(run.token(), run.releasing()));
         }
-        int room = maxTasks - runs.size() - claims.inFlight() - lostHandlersRunning;
+        int room = freeSlots();
         return new TaskPlanner.Input(id, registration.lease(), frozen, members, table.entries(), held,
                 holdOff.until(), Math.max(0, Math.min(room, MAX_CLAIMS_PER_PASS)), Math.min(maxTasks, MAX_CLAIMS_PER_PASS),
                 clock.instant());
+    }
+
+    /** Tasks the member may take on now: its limit less what it runs, claims and still waits for. */
+    private int freeSlots() {
+        return maxTasks - (runs.size() - retiringRuns) - claims.inFlight() - lostHandlersRunning;
     }
 
     private int recordBytes(TaskId task) {
@@ -649,6 +656,9 @@ public final class TaskMember implements AutoCloseable {
         @Override
         public void runEnded(TaskRun run, TaskRun.Ending ending, boolean handlerRunning) {
             runs.remove(run.id());
+            if (run.retiring()) {
+                retiringRuns--;
+            }
             if (ending == TaskRun.Ending.LOST && handlerRunning) {
                 lostHandlersRunning++;
             }
@@ -659,6 +669,14 @@ public final class TaskMember implements AutoCloseable {
                 checkAllEnded();
             } else {
                 requestPass(!claimSpares());
+            }
+        }
+
+        @Override
+        public void retiring(TaskRun run) {
+            retiringRuns++;
+            if (!closing) {
+                claimSpares();
             }
         }
 
@@ -835,7 +853,11 @@ public final class TaskMember implements AutoCloseable {
             return this;
         }
 
-        /** The most tasks held and run at once, at least 1; default {@value #DEFAULT_MAX_CONCURRENT_TASKS}. */
+        /**
+         * The most tasks run at once, at least 1; default {@value #DEFAULT_MAX_CONCURRENT_TASKS}. A
+         * task whose work is over no longer counts while its retirement is written, so the next
+         * task's claim travels with it.
+         */
         public Builder maxConcurrentTasks(int maxConcurrentTasks) {
             if (maxConcurrentTasks < 1) {
                 throw new IllegalArgumentException("maxConcurrentTasks must be at least 1, is " + maxConcurrentTasks);

@@ -75,6 +75,7 @@ final class TaskRun {
     private ScheduledFuture<?> wakeUp;
     private boolean ended;
     private boolean zombie;
+    private boolean retiring;
 
     TaskRun(RunHost host, TaskWrites writes, ScheduledExecutorService control, TaskStateMachine machine,
             Clock clock, TaskId id, long token, TaskSpec spec, TaskState state, long stateRevision) {
@@ -384,7 +385,16 @@ final class TaskRun {
             return;
         }
         writing = true;
+        if (retire && !retiring) {
+            retiring = true;
+            host.retiring(this);
+        }
         send(next, retire, release, commandKey, stored, null);
+    }
+
+    /** True once the run is writing its retirement: its work is over, only the write is left. */
+    boolean retiring() {
+        return retiring;
     }
 
     private void send(TaskState next, boolean retire, boolean release, String commandKey,

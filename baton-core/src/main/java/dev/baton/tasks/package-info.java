@@ -99,15 +99,59 @@
  * Which records go is a pure function of the records, the policy and the time.
  *
  * <h2>A member's life</h2>
- * A member registers under {@code members/<id>}, follows the namespace through one
- * {@link dev.baton.cache.KeyspaceCache}, and balances after the changes it sees (a member joining
- * or leaving, a task submitted, released or finished), not on a timer: at once after a quiet
- * moment, at most every 100 ms under a storm of changes, backing off to once a second while
- * passes find nothing to do. Tasks with a not-before instant are claimed from that instant, by a
- * timer set for the earliest. It holds at most {@code maxConcurrentTasks} tasks and keeps at most
- * 128 claims and 64 other writes in flight, so a burst reaches the store as a steady stream. For
- * each task it holds it applies pending task commands in order, runs the handler while the task
- * is RUNNABLE, wakes SLEEPING and FAULT tasks at their instant, and retires terminal ones.
+ * A member registers under {@code members/<id>}, follows the namespace through one watch into a
+ * compact table (revisions, sizes, owner, status and not-before of every task; no properties),
+ * and balances after the changes it sees (a member joining or leaving, a task submitted, released
+ * or finished), not on a timer: at once after a quiet moment, at most every 20 ms under a storm
+ * of changes, backing off to once a second while passes can do nothing. Tasks with a not-before
+ * instant are claimed from that instant, by a timer set for the earliest. It runs at most
+ * {@code maxConcurrentTasks} tasks; a slot frees as soon as a task's work is over, so the claim
+ * of the next task travels in the same request as the retirement of the last. For each task it holds it applies pending task commands in
+ * order, runs the handler while the task is RUNNABLE, wakes SLEEPING and FAULT tasks at their
+ * instant, and retires terminal ones.
+ *
+ * <p>The member is a shell around parts with one job each. The decision is pure: the
+ * {@code TaskPlanner} takes the table, what the member holds, its hold-offs and the time, asks
+ * the balancer, and returns what to release, what to claim (at most two requests' worth a pass,
+ * so a decision made on a briefly stale view costs little), a few spares to claim as soon as
+ * slots free, and when to wake. Around it: the claim pipeline, the registration, the member
+ * commands, one run per claim, and the handler runner. Every claim and every fenced write of a
+ * run goes through one batcher that packs the writes queued behind the requests in flight (at
+ * most 8) into one request, each as a nested transaction with its own guard and its own outcome,
+ * within etcd's 128-operation and 1.5 MiB limits.
+ *
+ * <h2>Handlers</h2>
+ * A {@link dev.baton.tasks.TaskHandler} or {@link dev.baton.tasks.StatefulTaskHandler} blocks a
+ * handler thread for its whole run, so a member has one handler thread per task it may hold
+ * (threads end after 30 s idle). An {@link dev.baton.tasks.AsyncTaskHandler} starts its work and
+ * returns a stage, learning of stops through
+ * {@link dev.baton.tasks.TaskContext#whenStopRequested()}: the member then needs two handler
+ * threads whatever it holds, which is how one member holds tens of thousands of long-running
+ * tasks.
+ *
+ * <h2>Cost model</h2>
+ * <table>
+ * <caption>what a task costs over its life</caption>
+ * <tr><th>what</th><th>cost</th></tr>
+ * <tr><td>store transactions: submit, claim, run, done</td><td>a single submit is one txn; a
+ *     {@link dev.baton.tasks.TaskClient#submitAll} packs up to 64 tasks in one. A claim and a
+ *     retirement are one nested transaction each, packed with the member's other writes: under
+ *     load tens to a hundred share one request (one proposal, one fsync). A run writes only when
+ *     its state changes (checkpoints, faults, sleeps, commands).</td></tr>
+ * <tr><td>store writes at rest</td><td>none per task: claims live on the member's one session
+ *     lease, renewed by one keep-alive</td></tr>
+ * <tr><td>watch events a member processes per task</td><td>every member sees every change of the
+ *     namespace: the spec and state put at submit, the owner put at claim, the four deletes and
+ *     the done put at retirement, plus one per state change while it runs; each is decoded
+ *     once</td></tr>
+ * <tr><td>heap per cached task per member</td><td>about 200 bytes in the table (the id, flags,
+ *     sizes, owner and lease, status, not-before); the spec's properties and the state are kept
+ *     only for the tasks the member runs</td></tr>
+ * <tr><td>threads per running task</td><td>one with a blocking handler; none with an
+ *     {@code AsyncTaskHandler}</td></tr>
+ * <tr><td>CPU per balancing pass</td><td>linear in the tasks of the namespace (a pass builds the
+ *     balancer's view), so passes are paced as above</td></tr>
+ * </table>
  *
  * <p>A released task (balancing, a stop or release command) keeps its state and is not claimed
  * back by the releasing member for its hold-off (default 10 s): any other member whose balancer

@@ -49,10 +49,7 @@ public final class ClaimScenario implements Scenario {
         double rawSeconds = SingleKeyTxns.seconds(fleet.etcd(), "raw/", tasks);
         long proposalsBefore = load.proposals();
         run.progress("claiming");
-        long start = System.nanoTime();
-        fleet.sendToAll(new MemberCommand.Unfreeze(), false);
-        run.await(tasks + " handlers started", Duration.ofMinutes(10), () -> fleet.started() >= tasks);
-        double[] sinceStart = fleet.startNanos().stream().mapToDouble(n -> (n - start) / 1e9).toArray();
+        double[] sinceStart = fleet.claimAll(tasks, Duration.ofMinutes(10));
         double claimSeconds = Percentiles.of(sinceStart, 1.0);
         double transactionsPerTask = (double) (load.proposals() - proposalsBefore) / tasks;
         String baseline = String.format(Locale.ROOT, "%,d single-key txns, one client, %,d in flight", tasks,

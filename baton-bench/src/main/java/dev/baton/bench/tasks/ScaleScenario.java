@@ -59,10 +59,7 @@ public final class ScaleScenario implements Scenario {
         run.progress("%,d single-key txns, one client", tasks);
         double rawSeconds = SingleKeyTxns.seconds(fleet.etcd(), "raw/", tasks);
         run.progress("claiming");
-        long start = System.nanoTime();
-        fleet.sendToAll(new MemberCommand.Unfreeze(), false);
-        run.await(tasks + " handlers started", Duration.ofMinutes(30), () -> fleet.started() >= tasks);
-        double[] sinceStart = fleet.startNanos().stream().mapToDouble(n -> (n - start) / 1e9).toArray();
+        double[] sinceStart = fleet.claimAll(tasks, Duration.ofMinutes(30));
         double claimSeconds = Percentiles.of(sinceStart, 1.0);
         run.progress("measuring heap, threads and store load with %,d running tasks", tasks);
         double heapPerTask = perCachedTask(heapBefore, SettledHeap.measure(), MEMBERS, tasks);

@@ -173,6 +173,17 @@ final class TaskFleet implements AutoCloseable {
         }
     }
 
+    /**
+     * Unfreezes every member and waits (up to {@code timeout}) until {@code tasks} handlers have
+     * started; returns when each started, in seconds since the unfreeze commands were sent.
+     */
+    double[] claimAll(int tasks, Duration timeout) throws InterruptedException {
+        long start = System.nanoTime();
+        sendToAll(new MemberCommand.Unfreeze(), false);
+        run.await(tasks + " handlers started", timeout, () -> started() >= tasks);
+        return startNanos().stream().mapToDouble(n -> (n - start) / 1e9).toArray();
+    }
+
     /** Handler starts so far. */
     int started() {
         return started.get();
