@@ -140,10 +140,12 @@ public final class EmbeddedEtcd implements AutoCloseable {
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .addService(new KvService(state, pipeline, headers, maxRequestBytes).bindWithDeepTxns())
-                .addService(new WatchService(watchHub, watchSender))
+                .addService(UnknownMethods.only(new WatchService(watchHub, watchSender).bindService(), "Watch"))
                 .addService(new LeaseService(state, pipeline, headers, maxRequestBytes).bindWithLeaseList())
-                .addService(new MaintenanceService(state, journal, headers))
-                .addService(new ClusterService(headers, config.name, this::endpoint))
+                .addService(UnknownMethods.only(new MaintenanceService(state, journal, headers).bindService(), "Status"))
+                .addService(UnknownMethods.only(new ClusterService(headers, config.name, this::endpoint).bindService(),
+                        "MemberList"))
+                .fallbackHandlerRegistry(new UnknownMethods())
                 .build();
         try {
             server.start();

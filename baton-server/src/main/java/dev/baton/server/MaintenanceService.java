@@ -10,7 +10,7 @@ import io.grpc.stub.StreamObserver;
 /**
  * etcd's Maintenance service, Status only: what {@code etcdctl endpoint status} shows. The
  * member is always its own leader; the raft index is the number of the last log record.
- * Alarm, Defragment, Hash, HashKV, Snapshot and MoveLeader answer UNIMPLEMENTED.
+ * The other calls are not registered ({@link UnknownMethods}).
  */
 final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     /** The etcd API level the server implements, reported as its version. */
