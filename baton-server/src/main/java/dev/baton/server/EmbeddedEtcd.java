@@ -29,8 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node server speaking the etcd v3 gRPC API (KV, Watch, Lease, and enough of
- * Maintenance and Cluster for {@code etcdctl endpoint status} and {@code member list}), with
+ * A single-node server speaking the etcd v3 gRPC API (KV, Watch, Lease, Maintenance, and
+ * enough of Cluster for {@code etcdctl member list}), with
  * etcd 3.4's semantics, so jetcd, etcdctl and every Baton recipe work against it unchanged.
  *
  * <pre>{@code
@@ -142,7 +142,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
                 .addService(new KvService(state, pipeline, headers, maxRequestBytes).bindWithDeepTxns())
                 .addService(UnknownMethods.only(new WatchService(watchHub, watchSender).bindService(), "Watch"))
                 .addService(new LeaseService(state, pipeline, headers, maxRequestBytes).bindWithLeaseList())
-                .addService(UnknownMethods.only(new MaintenanceService(state, journal, headers).bindService(), "Status"))
+                .addService(new MaintenanceService(state, journal, headers, pipeline, exportDir()))
                 .addService(UnknownMethods.only(new ClusterService(headers, config.name, this::endpoint).bindService(),
                         "MemberList"))
                 .fallbackHandlerRegistry(new UnknownMethods())
@@ -166,6 +166,32 @@ public final class EmbeddedEtcd implements AutoCloseable {
                 progressMillis, progressMillis, TimeUnit.MILLISECONDS);
         log.info("serving the etcd v3 API on {} ({}, revision {})", endpoint,
                 config.dataDir == null ? "in memory" : "data dir " + config.dataDir, state.publishedRevision());
+    }
+
+    /** Where snapshots being streamed to clients wait: the data directory, or the temp directory. */
+    private Path exportDir() {
+        return config.dataDir != null ? config.dataDir : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /**
+     * Makes {@code dataDir} (absent or empty) the data directory of a new member holding the
+     * state saved in {@code snapshotFile}, a file written by {@code etcdctl snapshot save} (or
+     * any client of the Snapshot call) from a Baton server. A server started on {@code dataDir}
+     * then has the saved keys, revisions and leases (each with its full TTL), a new member ID
+     * and a new cluster ID.
+     *
+     * @throws StartupException naming the file or directory when the file is unreadable, fails
+     *     its SHA-256 check or is not a Baton snapshot (etcd's bbolt files are not), or the
+     *     directory is not empty or cannot be written
+     */
+    public static void restore(Path snapshotFile, Path dataDir) {
+        Objects.requireNonNull(snapshotFile, "snapshotFile");
+        Objects.requireNonNull(dataDir, "dataDir");
+        try {
+            WriteAheadLog.restore(snapshotFile, dataDir);
+        } catch (DataDirectoryException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
     }
 
     /**
