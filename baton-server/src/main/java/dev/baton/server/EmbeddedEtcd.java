@@ -8,6 +8,7 @@ import dev.baton.server.watch.WatchHub;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node server speaking the etcd v3 gRPC API (KV, Watch, Lease, Maintenance, and
- * enough of Cluster for {@code etcdctl member list}), with
+ * A single-node server speaking the etcd v3 gRPC API (KV, Watch, Lease, Maintenance, Lock,
+ * Election, and enough of Cluster for {@code etcdctl member list}), with
  * etcd 3.4's semantics, so jetcd, etcdctl and every Baton recipe work against it unchanged.
  *
  * <pre>{@code
@@ -72,6 +74,8 @@ public final class EmbeddedEtcd implements AutoCloseable {
     private ScheduledExecutorService leaseTimer;
     private ScheduledExecutorService watchTimer;
     private ExecutorService watchSender;
+    private ExecutorService recipeCallbacks;
+    private SelfClient selfClient;
     private volatile String endpoint;
 
     private EmbeddedEtcd(Builder config) {
@@ -134,14 +138,22 @@ public final class EmbeddedEtcd implements AutoCloseable {
         int maxRequestBytes = config.maxRequestBytes;
         // Handlers run on the transport's threads: none of them blocks (writes are queued to the
         // writer, reads are in-memory), so handing each call to another thread would only add latency.
+        ServerServiceDefinition kv = new KvService(state, pipeline, headers, maxRequestBytes).bindWithDeepTxns();
+        ServerServiceDefinition watch = UnknownMethods.only(new WatchService(watchHub, watchSender).bindService(),
+                "Watch");
+        ServerServiceDefinition lease = new LeaseService(state, pipeline, headers, maxRequestBytes).bindWithLeaseList();
+        recipeCallbacks = Executors.newFixedThreadPool(2, new NamedThreads("baton-recipes"));
+        selfClient = SelfClient.start(List.of(kv, watch, lease), recipeCallbacks);
         server = NettyServerBuilder.forAddress(address, credentials())
                 .directExecutor()
                 .maxInboundMessageSize(maxRequestBytes + GRPC_OVERHEAD_BYTES)
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
-                .addService(new KvService(state, pipeline, headers, maxRequestBytes).bindWithDeepTxns())
-                .addService(UnknownMethods.only(new WatchService(watchHub, watchSender).bindService(), "Watch"))
-                .addService(new LeaseService(state, pipeline, headers, maxRequestBytes).bindWithLeaseList())
+                .addService(kv)
+                .addService(watch)
+                .addService(lease)
+                .addService(new LockService(selfClient))
+                .addService(new ElectionService(selfClient))
                 .addService(new MaintenanceService(state, journal, headers, pipeline, exportDir()))
                 .addService(UnknownMethods.only(new ClusterService(headers, config.name, this::endpoint).bindService(),
                         "MemberList"))
@@ -302,6 +314,10 @@ public final class EmbeddedEtcd implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        if (selfClient != null) {
+            selfClient.close();
+        }
+        shutdown(recipeCallbacks);
         shutdown(leaseTimer);
         shutdown(watchTimer);
         if (pipeline != null) {
