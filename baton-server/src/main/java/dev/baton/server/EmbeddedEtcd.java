@@ -5,7 +5,6 @@ import dev.baton.server.wal.DataDirectoryException;
 import dev.baton.server.wal.Journal;
 import dev.baton.server.wal.WriteAheadLog;
 import dev.baton.server.watch.WatchHub;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.ServerServiceDefinition;
@@ -144,7 +143,12 @@ public final class EmbeddedEtcd implements AutoCloseable {
         ServerServiceDefinition lease = new LeaseService(state, pipeline, headers, maxRequestBytes).bindWithLeaseList();
         recipeCallbacks = Executors.newFixedThreadPool(2, new NamedThreads("baton-recipes"));
         selfClient = SelfClient.start(List.of(kv, watch, lease), recipeCallbacks);
-        server = NettyServerBuilder.forAddress(address, credentials())
+        Metrics metrics = new Metrics(state, journal);
+        NettyServerBuilder transport = config.certificate == null
+                ? NettyServerBuilder.forAddress(address)
+                        .protocolNegotiator(new ClientPortNegotiator(() -> new HttpEndpoints(pipeline, metrics)))
+                : NettyServerBuilder.forAddress(address, tlsCredentials());
+        server = transport
                 .directExecutor()
                 .maxInboundMessageSize(maxRequestBytes + GRPC_OVERHEAD_BYTES)
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
@@ -207,15 +211,12 @@ public final class EmbeddedEtcd implements AutoCloseable {
     }
 
     /**
-     * Plaintext, or TLS with the configured certificate and, with a client CA, required client
+     * TLS with the configured certificate and, with a client CA, required client
      * certificates signed by it.
      *
      * @throws StartupException naming the file that cannot be read or used
      */
-    private ServerCredentials credentials() {
-        if (config.certificate == null) {
-            return InsecureServerCredentials.create();
-        }
+    private ServerCredentials tlsCredentials() {
         requireReadable("certificate", config.certificate);
         requireReadable("private key", config.privateKey);
         TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder();

@@ -1,0 +1,101 @@
+package dev.baton.server;
+
+import io.grpc.netty.shaded.io.grpc.netty.GrpcHttp2ConnectionHandler;
+import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiationEvent;
+import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiator;
+import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiators;
+import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
+import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
+import io.grpc.netty.shaded.io.netty.handler.codec.ByteToMessageDecoder;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpObjectAggregator;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpServerCodec;
+import io.grpc.netty.shaded.io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * gRPC and HTTP/1.1 on one plaintext port, as etcd serves its client port: each connection's
+ * first bytes decide. A connection that opens with the HTTP/2 preface (gRPC's prior knowledge)
+ * goes to gRPC, any other to the HTTP/1.1 endpoints ({@link HttpEndpoints}).
+ */
+final class ClientPortNegotiator implements InternalProtocolNegotiator.ProtocolNegotiator {
+    private static final Class<?> NEGOTIATION_EVENT = InternalProtocolNegotiationEvent.getDefault().getClass();
+    private static final byte[] HTTP2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** The largest HTTP/1.1 request body read, as for a gateway request. */
+    static final int MAX_HTTP_CONTENT_BYTES = 2 * 1024 * 1024;
+
+    private final InternalProtocolNegotiator.ProtocolNegotiator grpc = InternalProtocolNegotiators.serverPlaintext();
+    private final Supplier<ChannelHandler> http;
+
+    /** @param http a new handler of aggregated HTTP/1.1 requests, for each HTTP connection */
+    ClientPortNegotiator(Supplier<ChannelHandler> http) {
+        this.http = http;
+    }
+
+    @Override
+    public AsciiString scheme() {
+        return grpc.scheme();
+    }
+
+    @Override
+    public ChannelHandler newHandler(GrpcHttp2ConnectionHandler grpcHandler) {
+        return new Sniffer(grpc.newHandler(grpcHandler));
+    }
+
+    @Override
+    public void close() {
+        grpc.close();
+    }
+
+    /**
+     * Holds the first bytes until they show which protocol the connection speaks, then steps
+     * aside. gRPC's negotiation starts from an event the transport fires when the connection is
+     * set up; it is kept here and handed to gRPC's handler once the connection turns out to be
+     * gRPC.
+     */
+    private final class Sniffer extends ByteToMessageDecoder {
+        private final ChannelHandler grpcNegotiation;
+        private Object negotiationEvent;
+
+        Sniffer(ChannelHandler grpcNegotiation) {
+            this.grpcNegotiation = grpcNegotiation;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event.getClass() == NEGOTIATION_EVENT) {
+                negotiationEvent = event;
+                return;
+            }
+            super.userEventTriggered(ctx, event);
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            int n = Math.min(in.readableBytes(), HTTP2_PREFACE.length);
+            for (int i = 0; i < n; i++) {
+                if (in.getByte(in.readerIndex() + i) != HTTP2_PREFACE[i]) {
+                    ctx.pipeline().addAfter(ctx.name(), "http-codec", new HttpServerCodec())
+                            .addAfter("http-codec", "http-aggregator", new HttpObjectAggregator(MAX_HTTP_CONTENT_BYTES))
+                            .addAfter("http-aggregator", "http-endpoints", http.get());
+                    ctx.pipeline().remove(this);
+                    return;
+                }
+            }
+            if (n == HTTP2_PREFACE.length) {
+                ctx.pipeline().addAfter(ctx.name(), null, grpcNegotiation);
+                if (negotiationEvent != null) {
+                    ctx.fireUserEventTriggered(negotiationEvent);
+                }
+                ctx.pipeline().remove(this);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}
