@@ -146,7 +146,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
         Metrics metrics = new Metrics(state, journal);
         NettyServerBuilder transport = config.certificate == null
                 ? NettyServerBuilder.forAddress(address)
-                        .protocolNegotiator(new ClientPortNegotiator(() -> new HttpEndpoints(pipeline, metrics)))
+                        .protocolNegotiator(new ClientPortNegotiator(() -> new HttpEndpoints(pipeline, selfClient, metrics)))
                 : NettyServerBuilder.forAddress(address, tlsCredentials());
         server = transport
                 .directExecutor()

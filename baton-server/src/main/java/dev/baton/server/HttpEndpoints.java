@@ -1,5 +1,11 @@
 package dev.baton.server;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Message;
+import io.etcd.jetcd.api.PutRequest;
+import io.etcd.jetcd.api.RangeRequest;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
 import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
@@ -14,12 +20,15 @@ import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpUtil;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpVersion;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * The HTTP/1.1 endpoints etcd serves on its client port: {@code /health}, {@code /version} and
- * {@code /metrics}; any other path is Go's 404 and another method than GET Go's 405, as from
- * etcd. {@code /health} is healthy when a write through the writer (an empty one) completes
+ * The HTTP/1.1 endpoints etcd serves on its client port: {@code /health}, {@code /version},
+ * {@code /metrics}, and of etcd's JSON gateway {@code /v3/kv/range} and {@code /v3/kv/put}
+ * (POST, {@link GatewayJson}); any other path is Go's 404 and another method than GET Go's 405,
+ * as from etcd. {@code /health} is healthy when a write through the writer (an empty one) completes
  * within a second, which also proves the log still accepts writes.
  */
 final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -32,10 +41,12 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String CLUSTER_VERSION = "3.4.0";
 
     private final CommitPipeline pipeline;
+    private final SelfClient client;
     private final Metrics metrics;
 
-    HttpEndpoints(CommitPipeline pipeline, Metrics metrics) {
+    HttpEndpoints(CommitPipeline pipeline, SelfClient client, Metrics metrics) {
         this.pipeline = pipeline;
+        this.client = client;
         this.metrics = metrics;
     }
 
@@ -60,8 +71,63 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
                     send(ctx, keepAlive, HttpResponseStatus.OK, PROMETHEUS, metrics.render());
                 }
             }
+            case "/v3/kv/range" -> gateway(ctx, request, keepAlive, RangeRequest.newBuilder(),
+                    r -> client.range((RangeRequest) r));
+            case "/v3/kv/put" -> gateway(ctx, request, keepAlive, PutRequest.newBuilder(),
+                    r -> client.put((PutRequest) r));
             default -> send(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, TEXT, "404 page not found\n");
         }
+    }
+
+    /**
+     * A call of etcd's JSON gateway: the body is the request in JSON, the answer the response in
+     * JSON, or the gateway's error object with the HTTP status of the gRPC code.
+     */
+    private static void gateway(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive,
+            Message.Builder requestBuilder, Function<Message, CompletableFuture<? extends Message>> call) {
+        if (!HttpMethod.POST.equals(request.method())) {
+            send(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, "Method Not Allowed\n");
+            return;
+        }
+        Message parsed;
+        try {
+            parsed = GatewayJson.read(request.content().toString(StandardCharsets.UTF_8), requestBuilder).build();
+        } catch (IllegalArgumentException e) {
+            gatewayError(ctx, keepAlive, Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
+            return;
+        }
+        call.apply(parsed).whenComplete((response, failure) -> {
+            if (failure != null) {
+                gatewayError(ctx, keepAlive, RecipeCalls.grpcStatus(failure));
+            } else {
+                send(ctx, keepAlive, HttpResponseStatus.OK, JSON, GatewayJson.write(response));
+            }
+        });
+    }
+
+    private static void gatewayError(ChannelHandlerContext ctx, boolean keepAlive, Status status) {
+        String description = status.getDescription() == null ? "" : status.getDescription();
+        ObjectNode error = JsonNodeFactory.instance.objectNode();
+        error.put("error", description).put("message", description).put("code", status.getCode().value());
+        send(ctx, keepAlive, HttpResponseStatus.valueOf(httpStatus(status.getCode())), JSON, error.toString());
+    }
+
+    /** The HTTP status grpc-gateway gives a gRPC code. */
+    static int httpStatus(Status.Code code) {
+        return switch (code) {
+            case OK -> 200;
+            case CANCELLED -> 408;
+            case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> 400;
+            case DEADLINE_EXCEEDED -> 504;
+            case NOT_FOUND -> 404;
+            case ALREADY_EXISTS, ABORTED -> 409;
+            case PERMISSION_DENIED -> 403;
+            case UNAUTHENTICATED -> 401;
+            case RESOURCE_EXHAUSTED -> 429;
+            case UNIMPLEMENTED -> 501;
+            case UNAVAILABLE -> 503;
+            default -> 500;
+        };
     }
 
     private void health(ChannelHandlerContext ctx, boolean keepAlive) {

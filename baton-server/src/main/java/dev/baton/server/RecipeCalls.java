@@ -54,6 +54,12 @@ final class RecipeCalls {
         return Replies.status(cause);
     }
 
+    /** The gRPC status of a failed call of the server's own API, as the call answered it. */
+    static Status grpcStatus(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        return cause instanceof StatusRuntimeException e ? e.getStatus() : Replies.status(cause);
+    }
+
     private static Throwable unwrap(Throwable failure) {
         Throwable t = failure;
         while (t instanceof CompletionException && t.getCause() != null) {

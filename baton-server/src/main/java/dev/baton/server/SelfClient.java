@@ -8,6 +8,8 @@ import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.LeaseGrantRequest;
 import io.etcd.jetcd.api.LeaseGrantResponse;
 import io.etcd.jetcd.api.LeaseGrpc;
+import io.etcd.jetcd.api.PutRequest;
+import io.etcd.jetcd.api.PutResponse;
 import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.RangeResponse;
 import io.etcd.jetcd.api.ResponseHeader;
@@ -81,6 +83,10 @@ final class SelfClient implements AutoCloseable {
 
     CompletableFuture<RangeResponse> range(RangeRequest request) {
         return unary(kv::range, request);
+    }
+
+    CompletableFuture<PutResponse> put(PutRequest request) {
+        return unary(kv::put, request);
     }
 
     CompletableFuture<DeleteRangeResponse> delete(ByteString key) {

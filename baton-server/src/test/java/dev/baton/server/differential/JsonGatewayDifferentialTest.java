@@ -1,0 +1,109 @@
+package dev.baton.server.differential;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.server.EmbeddedEtcd;
+import dev.baton.testkit.EtcdExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * etcd's gRPC-JSON gateway paths the embedded server serves ({@code /v3/kv/put},
+ * {@code /v3/kv/range}) against real etcd, on fresh servers so revisions are equal: status codes
+ * and JSON bodies compared, less the header's cluster fields.
+ */
+class JsonGatewayDifferentialTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    private final Path etcdDir = FastTempDirs.create("baton-etcd-");
+
+    @RegisterExtension
+    final EtcdExtension etcd = new EtcdExtension(b -> b.dataDir(etcdDir));
+
+    private Path embeddedDir;
+    private EmbeddedEtcd embedded;
+
+    @BeforeEach
+    void start() {
+        embeddedDir = FastTempDirs.create("baton-embedded-");
+        embedded = EmbeddedEtcd.builder().dataDir(embeddedDir).build().start();
+    }
+
+    @AfterEach
+    void stop() {
+        embedded.close();
+        FastTempDirs.delete(embeddedDir);
+        FastTempDirs.delete(etcdDir);
+    }
+
+    private static HttpResponse<String> post(String endpoint, String path, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + path)).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Status and JSON body, with the header's cluster fields removed (they differ by nature). */
+    private static String gatewayAnswer(HttpResponse<String> response, boolean compareText) throws Exception {
+        JsonNode json = JSON.readTree(response.body());
+        for (JsonNode header : json.findParents("raft_term")) {
+            ((ObjectNode) header).remove(List.of("cluster_id", "member_id", "raft_term"));
+        }
+        if (!compareText && json.has("code")) {
+            return response.statusCode() + " code " + json.get("code");
+        }
+        return response.statusCode() + " " + json;
+    }
+
+    @Test
+    void jsonGatewayPutAndRangeAnswerAsEtcd() throws Exception {
+        String a = b64("gw/a");
+        String[][] calls = {
+            {"/v3/kv/put", "{\"key\":\"" + a + "\",\"value\":\"" + b64("1") + "\"}"},
+            {"/v3/kv/put", "{\"key\":\"" + b64("gw/b") + "\",\"value\":\"" + b64("2") + "\"}"},
+            {"/v3/kv/put", "{\"key\":\"" + a + "\",\"value\":\"" + b64("3") + "\",\"prev_kv\":true}"},
+            {"/v3/kv/range", "{\"key\":\"" + a + "\"}"},
+            {"/v3/kv/range", "{\"key\":\"" + b64("gw/") + "\",\"range_end\":\"" + b64("gw0")
+                    + "\",\"sort_order\":\"DESCEND\",\"sort_target\":\"KEY\"}"},
+            {"/v3/kv/range", "{\"key\":\"" + b64("gw/") + "\",\"rangeEnd\":\"" + b64("gw0")
+                    + "\",\"count_only\":true}"},
+            {"/v3/kv/range", "{\"key\":\"" + a + "\",\"revision\":\"2\"}"},
+            {"/v3/kv/range", "{\"key\":\"" + b64("gw/none") + "\"}"},
+            {"/v3/kv/range", "{\"key\":\"" + a + "\",\"revision\":\"100000\"}"},
+            {"/v3/kv/put", "{}"},
+        };
+        for (String[] call : calls) {
+            String expected = gatewayAnswer(post(etcd.endpoint(), call[0], call[1]), true);
+            String mine = gatewayAnswer(post(embedded.endpoint(), call[0], call[1]), true);
+            System.out.println("POST " + call[0] + " " + call[1] + " -> " + mine);
+            assertThat(mine).as("POST %s %s", call[0], call[1]).isEqualTo(expected);
+        }
+        for (String bad : new String[] {"not json", "{\"key\":5}", "{\"nokey\":\"x\"}"}) {
+            String expected = gatewayAnswer(post(etcd.endpoint(), "/v3/kv/range", bad), false);
+            String mine = gatewayAnswer(post(embedded.endpoint(), "/v3/kv/range", bad), false);
+            System.out.println("POST /v3/kv/range " + bad + " -> " + post(embedded.endpoint(), "/v3/kv/range", bad)
+                    .body());
+            assertThat(mine).as("POST /v3/kv/range %s", bad).isEqualTo(expected);
+        }
+    }
+
+    private static String b64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+}
