@@ -3,8 +3,9 @@ package dev.baton.server;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
-import io.etcd.jetcd.api.PutRequest;
-import io.etcd.jetcd.api.RangeRequest;
+import io.etcd.jetcd.api.KVGrpc;
+import io.etcd.jetcd.api.LeaseGrpc;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
 import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
@@ -20,14 +21,13 @@ import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpUtil;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpVersion;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * The HTTP/1.1 endpoints etcd serves on its client port: {@code /health}, {@code /version},
- * {@code /metrics}, and of etcd's JSON gateway {@code /v3/kv/range} and {@code /v3/kv/put}
- * (POST, {@link GatewayJson}); any other path is Go's 404 and another method than GET Go's 405,
+ * {@code /metrics}, and the KV and Lease paths of etcd's JSON gateway (POST,
+ * {@link GatewayJson}); any other path is Go's 404 and another method than GET Go's 405,
  * as from etcd. {@code /health} is healthy when a write through the writer (an empty one) completes
  * within a second, which also proves the log still accepts writes.
  */
@@ -37,6 +37,18 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** The Prometheus text format version. */
     private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
     static final long HEALTH_TIMEOUT_MILLIS = 1000;
+    /** The paths of etcd's gRPC-JSON gateway served, and the call each makes. */
+    private static final Map<String, MethodDescriptor<Message, Message>> GATEWAY = Map.of(
+            "/v3/kv/range", untyped(KVGrpc.getRangeMethod()),
+            "/v3/kv/put", untyped(KVGrpc.getPutMethod()),
+            "/v3/kv/deleterange", untyped(KVGrpc.getDeleteRangeMethod()),
+            "/v3/kv/txn", untyped(KVGrpc.getTxnMethod()),
+            "/v3/kv/compaction", untyped(KVGrpc.getCompactMethod()),
+            "/v3/lease/grant", untyped(LeaseGrpc.getLeaseGrantMethod()),
+            "/v3/lease/revoke", untyped(LeaseGrpc.getLeaseRevokeMethod()),
+            "/v3/kv/lease/revoke", untyped(LeaseGrpc.getLeaseRevokeMethod()),
+            "/v3/lease/timetolive", untyped(LeaseGrpc.getLeaseTimeToLiveMethod()),
+            "/v3/kv/lease/timetolive", untyped(LeaseGrpc.getLeaseTimeToLiveMethod()));
     /** The cluster version etcd's {@code /version} reports. */
     private static final String CLUSTER_VERSION = "3.4.0";
 
@@ -71,11 +83,14 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
                     send(ctx, keepAlive, HttpResponseStatus.OK, PROMETHEUS, metrics.render());
                 }
             }
-            case "/v3/kv/range" -> gateway(ctx, request, keepAlive, RangeRequest.newBuilder(),
-                    r -> client.range((RangeRequest) r));
-            case "/v3/kv/put" -> gateway(ctx, request, keepAlive, PutRequest.newBuilder(),
-                    r -> client.put((PutRequest) r));
-            default -> send(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, TEXT, "404 page not found\n");
+            default -> {
+                MethodDescriptor<Message, Message> call = GATEWAY.get(path);
+                if (call != null) {
+                    gateway(ctx, request, keepAlive, call);
+                } else {
+                    send(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, TEXT, "404 page not found\n");
+                }
+            }
         }
     }
 
@@ -83,20 +98,23 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
      * A call of etcd's JSON gateway: the body is the request in JSON, the answer the response in
      * JSON, or the gateway's error object with the HTTP status of the gRPC code.
      */
-    private static void gateway(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive,
-            Message.Builder requestBuilder, Function<Message, CompletableFuture<? extends Message>> call) {
+    private void gateway(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive,
+            MethodDescriptor<Message, Message> call) {
         if (!HttpMethod.POST.equals(request.method())) {
             send(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, "Method Not Allowed\n");
             return;
         }
         Message parsed;
         try {
-            parsed = GatewayJson.read(request.content().toString(StandardCharsets.UTF_8), requestBuilder).build();
+            Message prototype = ((MethodDescriptor.PrototypeMarshaller<Message>) call.getRequestMarshaller())
+                    .getMessagePrototype();
+            parsed = GatewayJson.read(request.content().toString(StandardCharsets.UTF_8), prototype.newBuilderForType())
+                    .build();
         } catch (IllegalArgumentException e) {
             gatewayError(ctx, keepAlive, Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
             return;
         }
-        call.apply(parsed).whenComplete((response, failure) -> {
+        client.call(call, parsed).whenComplete((response, failure) -> {
             if (failure != null) {
                 gatewayError(ctx, keepAlive, RecipeCalls.grpcStatus(failure));
             } else {
@@ -110,6 +128,11 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
         ObjectNode error = JsonNodeFactory.instance.objectNode();
         error.put("error", description).put("message", description).put("code", status.getCode().value());
         send(ctx, keepAlive, HttpResponseStatus.valueOf(httpStatus(status.getCode())), JSON, error.toString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static MethodDescriptor<Message, Message> untyped(MethodDescriptor<? extends Message, ? extends Message> m) {
+        return (MethodDescriptor<Message, Message>) m;
     }
 
     /** The HTTP status grpc-gateway gives a gRPC code. */

@@ -19,14 +19,17 @@ import io.etcd.jetcd.api.WatchCreateRequest;
 import io.etcd.jetcd.api.WatchGrpc;
 import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
+import io.grpc.CallOptions;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -91,6 +94,12 @@ final class SelfClient implements AutoCloseable {
 
     CompletableFuture<DeleteRangeResponse> delete(ByteString key) {
         return unary(kv::deleteRange, DeleteRangeRequest.newBuilder().setKey(key).build());
+    }
+
+    /** Any unary call of the served services. */
+    <Q, R> CompletableFuture<R> call(MethodDescriptor<Q, R> method, Q request) {
+        return unary((q, observer) -> ClientCalls.asyncUnaryCall(channel.newCall(method, CallOptions.DEFAULT), q,
+                observer), request);
     }
 
     CompletableFuture<LeaseGrantResponse> grant(long ttlSeconds) {
