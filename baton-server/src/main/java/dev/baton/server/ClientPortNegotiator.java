@@ -7,18 +7,22 @@ import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiators;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
+import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
 import io.grpc.netty.shaded.io.netty.handler.codec.ByteToMessageDecoder;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpObjectAggregator;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpServerCodec;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * gRPC and HTTP/1.1 on one plaintext port, as etcd serves its client port: each connection's
- * first bytes decide. A connection that opens with the HTTP/2 preface (gRPC's prior knowledge)
- * goes to gRPC, any other to the HTTP/1.1 endpoints ({@link HttpEndpoints}).
+ * gRPC and HTTP/1.1 on one port, as etcd serves its client port: each connection's first bytes
+ * (after the TLS handshake, with TLS) decide. A connection that opens with the HTTP/2 preface
+ * goes to gRPC, any other to the HTTP/1.1 endpoints ({@link HttpEndpoints}). With TLS, the
+ * handshake (and the client certificate check, when configured) comes first, and ALPN prefers
+ * HTTP/1.1, so only clients that offer nothing but HTTP/2 (gRPC's) speak HTTP/2.
  */
 final class ClientPortNegotiator implements InternalProtocolNegotiator.ProtocolNegotiator {
     private static final Class<?> NEGOTIATION_EVENT = InternalProtocolNegotiationEvent.getDefault().getClass();
@@ -27,10 +31,15 @@ final class ClientPortNegotiator implements InternalProtocolNegotiator.ProtocolN
     static final int MAX_HTTP_CONTENT_BYTES = 2 * 1024 * 1024;
 
     private final InternalProtocolNegotiator.ProtocolNegotiator grpc = InternalProtocolNegotiators.serverPlaintext();
+    private final SslContext tls;
     private final Supplier<ChannelHandler> http;
 
-    /** @param http a new handler of aggregated HTTP/1.1 requests, for each HTTP connection */
-    ClientPortNegotiator(Supplier<ChannelHandler> http) {
+    /**
+     * @param tls the server's TLS, or null for plaintext
+     * @param http a new handler of aggregated HTTP/1.1 requests, for each HTTP connection
+     */
+    ClientPortNegotiator(SslContext tls, Supplier<ChannelHandler> http) {
+        this.tls = tls;
         this.http = http;
     }
 
@@ -41,7 +50,17 @@ final class ClientPortNegotiator implements InternalProtocolNegotiator.ProtocolN
 
     @Override
     public ChannelHandler newHandler(GrpcHttp2ConnectionHandler grpcHandler) {
-        return new Sniffer(grpc.newHandler(grpcHandler));
+        Sniffer sniffer = new Sniffer(grpc.newHandler(grpcHandler));
+        if (tls == null) {
+            return sniffer;
+        }
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void handlerAdded(ChannelHandlerContext ctx) {
+                ctx.pipeline().addAfter(ctx.name(), null, sniffer);
+                ctx.pipeline().replace(this, null, tls.newHandler(ctx.alloc()));
+            }
+        };
     }
 
     @Override

@@ -6,10 +6,14 @@ import dev.baton.server.wal.Journal;
 import dev.baton.server.wal.WriteAheadLog;
 import dev.baton.server.watch.WatchHub;
 import io.grpc.Server;
-import io.grpc.ServerCredentials;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolNames;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,6 +30,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,11 +149,9 @@ public final class EmbeddedEtcd implements AutoCloseable {
         recipeCallbacks = Executors.newFixedThreadPool(2, new NamedThreads("baton-recipes"));
         selfClient = SelfClient.start(List.of(kv, watch, lease), recipeCallbacks);
         Metrics metrics = new Metrics(state, journal);
-        NettyServerBuilder transport = config.certificate == null
-                ? NettyServerBuilder.forAddress(address)
-                        .protocolNegotiator(new ClientPortNegotiator(() -> new HttpEndpoints(pipeline, selfClient, metrics)))
-                : NettyServerBuilder.forAddress(address, tlsCredentials());
-        server = transport
+        SslContext tls = config.certificate == null ? null : sslContext();
+        server = NettyServerBuilder.forAddress(address)
+                .protocolNegotiator(new ClientPortNegotiator(tls, () -> new HttpEndpoints(pipeline, selfClient, metrics)))
                 .directExecutor()
                 .maxInboundMessageSize(maxRequestBytes + GRPC_OVERHEAD_BYTES)
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
@@ -211,31 +214,44 @@ public final class EmbeddedEtcd implements AutoCloseable {
     }
 
     /**
-     * TLS with the configured certificate and, with a client CA, required client
-     * certificates signed by it.
+     * TLS with the configured certificate and, with a client CA, required client certificates
+     * signed by it; ALPN offers HTTP/1.1 first and HTTP/2, so gRPC clients (which offer only
+     * HTTP/2) get gRPC and HTTP clients get the HTTP/1.1 endpoints.
      *
      * @throws StartupException naming the file that cannot be read or used
      */
-    private ServerCredentials tlsCredentials() {
+    private SslContext sslContext() {
         requireReadable("certificate", config.certificate);
         requireReadable("private key", config.privateKey);
-        TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder();
+        SslContextBuilder tls;
         try {
-            tls.keyManager(config.certificate.toFile(), config.privateKey.toFile());
-        } catch (IOException | IllegalArgumentException e) {
-            throw new StartupException("cannot use certificate " + config.certificate + " with private key "
-                    + config.privateKey + " (PEM; the key unencrypted PKCS#8): " + e.getMessage(), e);
+            tls = GrpcSslContexts.forServer(config.certificate.toFile(), config.privateKey.toFile());
+        } catch (IllegalArgumentException e) {
+            throw unusableKeyPair(e);
         }
         if (config.clientCa != null) {
             requireReadable("client CA file", config.clientCa);
             try {
-                tls.trustManager(config.clientCa.toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
-            } catch (IOException | IllegalArgumentException e) {
+                tls.trustManager(config.clientCa.toFile()).clientAuth(ClientAuth.REQUIRE);
+            } catch (IllegalArgumentException e) {
                 throw new StartupException("cannot use client CA file " + config.clientCa + " (PEM certificates): "
                         + e.getMessage(), e);
             }
         }
-        return tls.build();
+        tls.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                ApplicationProtocolNames.HTTP_1_1, ApplicationProtocolNames.HTTP_2));
+        try {
+            return tls.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw unusableKeyPair(e);
+        }
+    }
+
+    private StartupException unusableKeyPair(Exception e) {
+        return new StartupException("cannot use certificate " + config.certificate + " with private key "
+                + config.privateKey + " (PEM; the key unencrypted PKCS#8): " + e.getMessage(), e);
     }
 
     private static void requireReadable(String what, Path file) {
