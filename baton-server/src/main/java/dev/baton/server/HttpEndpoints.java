@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.LeaseGrpc;
+import io.etcd.jetcd.api.WatchRequest;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
@@ -12,13 +13,17 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.SimpleChannelInboundHandler;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultHttpContent;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultHttpResponse;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.FullHttpRequest;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.FullHttpResponse;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaderNames;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpMethod;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponse;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponseStatus;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpUtil;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpVersion;
+import io.grpc.netty.shaded.io.netty.handler.codec.http.LastHttpContent;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -26,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP/1.1 endpoints etcd serves on its client port: {@code /health}, {@code /version},
- * {@code /metrics}, and the KV and Lease paths of etcd's JSON gateway (POST,
+ * {@code /metrics}, and the KV, Lease and Watch paths of etcd's JSON gateway (POST,
  * {@link GatewayJson}); any other path is Go's 404 and another method than GET Go's 405,
  * as from etcd. {@code /health} is healthy when a write through the writer (an empty one) completes
  * within a second, which also proves the log still accepts writes.
@@ -83,6 +88,7 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
                     send(ctx, keepAlive, HttpResponseStatus.OK, PROMETHEUS, metrics.render());
                 }
             }
+            case "/v3/watch" -> watch(ctx, request);
             default -> {
                 MethodDescriptor<Message, Message> call = GATEWAY.get(path);
                 if (call != null) {
@@ -123,11 +129,51 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
         });
     }
 
-    private static void gatewayError(ChannelHandlerContext ctx, boolean keepAlive, Status status) {
+    /**
+     * The gateway's watch: the body is one WatchRequest in JSON; the answer streams each
+     * WatchResponse as a line {@code {"result":...}} until the client goes away, which cancels
+     * the watch. An error ends the stream with a line {@code {"error":...}}.
+     */
+    private void watch(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!HttpMethod.POST.equals(request.method())) {
+            send(ctx, false, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, "Method Not Allowed\n");
+            return;
+        }
+        WatchRequest first;
+        try {
+            first = GatewayJson.read(request.content().toString(StandardCharsets.UTF_8), WatchRequest.newBuilder())
+                    .build();
+        } catch (IllegalArgumentException e) {
+            gatewayError(ctx, false, Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
+            return;
+        }
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON);
+        HttpUtil.setTransferEncodingChunked(head, true);
+        ctx.writeAndFlush(head);
+        Runnable cancel = client.watchStream(first,
+                response -> ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(
+                        "{\"result\":" + GatewayJson.write(response) + "}\n", StandardCharsets.UTF_8))),
+                failure -> {
+                    if (failure != null && ctx.channel().isActive()) {
+                        Status status = RecipeCalls.grpcStatus(failure);
+                        ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer("{\"error\":"
+                                + gatewayErrorJson(status) + "}\n", StandardCharsets.UTF_8)));
+                    }
+                    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+                });
+        ctx.channel().closeFuture().addListener(closed -> cancel.run());
+    }
+
+    private static String gatewayErrorJson(Status status) {
         String description = status.getDescription() == null ? "" : status.getDescription();
         ObjectNode error = JsonNodeFactory.instance.objectNode();
         error.put("error", description).put("message", description).put("code", status.getCode().value());
-        send(ctx, keepAlive, HttpResponseStatus.valueOf(httpStatus(status.getCode())), JSON, error.toString());
+        return error.toString();
+    }
+
+    private static void gatewayError(ChannelHandlerContext ctx, boolean keepAlive, Status status) {
+        send(ctx, keepAlive, HttpResponseStatus.valueOf(httpStatus(status.getCode())), JSON, gatewayErrorJson(status));
     }
 
     @SuppressWarnings("unchecked")

@@ -40,7 +40,9 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -188,6 +190,35 @@ final class SelfClient implements AutoCloseable {
             done.whenComplete((response, failure) -> forget.run());
         });
         return done;
+    }
+
+    /**
+     * Opens a watch stream, sends {@code first} on it and passes every response to
+     * {@code responses} and the stream's end (null when it ended normally) to {@code ended}.
+     * Returns what cancels the stream.
+     */
+    Runnable watchStream(WatchRequest first, Consumer<WatchResponse> responses, Consumer<Throwable> ended) {
+        AtomicReference<ClientCallStreamObserver<WatchRequest>> call = new AtomicReference<>();
+        Context.ROOT.run(() -> {
+            call.set((ClientCallStreamObserver<WatchRequest>) watch.watch(new StreamObserver<>() {
+                @Override
+                public void onNext(WatchResponse response) {
+                    responses.accept(response);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    ended.accept(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                    ended.accept(null);
+                }
+            }));
+            call.get().onNext(first);
+        });
+        return () -> call.get().cancel("the watcher left", null);
     }
 
     /**

@@ -15,7 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +126,42 @@ class JsonGatewayDifferentialTest {
                     .body());
             assertThat(mine).as("POST /v3/kv/range %s", bad).isEqualTo(expected);
         }
+    }
+
+    /**
+     * The gateway's watch from a past revision: the created response and the events, as JSON
+     * lines, the same from both (events compared in order, however each server batches them).
+     */
+    @Test
+    void jsonGatewayWatchStreamsWhatEtcdStreams() throws Exception {
+        List<List<String>> seen = new ArrayList<>();
+        for (String endpoint : List.of(etcd.endpoint(), embedded.endpoint())) {
+            post(endpoint, "/v3/kv/put", "{\"key\":\"" + b64("w/a") + "\",\"value\":\"" + b64("1") + "\"}");
+            post(endpoint, "/v3/kv/put", "{\"key\":\"" + b64("w/b") + "\",\"value\":\"" + b64("2") + "\"}");
+            post(endpoint, "/v3/kv/deleterange", "{\"key\":\"" + b64("w/a") + "\"}");
+            HttpRequest watch = HttpRequest.newBuilder(URI.create(endpoint + "/v3/watch"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"create_request\":{\"key\":\"" + b64("w/")
+                            + "\",\"range_end\":\"" + b64("w0") + "\",\"start_revision\":\"2\",\"prev_kv\":true}}"))
+                    .build();
+            HttpResponse<Stream<String>> response = HTTP.send(watch, HttpResponse.BodyHandlers.ofLines());
+            List<String> observed = new ArrayList<>();
+            try (Stream<String> lines = response.body()) {
+                Iterator<String> it = lines.iterator();
+                while (observed.stream().filter(o -> o.startsWith("event")).count() < 3) {
+                    JsonNode line = JSON.readTree(it.next());
+                    JsonNode result = line.get("result");
+                    if (result.path("created").asBoolean()) {
+                        observed.add("created, header revision " + result.get("header").get("revision"));
+                    }
+                    for (JsonNode event : result.path("events")) {
+                        observed.add("event " + event);
+                    }
+                }
+            }
+            System.out.println("watch on " + endpoint + ": " + observed);
+            seen.add(observed);
+        }
+        assertThat(seen.get(1)).isEqualTo(seen.get(0));
     }
 
     private static String b64(String s) {
