@@ -15,6 +15,8 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -22,11 +24,14 @@ import java.util.function.Supplier;
  * (after the TLS handshake, with TLS) decide. A connection that opens with the HTTP/2 preface
  * goes to gRPC, any other to the HTTP/1.1 endpoints ({@link HttpEndpoints}). With TLS, the
  * handshake (and the client certificate check, when configured) comes first, and ALPN prefers
- * HTTP/1.1, so only clients that offer nothing but HTTP/2 (gRPC's) speak HTTP/2.
+ * HTTP/1.1, so only clients that offer nothing but HTTP/2 (gRPC's) speak HTTP/2. A connection
+ * whose first bytes have not come within two minutes is closed.
  */
 final class ClientPortNegotiator implements InternalProtocolNegotiator.ProtocolNegotiator {
     private static final Class<?> NEGOTIATION_EVENT = InternalProtocolNegotiationEvent.getDefault().getClass();
     private static final byte[] HTTP2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** How long a connection may stay silent before its first bytes show its protocol. */
+    static final long UNDECIDED_TIMEOUT_SECONDS = 120;
     /** The largest HTTP/1.1 request body read, as for a gateway request. */
     static final int MAX_HTTP_CONTENT_BYTES = 2 * 1024 * 1024;
 
@@ -77,9 +82,20 @@ final class ClientPortNegotiator implements InternalProtocolNegotiator.ProtocolN
     private final class Sniffer extends ByteToMessageDecoder {
         private final ChannelHandler grpcNegotiation;
         private Object negotiationEvent;
+        private ScheduledFuture<?> undecided;
 
         Sniffer(ChannelHandler grpcNegotiation) {
             this.grpcNegotiation = grpcNegotiation;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            undecided = ctx.executor().schedule(() -> ctx.close(), UNDECIDED_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+
+        @Override
+        protected void handlerRemoved0(ChannelHandlerContext ctx) {
+            undecided.cancel(false);
         }
 
         @Override

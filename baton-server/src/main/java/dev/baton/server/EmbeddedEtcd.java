@@ -152,6 +152,9 @@ public final class EmbeddedEtcd implements AutoCloseable {
         SslContext tls = config.certificate == null ? null : sslContext();
         server = NettyServerBuilder.forAddress(address)
                 .protocolNegotiator(new ClientPortNegotiator(tls, () -> new HttpEndpoints(pipeline, selfClient, metrics)))
+                // gRPC would close every connection that has not finished its HTTP/2 handshake after
+                // two minutes, HTTP/1.1 ones included; ClientPortNegotiator bounds the wait instead.
+                .handshakeTimeout(Long.MAX_VALUE, TimeUnit.MILLISECONDS)
                 .directExecutor()
                 .maxInboundMessageSize(maxRequestBytes + GRPC_OVERHEAD_BYTES)
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
