@@ -147,7 +147,11 @@ public final class EmbeddedEtcd implements AutoCloseable {
                 "Watch");
         ServerServiceDefinition lease = new LeaseService(state, pipeline, headers, maxRequestBytes).bindWithLeaseList();
         recipeCallbacks = Executors.newFixedThreadPool(2, new NamedThreads("baton-recipes"));
-        selfClient = SelfClient.start(List.of(kv, watch, lease), recipeCallbacks);
+        ServerServiceDefinition maintenance = new MaintenanceService(state, journal, headers, pipeline, exportDir())
+                .bindService();
+        ServerServiceDefinition cluster = UnknownMethods.only(
+                new ClusterService(headers, config.name, this::endpoint).bindService(), "MemberList");
+        selfClient = SelfClient.start(List.of(kv, watch, lease, maintenance, cluster), recipeCallbacks);
         Metrics metrics = new Metrics(state, journal);
         SslContext tls = config.certificate == null ? null : sslContext();
         server = NettyServerBuilder.forAddress(address)
@@ -164,9 +168,8 @@ public final class EmbeddedEtcd implements AutoCloseable {
                 .addService(lease)
                 .addService(new LockService(selfClient))
                 .addService(new ElectionService(selfClient))
-                .addService(new MaintenanceService(state, journal, headers, pipeline, exportDir()))
-                .addService(UnknownMethods.only(new ClusterService(headers, config.name, this::endpoint).bindService(),
-                        "MemberList"))
+                .addService(maintenance)
+                .addService(cluster)
                 .fallbackHandlerRegistry(new UnknownMethods())
                 .build();
         try {

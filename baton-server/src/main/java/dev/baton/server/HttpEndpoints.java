@@ -3,8 +3,10 @@ package dev.baton.server;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
+import io.etcd.jetcd.api.ClusterGrpc;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.LeaseGrpc;
+import io.etcd.jetcd.api.MaintenanceGrpc;
 import io.etcd.jetcd.api.WatchRequest;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -31,8 +33,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP/1.1 endpoints etcd serves on its client port: {@code /health}, {@code /version},
- * {@code /metrics}, and the KV, Lease and Watch paths of etcd's JSON gateway (POST,
- * {@link GatewayJson}); any other path is Go's 404 and another method than GET Go's 405,
+ * {@code /metrics}, and the KV, Lease, Watch, Maintenance and Cluster paths of etcd's JSON
+ * gateway (POST, {@link GatewayJson}); any other path is Go's 404 and another method than GET Go's 405,
  * as from etcd. {@code /health} is healthy when a write through the writer (an empty one) completes
  * within a second, which also proves the log still accepts writes.
  */
@@ -43,17 +45,22 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
     static final long HEALTH_TIMEOUT_MILLIS = 1000;
     /** The paths of etcd's gRPC-JSON gateway served, and the call each makes. */
-    private static final Map<String, MethodDescriptor<Message, Message>> GATEWAY = Map.of(
-            "/v3/kv/range", untyped(KVGrpc.getRangeMethod()),
-            "/v3/kv/put", untyped(KVGrpc.getPutMethod()),
-            "/v3/kv/deleterange", untyped(KVGrpc.getDeleteRangeMethod()),
-            "/v3/kv/txn", untyped(KVGrpc.getTxnMethod()),
-            "/v3/kv/compaction", untyped(KVGrpc.getCompactMethod()),
-            "/v3/lease/grant", untyped(LeaseGrpc.getLeaseGrantMethod()),
-            "/v3/lease/revoke", untyped(LeaseGrpc.getLeaseRevokeMethod()),
-            "/v3/kv/lease/revoke", untyped(LeaseGrpc.getLeaseRevokeMethod()),
-            "/v3/lease/timetolive", untyped(LeaseGrpc.getLeaseTimeToLiveMethod()),
-            "/v3/kv/lease/timetolive", untyped(LeaseGrpc.getLeaseTimeToLiveMethod()));
+    private static final Map<String, MethodDescriptor<Message, Message>> GATEWAY = Map.ofEntries(
+            Map.entry("/v3/maintenance/status", untyped(MaintenanceGrpc.getStatusMethod())),
+            Map.entry("/v3/maintenance/alarm", untyped(MaintenanceGrpc.getAlarmMethod())),
+            Map.entry("/v3/maintenance/defragment", untyped(MaintenanceGrpc.getDefragmentMethod())),
+            Map.entry("/v3/maintenance/transfer-leadership", untyped(MaintenanceGrpc.getMoveLeaderMethod())),
+            Map.entry("/v3/cluster/member/list", untyped(ClusterGrpc.getMemberListMethod())),
+            Map.entry("/v3/kv/range", untyped(KVGrpc.getRangeMethod())),
+            Map.entry("/v3/kv/put", untyped(KVGrpc.getPutMethod())),
+            Map.entry("/v3/kv/deleterange", untyped(KVGrpc.getDeleteRangeMethod())),
+            Map.entry("/v3/kv/txn", untyped(KVGrpc.getTxnMethod())),
+            Map.entry("/v3/kv/compaction", untyped(KVGrpc.getCompactMethod())),
+            Map.entry("/v3/lease/grant", untyped(LeaseGrpc.getLeaseGrantMethod())),
+            Map.entry("/v3/lease/revoke", untyped(LeaseGrpc.getLeaseRevokeMethod())),
+            Map.entry("/v3/kv/lease/revoke", untyped(LeaseGrpc.getLeaseRevokeMethod())),
+            Map.entry("/v3/lease/timetolive", untyped(LeaseGrpc.getLeaseTimeToLiveMethod())),
+            Map.entry("/v3/kv/lease/timetolive", untyped(LeaseGrpc.getLeaseTimeToLiveMethod())));
     /** The cluster version etcd's {@code /version} reports. */
     private static final String CLUSTER_VERSION = "3.4.0";
 
@@ -181,12 +188,13 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
         return (MethodDescriptor<Message, Message>) m;
     }
 
-    /** The HTTP status grpc-gateway gives a gRPC code. */
+    /** The HTTP status etcd's grpc-gateway (v1) gives a gRPC code. */
     static int httpStatus(Status.Code code) {
         return switch (code) {
             case OK -> 200;
             case CANCELLED -> 408;
-            case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> 400;
+            case INVALID_ARGUMENT, OUT_OF_RANGE -> 400;
+            case FAILED_PRECONDITION -> 412;
             case DEADLINE_EXCEEDED -> 504;
             case NOT_FOUND -> 404;
             case ALREADY_EXISTS, ABORTED -> 409;

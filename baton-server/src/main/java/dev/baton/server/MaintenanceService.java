@@ -33,8 +33,8 @@ import java.nio.file.Path;
  * etcd's Maintenance service for one member that is always its own leader.
  *
  * <ul>
- *   <li>Status: what {@code etcdctl endpoint status} shows; the raft index is the number of the
- *       last log record.
+ *   <li>Status: what {@code etcdctl endpoint status} shows; the raft index counts the member's
+ *       start as the first entry (as etcd's bootstrap entry is) and each log record after it.
  *   <li>Alarm: the server raises no alarms (it has no space quota), so the list is empty;
  *       deactivating finds nothing, activating NONE does nothing (as in etcd), activating a real
  *       alarm is refused.
@@ -75,7 +75,7 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     public void status(StatusRequest request, StreamObserver<StatusResponse> responses) {
         Replies.now(responses, () -> {
             long size = journal.sizeOnDisk();
-            long index = journal.lastIndex();
+            long index = journal.lastIndex() + 1;
             return StatusResponse.newBuilder()
                     .setHeader(headers.at(state.publishedRevision()))
                     .setVersion(API_VERSION)

@@ -164,6 +164,41 @@ class JsonGatewayDifferentialTest {
         assertThat(seen.get(1)).isEqualTo(seen.get(0));
     }
 
+    /** Maintenance and Cluster through the gateway: equal answers where etcd's are not member-specific, else equal fields. */
+    @Test
+    void jsonGatewayMaintenanceAndClusterCallsAnswerAsEtcd() throws Exception {
+        for (String[] call : new String[][] {{"/v3/maintenance/alarm", "{}"}, {"/v3/maintenance/defragment", "{}"},
+                {"/v3/maintenance/transfer-leadership", "{\"targetID\":\"12345\"}"}}) {
+            String expected = gatewayAnswer(post(etcd.endpoint(), call[0], call[1]), true);
+            String mine = gatewayAnswer(post(embedded.endpoint(), call[0], call[1]), true);
+            System.out.println("POST " + call[0] + " " + call[1] + " -> " + mine);
+            assertThat(mine).as("POST %s %s", call[0], call[1]).isEqualTo(expected);
+        }
+        for (String path : new String[] {"/v3/maintenance/status", "/v3/cluster/member/list"}) {
+            HttpResponse<String> expected = post(etcd.endpoint(), path, "{}");
+            HttpResponse<String> mine = post(embedded.endpoint(), path, "{}");
+            System.out.println("POST " + path + " -> " + mine.body());
+            assertThat(mine.statusCode()).isEqualTo(expected.statusCode()).isEqualTo(200);
+            List<String> expectedFields = fieldNames(JSON.readTree(expected.body()));
+            expectedFields.remove("members.peerURLs");
+            assertThat(fieldNames(JSON.readTree(mine.body()))).as("fields of %s (the embedded server has no peers)", path)
+                    .isEqualTo(expectedFields);
+        }
+    }
+
+    /** The field names of a JSON object and of the first element of each of its arrays, sorted. */
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fields().forEachRemaining(e -> {
+            names.add(e.getKey());
+            if (e.getValue().isArray() && e.getValue().size() > 0 && e.getValue().get(0).isObject()) {
+                e.getValue().get(0).fieldNames().forEachRemaining(inner -> names.add(e.getKey() + "." + inner));
+            }
+        });
+        names.sort(null);
+        return names;
+    }
+
     private static String b64(String s) {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
