@@ -78,7 +78,8 @@ class RecipeAndMaintenanceFuzzTest {
     private static final long[] REVISIONS = {0, 1, -1, 2, 5, 1000, Long.MAX_VALUE, Long.MIN_VALUE};
     private static final String[] GATEWAY_PATHS = {
         "/v3/kv/range", "/v3/kv/put", "/v3/kv/deleterange", "/v3/kv/txn", "/v3/kv/compaction",
-        "/v3/lease/grant", "/v3/lease/revoke", "/v3/lease/timetolive",
+        "/v3/lease/grant", "/v3/lease/revoke", "/v3/lease/timetolive", "/v3/maintenance/status",
+        "/v3/maintenance/alarm", "/v3/maintenance/transfer-leadership", "/v3/cluster/member/list",
     };
     private static final String[] BODIES = {
         "", "null", "[]", "{", "{\"key\":\"\"}", "{\"key\":\"!!\"}", "{\"key\":1}", "{\"key\":\"YQ==\",\"limit\":\"x\"}",
@@ -86,7 +87,8 @@ class RecipeAndMaintenanceFuzzTest {
         "{\"revision\":\"-1\"}", "{\"revision\":\"99999999999999999999\"}", "{\"ID\":\"-5\",\"TTL\":\"-5\"}",
         "{\"compare\":[{}],\"success\":[{}]}", "{\"success\":[{\"request_txn\":{\"success\":[{\"request_put\":{}}]}}]}",
         "{\"key\":\"YQ==\",\"value\":\"YQ==\",\"lease\":\"12345\"}", "{\"unknown\":true}", "{\"key\":{\"a\":1}}",
-        "{\"key\":\"YQ==\",\"keys_only\":\"yes\"}",
+        "{\"key\":\"YQ==\",\"keys_only\":\"yes\"}", "{\"action\":\"ACTIVATE\",\"alarm\":\"NOSPACE\"}",
+        "{\"action\":7}", "{\"targetID\":\"-1\"}",
     };
 
     private EmbeddedEtcd server;
