@@ -62,7 +62,7 @@ class HttpEndpointsDifferentialTest {
     @Test
     void healthUnknownPathsAndMethodsAnswerAsEtcd() throws Exception {
         for (String[] request : new String[][] {{"GET", "/health"}, {"GET", "/nothing"}, {"POST", "/version"},
-                {"GET", "/v2/keys"}}) {
+                {"GET", "/v2/keys"}, {"GET", "/v3/kv/range"}, {"GET", "/v3/watch"}}) {
             String etcd = statusAndBody(ETCD.endpoint(), request[0], request[1]);
             String mine = statusAndBody(embedded.endpoint(), request[0], request[1]);
             System.out.println(request[0] + " " + request[1] + " -> " + mine.trim());
