@@ -7,7 +7,7 @@ import io.etcd.jetcd.api.ClusterGrpc;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.LeaseGrpc;
 import io.etcd.jetcd.api.MaintenanceGrpc;
-import io.etcd.jetcd.api.WatchRequest;
+import io.etcd.jetcd.api.WatchGrpc;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
@@ -95,7 +95,8 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
                     send(ctx, keepAlive, HttpResponseStatus.OK, PROMETHEUS, metrics.render());
                 }
             }
-            case "/v3/watch" -> watch(ctx, request);
+            case "/v3/watch" -> stream(ctx, request, untyped(WatchGrpc.getWatchMethod()), false);
+            case "/v3/lease/keepalive" -> stream(ctx, request, untyped(LeaseGrpc.getLeaseKeepAliveMethod()), true);
             default -> {
                 MethodDescriptor<Message, Message> call = GATEWAY.get(path);
                 if (call != null) {
@@ -137,18 +138,23 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /**
-     * The gateway's watch: the body is one WatchRequest in JSON; the answer streams each
-     * WatchResponse as a line {@code {"result":...}} until the client goes away, which cancels
-     * the watch. An error ends the stream with a line {@code {"error":...}}.
+     * The gateway's streams: the body is one request in JSON; the answer streams each response
+     * as a line {@code {"result":...}} until the stream ends or the client goes away, which
+     * cancels it. An error ends the stream with a line {@code {"error":...}}. The watch's
+     * sending side stays open (etcd keeps a watch after its client stops sending); a
+     * keep-alive's is closed after the one request, so its stream ends after the one answer.
      */
-    private void watch(ChannelHandlerContext ctx, FullHttpRequest request) {
+    private void stream(ChannelHandlerContext ctx, FullHttpRequest request, MethodDescriptor<Message, Message> call,
+            boolean halfClose) {
         if (!HttpMethod.POST.equals(request.method())) {
             send(ctx, false, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, "Method Not Allowed\n");
             return;
         }
-        WatchRequest first;
+        Message first;
         try {
-            first = GatewayJson.read(request.content().toString(StandardCharsets.UTF_8), WatchRequest.newBuilder())
+            Message prototype = ((MethodDescriptor.PrototypeMarshaller<Message>) call.getRequestMarshaller())
+                    .getMessagePrototype();
+            first = GatewayJson.read(request.content().toString(StandardCharsets.UTF_8), prototype.newBuilderForType())
                     .build();
         } catch (IllegalArgumentException e) {
             gatewayError(ctx, false, Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
@@ -158,7 +164,7 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON);
         HttpUtil.setTransferEncodingChunked(head, true);
         ctx.writeAndFlush(head);
-        Runnable cancel = client.watchStream(first,
+        Runnable cancel = client.stream(call, first, halfClose,
                 response -> ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(
                         "{\"result\":" + GatewayJson.write(response) + "}\n", StandardCharsets.UTF_8))),
                 failure -> {

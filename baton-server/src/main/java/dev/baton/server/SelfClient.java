@@ -20,6 +20,7 @@ import io.etcd.jetcd.api.WatchGrpc;
 import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
 import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
@@ -193,16 +194,19 @@ final class SelfClient implements AutoCloseable {
     }
 
     /**
-     * Opens a watch stream, sends {@code first} on it and passes every response to
+     * Opens a stream of the bidirectional call {@code method}, sends {@code first} on it (and
+     * closes the sending side when {@code halfClose}), and passes every response to
      * {@code responses} and the stream's end (null when it ended normally) to {@code ended}.
      * Returns what cancels the stream.
      */
-    Runnable watchStream(WatchRequest first, Consumer<WatchResponse> responses, Consumer<Throwable> ended) {
-        AtomicReference<ClientCallStreamObserver<WatchRequest>> call = new AtomicReference<>();
+    <Q, R> Runnable stream(MethodDescriptor<Q, R> method, Q first, boolean halfClose, Consumer<R> responses,
+            Consumer<Throwable> ended) {
+        AtomicReference<ClientCall<Q, R>> call = new AtomicReference<>();
         Context.ROOT.run(() -> {
-            call.set((ClientCallStreamObserver<WatchRequest>) watch.watch(new StreamObserver<>() {
+            call.set(channel.newCall(method, CallOptions.DEFAULT));
+            StreamObserver<Q> requests = ClientCalls.asyncBidiStreamingCall(call.get(), new StreamObserver<>() {
                 @Override
-                public void onNext(WatchResponse response) {
+                public void onNext(R response) {
                     responses.accept(response);
                 }
 
@@ -215,10 +219,13 @@ final class SelfClient implements AutoCloseable {
                 public void onCompleted() {
                     ended.accept(null);
                 }
-            }));
-            call.get().onNext(first);
+            });
+            requests.onNext(first);
+            if (halfClose) {
+                requests.onCompleted();
+            }
         });
-        return () -> call.get().cancel("the watcher left", null);
+        return () -> call.get().cancel("the client left", null);
     }
 
     /**

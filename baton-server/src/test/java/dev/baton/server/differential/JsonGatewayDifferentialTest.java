@@ -107,6 +107,8 @@ class JsonGatewayDifferentialTest {
             {"/v3/lease/grant", "{\"ID\":\"4660\",\"TTL\":\"600\"}"},
             {"/v3/kv/put", "{\"key\":\"" + a + "\",\"value\":\"" + b64("5") + "\",\"lease\":\"4660\"}"},
             {"/v3/lease/timetolive", "{\"ID\":\"4660\",\"keys\":true}"},
+            {"/v3/lease/keepalive", "{\"ID\":\"4660\"}"},
+            {"/v3/lease/keepalive", "{\"ID\":\"4661\"}"},
             {"/v3/kv/lease/timetolive", "{\"ID\":\"4660\"}"},
             {"/v3/lease/revoke", "{\"ID\":\"4660\"}"},
             {"/v3/kv/lease/revoke", "{\"ID\":\"4660\"}"},

@@ -80,6 +80,7 @@ class RecipeAndMaintenanceFuzzTest {
         "/v3/kv/range", "/v3/kv/put", "/v3/kv/deleterange", "/v3/kv/txn", "/v3/kv/compaction",
         "/v3/lease/grant", "/v3/lease/revoke", "/v3/lease/timetolive", "/v3/maintenance/status",
         "/v3/maintenance/alarm", "/v3/maintenance/transfer-leadership", "/v3/cluster/member/list",
+        "/v3/lease/keepalive",
     };
     private static final String[] BODIES = {
         "", "null", "[]", "{", "{\"key\":\"\"}", "{\"key\":\"!!\"}", "{\"key\":1}", "{\"key\":\"YQ==\",\"limit\":\"x\"}",
