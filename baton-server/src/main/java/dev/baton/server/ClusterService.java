@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * etcd's Cluster service, MemberList only: the one member, with its client URL and no peer
- * URLs (it has no peers). Adding, removing, updating and promoting members answer UNIMPLEMENTED.
+ * URLs (it has no peers). Adding, removing, updating and promoting members are not registered
+ * ({@link UnknownMethods}).
  */
 final class ClusterService extends ClusterGrpc.ClusterImplBase {
     private final ResponseHeaders headers;

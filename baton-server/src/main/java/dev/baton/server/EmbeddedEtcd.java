@@ -5,11 +5,15 @@ import dev.baton.server.wal.DataDirectoryException;
 import dev.baton.server.wal.Journal;
 import dev.baton.server.wal.WriteAheadLog;
 import dev.baton.server.watch.WatchHub;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
-import io.grpc.ServerCredentials;
-import io.grpc.TlsServerCredentials;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ApplicationProtocolNames;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,12 +30,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node server speaking the etcd v3 gRPC API (KV, Watch, Lease, and enough of
- * Maintenance and Cluster for {@code etcdctl endpoint status} and {@code member list}), with
+ * A single-node server speaking the etcd v3 gRPC API (KV, Watch, Lease, Maintenance, Lock,
+ * Election, and enough of Cluster for {@code etcdctl member list}), with
  * etcd 3.4's semantics, so jetcd, etcdctl and every Baton recipe work against it unchanged.
  *
  * <pre>{@code
@@ -72,6 +78,8 @@ public final class EmbeddedEtcd implements AutoCloseable {
     private ScheduledExecutorService leaseTimer;
     private ScheduledExecutorService watchTimer;
     private ExecutorService watchSender;
+    private ExecutorService recipeCallbacks;
+    private SelfClient selfClient;
     private volatile String endpoint;
 
     private EmbeddedEtcd(Builder config) {
@@ -134,16 +142,35 @@ public final class EmbeddedEtcd implements AutoCloseable {
         int maxRequestBytes = config.maxRequestBytes;
         // Handlers run on the transport's threads: none of them blocks (writes are queued to the
         // writer, reads are in-memory), so handing each call to another thread would only add latency.
-        server = NettyServerBuilder.forAddress(address, credentials())
+        ServerServiceDefinition kv = new KvService(state, pipeline, headers, maxRequestBytes).bindWithDeepTxns();
+        ServerServiceDefinition watch = UnknownMethods.only(new WatchService(watchHub, watchSender).bindService(),
+                "Watch");
+        ServerServiceDefinition lease = new LeaseService(state, pipeline, headers, maxRequestBytes).bindWithLeaseList();
+        recipeCallbacks = Executors.newFixedThreadPool(2, new NamedThreads("baton-recipes"));
+        ServerServiceDefinition maintenance = new MaintenanceService(state, journal, headers, pipeline, exportDir())
+                .bindService();
+        ServerServiceDefinition cluster = UnknownMethods.only(
+                new ClusterService(headers, config.name, this::endpoint).bindService(), "MemberList");
+        selfClient = SelfClient.start(List.of(kv, watch, lease, maintenance, cluster), recipeCallbacks);
+        Metrics metrics = new Metrics(state, journal);
+        SslContext tls = config.certificate == null ? null : sslContext();
+        server = NettyServerBuilder.forAddress(address)
+                .protocolNegotiator(new ClientPortNegotiator(tls, () -> new HttpEndpoints(pipeline, selfClient, metrics)))
+                // gRPC would close every connection that has not finished its HTTP/2 handshake after
+                // two minutes, HTTP/1.1 ones included; ClientPortNegotiator bounds the wait instead.
+                .handshakeTimeout(Long.MAX_VALUE, TimeUnit.MILLISECONDS)
                 .directExecutor()
                 .maxInboundMessageSize(maxRequestBytes + GRPC_OVERHEAD_BYTES)
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
-                .addService(new KvService(state, pipeline, headers, maxRequestBytes).bindWithDeepTxns())
-                .addService(new WatchService(watchHub, watchSender))
-                .addService(new LeaseService(state, pipeline, headers, maxRequestBytes).bindWithLeaseList())
-                .addService(new MaintenanceService(state, journal, headers))
-                .addService(new ClusterService(headers, config.name, this::endpoint))
+                .addService(kv)
+                .addService(watch)
+                .addService(lease)
+                .addService(new LockService(selfClient))
+                .addService(new ElectionService(selfClient))
+                .addService(maintenance)
+                .addService(cluster)
+                .fallbackHandlerRegistry(new UnknownMethods())
                 .build();
         try {
             server.start();
@@ -166,35 +193,71 @@ public final class EmbeddedEtcd implements AutoCloseable {
                 config.dataDir == null ? "in memory" : "data dir " + config.dataDir, state.publishedRevision());
     }
 
+    /** Where snapshots being streamed to clients wait: the data directory, or the temp directory. */
+    private Path exportDir() {
+        return config.dataDir != null ? config.dataDir : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
     /**
-     * Plaintext, or TLS with the configured certificate and, with a client CA, required client
-     * certificates signed by it.
+     * Makes {@code dataDir} (absent or empty) the data directory of a new member holding the
+     * state saved in {@code snapshotFile}, a file written by {@code etcdctl snapshot save} (or
+     * any client of the Snapshot call) from a Baton server. A server started on {@code dataDir}
+     * then has the saved keys, revisions and leases (each with its full TTL), a new member ID
+     * and a new cluster ID.
+     *
+     * @throws StartupException naming the file or directory when the file is unreadable, fails
+     *     its SHA-256 check or is not a Baton snapshot (etcd's bbolt files are not), or the
+     *     directory is not empty or cannot be written
+     */
+    public static void restore(Path snapshotFile, Path dataDir) {
+        Objects.requireNonNull(snapshotFile, "snapshotFile");
+        Objects.requireNonNull(dataDir, "dataDir");
+        try {
+            WriteAheadLog.restore(snapshotFile, dataDir);
+        } catch (DataDirectoryException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * TLS with the configured certificate and, with a client CA, required client certificates
+     * signed by it; ALPN offers HTTP/1.1 first and HTTP/2, so gRPC clients (which offer only
+     * HTTP/2) get gRPC and HTTP clients get the HTTP/1.1 endpoints.
      *
      * @throws StartupException naming the file that cannot be read or used
      */
-    private ServerCredentials credentials() {
-        if (config.certificate == null) {
-            return InsecureServerCredentials.create();
-        }
+    private SslContext sslContext() {
         requireReadable("certificate", config.certificate);
         requireReadable("private key", config.privateKey);
-        TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder();
+        SslContextBuilder tls;
         try {
-            tls.keyManager(config.certificate.toFile(), config.privateKey.toFile());
-        } catch (IOException | IllegalArgumentException e) {
-            throw new StartupException("cannot use certificate " + config.certificate + " with private key "
-                    + config.privateKey + " (PEM; the key unencrypted PKCS#8): " + e.getMessage(), e);
+            tls = GrpcSslContexts.forServer(config.certificate.toFile(), config.privateKey.toFile());
+        } catch (IllegalArgumentException e) {
+            throw unusableKeyPair(e);
         }
         if (config.clientCa != null) {
             requireReadable("client CA file", config.clientCa);
             try {
-                tls.trustManager(config.clientCa.toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
-            } catch (IOException | IllegalArgumentException e) {
+                tls.trustManager(config.clientCa.toFile()).clientAuth(ClientAuth.REQUIRE);
+            } catch (IllegalArgumentException e) {
                 throw new StartupException("cannot use client CA file " + config.clientCa + " (PEM certificates): "
                         + e.getMessage(), e);
             }
         }
-        return tls.build();
+        tls.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                ApplicationProtocolNames.HTTP_1_1, ApplicationProtocolNames.HTTP_2));
+        try {
+            return tls.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw unusableKeyPair(e);
+        }
+    }
+
+    private StartupException unusableKeyPair(Exception e) {
+        return new StartupException("cannot use certificate " + config.certificate + " with private key "
+                + config.privateKey + " (PEM; the key unencrypted PKCS#8): " + e.getMessage(), e);
     }
 
     private static void requireReadable(String what, Path file) {
@@ -274,6 +337,10 @@ public final class EmbeddedEtcd implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        if (selfClient != null) {
+            selfClient.close();
+        }
+        shutdown(recipeCallbacks);
         shutdown(leaseTimer);
         shutdown(watchTimer);
         if (pipeline != null) {

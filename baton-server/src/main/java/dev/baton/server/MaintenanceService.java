@@ -1,36 +1,81 @@
 package dev.baton.server;
 
+import dev.baton.server.store.EtcdError;
+import dev.baton.server.store.KeyspaceHash;
 import dev.baton.server.store.StoreState;
 import dev.baton.server.wal.Journal;
+import dev.baton.server.wal.WriteAheadLog;
+import io.etcd.jetcd.api.AlarmRequest;
+import io.etcd.jetcd.api.AlarmResponse;
+import io.etcd.jetcd.api.AlarmType;
+import io.etcd.jetcd.api.DefragmentRequest;
+import io.etcd.jetcd.api.DefragmentResponse;
+import io.etcd.jetcd.api.HashKVRequest;
+import io.etcd.jetcd.api.HashKVResponse;
+import io.etcd.jetcd.api.HashRequest;
+import io.etcd.jetcd.api.HashResponse;
 import io.etcd.jetcd.api.MaintenanceGrpc;
+import io.etcd.jetcd.api.MoveLeaderRequest;
+import io.etcd.jetcd.api.MoveLeaderResponse;
+import io.etcd.jetcd.api.SnapshotRequest;
+import io.etcd.jetcd.api.SnapshotResponse;
 import io.etcd.jetcd.api.StatusRequest;
 import io.etcd.jetcd.api.StatusResponse;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
- * etcd's Maintenance service, Status only: what {@code etcdctl endpoint status} shows. The
- * member is always its own leader; the raft index is the number of the last log record.
- * Alarm, Defragment, Hash, HashKV, Snapshot and MoveLeader answer UNIMPLEMENTED.
+ * etcd's Maintenance service for one member that is always its own leader.
+ *
+ * <ul>
+ *   <li>Status: what {@code etcdctl endpoint status} shows; the raft index counts the member's
+ *       start as the first entry (as etcd's bootstrap entry is) and each log record after it.
+ *   <li>Alarm: the server raises no alarms (it has no space quota), so the list is empty;
+ *       deactivating finds nothing, activating NONE does nothing (as in etcd), activating a real
+ *       alarm is refused.
+ *   <li>Defragment: replaces the log by a snapshot of the state, which is what frees space here.
+ *   <li>HashKV: etcd's hash of the key space ({@link KeyspaceHash}); Hash: a hash of the whole
+ *       state, Baton's own.
+ *   <li>Snapshot: the state in Baton's snapshot format, streamed in 32 KiB pieces and followed,
+ *       as etcd does, by its SHA-256 ({@link WriteAheadLog#restore}).
+ *   <li>MoveLeader: to itself succeeds at once, to any other ID fails with etcd's "bad leader
+ *       transferee", as in a one-member etcd cluster.
+ * </ul>
+ *
+ * As in etcd, Alarm, Defragment and MoveLeader answer without a response header. Hash, HashKV,
+ * Defragment and Snapshot run on the writer thread, so they see one revision.
  */
 final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     /** The etcd API level the server implements, reported as its version. */
     static final String API_VERSION = "3.4.0";
+    static final int SNAPSHOT_CHUNK_BYTES = 32 * 1024;
 
     private final StoreState state;
     private final Journal journal;
     private final ResponseHeaders headers;
+    private final CommitPipeline pipeline;
+    private final Path exportDir;
 
-    MaintenanceService(StoreState state, Journal journal, ResponseHeaders headers) {
+    /** @param exportDir where a snapshot being streamed is kept until it is sent */
+    MaintenanceService(StoreState state, Journal journal, ResponseHeaders headers, CommitPipeline pipeline,
+            Path exportDir) {
         this.state = state;
         this.journal = journal;
         this.headers = headers;
+        this.pipeline = pipeline;
+        this.exportDir = exportDir;
     }
 
     @Override
     public void status(StatusRequest request, StreamObserver<StatusResponse> responses) {
         Replies.now(responses, () -> {
             long size = journal.sizeOnDisk();
-            long index = journal.lastIndex();
+            long index = journal.lastIndex() + 1;
             return StatusResponse.newBuilder()
                     .setHeader(headers.at(state.publishedRevision()))
                     .setVersion(API_VERSION)
@@ -41,6 +86,85 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
                     .setRaftAppliedIndex(index)
                     .setRaftTerm(headers.raftTerm())
                     .build();
+        });
+    }
+
+    @Override
+    public void alarm(AlarmRequest request, StreamObserver<AlarmResponse> responses) {
+        if (request.getAction() == AlarmRequest.AlarmAction.ACTIVATE && request.getAlarm() != AlarmType.NONE) {
+            responses.onError(Status.FAILED_PRECONDITION.withDescription("baton: this server raises no alarms (it "
+                    + "has no space quota), so alarm " + request.getAlarm() + " cannot be activated").asRuntimeException());
+            return;
+        }
+        Replies.now(responses, AlarmResponse::getDefaultInstance);
+    }
+
+    @Override
+    public void defragment(DefragmentRequest request, StreamObserver<DefragmentResponse> responses) {
+        pipeline.submit(s -> {
+            try {
+                journal.snapshot(s);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write a snapshot: " + e.getMessage(), e);
+            }
+            return DefragmentResponse.getDefaultInstance();
+        }).whenComplete(Replies.later(responses, r -> r));
+    }
+
+    @Override
+    public void hash(HashRequest request, StreamObserver<HashResponse> responses) {
+        pipeline.submit(s -> HashResponse.newBuilder()
+                .setHeader(headers.at(s.kv().revision()))
+                .setHash(KeyspaceHash.hash(s.kv(), s.leases()))
+                .build()).whenComplete(Replies.later(responses, r -> r));
+    }
+
+    @Override
+    public void hashKV(HashKVRequest request, StreamObserver<HashKVResponse> responses) {
+        pipeline.submit(s -> KeyspaceHash.hashKv(s.kv(), request.getRevision()))
+                .whenComplete(Replies.later(responses, h -> HashKVResponse.newBuilder()
+                        .setHeader(headers.at(h.currentRevision()))
+                        .setHash(h.hash())
+                        .setCompactRevision(h.compactRevision())
+                        .build()));
+    }
+
+    @Override
+    public void moveLeader(MoveLeaderRequest request, StreamObserver<MoveLeaderResponse> responses) {
+        Replies.now(responses, () -> {
+            if (request.getTargetID() != headers.memberId()) {
+                throw EtcdError.badLeaderTransferee();
+            }
+            return MoveLeaderResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> responses) {
+        SnapshotSender sender = new SnapshotSender((ServerCallStreamObserver<SnapshotResponse>) responses,
+                SNAPSHOT_CHUNK_BYTES);
+        Path file;
+        try {
+            file = Files.createTempFile(exportDir, "export-", ".tmp");
+        } catch (IOException e) {
+            sender.fail(Status.UNAVAILABLE.withDescription("baton: cannot create a snapshot file in " + exportDir
+                    + ": " + e.getMessage()));
+            return;
+        }
+        pipeline.submit(s -> {
+            try {
+                WriteAheadLog.exportSnapshot(file, headers.memberId(), journal.lastIndex(), s);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write snapshot file " + file + ": " + e.getMessage(), e);
+            }
+            return file;
+        }).whenComplete((written, failure) -> {
+            if (failure != null) {
+                sender.fail(Replies.status(failure));
+                SnapshotSender.deleteQuietly(file);
+            } else {
+                sender.send(written);
+            }
         });
     }
 }

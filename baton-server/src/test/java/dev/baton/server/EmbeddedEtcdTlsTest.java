@@ -9,12 +9,23 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContextBuilder;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.security.cert.CertificateExpiredException;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +75,35 @@ class EmbeddedEtcdTlsTest {
     void aTlsServerHasAnHttpsEndpointAndServesClientsThatTrustItsCa() throws Exception {
         try (EmbeddedEtcd server = tlsServer().build().start()) {
             assertThat(server.endpoint()).isEqualTo("https://127.0.0.1:" + server.port());
+            assertThat(roundTrip(server, ca.caFile(), Optional.empty())).isEqualTo("v");
+        }
+    }
+
+    /** An HTTP client trusting {@code trusted}, offering HTTP/2 and HTTP/1.1 as browsers and Go's client do. */
+    private static HttpClient httpsClient(Path trusted) throws Exception {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        try (InputStream pem = Files.newInputStream(trusted)) {
+            store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(context)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    @Test
+    void aTlsServerServesHttpOnTheSamePortToClientsThatOfferHttp1() throws Exception {
+        try (EmbeddedEtcd server = tlsServer().build().start()) {
+            HttpResponse<String> health = httpsClient(ca.caFile()).send(HttpRequest.newBuilder(
+                    URI.create(server.endpoint() + "/health")).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            System.out.println("GET " + server.endpoint() + "/health over " + health.version() + ": " + health.body());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+            assertThat(health.body()).isEqualTo("{\"health\":\"true\"}");
             assertThat(roundTrip(server, ca.caFile(), Optional.empty())).isEqualTo("v");
         }
     }

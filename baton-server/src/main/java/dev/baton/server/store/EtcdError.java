@@ -24,6 +24,10 @@ public final class EtcdError extends RuntimeException {
         return Status.fromCode(code).withDescription(getMessage());
     }
 
+    public static EtcdError badLeaderTransferee() {
+        return new EtcdError(Status.Code.FAILED_PRECONDITION, "etcdserver: bad leader transferee");
+    }
+
     public static EtcdError emptyKey() {
         return new EtcdError(Status.Code.INVALID_ARGUMENT, "etcdserver: key is not provided");
     }

@@ -183,6 +183,37 @@ public final class MvccStore {
         }
     }
 
+    /** A retained revision, with whether it is the live value of its key at two revisions. */
+    interface RetainedRevision {
+        void accept(KeyRevision revision, boolean liveAtFirst, boolean liveAtSecond);
+    }
+
+    /**
+     * Calls {@code action} for every retained revision not newer than {@code second}, telling
+     * whether it is its key's live value at {@code first} and at {@code second}.
+     */
+    void forEachRetained(long first, long second, RetainedRevision action) {
+        for (Object entry : index.values()) {
+            KeyRevision liveAtFirst = KeyHistory.liveAt(entry, first);
+            KeyRevision liveAtSecond = KeyHistory.liveAt(entry, second);
+            KeyHistory.forEach(entry, r -> {
+                if (r.modRevision() <= second) {
+                    action.accept(r, r == liveAtFirst, r == liveAtSecond);
+                }
+            });
+        }
+    }
+
+    /** Whether any key has a live value at {@code atRevision}. */
+    boolean anyLiveAt(long atRevision) {
+        for (Object entry : index.values()) {
+            if (KeyHistory.liveAt(entry, atRevision) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Calls {@code action} for each live key-value at the current revision, in key order. */
     void forEachLive(Consumer<KeyRevision> action) {
         long at = revision;

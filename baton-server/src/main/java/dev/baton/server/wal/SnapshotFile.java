@@ -118,6 +118,20 @@ final class SnapshotFile {
     /** Restores {@code state} (fresh) from {@code file}. */
     static Identity read(Path file, StoreState state) throws DataDirectoryException {
         try (InputStream raw = Files.newInputStream(file)) {
+            return read(raw, file, state, false);
+        } catch (IOException e) {
+            throw new DataDirectoryException("cannot read snapshot " + file + " (damaged or unreadable): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Restores {@code state} (fresh) from {@code raw}, the whole contents of a snapshot read from
+     * {@code file}, followed by zero bytes when {@code zeroPadded}.
+     */
+    static Identity read(InputStream raw, Path file, StoreState state, boolean zeroPadded)
+            throws DataDirectoryException {
+        try {
             CheckedInputStream checked = new CheckedInputStream(new BufferedInputStream(raw, 1 << 16), new CRC32C());
             DataInputStream in = new DataInputStream(checked);
             byte[] magic = new byte[MAGIC.length];
@@ -154,8 +168,13 @@ final class SnapshotFile {
             }
             int expected = (int) checked.getChecksum().getValue();
             int stored = in.readInt();
-            if (stored != expected || in.read() != -1) {
+            if (stored != expected) {
                 throw corrupt(file, "its checksum does not match its contents", null);
+            }
+            for (int b = in.read(); b != -1; b = in.read()) {
+                if (b != 0 || !zeroPadded) {
+                    throw corrupt(file, "bytes follow its checksum", null);
+                }
             }
             state.restore(revision, compactRevision, leases, compacted, changes);
             return new Identity(memberId, index);

@@ -8,8 +8,10 @@ import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -19,6 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,6 +175,141 @@ public final class WriteAheadLog implements Journal {
         log.info("recovered data directory {}: snapshot {}, {} log records after it, revision {}", dir,
                 snapshotFile.getFileName(), wal.lastIndex - identity.index(), state.kv().revision());
         return wal;
+    }
+
+    /** The bytes of the SHA-256 checksum that ends a saved snapshot. */
+    public static final int SAVED_CHECKSUM_BYTES = 32;
+    /**
+     * An exported snapshot is padded with zeros to a multiple of this, the smallest page size of
+     * etcd's bbolt files: {@code etcdctl snapshot save} finds the checksum trailer by it.
+     */
+    static final int EXPORT_ALIGNMENT = 512;
+
+    /**
+     * Writes the whole of {@code state} to {@code file} (replaced when present) in the snapshot
+     * format, padded with zeros to a multiple of 512 bytes: the file a restore expects, less its
+     * checksum. Call on the writer thread.
+     */
+    public static void exportSnapshot(Path file, long memberId, long index, StoreState state) throws IOException {
+        Files.deleteIfExists(file);
+        SnapshotFile.write(file, memberId, index, state, false);
+        long size = Files.size(file);
+        int padding = (int) ((EXPORT_ALIGNMENT - size % EXPORT_ALIGNMENT) % EXPORT_ALIGNMENT);
+        if (padding > 0) {
+            Files.write(file, new byte[padding], StandardOpenOption.APPEND);
+        }
+    }
+
+    /**
+     * Makes {@code dir} (absent or empty) the data directory of a new member holding the state
+     * saved in {@code saved}: a snapshot as the Snapshot call streams it, followed by the
+     * SHA-256 of what precedes it.
+     *
+     * @throws DataDirectoryException naming the file or directory when the file is unreadable,
+     *     fails its checksum or is not a snapshot, or the directory is not empty or not writable
+     */
+    public static void restore(Path saved, Path dir) throws DataDirectoryException {
+        long size;
+        try {
+            size = Files.size(saved);
+        } catch (IOException e) {
+            throw new DataDirectoryException("cannot read snapshot file " + saved + ": " + describe(e), e);
+        }
+        if (size <= SAVED_CHECKSUM_BYTES) {
+            throw new DataDirectoryException("snapshot file " + saved + " is too short to be a snapshot (" + size
+                    + " bytes)");
+        }
+        long body = size - SAVED_CHECKSUM_BYTES;
+        try (InputStream in = Files.newInputStream(saved)) {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            InputStream content = new DigestInputStream(new BoundedInputStream(in, body), sha256);
+            StoreState state = new StoreState(System::nanoTime, new SecureRandom()::nextLong);
+            SnapshotFile.Identity identity = SnapshotFile.read(content, saved, state, true);
+            content.transferTo(OutputStream.nullOutputStream());
+            if (!MessageDigest.isEqual(sha256.digest(), in.readAllBytes())) {
+                throw new DataDirectoryException("snapshot file " + saved + " fails its SHA-256 check: it is damaged");
+            }
+            createEmpty(dir);
+            String name = snapshotName(identity.index());
+            Path tmp = dir.resolve(name + ".tmp");
+            long memberId = new SecureRandom().nextLong() & Long.MAX_VALUE;
+            SnapshotFile.write(tmp, memberId, identity.index(), state, true);
+            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            }
+            log.info("restored snapshot {} into data directory {}: revision {}", saved, dir, state.kv().revision());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        } catch (IOException e) {
+            throw new DataDirectoryException("cannot restore snapshot file " + saved + " into " + dir + ": "
+                    + describe(e), e);
+        }
+    }
+
+    private static void createEmpty(Path dir) throws DataDirectoryException, IOException {
+        if (Files.exists(dir)) {
+            if (!Files.isDirectory(dir)) {
+                throw new DataDirectoryException("cannot restore into " + dir + ": it is not a directory");
+            }
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                if (entries.iterator().hasNext()) {
+                    throw new DataDirectoryException("cannot restore into data directory " + dir
+                            + ": it is not empty");
+                }
+            }
+        }
+        Files.createDirectories(dir);
+    }
+
+    private static String snapshotName(long index) {
+        return String.format("snap-%016x.snap", index);
+    }
+
+    /** The first {@code limit} bytes of a stream. */
+    private static final class BoundedInputStream extends FilterInputStream {
+        private long remaining;
+
+        BoundedInputStream(InputStream in, long limit) {
+            super(in);
+            this.remaining = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                remaining--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int n = super.read(buffer, offset, (int) Math.min(length, remaining));
+            if (n > 0) {
+                remaining -= n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(Math.min(n, remaining));
+            remaining -= skipped;
+            return skipped;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return (int) Math.min(super.available(), remaining);
+        }
     }
 
     private static long parseIndex(Path file, String prefix, String suffix) throws DataDirectoryException {
@@ -359,7 +499,7 @@ public final class WriteAheadLog implements Journal {
     }
 
     private void writeSnapshot(StoreState state) throws IOException {
-        String name = String.format("snap-%016x.snap", lastIndex);
+        String name = snapshotName(lastIndex);
         Path tmp = dir.resolve(name + ".tmp");
         try {
             SnapshotFile.write(tmp, memberId, lastIndex, state, fsync);

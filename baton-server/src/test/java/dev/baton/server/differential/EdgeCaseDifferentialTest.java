@@ -369,6 +369,19 @@ class EdgeCaseDifferentialTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("callsOutsideEtcdsApi")
+    void callsOutsideEtcdsApiGetEtcdsUnimplementedAnswer(String fullMethodName) {
+        String answer = diff.same("call " + fullMethodName, t -> t.callStatus(fullMethodName));
+        System.out.println(fullMethodName + " -> " + answer);
+        assertThat(answer).startsWith("UNIMPLEMENTED: unknown ");
+    }
+
+    static Stream<String> callsOutsideEtcdsApi() {
+        return Stream.of("etcdserverpb.Watch/Progress", "etcdserverpb.KV/Scan", "etcdserverpb.Auth/Frobnicate",
+                "v3lockpb.Lock/TryLock", "etcdserverpb.Nothing/Range");
+    }
+
     @Test
     void statusAndMemberListHaveEtcdsShape() {
         diff.same("status fields", t -> {

@@ -74,6 +74,8 @@ class HostileRequestsDifferentialTest {
                 diff.run(what + ", then revoked", t -> grantAndRevoke(t, grant));
             } else if (sent instanceof RangeRequest range) {
                 diff.run(what, t -> ApiCalls.send(t.channel, range), m -> RandomOps.canonical(range, m));
+            } else if (sent instanceof TxnRequest txn) {
+                diff.run(what, t -> ApiCalls.send(t.channel, txn), m -> RandomOps.canonical(txn, m));
             } else {
                 diff.run(what, t -> ApiCalls.send(t.channel, sent), UnaryOperator.identity());
             }

@@ -14,6 +14,8 @@ import io.etcd.jetcd.api.LeaseTimeToLiveRequest;
 import io.etcd.jetcd.api.LeaseTimeToLiveResponse;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RangeRequest;
+import io.etcd.jetcd.api.TxnResponse;
+import io.etcd.jetcd.api.ResponseOp;
 import io.etcd.jetcd.api.RangeResponse;
 import io.etcd.jetcd.api.RequestOp;
 import io.etcd.jetcd.api.ResponseHeader;
@@ -194,6 +196,28 @@ final class RandomOps {
      * order: ties are put in key order, and when a limit cuts through them only the sorted
      * values are compared.
      */
+    /**
+     * A txn's response with the answer of each sorted range it ran (in the branch taken, nested
+     * txns included) made canonical as {@link #canonical(RangeRequest, Message)} does.
+     */
+    static Message canonical(TxnRequest request, Message response) {
+        TxnResponse r = (TxnResponse) response;
+        List<RequestOp> ops = r.getSucceeded() ? request.getSuccessList() : request.getFailureList();
+        TxnResponse.Builder canonical = r.toBuilder();
+        for (int i = 0; i < Math.min(ops.size(), r.getResponsesCount()); i++) {
+            RequestOp op = ops.get(i);
+            ResponseOp answer = r.getResponses(i);
+            if (op.hasRequestRange() && answer.hasResponseRange()) {
+                canonical.setResponses(i, answer.toBuilder().setResponseRange(
+                        (RangeResponse) canonical(op.getRequestRange(), answer.getResponseRange())));
+            } else if (op.hasRequestTxn() && answer.hasResponseTxn()) {
+                canonical.setResponses(i, answer.toBuilder().setResponseTxn(
+                        (TxnResponse) canonical(op.getRequestTxn(), answer.getResponseTxn())));
+            }
+        }
+        return canonical.build();
+    }
+
     static Message canonical(RangeRequest request, Message response) {
         RangeResponse r = (RangeResponse) response;
         boolean sortsByValue = request.getSortTarget() != RangeRequest.SortTarget.KEY;

@@ -11,6 +11,7 @@ import io.etcd.jetcd.api.WatchGrpc;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import java.io.ByteArrayInputStream;
@@ -92,6 +93,26 @@ final class Target implements AutoCloseable {
             return new LeaseList(revision, ids);
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("undecodable LeaseLeases response from " + name, e);
+        }
+    }
+
+    /**
+     * Calls {@code fullMethodName} ("service/method") with an empty request and returns the
+     * answer's status as "CODE: description" ("OK" for an answer).
+     */
+    String callStatus(String fullMethodName) {
+        MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(fullMethodName)
+                .setRequestMarshaller(new RawBytes())
+                .setResponseMarshaller(new RawBytes())
+                .build();
+        try {
+            ClientCalls.blockingUnaryCall(channel, method, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
+                    new byte[0]);
+            return "OK";
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode() + ": " + e.getStatus().getDescription();
         }
     }
 

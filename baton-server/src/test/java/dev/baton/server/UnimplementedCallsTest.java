@@ -1,0 +1,66 @@
+package dev.baton.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.etcd.jetcd.api.AuthGrpc;
+import io.etcd.jetcd.api.AuthUserAddRequest;
+import io.etcd.jetcd.api.ClusterGrpc;
+import io.etcd.jetcd.api.MemberAddRequest;
+import io.etcd.jetcd.api.MemberRemoveRequest;
+import io.etcd.jetcd.api.WatchGrpc;
+import io.etcd.jetcd.api.WatchProgressRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** Calls the server does not serve are refused in etcd's words, whichever service they belong to. */
+class UnimplementedCallsTest {
+    private static EmbeddedEtcd server;
+    private static ManagedChannel channel;
+
+    @BeforeAll
+    static void start() {
+        server = EmbeddedEtcd.builder().inMemory().build().start();
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    }
+
+    @AfterAll
+    static void stop() {
+        channel.shutdownNow();
+        server.close();
+    }
+
+    @Test
+    void unservedMethodsOfServedServicesAreUnknownMethods() {
+        assertUnknown(() -> ClusterGrpc.newBlockingStub(channel).memberAdd(MemberAddRequest.getDefaultInstance()),
+                "unknown method MemberAdd for service etcdserverpb.Cluster");
+        assertUnknown(() -> ClusterGrpc.newBlockingStub(channel).memberRemove(MemberRemoveRequest.getDefaultInstance()),
+                "unknown method MemberRemove for service etcdserverpb.Cluster");
+        assertUnknown(() -> WatchGrpc.newBlockingStub(channel).progress(WatchProgressRequest.getDefaultInstance()),
+                "unknown method Progress for service etcdserverpb.Watch");
+    }
+
+    @Test
+    void methodsOfAbsentServicesAreUnknownMethodsToo() {
+        assertUnknown(() -> AuthGrpc.newBlockingStub(channel).userAdd(AuthUserAddRequest.newBuilder().setName("u")
+                .build()), "unknown method UserAdd for service etcdserverpb.Auth");
+    }
+
+    @Test
+    void namesOutsideEtcdsApiAreUnknownServices() {
+        assertThat(UnknownMethods.describe("acme.Store/Get")).isEqualTo("unknown service acme.Store");
+    }
+
+    private static void assertUnknown(Executable call, String description) {
+        assertThatThrownBy(call::execute).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+            assertThat(e.getStatus().getDescription()).isEqualTo(description);
+        });
+    }
+}
