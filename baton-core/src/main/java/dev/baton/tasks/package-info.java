@@ -116,8 +116,8 @@
  * so a decision made on a briefly stale view costs little), a few spares to claim as soon as
  * slots free, and when to wake. Around it: the claim pipeline, the registration, the member
  * commands, one run per claim, and the handler runner. Every claim and every fenced write of a
- * run goes through one batcher that packs the writes queued behind the requests in flight (at
- * most 8) into one request, each as a nested transaction with its own guard and its own outcome,
+ * run goes through one batcher that packs the writes queued behind the request in flight into
+ * the next request, each as a nested transaction with its own guard and its own outcome,
  * within etcd's 128-operation and 1.5 MiB limits.
  *
  * <h2>Handlers</h2>
