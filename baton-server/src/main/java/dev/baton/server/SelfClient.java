@@ -185,8 +185,10 @@ final class SelfClient implements AutoCloseable {
             ClientCallStreamObserver<WatchRequest> requests = (ClientCallStreamObserver<WatchRequest>) watch.watch(observer);
             requests.onNext(WatchRequest.newBuilder().setCreateRequest(create).build());
             Runnable forget = cancellation.onCancel(() -> {
-                requests.cancel("cancelled by the caller", null);
+                // First: cancelling the stream may report its CANCELLED status at once, and the
+                // caller must see the cancellation, not a failed watch.
                 done.completeExceptionally(new CancellationException());
+                requests.cancel("cancelled by the caller", null);
             });
             done.whenComplete((response, failure) -> forget.run());
         });
