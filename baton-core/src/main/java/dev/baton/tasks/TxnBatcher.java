@@ -18,14 +18,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends a member's guarded writes as few requests, the way a log groups commits: a write goes out
- * at once while fewer than {@code maxRequests} requests are in flight, and the writes that queue
- * behind them leave together, each as a transaction nested in one request. A nested transaction
- * evaluates its own compares, so every write keeps exactly its own guard and gets its own outcome;
+ * at once when no request is in flight, and the writes that queue behind it leave together (up
+ * to {@code maxRequests} requests at once while a bulk of {@link #BULK} or more is waiting),
+ * each as a transaction nested in one request. A nested transaction evaluates its own compares, so every write keeps exactly its own guard and gets its own outcome;
  * one request costs the store one proposal and one fsync instead of one each.
  *
  * <p>Limits: a request carries as many writes as etcd's default {@code --max-txn-ops} allows
- * ({@link #MAX_WRITES}, less the operations of the longest write) and about {@link #MAX_REQUEST_BYTES} of keys, values and expected
- * answers (etcd refuses requests over 1.5 MiB). Two writes of the same {@link Write#group()}
+ * ({@link #MAX_WRITES}, less the operations of the longest write) and about
+ * {@link #MAX_REQUEST_BYTES} of keys, values and expected answers (etcd refuses requests over
+ * 1.5 MiB). Two writes of the same {@link Write#group()}
  * (a task) never share a request, because etcd refuses a request that writes one key twice; they
  * leave in the order they were sent. A request the store refuses as a whole (too large, too many
  * operations) was not applied, so its writes are sent again one by one; a request whose outcome
@@ -42,6 +43,12 @@ final class TxnBatcher {
      * writes whose longest list is k needs n + k at most this.
      */
     static final int MAX_WRITES = 128;
+    /**
+     * Writes waiting that justify another request while one is in flight: fewer wait for it and
+     * leave together in the next, since the store's cost is per request; a bulk (a pass's claims,
+     * a mass release) is pipelined.
+     */
+    static final int BULK = MAX_WRITES / 2;
     /** The most bytes (keys, values, expected answers) one request of several writes carries. */
     static final int MAX_REQUEST_BYTES = 1 << 20;
 
@@ -117,7 +124,7 @@ final class TxnBatcher {
     /** Takes batches off the queue while requests may leave now. */
     private List<List<Queued>> takeBatches() {
         List<List<Queued>> batches = new ArrayList<>(1);
-        while (inFlight < maxRequests && !queue.isEmpty()) {
+        while (!queue.isEmpty() && inFlight < maxRequests && (inFlight == 0 || queue.size() >= BULK)) {
             batches.add(nextBatch());
         }
         return batches;

@@ -117,8 +117,9 @@
  * slots free, and when to wake. Around it: the claim pipeline, the registration, the member
  * commands, one run per claim, and the handler runner. Every claim and every fenced write of a
  * run goes through one batcher that packs the writes queued behind the request in flight into
- * the next request, each as a nested transaction with its own guard and its own outcome,
- * within etcd's 128-operation and 1.5 MiB limits.
+ * the next request (a bulk, such as a pass's claims, leaves as up to 4 requests at once), each
+ * write as a nested transaction with its own guard and its own outcome, within etcd's
+ * 128-operation and 1.5 MiB limits.
  *
  * <h2>Handlers</h2>
  * A {@link dev.baton.tasks.TaskHandler} or {@link dev.baton.tasks.StatefulTaskHandler} blocks a
