@@ -6,13 +6,12 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The tasks one member released recently, so it does not claim them straight back before the
  * member they were released for has had the chance to. A task is held off from its release
- * until {@code holdOff} later on the injected clock; {@link #active()} is what a
- * {@link BalanceView} carries as {@code heldOff}. Thread-safe.
+ * until {@code holdOff} later on the injected clock; {@link #until()} is what the
+ * planner turns into a {@link BalanceView}'s {@code heldOff}. Thread-safe.
  */
 final class ReleaseHoldOff {
 
@@ -38,11 +37,6 @@ final class ReleaseHoldOff {
     synchronized boolean isHeldOff(TaskId task) {
         Instant end = releasedUntil.get(task);
         return end != null && end.isAfter(clock.instant());
-    }
-
-    /** The tasks still held off, dropping those whose hold-off has ended. */
-    synchronized Set<TaskId> active() {
-        return until().keySet();
     }
 
     /** The tasks still held off, each with the instant its hold-off ends. */
