@@ -14,6 +14,16 @@ public record RangeResult(long revision, List<KeyValue> kvs) {
         kvs = List.copyOf(kvs);
     }
 
+    /** The key named {@code key}, when the range held it. */
+    public Optional<KeyValue> find(String key) {
+        for (KeyValue kv : kvs) {
+            if (kv.key().equals(key)) {
+                return Optional.of(kv);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The first key, when the range held any. */
     public Optional<KeyValue> first() {
         return kvs.isEmpty() ? Optional.empty() : Optional.of(kvs.get(0));

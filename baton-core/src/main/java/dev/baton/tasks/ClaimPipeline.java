@@ -102,19 +102,10 @@ final class ClaimPipeline {
                 settle();
                 return;
             }
-            KeyValue owner = null;
-            KeyValue spec = null;
-            KeyValue state = null;
             Keyspace keys = writes.keys();
-            for (KeyValue kv : read.kvs()) {
-                if (kv.key().equals(keys.owner(task))) {
-                    owner = kv;
-                } else if (kv.key().equals(keys.spec(task))) {
-                    spec = kv;
-                } else if (kv.key().equals(keys.state(task))) {
-                    state = kv;
-                }
-            }
+            KeyValue owner = read.find(keys.owner(task)).orElse(null);
+            KeyValue spec = read.find(keys.spec(task)).orElse(null);
+            KeyValue state = read.find(keys.state(task)).orElse(null);
             if (owner != null && owner.lease() == lease && owner.valueUtf8().equals(member)) {
                 listener.claimed(task, owner.createRevision(), lease, spec, state);
             }

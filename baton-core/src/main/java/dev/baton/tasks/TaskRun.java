@@ -2,7 +2,6 @@ package dev.baton.tasks;
 
 import dev.baton.etcd.Backoff;
 import dev.baton.etcd.KeyValue;
-import dev.baton.etcd.RangeResult;
 import dev.baton.etcd.TxnResult;
 import java.time.Clock;
 import java.time.Duration;
@@ -442,10 +441,10 @@ final class TaskRun {
                         backoff.next().toNanos());
                 return;
             }
-            KeyValue owner = find(read, writes.keys().owner(id));
+            KeyValue owner = read.find(writes.keys().owner(id)).orElse(null);
             boolean stillHeld = owner != null && owner.createRevision() == token;
             if (retire) {
-                KeyValue done = find(read, writes.keys().done(id));
+                KeyValue done = read.find(writes.keys().done(id)).orElse(null);
                 if (done != null && !stillHeld && done.valueUtf8().equals(next.encode())) {
                     landed(next, true, false, done.modRevision(), stored);
                 } else if (stillHeld) {
@@ -465,7 +464,7 @@ final class TaskRun {
                 }
                 return;
             }
-            KeyValue stored0 = find(read, writes.keys().state(id));
+            KeyValue stored0 = read.find(writes.keys().state(id)).orElse(null);
             boolean stateLanded = !next.equals(state) && stored0 != null && stored0.modRevision() > stateRevision
                     && stored0.valueUtf8().equals(next.encode());
             if (stateLanded && !release) {
@@ -540,14 +539,5 @@ final class TaskRun {
         } catch (RejectedExecutionException e) {
             return null;
         }
-    }
-
-    private static KeyValue find(RangeResult read, String key) {
-        for (KeyValue kv : read.kvs()) {
-            if (kv.key().equals(key)) {
-                return kv;
-            }
-        }
-        return null;
     }
 }
