@@ -68,7 +68,6 @@ final class ResumableWatch implements Watch {
         }
         WatchOption.Builder option = WatchOption.builder()
                 .withRevision(nextRevision)
-                .withPrevKV(true)
                 .withProgressNotify(true);
         if (range.isPrefix()) {
             option.withRange(range.endBytes());
@@ -145,11 +144,9 @@ final class ResumableWatch implements Watch {
             if (kv.modRevision() <= deliveredThrough) {
                 continue;
             }
-            KeyValue previous = event.getPrevKV() == null || event.getPrevKV().getKey().isEmpty()
-                    ? null : KeyValue.of(event.getPrevKV());
             WatchEvent.Type type = event.getEventType() == io.etcd.jetcd.watch.WatchEvent.EventType.DELETE
                     ? WatchEvent.Type.DELETE : WatchEvent.Type.PUT;
-            events.add(new WatchEvent(type, kv, previous));
+            events.add(new WatchEvent(type, kv));
         }
         if (!events.isEmpty()) {
             deliveredThrough = events.get(events.size() - 1).modRevision();

@@ -7,14 +7,21 @@ import java.time.Duration;
  * members' claims passes are spaced out instead of run once per change: after a pass that found
  * nothing to do the interval doubles, up to {@code max}; news that concerns this member (a member
  * joined or left, a command, a timer, a change of its own holdings) brings it back to {@code min}.
- * Pure: times are {@link System#nanoTime()} readings passed in.
+ * Whatever the news, the next pass waits at least {@value #COST_RATIO} times as long as the last
+ * one took, so passes over a large namespace take a bounded share of the member's control thread
+ * (the claims a pass leaves as spares fill slots in between). Pure: times are
+ * {@link System#nanoTime()} readings passed in.
  */
 final class PassPacing {
+
+    /** How many times a pass's own duration the member waits before the next. */
+    static final int COST_RATIO = 8;
 
     private final long minNanos;
     private final long maxNanos;
     private long intervalNanos;
     private long lastPassNanos;
+    private long costFloorNanos;
     private boolean passed;
 
     PassPacing(Duration min, Duration max) {
@@ -36,14 +43,18 @@ final class PassPacing {
         if (!passed) {
             return nowNanos;
         }
-        long due = lastPassNanos + intervalNanos;
+        long due = lastPassNanos + Math.max(intervalNanos, costFloorNanos);
         return due - nowNanos > 0 ? due : nowNanos;
     }
 
-    /** A pass ran at {@code nowNanos}; {@code settled} when it found nothing to do. */
-    void passed(long nowNanos, boolean settled) {
+    /**
+     * A pass ran from {@code startNanos} to {@code endNanos}; {@code settled} when it found
+     * nothing to do.
+     */
+    void passed(long startNanos, long endNanos, boolean settled) {
         passed = true;
-        lastPassNanos = nowNanos;
+        lastPassNanos = endNanos;
+        costFloorNanos = Math.max(0, endNanos - startNanos) * COST_RATIO;
         intervalNanos = settled ? Math.min(Math.max(intervalNanos, 1) * 2, maxNanos) : minNanos;
     }
 }

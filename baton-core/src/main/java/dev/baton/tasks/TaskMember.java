@@ -85,6 +85,13 @@ public final class TaskMember implements AutoCloseable {
      * the last one settled, keeps every decision at most one window behind the store.
      */
     static final int MAX_CLAIMS_PER_PASS = 2 * TxnBatcher.MAX_WRITES;
+    /**
+     * Spares a pass plans per task slot, up to {@link #MAX_SPARES}: enough for slots that free
+     * many times before the next pass, which waits longer the longer passes take
+     * ({@link PassPacing}). A spare another member took meanwhile is skipped, never claimed.
+     */
+    private static final int SPARES_PER_SLOT = 16;
+    private static final int MAX_SPARES = 1024;
 
     private final String id;
     private final Keyspace keys;
@@ -376,15 +383,16 @@ public final class TaskMember implements AutoCloseable {
             return;
         }
         passWanted = false;
+        long start = System.nanoTime();
         TaskPlanner.Plan plan;
         try {
             plan = planner.plan(planInput());
         } catch (RuntimeException e) {
             LOG.error("member {}: balancer failed; keeping what it holds", id, e);
-            pacing.passed(System.nanoTime(), true);
+            pacing.passed(start, System.nanoTime(), true);
             return;
         }
-        pacing.passed(System.nanoTime(), plan.idle());
+        pacing.passed(start, System.nanoTime(), plan.idle());
         spares.clear();
         spares.addAll(plan.spares());
         LOG.debug("member {}: pass over {} tasks: holds {}, releases {}, claims {}", id, table.size(), runs.size(),
@@ -439,7 +447,8 @@ public final class TaskMember implements AutoCloseable {
         }
         int room = freeSlots();
         return new TaskPlanner.Input(id, registration.lease(), frozen, members, table.entries(), held,
-                holdOff.until(), Math.max(0, Math.min(room, MAX_CLAIMS_PER_PASS)), Math.min(maxTasks, MAX_CLAIMS_PER_PASS),
+                holdOff.until(), Math.max(0, Math.min(room, MAX_CLAIMS_PER_PASS)),
+                Math.min(SPARES_PER_SLOT * maxTasks, MAX_SPARES),
                 clock.instant());
     }
 

@@ -199,12 +199,11 @@ final class TaskTable {
         List<WatchEvent> events = new ArrayList<>(contents.size());
         for (String key : knownKeys()) {
             if (!present.contains(key)) {
-                events.add(new WatchEvent(WatchEvent.Type.DELETE, new KeyValue(key, new byte[0], 0, revision, 0, 0),
-                        null));
+                events.add(new WatchEvent(WatchEvent.Type.DELETE, new KeyValue(key, new byte[0], 0, revision, 0, 0)));
             }
         }
         for (KeyValue kv : contents) {
-            events.add(new WatchEvent(WatchEvent.Type.PUT, kv, null));
+            events.add(new WatchEvent(WatchEvent.Type.PUT, kv));
         }
         apply(events);
         advanceTo(revision);

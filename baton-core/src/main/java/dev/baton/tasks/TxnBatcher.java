@@ -13,15 +13,19 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a member's guarded writes as few requests, the way a log groups commits: a write goes out
- * at once when no request is in flight, and the writes that queue behind it leave together (up
- * to {@code maxRequests} requests at once while a bulk of {@link #BULK} or more is waiting),
- * each as a transaction nested in one request. A nested transaction evaluates its own compares, so every write keeps exactly its own guard and gets its own outcome;
- * one request costs the store one proposal and one fsync instead of one each.
+ * Sends a member's guarded writes as few requests, the way a log groups commits: writes queue,
+ * and the queue leaves as one request once the work already waiting on {@code executor} (the
+ * member's control thread: other runs' outcomes, claims landing) has run, so the writes of one
+ * burst leave together; while a request is in flight, writes wait for its answer and leave
+ * together in the next, unless {@link #BULK} or more are waiting, which are pipelined over up
+ * to {@code maxRequests} requests. Each write is a transaction nested in the request. A nested
+ * transaction evaluates its own compares, so every write keeps exactly its own guard and gets its
+ * own outcome; one request costs the store one proposal and one fsync instead of one each.
  *
  * <p>Limits: a request carries as many writes as etcd's default {@code --max-txn-ops} allows
  * ({@link #MAX_WRITES}, less the operations of the longest write) and about
@@ -81,6 +85,7 @@ final class TxnBatcher {
     private final int maxRequests;
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private int inFlight;
+    private boolean flushQueued;
     private long requests;
 
     TxnBatcher(Etcd etcd, Executor executor, int maxRequests) {
@@ -103,17 +108,39 @@ final class TxnBatcher {
      */
     List<CompletableFuture<TxnResult>> sendAll(List<Write> writes) {
         List<CompletableFuture<TxnResult>> outcomes = new ArrayList<>(writes.size());
-        List<List<Queued>> batches;
+        boolean flushNow;
         synchronized (this) {
             for (Write write : writes) {
                 CompletableFuture<TxnResult> outcome = new CompletableFuture<>();
                 queue.add(new Queued(write, outcome, false));
                 outcomes.add(outcome);
             }
+            flushNow = !flushQueued;
+            flushQueued = true;
+        }
+        if (flushNow) {
+            queueFlush();
+        }
+        return outcomes;
+    }
+
+    /** Flushes once the work already waiting on the executor has run; at once if it takes no more. */
+    private void queueFlush() {
+        try {
+            executor.execute(this::flush);
+        } catch (RejectedExecutionException e) {
+            flush();
+        }
+    }
+
+    /** Sends what may leave now. */
+    private void flush() {
+        List<List<Queued>> batches;
+        synchronized (this) {
+            flushQueued = false;
             batches = takeBatches();
         }
         batches.forEach(this::sendBatch);
-        return outcomes;
     }
 
     /** Requests sent so far (one per batch); what the store was asked to commit. */
@@ -178,15 +205,17 @@ final class TxnBatcher {
                     queued.outcome().completeExceptionally(error);
                 }
             }
-            List<List<Queued>> next;
             synchronized (this) {
                 for (int i = resend.size() - 1; i >= 0; i--) {
                     queue.addFirst(new Queued(resend.get(i).write(), resend.get(i).outcome(), true));
                 }
                 inFlight--;
-                next = takeBatches();
+                if (flushQueued || queue.isEmpty()) {
+                    return;
+                }
+                flushQueued = true;
             }
-            next.forEach(this::sendBatch);
+            queueFlush();
         }, executor);
     }
 

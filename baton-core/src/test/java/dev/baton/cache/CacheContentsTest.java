@@ -28,11 +28,11 @@ class CacheContentsTest {
     }
 
     private static WatchEvent put(String key, String value, long create, long mod) {
-        return new WatchEvent(WatchEvent.Type.PUT, kv(key, value, create, mod), null);
+        return new WatchEvent(WatchEvent.Type.PUT, kv(key, value, create, mod));
     }
 
     private static WatchEvent delete(String key, long mod) {
-        return new WatchEvent(WatchEvent.Type.DELETE, new KeyValue(key, new byte[0], 0, mod, 0, 0), null);
+        return new WatchEvent(WatchEvent.Type.DELETE, new KeyValue(key, new byte[0], 0, mod, 0, 0));
     }
 
     private static List<String> describe(List<KeyChange<String>> changes) {

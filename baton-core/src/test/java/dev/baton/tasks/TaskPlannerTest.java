@@ -175,14 +175,25 @@ class TaskPlannerTest {
         PassPacing pacing = new PassPacing(Duration.ofMillis(20), Duration.ofMillis(100));
         long ms = 1_000_000;
         assertThat(pacing.dueAt(0)).isZero();
-        pacing.passed(0, true);
+        pacing.passed(0, 0, true);
         assertThat(pacing.dueAt(0)).isEqualTo(40 * ms);
-        pacing.passed(40 * ms, true);
-        pacing.passed(120 * ms, true);
+        pacing.passed(40 * ms, 40 * ms, true);
+        pacing.passed(120 * ms, 120 * ms, true);
         assertThat(pacing.dueAt(120 * ms)).isEqualTo(220 * ms);
         pacing.urgent();
         assertThat(pacing.dueAt(130 * ms)).isEqualTo(140 * ms);
-        pacing.passed(140 * ms, false);
+        pacing.passed(140 * ms, 140 * ms, false);
         assertThat(pacing.dueAt(200 * ms)).isEqualTo(200 * ms);
+    }
+
+    @Test
+    void aCostlyPassPushesTheNextOneAwayEvenWhenUrgent() {
+        PassPacing pacing = new PassPacing(Duration.ofMillis(20), Duration.ofMillis(100));
+        long ms = 1_000_000;
+        pacing.passed(0, 10 * ms, false);
+        pacing.urgent();
+        assertThat(pacing.dueAt(10 * ms)).isEqualTo((10 + 10 * PassPacing.COST_RATIO) * ms);
+        pacing.passed(200 * ms, 201 * ms, false);
+        assertThat(pacing.dueAt(201 * ms)).isEqualTo(221 * ms);
     }
 }

@@ -197,11 +197,11 @@ class TaskTableTest {
     }
 
     private static WatchEvent put(KeyValue kv) {
-        return new WatchEvent(WatchEvent.Type.PUT, kv, null);
+        return new WatchEvent(WatchEvent.Type.PUT, kv);
     }
 
     private WatchEvent delete(String key) {
         revision++;
-        return new WatchEvent(WatchEvent.Type.DELETE, new KeyValue(key, new byte[0], 0, revision, 0, 0), null);
+        return new WatchEvent(WatchEvent.Type.DELETE, new KeyValue(key, new byte[0], 0, revision, 0, 0));
     }
 }
