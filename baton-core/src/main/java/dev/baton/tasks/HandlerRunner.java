@@ -2,6 +2,9 @@ package dev.baton.tasks;
 
 import dev.baton.etcd.Threads;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -18,9 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a member's handlers on its bounded pool of handler threads ({@code baton-task-<member>-N})
  * and reports each run's outcome: the message to apply, or null when the run ended without one
- * (it threw after a stop was requested). A blocking handler holds a thread for its whole run, so
- * the pool has one thread per task the member may hold; a non-blocking one
- * ({@link AsyncTaskHandler}) only starts on a thread, so a few threads serve every task.
+ * (it threw after a stop was requested, or was stopped before it started). A blocking handler
+ * holds a thread for its whole run, so the pool has one thread per task the member runs at once;
+ * a non-blocking one ({@link AsyncTaskHandler}) only starts on a thread, so a few threads serve
+ * every task. At most {@code maxRunning} runs are under way at once; the others wait, in the
+ * order they came, for one to end (the tasks a member claims ahead).
  */
 final class HandlerRunner {
 
@@ -43,13 +48,26 @@ final class HandlerRunner {
         TaskMessage run(TaskContext context) throws Exception;
     }
 
+    /** A run waiting for one under way to end. */
+    private record Waiting(RunContext context, Consumer<TaskMessage> outcome) {
+    }
+
     private final String member;
     private final Body body;
+    private final int maxRunning;
     private final ThreadPoolExecutor threads;
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private int running;
+    private boolean stopped;
 
-    HandlerRunner(String member, Body body, int threads) {
+    HandlerRunner(String member, Body body, int threads, int maxRunning) {
+        if (maxRunning < threads) {
+            throw new IllegalArgumentException("maxRunning must be at least the threads, " + threads + ", is "
+                    + maxRunning);
+        }
         this.member = member;
         this.body = body;
+        this.maxRunning = maxRunning;
         this.threads = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 Threads.named("baton-task-" + member));
         this.threads.allowCoreThreadTimeOut(true);
@@ -91,13 +109,26 @@ final class HandlerRunner {
     }
 
     /**
-     * Runs {@code context}'s handler on a handler thread and gives its outcome to {@code outcome}:
-     * the message, or null when the run ended without one (it failed after a stop was requested,
-     * or the member is shutting down).
+     * Runs {@code context}'s handler on a handler thread, once fewer than {@code maxRunning} are
+     * under way, and gives its outcome to {@code outcome}: the message, or null when the run
+     * ended without one (it failed after a stop was requested, was stopped while it waited, or
+     * the member is shutting down).
      */
     void run(RunContext context, Consumer<TaskMessage> outcome) {
+        synchronized (this) {
+            if (!stopped && running >= maxRunning) {
+                waiting.add(new Waiting(context, outcome));
+                return;
+            }
+            running++;
+        }
+        start(context, outcome);
+    }
+
+    private void start(RunContext context, Consumer<TaskMessage> outcome) {
         try {
             threads.execute(() -> body.run(context, (message, error) -> {
+                ended();
                 if (error == null) {
                     outcome.accept(message);
                 } else if (context.isStopRequested()) {
@@ -110,17 +141,53 @@ final class HandlerRunner {
                 }
             }));
         } catch (RejectedExecutionException e) {
+            ended();
             outcome.accept(null);
         }
     }
 
+    /**
+     * A run ended: its place passes to the next waiting run; one stopped while it waited ends
+     * without an outcome and the place passes on.
+     */
+    private void ended() {
+        while (true) {
+            Waiting next;
+            synchronized (this) {
+                next = waiting.poll();
+                if (next == null) {
+                    running--;
+                    return;
+                }
+            }
+            if (!next.context().isStopRequested()) {
+                start(next.context(), next.outcome());
+                return;
+            }
+            next.outcome().accept(null);
+        }
+    }
+
+    /** Ends the runs still waiting, without an outcome, and takes no more. */
+    private void dropWaiting() {
+        List<Waiting> dropped;
+        synchronized (this) {
+            stopped = true;
+            dropped = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        dropped.forEach(w -> w.outcome().accept(null));
+    }
+
     /** Interrupts the handlers still running and takes no more. */
     void interrupt() {
+        dropWaiting();
         threads.shutdownNow();
     }
 
     /** Stops the pool, waiting up to {@code timeout} for handlers that ignore interrupts. */
     void shutdown(Duration timeout) {
+        dropWaiting();
         threads.shutdownNow();
         try {
             threads.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -100,6 +100,7 @@ public final class TaskMember implements AutoCloseable {
     private final Etcd etcd;
     private final Clock clock;
     private final int maxTasks;
+    private final int claimAhead;
     private final Duration stopTimeout;
     private final ScheduledExecutorService control;
     private final HandlerRunner handlers;
@@ -146,6 +147,7 @@ public final class TaskMember implements AutoCloseable {
         this.etcd = session.etcd();
         this.clock = builder.clock;
         this.maxTasks = builder.maxConcurrentTasks;
+        this.claimAhead = builder.claimAhead;
         this.stopTimeout = builder.stopTimeout;
         ScheduledThreadPoolExecutor controlThread = new ScheduledThreadPoolExecutor(1,
                 Threads.named("baton-tasks-" + id));
@@ -153,7 +155,7 @@ public final class TaskMember implements AutoCloseable {
         controlThread.setRemoveOnCancelPolicy(true);
         this.control = controlThread;
         this.handlers = new HandlerRunner(id, builder.body,
-                builder.blocking ? maxTasks : Math.min(maxTasks, HandlerRunner.ASYNC_THREADS));
+                builder.blocking ? maxTasks : Math.min(maxTasks, HandlerRunner.ASYNC_THREADS), maxTasks);
         this.machine = TaskStateMachine.builder().clock(clock).retryPolicy(builder.retryPolicy).build();
         this.writes = new TaskWrites(etcd, keys);
         this.batcher = new TxnBatcher(etcd, control, MAX_REQUESTS_IN_FLIGHT);
@@ -241,8 +243,8 @@ public final class TaskMember implements AutoCloseable {
                 requestPass(true);
             });
             session.addListener(sessionListener);
-            LOG.info("member {} joined {} with lease {} (at most {} tasks)", id, keys.namespace(),
-                    Long.toHexString(registration.lease()), maxTasks);
+            LOG.info("member {} joined {} with lease {} (runs at most {} tasks, claims {} ahead)", id,
+                    keys.namespace(), Long.toHexString(registration.lease()), maxTasks, claimAhead);
             return this;
         } catch (RuntimeException e) {
             registration.deregister();
@@ -452,9 +454,12 @@ public final class TaskMember implements AutoCloseable {
                 clock.instant());
     }
 
-    /** Tasks the member may take on now: its limit less what it runs, claims and still waits for. */
+    /**
+     * Tasks the member may take on now: what it may run and claim ahead, less what it runs (or
+     * holds waiting to run), claims and still waits for.
+     */
     private int freeSlots() {
-        return maxTasks - (runs.size() - retiringRuns) - claims.inFlight() - lostHandlersRunning;
+        return maxTasks + claimAhead - (runs.size() - retiringRuns) - claims.inFlight() - lostHandlersRunning;
     }
 
     private int recordBytes(TaskId task) {
@@ -795,6 +800,7 @@ public final class TaskMember implements AutoCloseable {
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private Clock clock = Clock.systemUTC();
         private int maxConcurrentTasks = DEFAULT_MAX_CONCURRENT_TASKS;
+        private int claimAhead;
         private Duration releaseHoldOff = DEFAULT_RELEASE_HOLD_OFF;
         private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
         private Duration joinTimeout = DEFAULT_JOIN_TIMEOUT;
@@ -874,6 +880,21 @@ public final class TaskMember implements AutoCloseable {
                 throw new IllegalArgumentException("maxConcurrentTasks must be at least 1, is " + maxConcurrentTasks);
             }
             this.maxConcurrentTasks = maxConcurrentTasks;
+            return this;
+        }
+
+        /**
+         * How many tasks the member claims beyond those it runs, not negative; default 0. They
+         * wait, in claim order, for a running task to end, so a member working through many short
+         * tasks never waits a claim's round trip for the next. They are held all the same: a
+         * task waiting here is not run by another member with room, so keep this small when
+         * tasks are long.
+         */
+        public Builder claimAhead(int claimAhead) {
+            if (claimAhead < 0) {
+                throw new IllegalArgumentException("claimAhead must not be negative, is " + claimAhead);
+            }
+            this.claimAhead = claimAhead;
             return this;
         }
 

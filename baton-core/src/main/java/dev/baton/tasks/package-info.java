@@ -103,21 +103,28 @@
  * compact table (revisions, sizes, owner, status and not-before of every task; no properties),
  * and balances after the changes it sees (a member joining or leaving, a task submitted, released
  * or finished), not on a timer: at once after a quiet moment, at most every 20 ms under a storm
- * of changes, backing off to once a second while passes can do nothing. Tasks with a not-before
- * instant are claimed from that instant, by a timer set for the earliest. It runs at most
- * {@code maxConcurrentTasks} tasks; a slot frees as soon as a task's work is over, so the claim
- * of the next task travels in the same request as the retirement of the last. For each task it holds it applies pending task commands in
+ * of changes, backing off to once a second while passes can do nothing; and, since a pass reads
+ * every task, never sooner than 8 times the last pass's own duration after it. Tasks with a
+ * not-before instant are claimed from that instant, by a timer set for the earliest. It runs at
+ * most {@code maxConcurrentTasks} tasks; a slot frees as soon as a task's work is over, so the
+ * claim of the next task travels in the same request as the retirement of the last. With
+ * {@code claimAhead} it also holds that many more claimed tasks waiting for a slot, in claim
+ * order, so a member working through short tasks never waits a claim's round trip (a waiting
+ * task is held: another member with room does not run it). For each task it holds it applies
+ * pending task commands in
  * order, runs the handler while the task is RUNNABLE, wakes SLEEPING and FAULT tasks at their
  * instant, and retires terminal ones.
  *
  * <p>The member is a shell around parts with one job each. The decision is pure: the
  * {@code TaskPlanner} takes the table, what the member holds, its hold-offs and the time, asks
  * the balancer, and returns what to release, what to claim (at most two requests' worth a pass,
- * so a decision made on a briefly stale view costs little), a few spares to claim as soon as
- * slots free, and when to wake. Around it: the claim pipeline, the registration, the member
- * commands, one run per claim, and the handler runner. Every claim and every fenced write of a
- * run goes through one batcher that packs the writes queued behind the request in flight into
- * the next request (a bulk, such as a pass's claims, leaves as up to 4 requests at once), each
+ * so a decision made on a briefly stale view costs little), spares (up to 16 per slot, 1,024 at
+ * most) to claim as soon as slots free without another pass, and when to wake. Around it: the
+ * claim pipeline, the registration, the member commands, one run per claim, and the handler
+ * runner. Every claim and every fenced write of a run goes through one batcher: the writes
+ * queued while the member handles a burst of news leave together once it is handled, writes
+ * queued behind a request in flight leave together in the next (a bulk, such as a pass's claims,
+ * leaves as up to 4 requests at once), each
  * write as a nested transaction with its own guard and its own outcome, within etcd's
  * 128-operation and 1.5 MiB limits.
  *

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,6 +50,49 @@ class TaskMemberBasicsTest {
         assertThat(completions).hasSize(20);
         assertThat(completions.values()).allMatch(count -> count.get() == 1);
         assertThat(client.list()).allSatisfy(info -> assertThat(info.status()).contains(TaskStatus.COMPLETED));
+    }
+
+    @Test
+    void aMemberClaimsAheadYetRunsNoMoreThanItsLimitAndReleasesWhatWaitsWhenClosed() throws Exception {
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        CountDownLatch finish = new CountDownLatch(1);
+        TaskHandler handler = context -> {
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                finish.await();
+            } finally {
+                running.decrementAndGet();
+            }
+        };
+        for (int i = 0; i < 10; i++) {
+            client.submit(TaskId.of("t" + i), TaskProperties.empty());
+        }
+        try (TaskMember a = TaskMember.builder(etcd, "a").namespace(namespace).sessionTtl(Duration.ofSeconds(2))
+                .maxConcurrentTasks(2).claimAhead(3).handler(handler).start()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> ownedBy("a") == 5 && running.get() == 2);
+            finish.countDown();
+            await().atMost(Duration.ofSeconds(20)).until(() -> client.list().stream().allMatch(TaskInfo::done));
+        }
+        assertThat(mostAtOnce.get()).isEqualTo(2);
+
+        CountDownLatch never = new CountDownLatch(1);
+        for (int i = 0; i < 5; i++) {
+            client.submit(TaskId.of("u" + i), TaskProperties.empty());
+        }
+        TaskMember b = TaskMember.builder(etcd, "b").namespace(namespace).sessionTtl(Duration.ofSeconds(2))
+                .maxConcurrentTasks(1).claimAhead(4).stopTimeout(Duration.ofMillis(500))
+                .handler(context -> never.await()).start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> ownedBy("b") == 5);
+        b.close();
+        assertThat(ownedBy("b")).isZero();
+        assertThat(client.list().stream().filter(info -> info.id().value().startsWith("u")))
+                .allSatisfy(info -> assertThat(info.done()).isFalse());
+    }
+
+    private long ownedBy(String member) {
+        return client.list().stream().filter(info -> info.owner().map(o -> o.member().equals(member)).orElse(false))
+                .count();
     }
 
     private TaskMember member(String id, TaskHandler handler) {

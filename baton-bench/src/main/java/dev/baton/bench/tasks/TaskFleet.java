@@ -41,7 +41,10 @@ final class TaskFleet implements AutoCloseable {
     enum Work {
         /** Waits (without a thread) until the task is told to stop: a claimed task stays running. */
         HOLD,
-        /** Returns at once: the task completes and is retired. */
+        /**
+         * Returns at once: the task completes and is retired. Members claim ahead as many tasks
+         * as they run, so the next ones are claimed while these finish.
+         */
         NONE
     }
 
@@ -108,7 +111,7 @@ final class TaskFleet implements AutoCloseable {
         Etcd connection = connect(endpoint);
         Session session = Session.builder(connection).ttl(SESSION_TTL).open();
         TaskMember member = TaskMember.builder(session, id).namespace(NAMESPACE).maxConcurrentTasks(capacity)
-                .stopTimeout(Duration.ofSeconds(30))
+                .claimAhead(work == Work.NONE ? capacity : 0).stopTimeout(Duration.ofSeconds(30))
                 .asyncHandler(handler()).start();
         synchronized (this) {
             members.put(id, member);
