@@ -7,9 +7,11 @@ import java.time.Duration;
  * members' claims passes are spaced out instead of run once per change: after a pass that found
  * nothing to do the interval doubles, up to {@code max}; news that concerns this member (a member
  * joined or left, a command, a timer, a change of its own holdings) brings it back to {@code min}.
- * Whatever the news, the next pass waits at least {@value #COST_RATIO} times as long as the last
- * one took, so passes over a large namespace take a bounded share of the member's control thread
- * (the claims a pass leaves as spares fill slots in between). Pure: times are
+ * After a pass that found nothing to do, whatever the news, the next one waits at least
+ * {@value #COST_RATIO} times as long as that pass took, so passes over a large namespace that
+ * others keep changing take a bounded share of the member's control thread (the claims a pass
+ * leaves as spares fill slots in between); a pass that claimed or released is followed as soon as
+ * the interval allows, so a member taking its share is not slowed. Pure: times are
  * {@link System#nanoTime()} readings passed in.
  */
 final class PassPacing {
@@ -54,7 +56,7 @@ final class PassPacing {
     void passed(long startNanos, long endNanos, boolean settled) {
         passed = true;
         lastPassNanos = endNanos;
-        costFloorNanos = Math.max(0, endNanos - startNanos) * COST_RATIO;
+        costFloorNanos = settled ? Math.max(0, endNanos - startNanos) * COST_RATIO : 0;
         intervalNanos = settled ? Math.min(Math.max(intervalNanos, 1) * 2, maxNanos) : minNanos;
     }
 }

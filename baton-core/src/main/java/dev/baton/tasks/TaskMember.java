@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * and the cost model.
  *
  * <p>The member is a small shell around parts with one job each: {@link Registration} (its member
- * key), {@link MemberCommands}, the {@link TaskPlanner} paced by {@link PassPacing}, the
+ * key), {@link MemberCommands}, the {@link TaskPlanner} run when its {@link PassScheduler} says, the
  * {@link ClaimPipeline}, one {@link TaskRun} per claim, the {@link HandlerRunner}, and the
  * {@link TxnBatcher} through which every claim and every fenced write of a run reaches the store.
  *
@@ -111,7 +111,7 @@ public final class TaskMember implements AutoCloseable {
     private final TaskTable table;
     private final ReleaseHoldOff holdOff;
     private final TaskPlanner planner;
-    private final PassPacing pacing = new PassPacing(MIN_PASS_INTERVAL, MAX_PASS_INTERVAL);
+    private final PassScheduler passes;
     private final Registration registration;
     private final MemberCommands commands;
     private final ClaimPipeline claims;
@@ -129,11 +129,6 @@ public final class TaskMember implements AutoCloseable {
     private boolean closing;
     private boolean loaded;
     private boolean changesQueued;
-    private boolean passWanted;
-    private ScheduledFuture<?> passTimer;
-    private long passDueNanos;
-    private ScheduledFuture<?> wakeTimer;
-    private Instant wakeTimerAt;
     private int lostHandlersRunning;
     /** Runs whose retirement is being written: they still hold their claim but no longer take a slot. */
     private int retiringRuns;
@@ -166,6 +161,8 @@ public final class TaskMember implements AutoCloseable {
         this.registration = new Registration(id, session, writes, control);
         this.commands = new MemberCommands(id, writes, control, clock, new CommandTarget());
         this.claims = new ClaimPipeline(id, writes, batcher, control, new ClaimListener());
+        this.passes = new PassScheduler(new Passes(), new PassPacing(MIN_PASS_INTERVAL, MAX_PASS_INTERVAL),
+                this::schedule, System::nanoTime, clock);
     }
 
     /** Starts building a member that joins with {@code session}, shared with other recipes; closing the member leaves it open. */
@@ -348,58 +345,38 @@ public final class TaskMember implements AutoCloseable {
 
     // ---- balancing ---------------------------------------------------------------------------
 
-    /** Asks for a balancing pass; {@code urgent} brings the pass interval back to its shortest. */
     private void requestPass(boolean urgent) {
-        if (urgent) {
-            pacing.urgent();
-        }
-        passWanted = true;
-        schedulePass();
+        passes.request(urgent);
     }
 
-    /** Schedules the wanted pass, once claims have settled and no member command is being applied. */
-    private void schedulePass() {
-        if (!passWanted || closing || claims.inFlight() > 0 || commands.busy()) {
-            return;
+    /** The member's side of {@link PassScheduler}. */
+    private final class Passes implements PassScheduler.Member {
+        @Override
+        public boolean mayPass() {
+            return !closing && claims.inFlight() == 0 && !commands.busy();
         }
-        long now = System.nanoTime();
-        long due = pacing.dueAt(now);
-        if (passTimer != null) {
-            if (due - passDueNanos >= 0) {
-                return;
-            }
-            passTimer.cancel(false);
+
+        @Override
+        public boolean pass() {
+            stepDownIfPastDeadline();
+            return !loaded || !registration.active() || TaskMember.this.pass();
         }
-        passDueNanos = due;
-        passTimer = schedule(this::pass, due - now);
     }
 
-    private void pass() {
-        passTimer = null;
-        stepDownIfPastDeadline();
-        if (!loaded || closing || !registration.active()) {
-            passWanted = false;
-            return;
-        }
-        if (claims.inFlight() > 0 || commands.busy()) {
-            return;
-        }
-        passWanted = false;
-        long start = System.nanoTime();
+    /** Plans one pass and applies it; true when it found nothing to do. */
+    private boolean pass() {
         TaskPlanner.Plan plan;
         try {
             plan = planner.plan(planInput());
         } catch (RuntimeException e) {
             LOG.error("member {}: balancer failed; keeping what it holds", id, e);
-            pacing.passed(start, System.nanoTime(), true);
-            return;
+            return true;
         }
-        pacing.passed(start, System.nanoTime(), plan.idle());
         spares.clear();
         spares.addAll(plan.spares());
         LOG.debug("member {}: pass over {} tasks: holds {}, releases {}, claims {}", id, table.size(), runs.size(),
                 plan.release().size(), plan.claim().size());
-        plan.wakeAt().ifPresent(this::wakeAt);
+        plan.wakeAt().ifPresent(passes::wakeAt);
         for (TaskId task : plan.release()) {
             runs.get(task).requestRelease(StopReason.RELEASED, null);
         }
@@ -407,6 +384,7 @@ public final class TaskMember implements AutoCloseable {
         if (!claim.isEmpty()) {
             claims.claim(claim, registration.lease(), i -> recordBytes(claim.get(i)));
         }
+        return plan.idle();
     }
 
     /**
@@ -465,21 +443,6 @@ public final class TaskMember implements AutoCloseable {
     private int recordBytes(TaskId task) {
         TaskTable.Entry entry = table.entry(task);
         return entry == null ? 0 : entry.recordBytes();
-    }
-
-    /** Makes sure a pass runs at {@code at} (a not-before time or the end of a hold-off). */
-    private void wakeAt(Instant at) {
-        if (wakeTimer != null && !wakeTimerAt.isAfter(at)) {
-            return;
-        }
-        if (wakeTimer != null) {
-            wakeTimer.cancel(false);
-        }
-        wakeTimerAt = at;
-        wakeTimer = schedule(() -> {
-            wakeTimer = null;
-            requestPass(true);
-        }, Math.max(0, Duration.between(clock.instant(), at).toNanos()) + TimeUnit.MILLISECONDS.toNanos(1));
     }
 
     /** A claim landed with {@code token}: start a run from the spec and state read with it. */
@@ -570,11 +533,7 @@ public final class TaskMember implements AutoCloseable {
 
     private void beginClose() {
         closing = true;
-        for (ScheduledFuture<?> timer : new ScheduledFuture<?>[] {wakeTimer, passTimer}) {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-        }
+        passes.stop();
         registration.deregister().whenCompleteAsync((result, error) -> {
             for (TaskRun run : new ArrayList<>(runs.values())) {
                 run.requestRelease(StopReason.SHUTDOWN, null);

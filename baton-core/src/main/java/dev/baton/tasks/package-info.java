@@ -104,7 +104,7 @@
  * and balances after the changes it sees (a member joining or leaving, a task submitted, released
  * or finished), not on a timer: at once after a quiet moment, at most every 20 ms under a storm
  * of changes, backing off to once a second while passes can do nothing; and, since a pass reads
- * every task, never sooner than 8 times the last pass's own duration after it. Tasks with a
+ * every task, after a pass that did nothing never sooner than 8 times its own duration. Tasks with a
  * not-before instant are claimed from that instant, by a timer set for the earliest. It runs at
  * most {@code maxConcurrentTasks} tasks; a slot frees as soon as a task's work is over, so the
  * claim of the next task travels in the same request as the retirement of the last. With

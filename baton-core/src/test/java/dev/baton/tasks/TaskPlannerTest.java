@@ -187,13 +187,15 @@ class TaskPlannerTest {
     }
 
     @Test
-    void aCostlyPassPushesTheNextOneAwayEvenWhenUrgent() {
+    void aCostlyIdlePassPushesTheNextOneAwayEvenWhenUrgentButOneThatActedDoesNot() {
         PassPacing pacing = new PassPacing(Duration.ofMillis(20), Duration.ofMillis(100));
         long ms = 1_000_000;
-        pacing.passed(0, 10 * ms, false);
+        pacing.passed(0, 10 * ms, true);
         pacing.urgent();
         assertThat(pacing.dueAt(10 * ms)).isEqualTo((10 + 10 * PassPacing.COST_RATIO) * ms);
-        pacing.passed(200 * ms, 201 * ms, false);
-        assertThat(pacing.dueAt(201 * ms)).isEqualTo(221 * ms);
+        pacing.passed(200 * ms, 250 * ms, false);
+        assertThat(pacing.dueAt(250 * ms)).isEqualTo(270 * ms);
+        pacing.passed(300 * ms, 301 * ms, true);
+        assertThat(pacing.dueAt(301 * ms)).isEqualTo(341 * ms);
     }
 }
