@@ -94,14 +94,19 @@
  * revision; an assignment's create revision is also its fencing token.
  *
  * <p>{@link dev.baton.alloc.Allocator} campaigns in {@code <ns>alloc/leader} and, while it leads,
- * mirrors {@code <ns>alloc/} in one keyspace cache and runs rounds: solve, plan with readiness
- * from the application's {@link dev.baton.alloc.ReadinessCheck}, send the safe steps, wait until
- * its cache shows its own writes. A round starts on the next change (debounced), never on a
- * timer. Each step becomes a change guarded by the mod revision of every key its safety was
- * decided on; changes are packed into transactions of at most etcd's {@code --max-txn-ops}
- * (128) compares and operations, each also comparing the leadership's fence. A promotion lands
- * in the same transaction as the old primary's removal, together with the removal of any older
- * replica that is not ready, so the oldest remaining assignment, the new primary, is ready.
+ * mirrors {@code <ns>alloc/} in one keyspace cache and runs rounds: solve (only when items,
+ * members or the assignments changed other than by its own steps), plan with readiness from the
+ * application's {@link dev.baton.alloc.ReadinessCheck}, send every step that is safe now, wait
+ * until its cache shows its own writes. A round that wrote is followed at once by the next; one
+ * that wrote nothing waits for the next change of items, members or assignments, or for a status
+ * report on an item whose handoff waits for readiness; never on a timer. Each step becomes a
+ * change guarded by the mod revision of every key its safety was decided on: the item, the keys
+ * it deletes and the ready replicas the item relies on. An item's removals are split over as many
+ * changes as etcd's {@code --max-txn-ops} (128) compares and operations per transaction need;
+ * changes are packed into transactions of that size, each also comparing the leadership's
+ * fence. A promotion lands in the same transaction as the old primary's removal, together with
+ * the removal of any older replica that is not ready, so the oldest remaining assignment, the new
+ * primary, is ready.
  *
  * <p>{@link dev.baton.alloc.AllocatorMember} joins with its zone and capacity, reports the
  * {@link dev.baton.alloc.ItemRoute route} of each item it holds to a

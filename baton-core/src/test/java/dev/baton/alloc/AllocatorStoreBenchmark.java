@@ -61,8 +61,8 @@ public final class AllocatorStoreBenchmark {
         }
         System.out.printf(Locale.ROOT, "%d items x %d replicas over %d members in 3 zones, capacity %d each%n",
                 itemCount, REPLICAS, memberCount, capacity);
-        System.out.printf(Locale.ROOT, "%-22s %10s %8s %8s %8s %14s %14s%n",
-                "phase", "wall ms", "rounds", "changes", "txns", "solve ms max", "apply ms max");
+        System.out.printf(Locale.ROOT, "%-22s %10s %8s %8s %8s %8s %8s %8s %8s %8s %8s%n",
+                "phase", "wall ms", "rounds", "solves", "changes", "txns", "read ms", "solve ms", "plan ms", "write ms", "echo ms");
 
         long start = System.nanoTime();
         int firstRound = roundCount();
@@ -123,11 +123,15 @@ public final class AllocatorStoreBenchmark {
         synchronized (this) {
             of = List.copyOf(rounds.subList(firstRound, rounds.size()));
         }
-        System.out.printf(Locale.ROOT, "%-22s %10d %8d %8d %8d %14d %14d%n", name, wallMs, of.size(),
+        System.out.printf(Locale.ROOT, "%-22s %10d %8d %8d %8d %8d %8d %8d %8d %8d %8d%n", name, wallMs, of.size(),
+                of.stream().filter(AllocationRound::solved).count(),
                 of.stream().mapToInt(AllocationRound::changes).sum(),
                 of.stream().mapToInt(AllocationRound::transactions).sum(),
-                of.stream().mapToLong(r -> r.solveTime().toMillis()).max().orElse(0),
-                of.stream().mapToLong(r -> r.applyTime().toMillis()).max().orElse(0));
+                of.stream().mapToLong(r -> r.readTime().toMillis()).sum(),
+                of.stream().mapToLong(r -> r.solveTime().toMillis()).sum(),
+                of.stream().mapToLong(r -> r.planTime().toMillis()).sum(),
+                of.stream().mapToLong(r -> r.writeTime().toMillis()).sum(),
+                of.stream().mapToLong(r -> r.echoTime().toMillis()).sum());
     }
 
     private long readyAssignments() throws Exception {
