@@ -2,6 +2,7 @@ package dev.baton.alloc;
 
 import dev.baton.alloc.PlannedChanges.Translation;
 import dev.baton.alloc.TxnBatches.Batch;
+import dev.baton.alloc.solver.AllocationSolver;
 import dev.baton.cache.CacheSnapshot;
 import dev.baton.cache.KeyspaceCache;
 import dev.baton.election.LeaderService;

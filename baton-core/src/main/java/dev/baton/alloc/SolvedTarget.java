@@ -1,5 +1,6 @@
 package dev.baton.alloc;
 
+import dev.baton.alloc.solver.AllocationSolver;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

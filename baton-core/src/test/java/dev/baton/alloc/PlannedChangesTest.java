@@ -7,6 +7,7 @@ import dev.baton.alloc.HandoffStep.Promote;
 import dev.baton.alloc.HandoffStep.Remove;
 import dev.baton.alloc.StoreChange.Guard;
 import dev.baton.alloc.StoreChange.Write;
+import dev.baton.alloc.solver.AllocationSolver;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
