@@ -59,20 +59,16 @@ final class ContractedNetwork extends ResidualSearch {
     private final int sink;
     private final int maxReach;
 
-    /** Slots of member u whose replica would move toward zone z at class c, at {@link #pool}(u, z, c). */
-    private final IntList[] movePool;
-    /** Position of slot s in its move pool toward zone z, at s * zones + z. */
-    private final int[] movePos;
+    /** Slots of member u whose replica would move toward zone z at class c, at {@link #pool}(u, z, c); lane z. */
+    private final PoolFamily moves;
+    /** Per move pool, the members that hold every item in it. */
     private final int[][] moveExcluded;
-    private final boolean[] moveChanged;
-    private final IntList changedMovePools = new IntList();
 
     /** Slots of member u by drop class, at u * dropClasses + class; ascending class is ascending cost. */
     private final int dropClasses;
-    private final IntList[] dropPool;
-    private final int[] dropPos;
+    private final PoolFamily drops;
+    /** Per member, its cheapest drop class with a slot in it; -1 for none. */
     private final int[] bestDrop;
-    private final boolean[] dropChanged;
 
     /** Per item, the live members that held it before and lack it now; null when there are none. */
     private final int[][] formerHolders;
@@ -88,13 +84,11 @@ final class ContractedNetwork extends ResidualSearch {
     private final IntList[] returnHolder;
     private final int[][] returnArcPos;
 
-    /** Missing items by (zone, source class), at z * sourceClasses + class. */
+    /** Missing items by (zone, source class), at z * sourceClasses + class; lane z. */
     private final int sourceClasses;
-    private final IntList[] sourcePool;
-    private final int[] sourcePos;
+    private final PoolFamily sources;
+    /** Per source pool, the members of its zone that hold every item in it. */
     private final int[][] sourceExcluded;
-    private final boolean[] sourceChanged;
-    private final IntList changedSourcePools = new IntList();
     /** Missing items by (former holder b, source class toward b's zone), at b * sourceClasses + class. */
     private final IntList[] sourceReturnPool;
     /** Per missing item with former holders, its position in each of their source return pools. */
@@ -120,16 +114,12 @@ final class ContractedNetwork extends ResidualSearch {
         int slots = placement.slotMember.length;
 
         int movePools = instance.members * zones * CLASSES;
-        movePool = new IntList[movePools];
-        movePos = new int[slots * zones];
+        moves = new PoolFamily(movePools, slots, zones);
         moveExcluded = new int[movePools][];
-        moveChanged = new boolean[movePools];
 
         dropClasses = 4 * maxReach;
-        dropPool = new IntList[instance.members * dropClasses];
-        dropPos = new int[slots];
+        drops = new PoolFamily(instance.members * dropClasses, slots, 1);
         bestDrop = new int[instance.members];
-        dropChanged = new boolean[instance.members];
 
         formerHolders = new int[instance.items][];
         returnTo = new IntList[instance.members];
@@ -147,10 +137,8 @@ final class ContractedNetwork extends ResidualSearch {
         returnArcPos = new int[slots][];
 
         sourceClasses = 2 * maxReach;
-        sourcePool = new IntList[zones * sourceClasses];
-        sourcePos = new int[instance.items * zones];
+        sources = new PoolFamily(zones * sourceClasses, instance.items, zones);
         sourceExcluded = new int[zones * sourceClasses][];
-        sourceChanged = new boolean[zones * sourceClasses];
         sourceReturnPool = new IntList[instance.members * sourceClasses];
         sourceReturnPos = new int[instance.items][];
 
@@ -171,16 +159,12 @@ final class ContractedNetwork extends ResidualSearch {
     /** Files every item afresh, for changes made without {@link #detach}/{@link #attach}. */
     void rebuild() {
         markAllStale();
-        Arrays.fill(movePool, null);
+        moves.clear();
         Arrays.fill(moveExcluded, null);
-        Arrays.fill(moveChanged, false);
-        changedMovePools.truncate(0);
+        sources.clear();
         Arrays.fill(sourceExcluded, null);
-        Arrays.fill(sourceChanged, false);
-        changedSourcePools.truncate(0);
+        drops.clear();
         Arrays.fill(bestDrop, -1);
-        Arrays.fill(dropChanged, true);
-        Arrays.fill(dropPool, null);
         for (int m = 0; m < instance.members; m++) {
             returnTo[m].truncate(0);
             returnClass[m].truncate(0);
@@ -189,7 +173,6 @@ final class ContractedNetwork extends ResidualSearch {
             returnHolder[m].truncate(0);
         }
         Arrays.fill(returnArcPos, null);
-        Arrays.fill(sourcePool, null);
         Arrays.fill(sourceReturnPool, null);
         for (int i = 0; i < instance.items; i++) {
             attach(i);
@@ -198,35 +181,20 @@ final class ContractedNetwork extends ResidualSearch {
 
     /** Recomputes what depends on changed pools; call before each search. */
     void refresh() {
-        for (int k = 0; k < changedMovePools.size(); k++) {
-            int p = changedMovePools.get(k);
-            moveChanged[p] = false;
-            IntList pool = movePool[p];
-            int u = p / (zones * CLASSES);
-            int z = p / CLASSES % zones;
-            moveExcluded[p] = pool == null || pool.size() == 0 ? null : excludedMembers(pool, true, z, u);
-        }
-        changedMovePools.truncate(0);
-        for (int k = 0; k < changedSourcePools.size(); k++) {
-            int p = changedSourcePools.get(k);
-            sourceChanged[p] = false;
-            IntList pool = sourcePool[p];
-            sourceExcluded[p] = pool == null || pool.size() == 0 ? null : excludedMembers(pool, false, p / sourceClasses, source);
-        }
-        changedSourcePools.truncate(0);
-        for (int u = 0; u < instance.members; u++) {
-            if (dropChanged[u]) {
-                dropChanged[u] = false;
-                bestDrop[u] = -1;
-                for (int c = 0; c < dropClasses; c++) {
-                    IntList pool = dropPool[u * dropClasses + c];
-                    if (pool != null && pool.size() > 0) {
-                        bestDrop[u] = c;
-                        break;
-                    }
-                }
+        moves.drainChanged(p -> moveExcluded[p] = moves.size(p) == 0 ? null
+                : excludedMembers(moves.get(p), true, p / CLASSES % zones, p / (zones * CLASSES)));
+        sources.drainChanged(p -> sourceExcluded[p] = sources.size(p) == 0 ? null
+                : excludedMembers(sources.get(p), false, p / sourceClasses, source));
+        drops.drainChanged(p -> bestDrop[p / dropClasses] = cheapestDrop(p / dropClasses));
+    }
+
+    private int cheapestDrop(int member) {
+        for (int c = 0; c < dropClasses; c++) {
+            if (drops.size(member * dropClasses + c) > 0) {
+                return c;
             }
         }
+        return -1;
     }
 
     // ---- classes and costs -------------------------------------------------------------
@@ -283,13 +251,10 @@ final class ContractedNetwork extends ResidualSearch {
             markStale(u);
             for (int z = 0; z < zones; z++) {
                 if (instance.zoneMembers[z] > 0) {
-                    int p = pool(u, z, moveClass(i, u, z));
-                    removeSlot(movePool[p], movePos, s * zones + z, z);
-                    markMovePool(p);
+                    moves.remove(pool(u, z, moveClass(i, u, z)), s, z);
                 }
             }
-            removeSlot(dropPool[u * dropClasses + dropClass(i, u)], dropPos, s, -1);
-            dropChanged[u] = true;
+            drops.remove(u * dropClasses + dropClass(i, u), s, 0);
             int[] arcs = returnArcPos[s];
             for (int k = 0; arcs != null && k < arcs.length; k++) {
                 removeReturnArc(u, arcs[k]);
@@ -300,9 +265,7 @@ final class ContractedNetwork extends ResidualSearch {
             markStale(source);
             for (int z = 0; z < zones; z++) {
                 if (instance.zoneMembers[z] > 0) {
-                    int p = z * sourceClasses + sourceClass(i, z);
-                    removeItem(sourcePool[p], sourcePos, i, z);
-                    markSourcePool(p);
+                    sources.remove(z * sourceClasses + sourceClass(i, z), i, z);
                 }
             }
             int[] holders = formerHolders[i];
@@ -331,14 +294,10 @@ final class ContractedNetwork extends ResidualSearch {
             markStale(u);
             for (int z = 0; z < zones; z++) {
                 if (instance.zoneMembers[z] > 0) {
-                    int p = pool(u, z, moveClass(i, u, z));
-                    movePool[p] = addTo(movePool[p], s, movePos, s * zones + z);
-                    markMovePool(p);
+                    moves.add(pool(u, z, moveClass(i, u, z)), s, z);
                 }
             }
-            int d = u * dropClasses + dropClass(i, u);
-            dropPool[d] = addTo(dropPool[d], s, dropPos, s);
-            dropChanged[u] = true;
+            drops.add(u * dropClasses + dropClass(i, u), s, 0);
             returnArcPos[s] = null;
             if (returning) {
                 returnArcPos[s] = new int[holders.length];
@@ -356,9 +315,7 @@ final class ContractedNetwork extends ResidualSearch {
             markStale(source);
             for (int z = 0; z < zones; z++) {
                 if (instance.zoneMembers[z] > 0) {
-                    int p = z * sourceClasses + sourceClass(i, z);
-                    sourcePool[p] = addTo(sourcePool[p], i, sourcePos, i * zones + z);
-                    markSourcePool(p);
+                    sources.add(z * sourceClasses + sourceClass(i, z), i, z);
                 }
             }
             if (returning) {
@@ -400,44 +357,6 @@ final class ContractedNetwork extends ResidualSearch {
         returnItem[u].truncate(last);
         returnSlot[u].truncate(last);
         returnHolder[u].truncate(last);
-    }
-
-    private static IntList addTo(IntList pool, int value, int[] positions, int positionIndex) {
-        IntList list = pool == null ? new IntList() : pool;
-        positions[positionIndex] = list.size();
-        list.add(value);
-        return list;
-    }
-
-    /** Removes slot s from a pool; {@code zone} >= 0 when positions are indexed by slot * zones + zone. */
-    private void removeSlot(IntList pool, int[] positions, int positionIndex, int zone) {
-        int pos = positions[positionIndex];
-        int last = pool.get(pool.size() - 1);
-        pool.set(pos, last);
-        positions[zone >= 0 ? last * zones + zone : last] = pos;
-        pool.truncate(pool.size() - 1);
-    }
-
-    private void removeItem(IntList pool, int[] positions, int i, int zone) {
-        int pos = positions[i * zones + zone];
-        int last = pool.get(pool.size() - 1);
-        pool.set(pos, last);
-        positions[last * zones + zone] = pos;
-        pool.truncate(pool.size() - 1);
-    }
-
-    private void markMovePool(int p) {
-        if (!moveChanged[p]) {
-            moveChanged[p] = true;
-            changedMovePools.add(p);
-        }
-    }
-
-    private void markSourcePool(int p) {
-        if (!sourceChanged[p]) {
-            sourceChanged[p] = true;
-            changedSourcePools.add(p);
-        }
     }
 
     // ---- pool queries -----------------------------------------------------------------
@@ -495,12 +414,12 @@ final class ContractedNetwork extends ResidualSearch {
 
     private boolean canMove(int u, int zone, int moveClass, int b) {
         int p = pool(u, zone, moveClass);
-        return u != b && size(movePool[p]) > 0 && !contains(moveExcluded[p], b);
+        return u != b && moves.size(p) > 0 && !contains(moveExcluded[p], b);
     }
 
     private boolean canPlace(int sourceClass, int b) {
         int p = instance.zoneOf[b] * sourceClasses + sourceClass;
-        return size(sourcePool[p]) > 0 && !contains(sourceExcluded[p], b);
+        return sources.size(p) > 0 && !contains(sourceExcluded[p], b);
     }
 
     // ---- search -----------------------------------------------------------------------
@@ -545,7 +464,7 @@ final class ContractedNetwork extends ResidualSearch {
             }
             for (int z = 0; z < zones; z++) {
                 for (int c = 0; c < CLASSES; c++) {
-                    if (size(movePool[pool(u, z, c)]) > 0) {
+                    if (moves.size(pool(u, z, c)) > 0) {
                         int list = z * CLASSES + c;
                         sourcesInClass[list]++;
                         insertTop(list, u);
@@ -643,7 +562,7 @@ final class ContractedNetwork extends ResidualSearch {
                 case MOVE -> arc = canMove(from, instance.zoneOf[to], arg, to) ? new long[] {0, arg / 2 - 1, 0, arg % 2} : null;
                 case PLACE -> arc = canPlace(arg, to) ? new long[] {Objective.coverageAdd(arg / 2), arg % 2, 0, 1} : null;
                 case RETURN -> arc = returnCost(from, to, arg);
-                case DROP -> arc = size(dropPool[from * dropClasses + arg]) > 0
+                case DROP -> arc = drops.size(from * dropClasses + arg) > 0
                         ? new long[] {-(maxReach - arg / 4), arg % 4 / 2 - 1, 0, arg % 2 - 1} : null;
                 case FILL -> arc = placement.load[from] < instance.capacity[from]
                         ? new long[] {0, 0, objective.balanceAdd(from, placement.load[from]), 0} : null;
@@ -725,12 +644,12 @@ final class ContractedNetwork extends ResidualSearch {
     private int chooseItem(int kind, int from, int to, int arg, IntList used) {
         int found;
         switch (kind) {
-            case MOVE -> found = availableItem(movePool[pool(from, instance.zoneOf[to], arg)], true, to, used);
-            case PLACE -> found = availableItem(sourcePool[instance.zoneOf[to] * sourceClasses + arg], false, to, used);
+            case MOVE -> found = availableItem(moves.get(pool(from, instance.zoneOf[to], arg)), true, to, used);
+            case PLACE -> found = availableItem(sources.get(instance.zoneOf[to] * sourceClasses + arg), false, to, used);
             case RETURN -> found = from == source
                     ? availableItem(sourceReturnPool[to * sourceClasses + arg], false, -1, used)
                     : used.contains(arg) ? -1 : arg;
-            case DROP -> found = availableItem(dropPool[from * dropClasses + arg], true, -1, used);
+            case DROP -> found = availableItem(drops.get(from * dropClasses + arg), true, -1, used);
             default -> {
                 return -1;
             }
