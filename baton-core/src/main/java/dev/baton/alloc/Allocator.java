@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * ({@link HandoffPlanner}) every step that is safe now, turn them into guarded changes, pack them
  * into transactions of at most {@code maxTxnOps} operations, send them fenced by the leadership,
  * then wait until the cache has seen the answers' revision. A round that wrote is followed at
- * once by the next; one that wrote nothing waits for news ({@code RoundTrigger}): an item, a
- * member or an assignment appearing or going, or a status report on an item whose handoff waits
- * for readiness. The leader never polls and never waits on a timer.
+ * once by the next; one that wrote nothing waits for news ({@code RoundTrigger}): an item or a
+ * member written or gone, an assignment appearing or going, or a status report on an item whose
+ * handoff waits for readiness. The leader never polls; the only timer is the backoff after a
+ * refused or unanswered transaction.
  *
  * <p>Every transaction compares the leadership's fence and the mod revision of every key its
  * changes were decided on, so a deposed leader's transaction, or one planned on a state that has

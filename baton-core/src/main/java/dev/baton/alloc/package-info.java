@@ -68,6 +68,10 @@
  *   <li>A member that loses its session reports every item as no longer held before etcd can
  *       expire its lease and the leader can hand the items to anyone else.
  *   <li>Keys that cannot be decoded are frozen and reported, never guessed at or dropped.
+ *   <li>An item's removals are guarded by the ready replicas it relies on, one compare each, so
+ *       an item whose required ready replicas, min(replicas, target replicas), leave no room in
+ *       one transaction (more than {@code maxTxnOps} − 3: 125 with etcd's default) keeps its
+ *       extra replicas: it is reported as a problem, and never made unsafe.
  * </ul>
  */
 package dev.baton.alloc;
