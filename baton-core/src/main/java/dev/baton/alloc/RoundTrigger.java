@@ -42,12 +42,16 @@ final class RoundTrigger {
      */
     synchronized void awaitNews(long seen, Set<String> awaited) throws InterruptedException {
         reportedAt.values().removeIf(revision -> revision <= seen);
-        while (changedAt <= seen && !reported(seen, awaited)) {
+        while (!hasNews(seen, awaited)) {
             wait();
         }
     }
 
-    private boolean reported(long seen, Set<String> awaited) {
+    /** True when an event after revision {@code seen} is news for a round waiting on {@code awaited}. */
+    synchronized boolean hasNews(long seen, Set<String> awaited) {
+        if (changedAt > seen) {
+            return true;
+        }
         for (Map.Entry<String, Long> report : reportedAt.entrySet()) {
             if (report.getValue() > seen && awaited.contains(report.getKey())) {
                 return true;
