@@ -7,7 +7,6 @@ import dev.baton.cache.CacheEvent;
 import dev.baton.cache.KeyspaceCache;
 import dev.baton.etcd.Compares;
 import dev.baton.etcd.Etcd;
-import dev.baton.etcd.KeyRange;
 import dev.baton.etcd.Operations;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.Op;
