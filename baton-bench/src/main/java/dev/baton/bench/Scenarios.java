@@ -1,5 +1,6 @@
 package dev.baton.bench;
 
+import dev.baton.bench.alloc.AllocLiveScenario;
 import dev.baton.bench.alloc.AllocScenario;
 import dev.baton.bench.cache.CacheScenario;
 import dev.baton.bench.election.ElectionScenario;
@@ -26,6 +27,7 @@ public final class Scenarios {
                 new ThroughputScenario(),
                 new ScaleScenario(),
                 new AllocScenario(),
+                new AllocLiveScenario(),
                 new CacheScenario());
     }
 }

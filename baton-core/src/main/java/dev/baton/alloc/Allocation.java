@@ -3,7 +3,8 @@ package dev.baton.alloc;
 import java.util.List;
 
 /**
- * A target assignment computed by {@link AllocationSolver}, with figures that describe it.
+ * A target assignment computed by {@link dev.baton.alloc.solver.AllocationSolver}, with figures
+ * that describe it.
  *
  * @param assignments     the target assignments, sorted by item then member
  * @param desiredReplicas the sum of all items' desired replicas

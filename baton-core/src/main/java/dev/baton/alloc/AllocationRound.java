@@ -18,8 +18,13 @@ import java.time.Duration;
  * @param refused         transactions the store refused because a guard or the fence no longer
  *                        held, plus one when a transaction's outcome stayed unknown
  * @param converged       true when the current assignment already was the target
- * @param solveTime       time to build the view, solve and plan
- * @param applyTime       time to send the changes and see them in the cache
+ * @param solved          true when the round ran the solver; false when the last target still
+ *                        stood because only the leader's own steps toward it had happened since
+ * @param readTime        time to build the view from the cache
+ * @param solveTime       time in the solver (zero when the last target stood)
+ * @param planTime        time to plan the handoff steps and pack them into transactions
+ * @param writeTime       time until every transaction was answered
+ * @param echoTime        time from the last answer until the cache showed the writes
  */
 public record AllocationRound(
         long revision,
@@ -33,6 +38,10 @@ public record AllocationRound(
         int transactions,
         int refused,
         boolean converged,
+        boolean solved,
+        Duration readTime,
         Duration solveTime,
-        Duration applyTime) {
+        Duration planTime,
+        Duration writeTime,
+        Duration echoTime) {
 }

@@ -1,7 +1,8 @@
 package dev.baton.alloc;
 
 import dev.baton.alloc.PlannedChanges.Translation;
-import dev.baton.alloc.TxnBatches.Packing;
+import dev.baton.alloc.TxnBatches.Batch;
+import dev.baton.alloc.solver.AllocationSolver;
 import dev.baton.cache.CacheSnapshot;
 import dev.baton.cache.KeyspaceCache;
 import dev.baton.election.LeaderService;
@@ -13,9 +14,11 @@ import dev.baton.session.Session;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -31,12 +34,14 @@ import org.slf4j.LoggerFactory;
  * <p>Each term mirrors the whole allocator keyspace ({@code <ns>alloc/}) in one
  * {@link KeyspaceCache}, so every round plans from one consistent revision. A round: build the
  * view (items, members, assignments with readiness from the {@link ReadinessCheck}), solve
- * ({@link AllocationSolver}), plan ({@link HandoffPlanner}), turn the safe steps into guarded
- * changes, pack them into transactions of at most {@code maxTxnOps} operations, send them fenced
- * by the leadership, then wait until the cache has seen the answers' revision. The next round
- * starts on the next change of the keyspace, debounced: the leader's own writes, a member's
- * status, a member joining or leaving, an item added, changed or deleted out of band. With
- * nothing changing the leader waits; it never polls.
+ * ({@link AllocationSolver}) unless the last target still stands ({@code SolvedTarget}), plan
+ * ({@link HandoffPlanner}) every step that is safe now, turn them into guarded changes, pack them
+ * into transactions of at most {@code maxTxnOps} operations, send them fenced by the leadership,
+ * then wait until the cache has seen the answers' revision. A round that wrote is followed at
+ * once by the next; one that wrote nothing waits for news ({@code RoundTrigger}): an item or a
+ * member written or gone, an assignment appearing or going, or a status report on an item whose
+ * handoff waits for readiness. The leader never polls; the only timer is the backoff after a
+ * refused or unanswered transaction.
  *
  * <p>Every transaction compares the leadership's fence and the mod revision of every key its
  * changes were decided on, so a deposed leader's transaction, or one planned on a state that has
@@ -55,7 +60,6 @@ public final class Allocator implements AutoCloseable {
     private final ReadinessCheck readiness;
     private final List<Item> fixedItems;
     private final int maxTxnOps;
-    private final Duration debounce;
     private final AssignmentWriter writer;
     private final Consumer<AllocationRound> roundListener;
     private final LeaderService service;
@@ -73,7 +77,6 @@ public final class Allocator implements AutoCloseable {
         this.readiness = builder.readiness;
         this.fixedItems = List.copyOf(builder.fixedItems);
         this.maxTxnOps = builder.maxTxnOps;
-        this.debounce = builder.debounce;
         this.writer = new AssignmentWriter(etcd, builder.transactionsInFlight);
         this.roundListener = builder.roundListener;
         this.service = LeaderService.builder(session, keys.election(), builder.name)
@@ -113,23 +116,26 @@ public final class Allocator implements AutoCloseable {
     private void lead(Leadership leadership) throws InterruptedException {
         LOG.info("allocator of '{}' leads (token {})", keys.namespace(), leadership.token());
         createFixedItems();
-        ChangeSignal changes = new ChangeSignal();
-        Backoff backoff = new Backoff(debounce.isZero() ? Duration.ofMillis(10) : debounce, Duration.ofSeconds(5));
+        RoundTrigger trigger = new RoundTrigger();
+        Backoff backoff = new Backoff(Duration.ofMillis(10), Duration.ofSeconds(5));
+        SolvedTarget target = null;
         try (KeyspaceCache<StoredRecord> cache = KeyspaceCache
                 .builder(etcd, keys.root(), (key, value) -> StoredRecord.decode(keys, key, value))
-                .listener(event -> changes.raise())
+                .listener(trigger::onEvent)
                 .start()) {
             while (leadership.isValid()) {
-                changes.await(debounce);
-                AllocationRound round = round(cache, leadership);
-                lastRound = round;
-                tell(round);
-                if (round.refused() > 0) {
-                    // Something changed under the plan, or the store did not answer. Plan again, not at once.
+                Round round = round(cache, leadership, target);
+                target = round.target();
+                lastRound = round.report();
+                tell(round.report());
+                if (round.report().refused() > 0) {
+                    // Something changed under the plan, or the store did not answer: plan again, not at once.
                     TimeUnit.NANOSECONDS.sleep(backoff.next().toNanos());
-                    changes.raise();
-                } else {
-                    backoff.reset();
+                    continue;
+                }
+                backoff.reset();
+                if (round.report().changes() == 0) {
+                    trigger.awaitNews(round.report().revision(), round.awaited());
                 }
             }
         } finally {
@@ -140,22 +146,35 @@ public final class Allocator implements AutoCloseable {
         }
     }
 
-    private AllocationRound round(KeyspaceCache<StoredRecord> cache, Leadership leadership) throws InterruptedException {
+    /**
+     * One round and what the next one needs.
+     *
+     * @param awaited items whose handoff waits for a replica to report ready
+     */
+    private record Round(AllocationRound report, SolvedTarget target, Set<String> awaited) {
+    }
+
+    private Round round(KeyspaceCache<StoredRecord> cache, Leadership leadership, SolvedTarget last)
+            throws InterruptedException {
         long started = System.nanoTime();
         CacheSnapshot<StoredRecord> snapshot = cache.snapshot();
         AllocatorView view = AllocatorView.of(snapshot.revision(), snapshot, snapshot.decodeErrors(), keys, readiness);
-        logProblems(view.problems());
-        Allocation target = AllocationSolver.solve(view.items(), view.members(), view.live());
+        long read = System.nanoTime();
+        boolean solve = last == null || !last.standsFor(view);
+        SolvedTarget solved = solve ? SolvedTarget.solve(view) : last;
+        Allocation target = solved.allocation();
+        long decided = System.nanoTime();
         HandoffPlan plan = HandoffPlanner.plan(view.items(), view.members(), view.current(), target.assignments());
-        Translation translation = PlannedChanges.of(plan, view, keys);
-        Packing packing = TxnBatches.pack(translation.changes(), maxTxnOps);
-        for (StoreChange change : packing.oversized()) {
-            LOG.warn("cannot apply '{}': it needs {} compares and {} operations, above the limit of {} per transaction",
-                    change.what(), change.guards().size() + 1, change.writes().size(), maxTxnOps);
-        }
+        Translation translation = PlannedChanges.of(plan, target, view, keys, maxTxnOps);
+        SortedSet<String> problems = new TreeSet<>(view.problems());
+        translation.unsendable().forEach(item -> problems.add("the removals of item '" + item + "' need more ready"
+                + " replicas guarded than a transaction of " + maxTxnOps + " operations holds; they wait"));
+        logProblems(problems);
+        List<Batch> batches = TxnBatches.pack(translation.changes(), maxTxnOps);
         long planned = System.nanoTime();
 
-        AssignmentWriter.Outcome outcome = writer.apply(packing.batches(), leadership.fence(), leadership::isValid);
+        AssignmentWriter.Outcome outcome = writer.apply(batches, leadership.fence(), leadership::isValid);
+        long written = System.nanoTime();
         long seen = outcome.revision();
         String trouble = null;
         if (outcome.failure() != null) {
@@ -165,14 +184,20 @@ public final class Allocator implements AutoCloseable {
         if (seen > 0 && !cache.awaitRevision(seen, etcd.requestTimeout().multipliedBy(2))) {
             trouble = "the cache has not reached revision " + seen + " of its own writes in time";
         }
+        long echoed = System.nanoTime();
         logTrouble(trouble);
         int waiting = plan.waitingAdds().size() + plan.waitingRemovals().size() + translation.deferred();
         boolean converged = plan.converged();
         logConvergence(converged, view, target, waiting);
-        return new AllocationRound(view.revision(), view.items().size(), view.members().size(), target.desiredReplicas(),
-                target.placedReplicas(), view.current().size(), translation.changes().size() - packing.oversized().size(),
+        Set<String> awaited = new HashSet<>();
+        plan.waitingRemovals().forEach(a -> awaited.add(a.item()));
+        AllocationRound report = new AllocationRound(view.revision(), view.items().size(), view.members().size(),
+                target.desiredReplicas(), target.placedReplicas(), view.current().size(), translation.changes().size(),
                 waiting, outcome.committed() + outcome.refused(), outcome.refused() + (outcome.failure() != null ? 1 : 0),
-                converged, Duration.ofNanos(planned - started), Duration.ofNanos(System.nanoTime() - planned));
+                converged, solve, Duration.ofNanos(read - started), Duration.ofNanos(decided - read),
+                Duration.ofNanos(planned - decided), Duration.ofNanos(written - planned),
+                Duration.ofNanos(echoed - written));
+        return new Round(report, solved, awaited);
     }
 
     private void tell(AllocationRound round) {
@@ -242,28 +267,6 @@ public final class Allocator implements AutoCloseable {
         }
     }
 
-    /** Raised by every cache event; the leader waits on it between rounds. */
-    private static final class ChangeSignal {
-        private boolean raised;
-
-        synchronized void raise() {
-            raised = true;
-            notifyAll();
-        }
-
-        /** Waits until raised, then {@code debounce} longer so a burst of changes makes one round, and clears. */
-        synchronized void await(Duration debounce) throws InterruptedException {
-            while (!raised) {
-                wait();
-            }
-            long deadline = System.nanoTime() + debounce.toNanos();
-            for (long left = debounce.toNanos(); left > 0; left = deadline - System.nanoTime()) {
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            }
-            raised = false;
-        }
-    }
-
     /** Builds an {@link Allocator}; every setting is validated and names the bad value. */
     public static final class Builder {
         private final Session session;
@@ -272,7 +275,6 @@ public final class Allocator implements AutoCloseable {
         private final List<Item> fixedItems = new ArrayList<>();
         private int maxTxnOps = 128;
         private int transactionsInFlight = 4;
-        private Duration debounce = Duration.ofMillis(50);
         private String name = "allocator";
         private Consumer<AllocationRound> roundListener = round -> { };
 
@@ -311,15 +313,6 @@ public final class Allocator implements AutoCloseable {
                 throw new IllegalArgumentException("transactions in flight must be at least 1, got " + count);
             }
             this.transactionsInFlight = count;
-            return this;
-        }
-
-        /** How long the leader lets changes gather before it plans; default 50 ms. */
-        public Builder debounce(Duration debounce) {
-            if (debounce == null || debounce.isNegative()) {
-                throw new IllegalArgumentException("debounce must be >= 0, got " + debounce);
-            }
-            this.debounce = debounce;
             return this;
         }
 

@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * reported with index -1 at once, before etcd can expire the lease and the leader can give the
  * items to anyone else; CLOSED — the same, for good.
  *
- * <p>{@link #exit(Duration)} drains: it marks the member exiting, so the leader moves every item
+ * <p>{@link #reshape(String, int)} changes the member's zone and capacity in place; the leader
+ * moves replicas to match. {@link #exit(Duration)} drains: it marks the member exiting, so the leader moves every item
  * off it with safe handoffs, waits until it holds nothing, then closes.
  */
 public final class AllocatorMember implements AutoCloseable {
@@ -67,15 +68,16 @@ public final class AllocatorMember implements AutoCloseable {
     private final Etcd etcd;
     private final AllocatorKeyspace keys;
     private final String id;
-    private final String zone;
-    private final int capacity;
     private final RouteListener listener;
     private final SerialExecutor events;
     private final ScheduledExecutorService timer;
     private final KeyspaceCache<StoredRecord> assignments;
     private final SessionListener sessionListener = this::onSession;
+    private final Object keyWrites = new Object();
 
     // Guarded by this.
+    private String zone;
+    private int capacity;
     private long joinedLease;
     private long memberToken;
     private boolean exiting;
@@ -203,6 +205,29 @@ public final class AllocatorMember implements AutoCloseable {
     }
 
     /**
+     * Moves this member to {@code zone} with {@code capacity}, without leaving: the member key is
+     * rewritten (fenced by its token) and the leader moves replicas toward the new shape with its
+     * usual safe handoffs. Below what the member holds, a lower capacity hands the excess to
+     * others, each removal waiting until its item is safe without it. When this throws, the store
+     * may still hold the old shape; the member keeps the new one and writes it when it joins again.
+     *
+     * @throws IllegalArgumentException naming the value when the zone is not a valid id or the
+     *                                  capacity is negative
+     */
+    public void reshape(String zone, int capacity) throws ExecutionException, TimeoutException, InterruptedException {
+        Ids.check("zone of member '" + id + "'", zone);
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity of member '" + id + "' must be >= 0, got " + capacity);
+        }
+        synchronized (this) {
+            this.zone = zone;
+            this.capacity = capacity;
+        }
+        writeMemberKey();
+        LOG.info("member '{}' is now in zone '{}' with capacity {}", id, zone, capacity);
+    }
+
+    /**
      * Stops: no new route report starts after this returns (one already running may finish), the
      * member key is deleted (fenced by its token), and the cache is closed. Assignments still held stay on the session's lease until
      * the leader removes them, which it does as soon as each item is safe without them, or until
@@ -254,15 +279,16 @@ public final class AllocatorMember implements AutoCloseable {
         Throwable last = null;
         while (true) {
             long lease = leases.getAsLong();
-            byte[] value;
+            Member shape;
             long previousLease;
             synchronized (this) {
                 if (closed) {
                     return;
                 }
-                value = StoredValues.member(new Member(id, zone, capacity, exiting));
+                shape = new Member(id, zone, capacity, exiting);
                 previousLease = joinedLease;
             }
+            byte[] value = StoredValues.member(shape);
             try {
                 // Create-if-absent: a repeat after an unknown outcome finds its own key, on this lease.
                 TxnResult result = etcd.txn(List.of(Compares.absent(key)), List.of(Operations.put(key, value, lease)),
@@ -275,7 +301,8 @@ public final class AllocatorMember implements AutoCloseable {
                         joinedLease = lease;
                         memberToken = token;
                     }
-                    LOG.info("member '{}' joined in zone '{}' with capacity {} (lease {})", id, zone, capacity, Long.toHexString(lease));
+                    LOG.info("member '{}' joined in zone '{}' with capacity {} (lease {})", id, shape.zone(), shape.capacity(),
+                            Long.toHexString(lease));
                     return;
                 }
                 if (existing.isPresent() && previousLease != 0 && existing.get().lease() == previousLease) {
@@ -300,22 +327,27 @@ public final class AllocatorMember implements AutoCloseable {
         }
     }
 
-    /** Rewrites the member key with the current exiting flag, fenced by its token. */
+    /**
+     * Rewrites the member key with the current zone, capacity and exiting flag, fenced by its
+     * token. One rewrite at a time, so the last to land carries the latest shape.
+     */
     private void writeMemberKey() throws ExecutionException, TimeoutException, InterruptedException {
-        long lease;
-        long token;
-        byte[] value;
-        synchronized (this) {
-            lease = joinedLease;
-            token = memberToken;
-            value = StoredValues.member(new Member(id, zone, capacity, exiting));
+        synchronized (keyWrites) {
+            long lease;
+            long token;
+            byte[] value;
+            synchronized (this) {
+                lease = joinedLease;
+                token = memberToken;
+                value = StoredValues.member(new Member(id, zone, capacity, exiting));
+            }
+            if (token == 0) {
+                return;
+            }
+            String key = keys.member(id);
+            etcd.txn(List.of(Compares.createRevisionIs(key, token)), List.of(Operations.put(key, value, lease)), List.of())
+                    .get(etcd.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
-        if (token == 0) {
-            return;
-        }
-        String key = keys.member(id);
-        etcd.txn(List.of(Compares.createRevisionIs(key, token)), List.of(Operations.put(key, value, lease)), List.of())
-                .get(etcd.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void onSession(SessionState state, long lease) {

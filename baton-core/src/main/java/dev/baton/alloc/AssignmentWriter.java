@@ -14,13 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
  * Sends batches of assignment changes as transactions, each guarded by the leadership fence and
  * by its changes' guards, so a deposed leader's or a stale plan's changes cannot land. Batches are
- * independent of each other (see {@link PlannedChanges}), so up to {@code inFlight} are sent at
- * once. Writes are never retried: a refused batch is re-planned from fresh state, and a batch
+ * independent of each other (see {@link PlannedChanges}), so up to {@code inFlight} are in
+ * flight at all times. Writes are never retried: a refused batch is re-planned from fresh state, and a batch
  * whose outcome is unknown stops the round so the caller can read the store back first.
  */
 final class AssignmentWriter {
@@ -50,42 +52,46 @@ final class AssignmentWriter {
     }
 
     /**
-     * Sends {@code batches} in order, up to {@code inFlight} at a time, until all are answered, one
-     * fails with an unknown outcome, or a refusal comes while {@code leading} is false.
+     * Sends {@code batches} in order, keeping up to {@code inFlight} unanswered at all times (each
+     * answer lets the next batch go), until all are answered, one fails with an unknown outcome,
+     * or a refusal comes while {@code leading} is false; then waits for every batch sent.
      */
     Outcome apply(List<Batch> batches, Cmp fence, BooleanSupplier leading) throws InterruptedException {
+        Semaphore slots = new Semaphore(inFlight);
+        AtomicBoolean stop = new AtomicBoolean();
+        List<CompletableFuture<TxnResult>> sent = new ArrayList<>(batches.size());
+        for (Batch batch : batches) {
+            slots.acquire();
+            if (stop.get()) {
+                break;
+            }
+            CompletableFuture<TxnResult> answer = send(batch, fence);
+            answer.whenComplete((result, error) -> {
+                if (error != null || !result.succeeded() && !leading.getAsBoolean()) {
+                    stop.set(true);
+                }
+                slots.release();
+            });
+            sent.add(answer);
+        }
         int committed = 0;
         int refused = 0;
         long revision = 0;
-        int next = 0;
-        while (next < batches.size()) {
-            List<CompletableFuture<TxnResult>> window = new ArrayList<>();
-            for (int end = Math.min(batches.size(), next + inFlight); next < end; next++) {
-                window.add(send(batches.get(next), fence));
-            }
-            Throwable failure = null;
-            for (CompletableFuture<TxnResult> answer : window) {
-                try {
-                    TxnResult result = answer.get();
-                    revision = Math.max(revision, result.revision());
-                    if (result.succeeded()) {
-                        committed++;
-                    } else {
-                        refused++;
-                    }
-                } catch (ExecutionException e) {
-                    failure = failure == null ? Etcd.unwrap(e) : failure;
+        Throwable failure = null;
+        for (CompletableFuture<TxnResult> answer : sent) {
+            try {
+                TxnResult result = answer.get();
+                revision = Math.max(revision, result.revision());
+                if (result.succeeded()) {
+                    committed++;
+                } else {
+                    refused++;
                 }
-            }
-            int unsent = batches.size() - next;
-            if (failure != null) {
-                return new Outcome(committed, refused, unsent, failure, revision);
-            }
-            if (refused > 0 && !leading.getAsBoolean()) {
-                return new Outcome(committed, refused, unsent, null, revision);
+            } catch (ExecutionException e) {
+                failure = failure == null ? Etcd.unwrap(e) : failure;
             }
         }
-        return new Outcome(committed, refused, 0, null, revision);
+        return new Outcome(committed, refused, batches.size() - sent.size(), failure, revision);
     }
 
     private CompletableFuture<TxnResult> send(Batch batch, Cmp fence) {

@@ -45,7 +45,7 @@ public final class HandoffPlanner {
      * @param items   items with their desired replicas; assignments of items absent here may all go
      * @param members members with their capacities
      * @param current the current assignments with readiness and primary marks
-     * @param target  the target assignment, usually from {@link AllocationSolver}
+     * @param target  the target assignment, usually from {@link dev.baton.alloc.solver.AllocationSolver}
      * @throws IllegalArgumentException naming the value when the target names an unknown item or
      *                                  member, an assignment repeats, or an item has two primaries
      */

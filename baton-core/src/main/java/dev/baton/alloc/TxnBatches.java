@@ -16,7 +16,7 @@ import java.util.Set;
  * or as many operations in a branch, and one that touches a key twice. Every transaction also
  * carries the leadership fence, so a batch holds at most {@code maxOps - 1} guards, shared guards
  * counted once, and at most {@code maxOps} writes, no key written twice. Changes keep their
- * order and are never split: a change that alone exceeds the limit is reported as oversized.
+ * order and are never split here: {@link PlannedChanges} makes each fit one transaction.
  */
 final class TxnBatches {
 
@@ -34,24 +34,20 @@ final class TxnBatches {
     }
 
     /**
-     * @param batches   the transactions to send, in order
-     * @param oversized changes that cannot fit one transaction
+     * @throws IllegalArgumentException naming the change when one alone exceeds the limit
      */
-    record Packing(List<Batch> batches, List<StoreChange> oversized) {
-    }
-
-    static Packing pack(List<StoreChange> changes, int maxOps) {
+    static List<Batch> pack(List<StoreChange> changes, int maxOps) {
         if (maxOps < 2) {
             throw new IllegalArgumentException("max txn ops must be at least 2 (a guard and the fence), got " + maxOps);
         }
         int maxGuards = maxOps - 1;
         List<Batch> batches = new ArrayList<>();
-        List<StoreChange> oversized = new ArrayList<>();
         Open open = new Open();
         for (StoreChange change : changes) {
             if (distinctGuards(change) > maxGuards || change.writes().size() > maxOps) {
-                oversized.add(change);
-                continue;
+                throw new IllegalArgumentException("'" + change.what() + "' needs " + distinctGuards(change)
+                        + " compares and " + change.writes().size() + " operations, above the limit of " + maxOps
+                        + " per transaction with the fence");
             }
             if (!open.fits(change, maxGuards, maxOps)) {
                 batches.add(open.close());
@@ -62,7 +58,7 @@ final class TxnBatches {
         if (!open.changes.isEmpty()) {
             batches.add(open.close());
         }
-        return new Packing(batches, oversized);
+        return batches;
     }
 
     private static int distinctGuards(StoreChange change) {

@@ -73,6 +73,21 @@ class AllocatorMemberTest {
     }
 
     @Test
+    void reshapingRewritesTheMemberKeyInPlace() throws Exception {
+        try (AllocatorMember member = join("m1")) {
+            long token = etcd.get(keys.member("m1")).get().orElseThrow().createRevision();
+
+            member.reshape("z2", 9);
+
+            KeyValue kv = etcd.get(keys.member("m1")).get().orElseThrow();
+            assertThat(kv.valueUtf8()).isEqualTo("{\"zone\":\"z2\",\"capacity\":9,\"exiting\":false}");
+            assertThat(kv.createRevision()).as("the same key, not a new join").isEqualTo(token);
+            assertThat(kv.lease()).isEqualTo(session.lease());
+            assertThatThrownBy(() -> member.reshape("z2", -1)).hasMessageContaining("got -1");
+        }
+    }
+
+    @Test
     void aMemberIdHeldByAnotherSessionIsRefusedNamingTheLease() throws Exception {
         try (Session other = Session.builder(etcd).ttl(Duration.ofSeconds(5)).open();
              AllocatorMember first = AllocatorMember.builder(other, namespace, "m1").start()) {

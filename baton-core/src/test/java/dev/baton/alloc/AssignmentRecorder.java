@@ -17,7 +17,9 @@ import java.util.Set;
  * Watches the allocator's keyspace from a start revision and checks, at every revision, the
  * invariants the allocator promises:
  * <ul>
- *   <li><b>capacity</b>: no member holds more assignments than the capacity in its member key;
+ *   <li><b>capacity</b>: no member is given an assignment that takes it above the capacity in
+ *       its member key (a member that lowers its capacity holds the excess until the leader has
+ *       handed it off);
  *   <li><b>safe handoff</b>: in a revision made by the leader, no item present with replicas r
  *       and ready count k before ends with fewer than min(r, k) ready replicas;
  *   <li><b>ready promotion</b>: in such a revision, an item whose ready primary went is led by
@@ -113,7 +115,7 @@ final class AssignmentRecorder implements WatchListener, AutoCloseable {
             }
         }
         StoreState after = StoreState.of(keys, state.values());
-        checkCapacity(rev, after);
+        checkCapacity(rev, before, after);
         if (exempt) {
             exemptRevisions++;
         } else {
@@ -126,10 +128,10 @@ final class AssignmentRecorder implements WatchListener, AutoCloseable {
         revision = Math.max(revision, rev);
     }
 
-    private void checkCapacity(long rev, StoreState after) {
+    private void checkCapacity(long rev, StoreState before, StoreState after) {
         after.heldByMember.forEach((member, held) -> {
             Member m = after.members.get(member);
-            if (m != null && held > m.capacity()) {
+            if (m != null && held > m.capacity() && held > before.heldByMember.getOrDefault(member, 0)) {
                 violations.add("revision " + rev + ": member '" + member + "' holds " + held + " > capacity " + m.capacity());
             }
         });

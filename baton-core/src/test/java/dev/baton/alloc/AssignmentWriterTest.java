@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.alloc.StoreChange.Guard;
 import dev.baton.alloc.StoreChange.Write;
-import dev.baton.alloc.TxnBatches.Packing;
+import dev.baton.alloc.TxnBatches.Batch;
 import dev.baton.etcd.Compares;
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.KeyRange;
@@ -67,11 +67,11 @@ class AssignmentWriterTest {
     @Test
     void twoHundredChangesLandInBatchesEtcdAccepts() throws Exception {
         List<StoreChange> changes = IntStream.range(0, 200).mapToObj(i -> create("k" + i)).toList();
-        Packing packing = TxnBatches.pack(changes, ETCD_MAX_TXN_OPS);
+        List<Batch> packing = TxnBatches.pack(changes, ETCD_MAX_TXN_OPS);
 
-        AssignmentWriter.Outcome outcome = new AssignmentWriter(etcd, 4).apply(packing.batches(), fence, () -> true);
+        AssignmentWriter.Outcome outcome = new AssignmentWriter(etcd, 4).apply(packing, fence, () -> true);
 
-        assertThat(packing.batches()).hasSize(2);
+        assertThat(packing).hasSize(2);
         assertThat(outcome.committed()).isEqualTo(2);
         assertThat(outcome.refused()).isZero();
         assertThat(outcome.failure()).isNull();
@@ -93,14 +93,14 @@ class AssignmentWriterTest {
     @Test
     void aDeposedLeadersBatchesAreRefusedAndTheRestIsNotSent() throws Exception {
         List<StoreChange> changes = IntStream.range(0, 20).mapToObj(i -> create("k" + i)).toList();
-        Packing packing = TxnBatches.pack(changes, 4);
+        List<Batch> packing = TxnBatches.pack(changes, 4);
         etcd.delete(KeyRange.key(fenceKey)).get();
 
-        AssignmentWriter.Outcome outcome = new AssignmentWriter(etcd, 2).apply(packing.batches(), fence, () -> false);
+        AssignmentWriter.Outcome outcome = new AssignmentWriter(etcd, 2).apply(packing, fence, () -> false);
 
         assertThat(outcome.committed()).isZero();
         assertThat(outcome.refused()).isEqualTo(2);
-        assertThat(outcome.unsent()).isEqualTo(packing.batches().size() - 2);
+        assertThat(outcome.unsent()).isEqualTo(packing.size() - 2);
         assertThat(count()).isZero();
     }
 
@@ -111,9 +111,9 @@ class AssignmentWriterTest {
         StoreChange stale = new StoreChange("stale", List.of(new Guard(guarded, read)),
                 List.of(new Write.Delete(guarded), new Write.Put(prefix + "k-stale", bytes("x"), 0)));
         etcd.put(guarded, bytes("not ready"), 0).get();
-        Packing packing = TxnBatches.pack(List.of(stale, create("k-fresh")), 2);
+        List<Batch> packing = TxnBatches.pack(List.of(stale, create("k-fresh")), 2);
 
-        AssignmentWriter.Outcome outcome = new AssignmentWriter(etcd, 1).apply(packing.batches(), fence, () -> true);
+        AssignmentWriter.Outcome outcome = new AssignmentWriter(etcd, 1).apply(packing, fence, () -> true);
 
         assertThat(outcome.committed()).isEqualTo(1);
         assertThat(outcome.refused()).isEqualTo(1);
@@ -124,11 +124,11 @@ class AssignmentWriterTest {
 
     @Test
     void anUnreachableStoreStopsTheRoundWithTheFailure() throws Exception {
-        Packing packing = TxnBatches.pack(List.of(create("k1"), create("k2")), 2);
+        List<Batch> packing = TxnBatches.pack(List.of(create("k1"), create("k2")), 2);
         try (Etcd unreachable = Etcd.builder().endpoints("127.0.0.1:1")
                 .requestTimeout(Duration.ofSeconds(1)).connectTimeout(Duration.ofSeconds(1)).build()) {
 
-            AssignmentWriter.Outcome outcome = new AssignmentWriter(unreachable, 1).apply(packing.batches(), fence, () -> true);
+            AssignmentWriter.Outcome outcome = new AssignmentWriter(unreachable, 1).apply(packing, fence, () -> true);
 
             assertThat(outcome.failure()).isNotNull();
             assertThat(outcome.committed()).isZero();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.baton.alloc.HandoffStep.Add;
 import dev.baton.alloc.HandoffStep.Promote;
 import dev.baton.alloc.HandoffStep.Remove;
+import dev.baton.alloc.solver.AllocationSolver;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -7,6 +7,9 @@ import dev.baton.alloc.HandoffStep.Promote;
 import dev.baton.alloc.HandoffStep.Remove;
 import dev.baton.alloc.StoreChange.Guard;
 import dev.baton.alloc.StoreChange.Write;
+import dev.baton.alloc.solver.AllocationSolver;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +19,18 @@ class PlannedChangesTest {
 
     private static HandoffPlan steps(HandoffStep... steps) {
         return new HandoffPlan(List.of(steps), List.of(), List.of());
+    }
+
+    /** Steps planned toward a target in which every item keeps one replica. */
+    private static PlannedChanges.Translation translate(HandoffPlan plan, AllocatorView view) {
+        return PlannedChanges.of(plan, new Allocation(List.of(), 0, 0, 0, 0, true), view, KEYS, 128);
+    }
+
+    /** A target of "item@member" assignments. */
+    private static Allocation target(String... assignments) {
+        List<Assignment> list = Arrays.stream(assignments)
+                .map(a -> new Assignment(a.substring(0, a.indexOf('@')), a.substring(a.indexOf('@') + 1))).toList();
+        return new Allocation(list, list.size(), list.size(), 0, 0, true);
     }
 
     private static Guard guardOf(AllocatorView view, String key) {
@@ -34,7 +49,7 @@ class PlannedChangesTest {
     void anAddCreatesTheKeyOnTheMembersLeaseGuardedByItemMemberAndAbsence() {
         AllocatorView view = new KeyspaceFixture().item("i", 1).member("a", "z1", 5, 0xa).view();
 
-        PlannedChanges.Translation t = PlannedChanges.of(steps(new Add(new Assignment("i", "a"))), view, KEYS);
+        PlannedChanges.Translation t = translate(steps(new Add(new Assignment("i", "a"))), view);
 
         String key = KEYS.assignment(new Assignment("i", "a"));
         assertThat(t.deferred()).isZero();
@@ -54,28 +69,89 @@ class PlannedChangesTest {
         AllocatorView view = new KeyspaceFixture().item("i", 1).member("a", "z1", 5, 0xa2)
                 .assigned("i", "a", 0xa1, "ready").view();
 
-        PlannedChanges.Translation t = PlannedChanges.of(steps(new Add(new Assignment("i", "a"))), view, KEYS);
+        PlannedChanges.Translation t = translate(steps(new Add(new Assignment("i", "a"))), view);
 
         assertThat(t.changes()).isEmpty();
         assertThat(t.deferred()).isEqualTo(1);
     }
 
     @Test
-    void anItemsRemovalsAreOneChangeGuardedByEveryAssignmentOfTheItem() {
+    void removalsAreGuardedByTheItemTheDeletedKeysAndTheReadyReplicasTheItemReliesOn() {
         AllocatorView view = new KeyspaceFixture().item("i", 2)
-                .member("a", "z1", 5, 0xa).member("b", "z2", 5, 0xb).member("c", "z3", 5, 0xc)
-                .assigned("i", "a", 0xa, "ready").assigned("i", "b", 0xb, "ready").assigned("i", "c", 0xc, "")
+                .member("a", "z1", 5, 0xa).member("b", "z2", 5, 0xb).member("c", "z3", 5, 0xc).member("d", "z1", 5, 0xd)
+                .assigned("i", "a", 0xa, "ready").assigned("i", "b", 0xb, "ready").assigned("i", "c", 0xc, "ready")
+                .assigned("i", "d", 0xd, "")
                 .view();
 
-        PlannedChanges.Translation t = PlannedChanges.of(steps(new Remove(new Assignment("i", "c"))), view, KEYS);
+        PlannedChanges.Translation t = PlannedChanges.of(steps(new Remove(new Assignment("i", "c"))),
+                target("i@a", "i@b", "i@d"), view, KEYS, 128);
 
         assertThat(t.changes()).singleElement().satisfies(change -> {
-            assertThat(change.guards()).containsExactlyInAnyOrder(guardOf(view, KEYS.item("i")),
-                    guardOf(view, KEYS.assignment(new Assignment("i", "a"))),
-                    guardOf(view, KEYS.assignment(new Assignment("i", "b"))),
-                    guardOf(view, KEYS.assignment(new Assignment("i", "c"))));
+            assertThat(change.guards()).as("d is not ready, so a report from it must not refuse the removal")
+                    .containsExactlyInAnyOrder(guardOf(view, KEYS.item("i")),
+                            guardOf(view, KEYS.assignment(new Assignment("i", "a"))),
+                            guardOf(view, KEYS.assignment(new Assignment("i", "b"))),
+                            guardOf(view, KEYS.assignment(new Assignment("i", "c"))));
             assertThat(change.writes()).containsExactly(new Write.Delete(KEYS.assignment(new Assignment("i", "c"))));
         });
+    }
+
+    @Test
+    void removalsTooManyForOneTransactionAreSplitEachChangeGuardedByTheRelied() {
+        KeyspaceFixture fixture = new KeyspaceFixture().item("i", 1);
+        List<HandoffStep> removals = new ArrayList<>();
+        for (int m = 0; m < 10; m++) {
+            fixture.member("m" + m, "z1", 5, 0x10 + m).assigned("i", "m" + m, 0x10 + m, "ready");
+            if (m > 0) {
+                removals.add(new Remove(new Assignment("i", "m" + m)));
+            }
+        }
+        AllocatorView view = fixture.view();
+
+        PlannedChanges.Translation t = PlannedChanges.of(new HandoffPlan(removals, List.of(), List.of()),
+                target("i@m0"), view, KEYS, 5);
+
+        Guard relied = guardOf(view, KEYS.assignment(new Assignment("i", "m0")));
+        assertThat(t.changes()).hasSize(5).allSatisfy(change -> {
+            assertThat(change.guards()).contains(guardOf(view, KEYS.item("i")), relied).hasSizeLessThanOrEqualTo(4);
+            assertThat(change.writes()).doesNotContain(new Write.Delete(KEYS.assignment(new Assignment("i", "m0"))));
+        });
+        assertThat(t.changes()).flatExtracting(StoreChange::writes).hasSize(9);
+        assertThat(TxnBatches.pack(t.changes(), 5)).isNotEmpty();
+    }
+
+    @Test
+    void removalsThatWouldNeedMoreReliedReplicasThanATransactionHoldsAreNotSent() {
+        AllocatorView view = new KeyspaceFixture().item("i", 3)
+                .member("a", "z1", 5, 0xa).member("b", "z2", 5, 0xb).member("c", "z3", 5, 0xc).member("d", "z1", 5, 0xd)
+                .assigned("i", "a", 0xa, "ready").assigned("i", "b", 0xb, "ready").assigned("i", "c", 0xc, "ready")
+                .assigned("i", "d", 0xd, "ready")
+                .view();
+
+        PlannedChanges.Translation t = PlannedChanges.of(steps(new Remove(new Assignment("i", "d"))),
+                target("i@a", "i@b", "i@c"), view, KEYS, 4);
+
+        assertThat(t.changes()).isEmpty();
+        assertThat(t.unsendable()).containsExactly("i");
+    }
+
+    @Test
+    void olderReplicasThatDoNotFitWithTheOldPrimaryGoFirstAndThePromotionWaits() {
+        KeyspaceFixture fixture = new KeyspaceFixture().item("i", 1)
+                .member("p", "z1", 5, 0x1).assigned("i", "p", 0x1, "ready");
+        for (int m = 0; m < 4; m++) {
+            fixture.member("w" + m, "z1", 5, 0x10 + m).assigned("i", "w" + m, 0x10 + m, "");
+        }
+        AllocatorView view = fixture.member("n", "z2", 5, 0x2).assigned("i", "n", 0x2, "ready").view();
+
+        PlannedChanges.Translation t = PlannedChanges.of(
+                steps(new Promote(new Assignment("i", "n")), new Remove(new Assignment("i", "p"))),
+                target("i@n"), view, KEYS, 5);
+
+        assertThat(t.deferred()).isEqualTo(1);
+        assertThat(t.changes()).flatExtracting(StoreChange::writes).extracting(Write::key)
+                .containsExactlyInAnyOrder(KEYS.assignment(new Assignment("i", "w0")), KEYS.assignment(new Assignment("i", "w1")),
+                        KEYS.assignment(new Assignment("i", "w2")), KEYS.assignment(new Assignment("i", "w3")));
     }
 
     @Test
@@ -88,8 +164,7 @@ class PlannedChangesTest {
                 .assigned("i", "d", 0xd, "ready")
                 .view();
 
-        PlannedChanges.Translation t = PlannedChanges.of(
-                steps(new Promote(new Assignment("i", "c")), new Remove(new Assignment("i", "a"))), view, KEYS);
+        PlannedChanges.Translation t = translate(steps(new Promote(new Assignment("i", "c")), new Remove(new Assignment("i", "a"))), view);
 
         assertThat(t.changes()).singleElement().satisfies(change -> {
             assertThat(change.writes()).containsExactly(new Write.Delete(KEYS.assignment(new Assignment("i", "a"))),
@@ -107,8 +182,7 @@ class PlannedChangesTest {
                 .assigned("i", "c", 0xc, "")
                 .view();
 
-        PlannedChanges.Translation t = PlannedChanges.of(
-                steps(new Promote(new Assignment("i", "b")), new Remove(new Assignment("i", "a"))), view, KEYS);
+        PlannedChanges.Translation t = translate(steps(new Promote(new Assignment("i", "b")), new Remove(new Assignment("i", "a"))), view);
 
         assertThat(t.changes()).hasSize(1);
         assertThat(t.changes().get(0).writes()).containsExactly(new Write.Delete(KEYS.assignment(new Assignment("i", "a"))));
@@ -124,7 +198,7 @@ class PlannedChangesTest {
         Allocation target = AllocationSolver.solve(view.items(), view.members(), view.live());
         HandoffPlan plan = HandoffPlanner.plan(view.items(), view.members(), view.current(), target.assignments());
 
-        PlannedChanges.Translation t = PlannedChanges.of(plan, view, KEYS);
+        PlannedChanges.Translation t = PlannedChanges.of(plan, target, view, KEYS, 128);
 
         assertThat(t.changes()).extracting(StoreChange::what).allSatisfy(w -> assertThat(w).doesNotStartWith("add"));
         assertThat(t.changes()).flatExtracting(StoreChange::writes).hasSize((int) (target.removed()));

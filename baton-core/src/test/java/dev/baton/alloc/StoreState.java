@@ -1,6 +1,7 @@
 package dev.baton.alloc;
 
 import dev.baton.alloc.AllocatorKeyspace.KeyKind;
+import dev.baton.alloc.solver.AllocationSolver;
 import dev.baton.etcd.KeyValue;
 import java.util.ArrayList;
 import java.util.Collection;

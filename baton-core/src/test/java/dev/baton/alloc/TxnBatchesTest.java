@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.baton.alloc.StoreChange.Guard;
 import dev.baton.alloc.StoreChange.Write;
 import dev.baton.alloc.TxnBatches.Batch;
-import dev.baton.alloc.TxnBatches.Packing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -25,15 +24,14 @@ class TxnBatchesTest {
         // Each add brings 2 new guards after the first (the member guard is shared): 3 + 2k <= 7.
         List<StoreChange> adds = IntStream.range(0, 10).mapToObj(i -> add("i" + i, "m")).toList();
 
-        Packing packing = TxnBatches.pack(adds, 8);
+        List<Batch> batches = TxnBatches.pack(adds, 8);
 
-        assertThat(packing.oversized()).isEmpty();
-        assertThat(packing.batches()).extracting(b -> b.changes().size()).containsExactly(3, 3, 3, 1);
-        for (Batch batch : packing.batches()) {
+        assertThat(batches).extracting(b -> b.changes().size()).containsExactly(3, 3, 3, 1);
+        for (Batch batch : batches) {
             assertThat(batch.guards().size()).isLessThanOrEqualTo(7);
             assertThat(batch.guards()).extracting(Guard::key).doesNotHaveDuplicates();
         }
-        assertThat(packing.batches()).flatExtracting(Batch::changes).containsExactlyElementsOf(adds);
+        assertThat(batches).flatExtracting(Batch::changes).containsExactlyElementsOf(adds);
     }
 
     @Test
@@ -44,9 +42,7 @@ class TxnBatchesTest {
                     List.of(new Write.Delete("a" + i), new Write.Delete("b" + i), new Write.Delete("c" + i))));
         }
 
-        Packing packing = TxnBatches.pack(deletes, 128 / 16);
-
-        assertThat(packing.batches()).extracting(b -> b.writes().size()).containsExactly(6, 6, 3);
+        assertThat(TxnBatches.pack(deletes, 128 / 16)).extracting(b -> b.writes().size()).containsExactly(6, 6, 3);
     }
 
     @Test
@@ -54,18 +50,16 @@ class TxnBatchesTest {
         StoreChange first = new StoreChange("1", List.of(), List.of(new Write.Delete("k")));
         StoreChange second = new StoreChange("2", List.of(), List.of(new Write.Delete("k")));
 
-        assertThat(TxnBatches.pack(List.of(first, second), 128).batches()).hasSize(2);
+        assertThat(TxnBatches.pack(List.of(first, second), 128)).hasSize(2);
     }
 
     @Test
-    void aChangeTooLargeForOneTransactionIsReportedNotSplit() {
+    void aChangeTooLargeForOneTransactionIsRefusedNamingIt() {
         List<Guard> guards = IntStream.range(0, 200).mapToObj(i -> new Guard("k" + i, 1)).toList();
         StoreChange huge = new StoreChange("huge", guards, List.of(new Write.Delete("k0")));
 
-        Packing packing = TxnBatches.pack(List.of(add("i", "m"), huge), 128);
-
-        assertThat(packing.oversized()).containsExactly(huge);
-        assertThat(packing.batches()).hasSize(1);
+        assertThatThrownBy(() -> TxnBatches.pack(List.of(add("i", "m"), huge), 128))
+                .hasMessageContaining("'huge' needs 200 compares");
     }
 
     @Test

@@ -1,10 +1,10 @@
 package dev.baton.bench.alloc;
 
 import dev.baton.alloc.Allocation;
-import dev.baton.alloc.AllocationSolver;
 import dev.baton.alloc.Assignment;
 import dev.baton.alloc.Item;
 import dev.baton.alloc.Member;
+import dev.baton.alloc.solver.AllocationSolver;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
-package dev.baton.alloc;
+package dev.baton.alloc.solver;
 
+import dev.baton.alloc.Assignment;
+import dev.baton.alloc.Item;
+import dev.baton.alloc.Member;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;

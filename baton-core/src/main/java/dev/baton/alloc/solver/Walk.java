@@ -1,4 +1,4 @@
-package dev.baton.alloc;
+package dev.baton.alloc.solver;
 
 /**
  * A residual cycle or source-to-sink path found by a network search: its arcs in order, each

@@ -1,4 +1,4 @@
-package dev.baton.alloc;
+package dev.baton.alloc.solver;
 
 import java.util.Arrays;
 
@@ -51,7 +51,7 @@ final class ContractedNetwork extends ResidualSearch {
     /** Sources kept per (zone, class) each round; more are scanned only when all of these are excluded. */
     private static final int TOP = 4;
 
-    private final Instance in;
+    private final Instance instance;
     private final Objective objective;
     private final Placement placement;
     private final int zones;
@@ -59,20 +59,16 @@ final class ContractedNetwork extends ResidualSearch {
     private final int sink;
     private final int maxReach;
 
-    /** Slots of member u whose replica would move toward zone z at class c, at {@link #pool}(u, z, c). */
-    private final IntList[] movePool;
-    /** Position of slot s in its move pool toward zone z, at s * zones + z. */
-    private final int[] movePos;
+    /** Slots of member u whose replica would move toward zone z at class c, at {@link #pool}(u, z, c); lane z. */
+    private final PoolFamily moves;
+    /** Per move pool, the members that hold every item in it. */
     private final int[][] moveExcluded;
-    private final boolean[] moveChanged;
-    private final IntList changedMovePools = new IntList();
 
     /** Slots of member u by drop class, at u * dropClasses + class; ascending class is ascending cost. */
     private final int dropClasses;
-    private final IntList[] dropPool;
-    private final int[] dropPos;
+    private final PoolFamily drops;
+    /** Per member, its cheapest drop class with a slot in it; -1 for none. */
     private final int[] bestDrop;
-    private final boolean[] dropChanged;
 
     /** Per item, the live members that held it before and lack it now; null when there are none. */
     private final int[][] formerHolders;
@@ -88,13 +84,11 @@ final class ContractedNetwork extends ResidualSearch {
     private final IntList[] returnHolder;
     private final int[][] returnArcPos;
 
-    /** Missing items by (zone, source class), at z * sourceClasses + class. */
+    /** Missing items by (zone, source class), at z * sourceClasses + class; lane z. */
     private final int sourceClasses;
-    private final IntList[] sourcePool;
-    private final int[] sourcePos;
+    private final PoolFamily sources;
+    /** Per source pool, the members of its zone that hold every item in it. */
     private final int[][] sourceExcluded;
-    private final boolean[] sourceChanged;
-    private final IntList changedSourcePools = new IntList();
     /** Missing items by (former holder b, source class toward b's zone), at b * sourceClasses + class. */
     private final IntList[] sourceReturnPool;
     /** Per missing item with former holders, its position in each of their source return pools. */
@@ -104,40 +98,36 @@ final class ContractedNetwork extends ResidualSearch {
     private final int[] topCount;
     private final int[] sourcesInClass;
 
-    ContractedNetwork(Instance in, Placement placement) {
-        super(in.members + 2);
-        this.in = in;
-        this.objective = new Objective(in);
+    ContractedNetwork(Instance instance, Placement placement) {
+        super(instance.members + 2);
+        this.instance = instance;
+        this.objective = new Objective(instance);
         this.placement = placement;
-        this.zones = in.zones;
-        this.source = in.members;
-        this.sink = in.members + 1;
+        this.zones = instance.zones;
+        this.source = instance.members;
+        this.sink = instance.members + 1;
         int reach = 0;
-        for (int r : in.reachable) {
+        for (int r : instance.reachable) {
             reach = Math.max(reach, r);
         }
         maxReach = reach;
         int slots = placement.slotMember.length;
 
-        int movePools = in.members * zones * CLASSES;
-        movePool = new IntList[movePools];
-        movePos = new int[slots * zones];
+        int movePools = instance.members * zones * CLASSES;
+        moves = new PoolFamily(movePools, slots, zones);
         moveExcluded = new int[movePools][];
-        moveChanged = new boolean[movePools];
 
         dropClasses = 4 * maxReach;
-        dropPool = new IntList[in.members * dropClasses];
-        dropPos = new int[slots];
-        bestDrop = new int[in.members];
-        dropChanged = new boolean[in.members];
+        drops = new PoolFamily(instance.members * dropClasses, slots, 1);
+        bestDrop = new int[instance.members];
 
-        formerHolders = new int[in.items][];
-        returnTo = new IntList[in.members];
-        returnClass = new IntList[in.members];
-        returnItem = new IntList[in.members];
-        returnSlot = new IntList[in.members];
-        returnHolder = new IntList[in.members];
-        for (int m = 0; m < in.members; m++) {
+        formerHolders = new int[instance.items][];
+        returnTo = new IntList[instance.members];
+        returnClass = new IntList[instance.members];
+        returnItem = new IntList[instance.members];
+        returnSlot = new IntList[instance.members];
+        returnHolder = new IntList[instance.members];
+        for (int m = 0; m < instance.members; m++) {
             returnTo[m] = new IntList();
             returnClass[m] = new IntList();
             returnItem[m] = new IntList();
@@ -147,12 +137,10 @@ final class ContractedNetwork extends ResidualSearch {
         returnArcPos = new int[slots][];
 
         sourceClasses = 2 * maxReach;
-        sourcePool = new IntList[zones * sourceClasses];
-        sourcePos = new int[in.items * zones];
+        sources = new PoolFamily(zones * sourceClasses, instance.items, zones);
         sourceExcluded = new int[zones * sourceClasses][];
-        sourceChanged = new boolean[zones * sourceClasses];
-        sourceReturnPool = new IntList[in.members * sourceClasses];
-        sourceReturnPos = new int[in.items][];
+        sourceReturnPool = new IntList[instance.members * sourceClasses];
+        sourceReturnPos = new int[instance.items][];
 
         topNode = new int[zones * CLASSES * TOP];
         topCount = new int[zones * CLASSES];
@@ -171,17 +159,13 @@ final class ContractedNetwork extends ResidualSearch {
     /** Files every item afresh, for changes made without {@link #detach}/{@link #attach}. */
     void rebuild() {
         markAllStale();
-        Arrays.fill(movePool, null);
+        moves.clear();
         Arrays.fill(moveExcluded, null);
-        Arrays.fill(moveChanged, false);
-        changedMovePools.truncate(0);
+        sources.clear();
         Arrays.fill(sourceExcluded, null);
-        Arrays.fill(sourceChanged, false);
-        changedSourcePools.truncate(0);
+        drops.clear();
         Arrays.fill(bestDrop, -1);
-        Arrays.fill(dropChanged, true);
-        Arrays.fill(dropPool, null);
-        for (int m = 0; m < in.members; m++) {
+        for (int m = 0; m < instance.members; m++) {
             returnTo[m].truncate(0);
             returnClass[m].truncate(0);
             returnItem[m].truncate(0);
@@ -189,53 +173,37 @@ final class ContractedNetwork extends ResidualSearch {
             returnHolder[m].truncate(0);
         }
         Arrays.fill(returnArcPos, null);
-        Arrays.fill(sourcePool, null);
         Arrays.fill(sourceReturnPool, null);
-        for (int i = 0; i < in.items; i++) {
+        for (int i = 0; i < instance.items; i++) {
             attach(i);
         }
     }
 
     /** Recomputes what depends on changed pools; call before each search. */
     void refresh() {
-        for (int k = 0; k < changedMovePools.size(); k++) {
-            int p = changedMovePools.get(k);
-            moveChanged[p] = false;
-            IntList pool = movePool[p];
-            int u = p / (zones * CLASSES);
-            int z = p / CLASSES % zones;
-            moveExcluded[p] = pool == null || pool.size() == 0 ? null : excludedMembers(pool, true, z, u);
-        }
-        changedMovePools.truncate(0);
-        for (int k = 0; k < changedSourcePools.size(); k++) {
-            int p = changedSourcePools.get(k);
-            sourceChanged[p] = false;
-            IntList pool = sourcePool[p];
-            sourceExcluded[p] = pool == null || pool.size() == 0 ? null : excludedMembers(pool, false, p / sourceClasses, source);
-        }
-        changedSourcePools.truncate(0);
-        for (int u = 0; u < in.members; u++) {
-            if (dropChanged[u]) {
-                dropChanged[u] = false;
-                bestDrop[u] = -1;
-                for (int c = 0; c < dropClasses; c++) {
-                    IntList pool = dropPool[u * dropClasses + c];
-                    if (pool != null && pool.size() > 0) {
-                        bestDrop[u] = c;
-                        break;
-                    }
-                }
+        moves.drainChanged(p -> moveExcluded[p] = moves.size(p) == 0 ? null
+                : excludedMembers(moves.get(p), true, p / CLASSES % zones, p / (zones * CLASSES)));
+        sources.drainChanged(p -> sourceExcluded[p] = sources.size(p) == 0 ? null
+                : excludedMembers(sources.get(p), false, p / sourceClasses, source));
+        drops.drainChanged(p -> bestDrop[p / dropClasses] = cheapestDrop(p / dropClasses));
+    }
+
+    private int cheapestDrop(int member) {
+        for (int c = 0; c < dropClasses; c++) {
+            if (drops.size(member * dropClasses + c) > 0) {
+                return c;
             }
         }
+        return -1;
     }
 
     // ---- classes and costs -------------------------------------------------------------
 
     private int moveClass(int i, int from, int zone) {
-        int fromZone = in.zoneOf[from];
+        int fromZone = instance.zoneOf[from];
         int zoneChange = zone == fromZone ? 0
                 : objective.zoneRemove(i, placement.zoneCount(i, fromZone)) + objective.zoneAdd(i, placement.zoneCount(i, zone));
-        return (zoneChange + 1) * 2 + (in.isCurrent(i, from) ? 1 : 0);
+        return (zoneChange + 1) * 2 + (instance.isCurrent(i, from) ? 1 : 0);
     }
 
     private int sourceClass(int i, int zone) {
@@ -244,24 +212,24 @@ final class ContractedNetwork extends ResidualSearch {
 
     /** Drop class of item i on member u, ordered as its cost (-placed, zone change, move change). */
     private int dropClass(int i, int u) {
-        int zoneChange = objective.zoneRemove(i, placement.zoneCount(i, in.zoneOf[u]));
-        int moveChange = in.isCurrent(i, u) ? 0 : -1;
+        int zoneChange = objective.zoneRemove(i, placement.zoneCount(i, instance.zoneOf[u]));
+        int moveChange = instance.isCurrent(i, u) ? 0 : -1;
         return (maxReach - placement.placed[i]) * 4 + (zoneChange + 1) * 2 + (moveChange + 1);
     }
 
     private boolean missing(int i) {
-        return placement.placed[i] < in.reachable[i];
+        return placement.placed[i] < instance.reachable[i];
     }
 
     /** The live members that held item i before and lack it now, or null. */
     private int[] findFormerHolders(int i) {
         int[] found = null;
         int count = 0;
-        for (int k = in.currentStart[i]; k < in.currentStart[i + 1]; k++) {
-            int b = in.currentMember[k];
-            if (in.capacity[b] > 0 && !placement.holds(i, b)) {
+        for (int k = instance.currentStart[i]; k < instance.currentStart[i + 1]; k++) {
+            int b = instance.currentMember[k];
+            if (instance.capacity[b] > 0 && !placement.holds(i, b)) {
                 if (found == null) {
-                    found = new int[in.currentStart[i + 1] - k];
+                    found = new int[instance.currentStart[i + 1] - k];
                 }
                 found[count++] = b;
             }
@@ -282,14 +250,11 @@ final class ContractedNetwork extends ResidualSearch {
             int u = placement.slotMember[s];
             markStale(u);
             for (int z = 0; z < zones; z++) {
-                if (in.zoneMembers[z] > 0) {
-                    int p = pool(u, z, moveClass(i, u, z));
-                    removeSlot(movePool[p], movePos, s * zones + z, z);
-                    markMovePool(p);
+                if (instance.zoneMembers[z] > 0) {
+                    moves.remove(pool(u, z, moveClass(i, u, z)), s, z);
                 }
             }
-            removeSlot(dropPool[u * dropClasses + dropClass(i, u)], dropPos, s, -1);
-            dropChanged[u] = true;
+            drops.remove(u * dropClasses + dropClass(i, u), s, 0);
             int[] arcs = returnArcPos[s];
             for (int k = 0; arcs != null && k < arcs.length; k++) {
                 removeReturnArc(u, arcs[k]);
@@ -299,15 +264,13 @@ final class ContractedNetwork extends ResidualSearch {
         if (missing(i)) {
             markStale(source);
             for (int z = 0; z < zones; z++) {
-                if (in.zoneMembers[z] > 0) {
-                    int p = z * sourceClasses + sourceClass(i, z);
-                    removeItem(sourcePool[p], sourcePos, i, z);
-                    markSourcePool(p);
+                if (instance.zoneMembers[z] > 0) {
+                    sources.remove(z * sourceClasses + sourceClass(i, z), i, z);
                 }
             }
             int[] holders = formerHolders[i];
             for (int k = 0; holders != null && k < holders.length; k++) {
-                int p = holders[k] * sourceClasses + sourceClass(i, in.zoneOf[holders[k]]);
+                int p = holders[k] * sourceClasses + sourceClass(i, instance.zoneOf[holders[k]]);
                 IntList pool = sourceReturnPool[p];
                 int pos = sourceReturnPos[i][k];
                 int last = pool.get(pool.size() - 1);
@@ -330,22 +293,18 @@ final class ContractedNetwork extends ResidualSearch {
             int u = placement.slotMember[s];
             markStale(u);
             for (int z = 0; z < zones; z++) {
-                if (in.zoneMembers[z] > 0) {
-                    int p = pool(u, z, moveClass(i, u, z));
-                    movePool[p] = addTo(movePool[p], s, movePos, s * zones + z);
-                    markMovePool(p);
+                if (instance.zoneMembers[z] > 0) {
+                    moves.add(pool(u, z, moveClass(i, u, z)), s, z);
                 }
             }
-            int d = u * dropClasses + dropClass(i, u);
-            dropPool[d] = addTo(dropPool[d], s, dropPos, s);
-            dropChanged[u] = true;
+            drops.add(u * dropClasses + dropClass(i, u), s, 0);
             returnArcPos[s] = null;
             if (returning) {
                 returnArcPos[s] = new int[holders.length];
                 for (int k = 0; k < holders.length; k++) {
                     returnArcPos[s][k] = returnTo[u].size();
                     returnTo[u].add(holders[k]);
-                    returnClass[u].add(moveClass(i, u, in.zoneOf[holders[k]]));
+                    returnClass[u].add(moveClass(i, u, instance.zoneOf[holders[k]]));
                     returnItem[u].add(i);
                     returnSlot[u].add(s);
                     returnHolder[u].add(k);
@@ -355,16 +314,14 @@ final class ContractedNetwork extends ResidualSearch {
         if (missing(i)) {
             markStale(source);
             for (int z = 0; z < zones; z++) {
-                if (in.zoneMembers[z] > 0) {
-                    int p = z * sourceClasses + sourceClass(i, z);
-                    sourcePool[p] = addTo(sourcePool[p], i, sourcePos, i * zones + z);
-                    markSourcePool(p);
+                if (instance.zoneMembers[z] > 0) {
+                    sources.add(z * sourceClasses + sourceClass(i, z), i, z);
                 }
             }
             if (returning) {
                 sourceReturnPos[i] = new int[holders.length];
                 for (int k = 0; k < holders.length; k++) {
-                    int p = holders[k] * sourceClasses + sourceClass(i, in.zoneOf[holders[k]]);
+                    int p = holders[k] * sourceClasses + sourceClass(i, instance.zoneOf[holders[k]]);
                     if (sourceReturnPool[p] == null) {
                         sourceReturnPool[p] = new IntList();
                     }
@@ -402,44 +359,6 @@ final class ContractedNetwork extends ResidualSearch {
         returnHolder[u].truncate(last);
     }
 
-    private static IntList addTo(IntList pool, int value, int[] positions, int positionIndex) {
-        IntList list = pool == null ? new IntList() : pool;
-        positions[positionIndex] = list.size();
-        list.add(value);
-        return list;
-    }
-
-    /** Removes slot s from a pool; {@code zone} >= 0 when positions are indexed by slot * zones + zone. */
-    private void removeSlot(IntList pool, int[] positions, int positionIndex, int zone) {
-        int pos = positions[positionIndex];
-        int last = pool.get(pool.size() - 1);
-        pool.set(pos, last);
-        positions[zone >= 0 ? last * zones + zone : last] = pos;
-        pool.truncate(pool.size() - 1);
-    }
-
-    private void removeItem(IntList pool, int[] positions, int i, int zone) {
-        int pos = positions[i * zones + zone];
-        int last = pool.get(pool.size() - 1);
-        pool.set(pos, last);
-        positions[last * zones + zone] = pos;
-        pool.truncate(pool.size() - 1);
-    }
-
-    private void markMovePool(int p) {
-        if (!moveChanged[p]) {
-            moveChanged[p] = true;
-            changedMovePools.add(p);
-        }
-    }
-
-    private void markSourcePool(int p) {
-        if (!sourceChanged[p]) {
-            sourceChanged[p] = true;
-            changedSourcePools.add(p);
-        }
-    }
-
     // ---- pool queries -----------------------------------------------------------------
 
     private static int size(IntList pool) {
@@ -471,7 +390,7 @@ final class ContractedNetwork extends ResidualSearch {
         int start = placement.slotStart[first];
         for (int s = start; s < start + placement.placed[first]; s++) {
             int b = placement.slotMember[s];
-            if (b == from || in.zoneOf[b] != zone || availableItem(pool, ofSlots, b, null) >= 0) {
+            if (b == from || instance.zoneOf[b] != zone || availableItem(pool, ofSlots, b, null) >= 0) {
                 continue;
             }
             if (excluded == null) {
@@ -495,12 +414,12 @@ final class ContractedNetwork extends ResidualSearch {
 
     private boolean canMove(int u, int zone, int moveClass, int b) {
         int p = pool(u, zone, moveClass);
-        return u != b && size(movePool[p]) > 0 && !contains(moveExcluded[p], b);
+        return u != b && moves.size(p) > 0 && !contains(moveExcluded[p], b);
     }
 
     private boolean canPlace(int sourceClass, int b) {
-        int p = in.zoneOf[b] * sourceClasses + sourceClass;
-        return size(sourcePool[p]) > 0 && !contains(sourceExcluded[p], b);
+        int p = instance.zoneOf[b] * sourceClasses + sourceClass;
+        return sources.size(p) > 0 && !contains(sourceExcluded[p], b);
     }
 
     // ---- search -----------------------------------------------------------------------
@@ -508,17 +427,17 @@ final class ContractedNetwork extends ResidualSearch {
     @Override
     void relaxAll() {
         collectTopSources();
-        for (int b = 0; b < in.members; b++) {
-            if (in.capacity[b] > 0) {
+        for (int b = 0; b < instance.members; b++) {
+            if (instance.capacity[b] > 0) {
                 relaxInto(b);
             }
         }
-        for (int m = 0; m < in.members; m++) {
+        for (int m = 0; m < instance.members; m++) {
             if (!reached(m) || !fresh(m)) {
                 continue;
             }
             int load = placement.load[m];
-            if (load < in.capacity[m]) {
+            if (load < instance.capacity[m]) {
                 offer(m, sink, 0, 0, objective.balanceAdd(m, load), 0, FILL, 0);
             }
             if (bestDrop[m] >= 0) {
@@ -539,13 +458,13 @@ final class ContractedNetwork extends ResidualSearch {
     private void collectTopSources() {
         Arrays.fill(topCount, 0);
         Arrays.fill(sourcesInClass, 0);
-        for (int u = 0; u < in.members; u++) {
+        for (int u = 0; u < instance.members; u++) {
             if (!reached(u) || !fresh(u) || placement.load[u] == 0) {
                 continue;
             }
             for (int z = 0; z < zones; z++) {
                 for (int c = 0; c < CLASSES; c++) {
-                    if (size(movePool[pool(u, z, c)]) > 0) {
+                    if (moves.size(pool(u, z, c)) > 0) {
                         int list = z * CLASSES + c;
                         sourcesInClass[list]++;
                         insertTop(list, u);
@@ -579,7 +498,7 @@ final class ContractedNetwork extends ResidualSearch {
     }
 
     private void relaxInto(int b) {
-        int zone = in.zoneOf[b];
+        int zone = instance.zoneOf[b];
         for (int c = 0; c < CLASSES; c++) {
             int u = nearestSource(zone, c, b);
             if (u >= 0) {
@@ -618,7 +537,7 @@ final class ContractedNetwork extends ResidualSearch {
             return -1;
         }
         int best = -1;
-        for (int u = 0; u < in.members; u++) {
+        for (int u = 0; u < instance.members; u++) {
             if (reached(u) && fresh(u) && canMove(u, zone, moveClass, b) && (best < 0 || closer(u, best))) {
                 best = u;
             }
@@ -640,12 +559,12 @@ final class ContractedNetwork extends ResidualSearch {
             int arg = walk.arg[k];
             long[] arc;
             switch (walk.kind[k]) {
-                case MOVE -> arc = canMove(from, in.zoneOf[to], arg, to) ? new long[] {0, arg / 2 - 1, 0, arg % 2} : null;
+                case MOVE -> arc = canMove(from, instance.zoneOf[to], arg, to) ? new long[] {0, arg / 2 - 1, 0, arg % 2} : null;
                 case PLACE -> arc = canPlace(arg, to) ? new long[] {Objective.coverageAdd(arg / 2), arg % 2, 0, 1} : null;
                 case RETURN -> arc = returnCost(from, to, arg);
-                case DROP -> arc = size(dropPool[from * dropClasses + arg]) > 0
+                case DROP -> arc = drops.size(from * dropClasses + arg) > 0
                         ? new long[] {-(maxReach - arg / 4), arg % 4 / 2 - 1, 0, arg % 2 - 1} : null;
-                case FILL -> arc = placement.load[from] < in.capacity[from]
+                case FILL -> arc = placement.load[from] < instance.capacity[from]
                         ? new long[] {0, 0, objective.balanceAdd(from, placement.load[from]), 0} : null;
                 default -> arc = placement.load[to] > 0
                         ? new long[] {0, 0, -objective.balanceAdd(to, placement.load[to] - 1), 0} : null;
@@ -667,10 +586,10 @@ final class ContractedNetwork extends ResidualSearch {
                     ? new long[] {Objective.coverageAdd(arg / 2), arg % 2, 0, 0} : null;
         }
         int i = arg;
-        if (placement.holds(i, to) || !in.isCurrent(i, to) || !placement.holds(i, from)) {
+        if (placement.holds(i, to) || !instance.isCurrent(i, to) || !placement.holds(i, from)) {
             return null;
         }
-        int c = moveClass(i, from, in.zoneOf[to]);
+        int c = moveClass(i, from, instance.zoneOf[to]);
         return new long[] {0, c / 2 - 1, 0, c % 2 - 1};
     }
 
@@ -725,12 +644,12 @@ final class ContractedNetwork extends ResidualSearch {
     private int chooseItem(int kind, int from, int to, int arg, IntList used) {
         int found;
         switch (kind) {
-            case MOVE -> found = availableItem(movePool[pool(from, in.zoneOf[to], arg)], true, to, used);
-            case PLACE -> found = availableItem(sourcePool[in.zoneOf[to] * sourceClasses + arg], false, to, used);
+            case MOVE -> found = availableItem(moves.get(pool(from, instance.zoneOf[to], arg)), true, to, used);
+            case PLACE -> found = availableItem(sources.get(instance.zoneOf[to] * sourceClasses + arg), false, to, used);
             case RETURN -> found = from == source
                     ? availableItem(sourceReturnPool[to * sourceClasses + arg], false, -1, used)
                     : used.contains(arg) ? -1 : arg;
-            case DROP -> found = availableItem(dropPool[from * dropClasses + arg], true, -1, used);
+            case DROP -> found = availableItem(drops.get(from * dropClasses + arg), true, -1, used);
             default -> {
                 return -1;
             }

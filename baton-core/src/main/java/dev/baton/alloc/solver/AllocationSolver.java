@@ -1,5 +1,9 @@
-package dev.baton.alloc;
+package dev.baton.alloc.solver;
 
+import dev.baton.alloc.Allocation;
+import dev.baton.alloc.Assignment;
+import dev.baton.alloc.Item;
+import dev.baton.alloc.Member;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -29,11 +33,11 @@ public final class AllocationSolver {
         Objects.requireNonNull(items, "items");
         Objects.requireNonNull(members, "members");
         Objects.requireNonNull(current, "current");
-        Instance in = Instance.of(items, members, current);
-        Placement placement = new Placement(in);
-        WarmStart.build(in, placement);
-        boolean optimal = optimize(in, placement);
-        return result(in, placement, optimal);
+        Instance instance = Instance.of(items, members, current);
+        Placement placement = new Placement(instance);
+        WarmStart.build(instance, placement);
+        boolean optimal = optimize(instance, placement);
+        return result(instance, placement, optimal);
     }
 
     /**
@@ -42,29 +46,29 @@ public final class AllocationSolver {
      * for as long as it still improves as much. Returns false only when a walk could not be
      * realized with distinct items and the instance is too large for the explicit network.
      */
-    private static boolean optimize(Instance in, Placement placement) {
-        ContractedNetwork network = new ContractedNetwork(in, placement);
+    private static boolean optimize(Instance instance, Placement placement) {
+        ContractedNetwork network = new ContractedNetwork(instance, placement);
         while (true) {
             network.refresh();
-            Walk walk = placement.placedTotal < in.maxPlacement
+            Walk walk = placement.placedTotal < instance.maxPlacement
                     ? network.cheapestPath(network.source(), network.sink())
                     : network.negativeCycle();
             if (walk == null) {
-                if (placement.placedTotal < in.maxPlacement) {
+                if (placement.placedTotal < instance.maxPlacement) {
                     throw new IllegalStateException("no augmenting path below the maximum placement "
-                            + in.maxPlacement + " (placed " + placement.placedTotal + ")");
+                            + instance.maxPlacement + " (placed " + placement.placedTotal + ")");
                 }
                 return true;
             }
             long[] gain = network.cost(walk);
             if (network.apply(walk)) {
-                repeat(in, placement, network, walk, gain);
+                repeat(instance, placement, network, walk, gain);
                 continue;
             }
-            if (!ExplicitNetwork.fits(in)) {
+            if (!ExplicitNetwork.fits(instance)) {
                 return false;
             }
-            if (ExplicitNetwork.of(in, placement).improve() == null) {
+            if (ExplicitNetwork.of(instance, placement).improve() == null) {
                 return true;
             }
             network.rebuild();
@@ -77,10 +81,10 @@ public final class AllocationSolver {
      * more than the first time (so it is still a cheapest augmenting path: path costs from the
      * source never fall as flow is added).
      */
-    private static void repeat(Instance in, Placement placement, ContractedNetwork network, Walk walk, long[] first) {
+    private static void repeat(Instance instance, Placement placement, ContractedNetwork network, Walk walk, long[] first) {
         boolean cycle = walk.closed();
         long[] bound = cycle ? new long[first.length] : first;
-        while (cycle || placement.placedTotal < in.maxPlacement) {
+        while (cycle || placement.placedTotal < instance.maxPlacement) {
             network.refresh();
             long[] cost = network.cost(walk);
             int order = cost == null ? 1 : Arrays.compare(cost, bound);
@@ -90,13 +94,13 @@ public final class AllocationSolver {
         }
     }
 
-    private static Allocation result(Instance in, Placement placement, boolean optimal) {
+    private static Allocation result(Instance instance, Placement placement, boolean optimal) {
         List<Assignment> assignments = new ArrayList<>((int) Math.min(Integer.MAX_VALUE, placement.placedTotal));
         long added = 0;
         long desired = 0;
         int[] members = new int[0];
-        for (int i = 0; i < in.items; i++) {
-            desired += in.replicas[i];
+        for (int i = 0; i < instance.items; i++) {
+            desired += instance.replicas[i];
             int placed = placement.placed[i];
             if (members.length < placed) {
                 members = new int[placed];
@@ -104,13 +108,13 @@ public final class AllocationSolver {
             System.arraycopy(placement.slotMember, placement.slotStart[i], members, 0, placed);
             Arrays.sort(members, 0, placed);
             for (int k = 0; k < placed; k++) {
-                assignments.add(new Assignment(in.itemIds[i], in.memberIds[members[k]]));
-                if (!in.isCurrent(i, members[k])) {
+                assignments.add(new Assignment(instance.itemIds[i], instance.memberIds[members[k]]));
+                if (!instance.isCurrent(i, members[k])) {
                     added++;
                 }
             }
         }
         long kept = assignments.size() - added;
-        return new Allocation(assignments, desired, assignments.size(), added, in.currentCount - kept, optimal);
+        return new Allocation(assignments, desired, assignments.size(), added, instance.currentCount - kept, optimal);
     }
 }

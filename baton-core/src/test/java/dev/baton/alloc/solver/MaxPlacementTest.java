@@ -1,7 +1,9 @@
-package dev.baton.alloc;
+package dev.baton.alloc.solver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.alloc.Item;
+import dev.baton.alloc.Member;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -37,8 +39,8 @@ class MaxPlacementTest {
             for (int m = 0, n = 1 + random.nextInt(4); m < n; m++) {
                 members.add(new Member("m" + m, "z", random.nextInt(4)));
             }
-            Instance in = Instance.of(items, members, List.of());
-            assertThat(in.maxPlacement).as("seed " + seed + " " + items + " " + members)
+            Instance instance = Instance.of(items, members, List.of());
+            assertThat(instance.maxPlacement).as("seed " + seed + " " + items + " " + members)
                     .isEqualTo(ExhaustiveSearch.maxPlaced(items, members));
         }
     }

@@ -1,4 +1,4 @@
-package dev.baton.alloc;
+package dev.baton.alloc.solver;
 
 import java.util.Arrays;
 
@@ -10,7 +10,7 @@ import java.util.Arrays;
  */
 final class Placement {
 
-    final Instance in;
+    final Instance instance;
     /** Slot block of item i: [slotStart[i], slotStart[i] + placed[i]) holds its members. */
     final int[] slotStart;
     final int[] slotMember;
@@ -25,24 +25,24 @@ final class Placement {
     final int[][] held;
     final int[] heldPos;
 
-    Placement(Instance in) {
-        this.in = in;
-        slotStart = new int[in.items + 1];
-        for (int i = 0; i < in.items; i++) {
-            slotStart[i + 1] = slotStart[i] + in.reachable[i];
+    Placement(Instance instance) {
+        this.instance = instance;
+        slotStart = new int[instance.items + 1];
+        for (int i = 0; i < instance.items; i++) {
+            slotStart[i + 1] = slotStart[i] + instance.reachable[i];
         }
-        int slots = slotStart[in.items];
+        int slots = slotStart[instance.items];
         slotMember = new int[slots];
         slotItem = new int[slots];
-        for (int i = 0; i < in.items; i++) {
+        for (int i = 0; i < instance.items; i++) {
             Arrays.fill(slotItem, slotStart[i], slotStart[i + 1], i);
         }
-        placed = new int[in.items];
-        zoneCount = new int[in.items * in.zones];
-        load = new int[in.members];
-        held = new int[in.members][];
-        for (int m = 0; m < in.members; m++) {
-            held[m] = new int[Math.max(4, in.fairHigh[m] + 4)];
+        placed = new int[instance.items];
+        zoneCount = new int[instance.items * instance.zones];
+        load = new int[instance.members];
+        held = new int[instance.members][];
+        for (int m = 0; m < instance.members; m++) {
+            held[m] = new int[Math.max(4, instance.fairHigh[m] + 4)];
         }
         heldPos = new int[slots];
     }
@@ -59,11 +59,11 @@ final class Placement {
     }
 
     int zoneCount(int i, int z) {
-        return zoneCount[i * in.zones + z];
+        return zoneCount[i * instance.zones + z];
     }
 
     boolean hasRoom(int m) {
-        return load[m] < in.capacity[m];
+        return load[m] < instance.capacity[m];
     }
 
     /** Places a new replica of {@code i} on {@code m}. Requires: room on m, i not on m, i below its reachable count. */
@@ -72,7 +72,7 @@ final class Placement {
         placed[i]++;
         placedTotal++;
         slotMember[slot] = m;
-        zoneCount[i * in.zones + in.zoneOf[m]]++;
+        zoneCount[i * instance.zones + instance.zoneOf[m]]++;
         addHeld(m, slot);
     }
 
@@ -80,7 +80,7 @@ final class Placement {
     void unassign(int i, int m) {
         int slot = slotOf(i, m);
         removeHeld(m, slot);
-        zoneCount[i * in.zones + in.zoneOf[m]]--;
+        zoneCount[i * instance.zones + instance.zoneOf[m]]--;
         int last = slotStart[i] + placed[i] - 1;
         if (slot != last) {
             int lastMember = slotMember[last];
@@ -96,9 +96,9 @@ final class Placement {
     void move(int i, int from, int to) {
         int slot = slotOf(i, from);
         removeHeld(from, slot);
-        zoneCount[i * in.zones + in.zoneOf[from]]--;
+        zoneCount[i * instance.zones + instance.zoneOf[from]]--;
         slotMember[slot] = to;
-        zoneCount[i * in.zones + in.zoneOf[to]]++;
+        zoneCount[i * instance.zones + instance.zoneOf[to]]++;
         addHeld(to, slot);
     }
 
@@ -110,7 +110,7 @@ final class Placement {
                 return s;
             }
         }
-        throw new IllegalStateException("member " + in.memberIds[m] + " does not hold item " + in.itemIds[i]);
+        throw new IllegalStateException("member " + instance.memberIds[m] + " does not hold item " + instance.itemIds[i]);
     }
 
     private void addHeld(int m, int slot) {

@@ -1,4 +1,4 @@
-package dev.baton.alloc;
+package dev.baton.alloc.solver;
 
 /**
  * The full residual network of a small {@link Placement}: source → item → (item, zone) →
@@ -15,28 +15,28 @@ final class ExplicitNetwork extends ResidualSearch {
     private static final int ASSIGN = 1;
     private static final int UNASSIGN = 2;
 
-    private final Instance in;
+    private final Instance instance;
     private final Objective objective;
     private final Placement placement;
     private final int firstItem = 2;
     private final int firstZoneItem;
     private final int firstMember;
 
-    private ExplicitNetwork(Instance in, Placement placement, int nodes) {
+    private ExplicitNetwork(Instance instance, Placement placement, int nodes) {
         super(nodes);
-        this.in = in;
-        this.objective = new Objective(in);
+        this.instance = instance;
+        this.objective = new Objective(instance);
         this.placement = placement;
-        this.firstZoneItem = firstItem + in.items;
-        this.firstMember = firstZoneItem + in.items * in.zones;
+        this.firstZoneItem = firstItem + instance.items;
+        this.firstMember = firstZoneItem + instance.items * instance.zones;
     }
 
-    static boolean fits(Instance in) {
-        return (long) in.items * in.members <= SIZE_LIMIT;
+    static boolean fits(Instance instance) {
+        return (long) instance.items * instance.members <= SIZE_LIMIT;
     }
 
-    static ExplicitNetwork of(Instance in, Placement placement) {
-        return new ExplicitNetwork(in, placement, 2 + in.items * (1 + in.zones) + in.members);
+    static ExplicitNetwork of(Instance instance, Placement placement) {
+        return new ExplicitNetwork(instance, placement, 2 + instance.items * (1 + instance.zones) + instance.members);
     }
 
     /**
@@ -45,7 +45,7 @@ final class ExplicitNetwork extends ResidualSearch {
      */
     IntList improve() {
         Walk walk = negativeCycle();
-        if (walk == null && placement.placedTotal < in.maxPlacement) {
+        if (walk == null && placement.placedTotal < instance.maxPlacement) {
             walk = cheapestPath(0, 1);
         }
         if (walk == null) {
@@ -69,13 +69,13 @@ final class ExplicitNetwork extends ResidualSearch {
 
     @Override
     void relaxAll() {
-        for (int i = 0; i < in.items; i++) {
+        for (int i = 0; i < instance.items; i++) {
             relaxItem(i);
         }
-        for (int m = 0; m < in.members; m++) {
+        for (int m = 0; m < instance.members; m++) {
             int node = firstMember + m;
             int load = placement.load[m];
-            if (reached(node) && load < in.capacity[m]) {
+            if (reached(node) && load < instance.capacity[m]) {
                 offer(node, 1, 0, 0, objective.balanceAdd(m, load), 0, STRUCTURAL, 0);
             }
             if (reached(1) && load > 0) {
@@ -87,27 +87,27 @@ final class ExplicitNetwork extends ResidualSearch {
     private void relaxItem(int i) {
         int item = firstItem + i;
         int placed = placement.placed[i];
-        if (reached(0) && placed < in.reachable[i]) {
+        if (reached(0) && placed < instance.reachable[i]) {
             offer(0, item, Objective.coverageAdd(placed), 0, 0, 0, STRUCTURAL, 0);
         }
         if (reached(item) && placed > 0) {
             offer(item, 0, -placed, 0, 0, 0, STRUCTURAL, 0);
         }
-        for (int z = 0; z < in.zones; z++) {
-            int zoneItem = firstZoneItem + i * in.zones + z;
+        for (int z = 0; z < instance.zones; z++) {
+            int zoneItem = firstZoneItem + i * instance.zones + z;
             int count = placement.zoneCount(i, z);
-            if (reached(item) && count < in.zoneMembers[z]) {
+            if (reached(item) && count < instance.zoneMembers[z]) {
                 offer(item, zoneItem, 0, objective.zoneAdd(i, count), 0, 0, STRUCTURAL, 0);
             }
             if (reached(zoneItem) && count > 0) {
                 offer(zoneItem, item, 0, objective.zoneRemove(i, count), 0, 0, STRUCTURAL, 0);
             }
         }
-        for (int m = 0; m < in.members; m++) {
-            if (in.capacity[m] == 0) {
+        for (int m = 0; m < instance.members; m++) {
+            if (instance.capacity[m] == 0) {
                 continue;
             }
-            int zoneItem = firstZoneItem + i * in.zones + in.zoneOf[m];
+            int zoneItem = firstZoneItem + i * instance.zones + instance.zoneOf[m];
             int member = firstMember + m;
             if (placement.holds(i, m)) {
                 if (reached(member)) {

@@ -1,7 +1,11 @@
-package dev.baton.alloc;
+package dev.baton.alloc.solver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.alloc.Allocation;
+import dev.baton.alloc.Assignment;
+import dev.baton.alloc.Item;
+import dev.baton.alloc.Member;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -65,19 +69,19 @@ class AllocationSolverPropertyTest {
             assertHardConstraints(items, members, allocation.assignments(), context);
             assertThat(allocation.optimal()).as(context).isTrue();
 
-            Instance in = Instance.of(items, members, current);
-            Placement placement = new Placement(in);
+            Instance instance = Instance.of(items, members, current);
+            Placement placement = new Placement(instance);
             Map<String, Integer> itemIndex = new HashMap<>();
             Map<String, Integer> memberIndex = new HashMap<>();
-            for (int i = 0; i < in.items; i++) {
-                itemIndex.put(in.itemIds[i], i);
+            for (int i = 0; i < instance.items; i++) {
+                itemIndex.put(instance.itemIds[i], i);
             }
-            for (int m = 0; m < in.members; m++) {
-                memberIndex.put(in.memberIds[m], m);
+            for (int m = 0; m < instance.members; m++) {
+                memberIndex.put(instance.memberIds[m], m);
             }
             allocation.assignments().forEach(a -> placement.assign(itemIndex.get(a.item()), memberIndex.get(a.member())));
-            assertThat(placement.placedTotal).as(context).isEqualTo(in.maxPlacement);
-            assertThat(ExplicitNetwork.of(in, placement).improve()).as("full network improves on " + context).isNull();
+            assertThat(placement.placedTotal).as(context).isEqualTo(instance.maxPlacement);
+            assertThat(ExplicitNetwork.of(instance, placement).improve()).as("full network improves on " + context).isNull();
         }
     }
 

@@ -1,7 +1,11 @@
-package dev.baton.alloc;
+package dev.baton.alloc.solver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.alloc.Allocation;
+import dev.baton.alloc.Assignment;
+import dev.baton.alloc.Item;
+import dev.baton.alloc.Member;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.baton.alloc;
+package dev.baton.alloc.solver;
 
 import java.util.Arrays;
 
@@ -20,29 +20,29 @@ import java.util.Arrays;
  */
 final class WarmStart {
 
-    private final Instance in;
+    private final Instance instance;
     private final Placement placement;
     private final int[] demand;
     private final long[] zoneTotal;
     private final int[] target;
 
-    private WarmStart(Instance in, Placement placement) {
-        this.in = in;
+    private WarmStart(Instance instance, Placement placement) {
+        this.instance = instance;
         this.placement = placement;
-        this.demand = new int[in.items * in.zones];
-        this.zoneTotal = new long[in.zones];
-        this.target = new int[in.members];
+        this.demand = new int[instance.items * instance.zones];
+        this.zoneTotal = new long[instance.zones];
+        this.target = new int[instance.members];
     }
 
-    static void build(Instance in, Placement placement) {
-        new WarmStart(in, placement).run();
+    static void build(Instance instance, Placement placement) {
+        new WarmStart(instance, placement).run();
     }
 
     private void run() {
         int[] wanted = replicaCounts();
         keepCurrent(wanted);
         chooseZones(wanted);
-        for (int z = 0; z < in.zones; z++) {
+        for (int z = 0; z < instance.zones; z++) {
             splitZone(z);
         }
         trimToTargets();
@@ -51,34 +51,34 @@ final class WarmStart {
 
     /** The maximum placement spread as evenly as possible: every item min(reachable, level) or one more. */
     private int[] replicaCounts() {
-        int[] wanted = in.reachable.clone();
+        int[] wanted = instance.reachable.clone();
         long sum = 0;
         int top = 0;
         for (int r : wanted) {
             sum += r;
             top = Math.max(top, r);
         }
-        if (sum <= in.maxPlacement) {
+        if (sum <= instance.maxPlacement) {
             return wanted;
         }
         int low = 0;
         int high = top;
         while (low < high) { // largest level whose total fits
             int mid = (low + high + 1) >>> 1;
-            if (levelTotal(mid) <= in.maxPlacement) {
+            if (levelTotal(mid) <= instance.maxPlacement) {
                 low = mid;
             } else {
                 high = mid - 1;
             }
         }
         int level = low;
-        long extra = in.maxPlacement - levelTotal(level);
+        long extra = instance.maxPlacement - levelTotal(level);
         // Items that can take one above the level, those with most current assignments first.
-        Integer[] candidates = new Integer[in.items];
+        Integer[] candidates = new Integer[instance.items];
         int count = 0;
-        for (int i = 0; i < in.items; i++) {
-            wanted[i] = Math.min(in.reachable[i], level);
-            if (in.reachable[i] > level) {
+        for (int i = 0; i < instance.items; i++) {
+            wanted[i] = Math.min(instance.reachable[i], level);
+            if (instance.reachable[i] > level) {
                 candidates[count++] = i;
             }
         }
@@ -94,14 +94,14 @@ final class WarmStart {
 
     private long levelTotal(int level) {
         long total = 0;
-        for (int r : in.reachable) {
+        for (int r : instance.reachable) {
             total += Math.min(r, level);
         }
         return total;
     }
 
     private int currentCount(int i) {
-        return in.currentStart[i + 1] - in.currentStart[i];
+        return instance.currentStart[i + 1] - instance.currentStart[i];
     }
 
     /**
@@ -110,13 +110,13 @@ final class WarmStart {
      * more current replicas than it may keep (in total or in one zone).
      */
     private void keepCurrent(int[] wanted) {
-        for (int i = 0; i < in.items; i++) {
-            int quota = in.zoneQuota(i);
+        for (int i = 0; i < instance.items; i++) {
+            int quota = instance.zoneQuota(i);
             while (placement.placed[i] < wanted[i]) {
                 int best = -1;
-                for (int k = in.currentStart[i]; k < in.currentStart[i + 1]; k++) {
-                    int m = in.currentMember[k];
-                    if (placement.hasRoom(m) && placement.zoneCount(i, in.zoneOf[m]) < quota
+                for (int k = instance.currentStart[i]; k < instance.currentStart[i + 1]; k++) {
+                    int m = instance.currentMember[k];
+                    if (placement.hasRoom(m) && placement.zoneCount(i, instance.zoneOf[m]) < quota
                             && !placement.holds(i, m) && (best < 0 || lessLoaded(m, best))) {
                         best = m;
                     }
@@ -125,18 +125,18 @@ final class WarmStart {
                     break;
                 }
                 placement.assign(i, best);
-                zoneTotal[in.zoneOf[best]]++;
+                zoneTotal[instance.zoneOf[best]]++;
             }
         }
     }
 
     /** Whether member a is less loaded than member b relative to their fair shares. */
     private boolean lessLoaded(int a, int b) {
-        return (placement.load[a] + 1L) * (in.fairHigh[b] + 1L) < (placement.load[b] + 1L) * (in.fairHigh[a] + 1L);
+        return (placement.load[a] + 1L) * (instance.fairHigh[b] + 1L) < (placement.load[b] + 1L) * (instance.fairHigh[a] + 1L);
     }
 
     private void chooseZones(int[] wanted) {
-        for (int i = 0; i < in.items; i++) {
+        for (int i = 0; i < instance.items; i++) {
             int missing = wanted[i] - placement.placed[i];
             for (int k = 0; k < missing; k++) {
                 int z = leastFilledZone(i, true);
@@ -146,7 +146,7 @@ final class WarmStart {
                 if (z < 0) {
                     break;
                 }
-                demand[i * in.zones + z]++;
+                demand[i * instance.zones + z]++;
                 zoneTotal[z]++;
             }
         }
@@ -155,13 +155,13 @@ final class WarmStart {
     /** The zone with the lowest fill ratio that can take another replica of {@code i}, or -1. */
     private int leastFilledZone(int i, boolean withinQuota) {
         int best = -1;
-        int quota = in.zoneQuota(i);
-        for (int z = 0; z < in.zones; z++) {
-            int held = placement.zoneCount(i, z) + demand[i * in.zones + z];
-            if (zoneTotal[z] >= in.zoneCapacity[z] || held >= in.zoneMembers[z] || (withinQuota && held >= quota)) {
+        int quota = instance.zoneQuota(i);
+        for (int z = 0; z < instance.zones; z++) {
+            int held = placement.zoneCount(i, z) + demand[i * instance.zones + z];
+            if (zoneTotal[z] >= instance.zoneCapacity[z] || held >= instance.zoneMembers[z] || (withinQuota && held >= quota)) {
                 continue;
             }
-            if (best < 0 || (zoneTotal[z] + 1) * in.zoneCapacity[best] < (zoneTotal[best] + 1) * in.zoneCapacity[z]) {
+            if (best < 0 || (zoneTotal[z] + 1) * instance.zoneCapacity[best] < (zoneTotal[best] + 1) * instance.zoneCapacity[z]) {
                 best = z;
             }
         }
@@ -170,15 +170,15 @@ final class WarmStart {
 
     /** Splits the zone's total over its members at the least balance cost; ties go to members keeping more. */
     private void splitZone(int z) {
-        int[] zoneMembers = new int[in.zoneMembers[z]];
+        int[] zoneMembers = new int[instance.zoneMembers[z]];
         int count = 0;
         int maxLow = 0;
         int maxCap = 0;
-        for (int m = 0; m < in.members; m++) {
-            if (in.zoneOf[m] == z && in.capacity[m] > 0) {
+        for (int m = 0; m < instance.members; m++) {
+            if (instance.zoneOf[m] == z && instance.capacity[m] > 0) {
                 zoneMembers[count++] = m;
-                maxLow = Math.max(maxLow, in.fairLow[m]);
-                maxCap = Math.max(maxCap, in.capacity[m]);
+                maxLow = Math.max(maxLow, instance.fairLow[m]);
+                maxCap = Math.max(maxCap, instance.capacity[m]);
             }
         }
         long total = zoneTotal[z];
@@ -224,32 +224,32 @@ final class WarmStart {
 
     /** How many of member m's first units have a balance marginal of at most {@code level}. */
     private int units(int m, long level) {
-        long count = level < 0 ? in.fairLow[m] + level + 1 : in.fairHigh[m] + level;
-        return (int) Math.max(0, Math.min(in.capacity[m], count));
+        long count = level < 0 ? instance.fairLow[m] + level + 1 : instance.fairHigh[m] + level;
+        return (int) Math.max(0, Math.min(instance.capacity[m], count));
     }
 
     private void trimToTargets() {
-        for (int m = 0; m < in.members; m++) {
+        for (int m = 0; m < instance.members; m++) {
             while (placement.load[m] > target[m]) {
                 int i = placement.slotItem[placement.held[m][placement.load[m] - 1]];
                 placement.unassign(i, m);
-                demand[i * in.zones + in.zoneOf[m]]++;
+                demand[i * instance.zones + instance.zoneOf[m]]++;
             }
         }
     }
 
     private void placeDemand() {
-        for (int z = 0; z < in.zones; z++) {
-            int[] open = new int[in.zoneMembers[z]];
+        for (int z = 0; z < instance.zones; z++) {
+            int[] open = new int[instance.zoneMembers[z]];
             int openCount = 0;
-            for (int m = 0; m < in.members; m++) {
-                if (in.zoneOf[m] == z && placement.load[m] < target[m]) {
+            for (int m = 0; m < instance.members; m++) {
+                if (instance.zoneOf[m] == z && placement.load[m] < target[m]) {
                     open[openCount++] = m;
                 }
             }
             int cursor = 0;
-            for (int i = 0; i < in.items && openCount > 0; i++) {
-                int missing = demand[i * in.zones + z];
+            for (int i = 0; i < instance.items && openCount > 0; i++) {
+                int missing = demand[i * instance.zones + z];
                 for (int k = 0; k < missing && openCount > 0; k++) {
                     int m = returningMember(i, z);
                     if (m < 0) {
@@ -277,9 +277,9 @@ final class WarmStart {
 
     /** A member of zone z that held item i before, has room under its target, and does not hold it now; or -1. */
     private int returningMember(int i, int z) {
-        for (int k = in.currentStart[i]; k < in.currentStart[i + 1]; k++) {
-            int m = in.currentMember[k];
-            if (in.zoneOf[m] == z && placement.load[m] < target[m] && !placement.holds(i, m)) {
+        for (int k = instance.currentStart[i]; k < instance.currentStart[i + 1]; k++) {
+            int m = instance.currentMember[k];
+            if (instance.zoneOf[m] == z && placement.load[m] < target[m] && !placement.holds(i, m)) {
                 return m;
             }
         }

@@ -1,4 +1,4 @@
-package dev.baton.alloc;
+package dev.baton.alloc.solver;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package dev.baton.alloc;
+package dev.baton.alloc.solver;
 
 /**
  * The solver's objective as marginal costs of single-replica changes.
@@ -20,10 +20,10 @@ package dev.baton.alloc;
  */
 final class Objective {
 
-    private final Instance in;
+    private final Instance instance;
 
-    Objective(Instance in) {
-        this.in = in;
+    Objective(Instance instance) {
+        this.instance = instance;
     }
 
     /** Coverage cost of giving an item with {@code placed} replicas one more. */
@@ -33,18 +33,18 @@ final class Objective {
 
     /** Zone cost of adding a replica of item {@code i} to a zone already holding {@code n} of them. */
     int zoneAdd(int i, int n) {
-        return n >= in.zoneQuota(i) ? 1 : 0;
+        return n >= instance.zoneQuota(i) ? 1 : 0;
     }
 
     /** Zone cost of removing a replica of item {@code i} from a zone holding {@code n} of them. */
     int zoneRemove(int i, int n) {
-        return n > in.zoneQuota(i) ? -1 : 0;
+        return n > instance.zoneQuota(i) ? -1 : 0;
     }
 
     /** Balance cost of raising member {@code m}'s load from {@code load} to {@code load + 1}. */
     long balanceAdd(int m, int load) {
-        int low = in.fairLow[m];
-        int high = in.fairHigh[m];
+        int low = instance.fairLow[m];
+        int high = instance.fairHigh[m];
         if (load < low) {
             return -(long) (low - load);
         }
@@ -53,6 +53,6 @@ final class Objective {
 
     /** Move cost of item {@code i} being held by {@code m} in the target: 0 if it is held there now. */
     int moveCost(int i, int m) {
-        return in.isCurrent(i, m) ? 0 : 1;
+        return instance.isCurrent(i, m) ? 0 : 1;
     }
 }
