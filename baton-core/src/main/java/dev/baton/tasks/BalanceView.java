@@ -1,5 +1,8 @@
 package dev.baton.tasks;
 
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -45,12 +48,21 @@ public record BalanceView(String self, Set<String> members, Map<TaskId, TaskOwne
         this(self, members, claimed, unclaimed, heldOff, Integer.MAX_VALUE);
     }
 
+    /**
+     * Copies the collections into unmodifiable hash-based ones (the immutable collections of
+     * {@code Map.copyOf} probe linearly and slow down badly on the close hash codes of ids like
+     * {@code job-00001}, {@code job-00002}, ...); nulls are refused as {@code Map.copyOf} would.
+     */
     public BalanceView {
         Objects.requireNonNull(self, "self");
         members = Set.copyOf(members);
-        claimed = Map.copyOf(claimed);
-        unclaimed = Set.copyOf(unclaimed);
-        heldOff = Set.copyOf(heldOff);
+        claimed = Collections.unmodifiableMap(new HashMap<>(claimed));
+        unclaimed = Collections.unmodifiableSet(new HashSet<>(unclaimed));
+        heldOff = Collections.unmodifiableSet(new HashSet<>(heldOff));
+        if (claimed.containsKey(null) || claimed.containsValue(null) || unclaimed.contains(null)
+                || heldOff.contains(null)) {
+            throw new NullPointerException("a task or owner of the view is null");
+        }
         if (claimLimit < 0) {
             throw new IllegalArgumentException("claimLimit must not be negative, is " + claimLimit);
         }

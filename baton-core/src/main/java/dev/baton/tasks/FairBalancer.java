@@ -92,11 +92,12 @@ public final class FairBalancer implements Balancer {
         if (wanted <= 0) {
             return List.of();
         }
-        byte[] self = view.self().getBytes(StandardCharsets.UTF_8);
-        List<byte[]> others = new ArrayList<>();
+        long self = memberSeed(view.self().getBytes(StandardCharsets.UTF_8));
+        long[] others = new long[view.members().size() - 1];
+        int next = 0;
         for (String member : view.members()) {
             if (!member.equals(view.self())) {
-                others.add(member.getBytes(StandardCharsets.UTF_8));
+                others[next++] = memberSeed(member.getBytes(StandardCharsets.UTF_8));
             }
         }
         record Candidate(TaskId task, boolean firstChoice, long score) {
@@ -104,10 +105,11 @@ public final class FairBalancer implements Balancer {
         List<Candidate> candidates = new ArrayList<>();
         for (TaskId task : view.unclaimed()) {
             if (!view.heldOff().contains(task)) {
-                long score = rendezvous(self, task);
+                byte[] name = task.value().getBytes(StandardCharsets.UTF_8);
+                long score = rendezvous(self, name);
                 boolean firstChoice = true;
-                for (byte[] other : others) {
-                    if (Long.compareUnsigned(rendezvous(other, task), score) > 0) {
+                for (long other : others) {
+                    if (Long.compareUnsigned(rendezvous(other, name), score) > 0) {
                         firstChoice = false;
                         break;
                     }
@@ -135,12 +137,21 @@ public final class FairBalancer implements Balancer {
 
     /** A 64-bit FNV-1a hash of member, a zero byte and task, finished with a 64-bit mix. */
     static long rendezvous(byte[] member, TaskId task) {
+        return rendezvous(memberSeed(member), task.value().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The hash's state after a member's name: where that member's score of every task starts. */
+    private static long memberSeed(byte[] member) {
         long hash = FNV_OFFSET;
         for (byte b : member) {
             hash = (hash ^ (b & 0xff)) * FNV_PRIME;
         }
-        hash *= FNV_PRIME;
-        for (byte b : task.value().getBytes(StandardCharsets.UTF_8)) {
+        return hash * FNV_PRIME;
+    }
+
+    private static long rendezvous(long memberSeed, byte[] task) {
+        long hash = memberSeed;
+        for (byte b : task) {
             hash = (hash ^ (b & 0xff)) * FNV_PRIME;
         }
         hash = (hash ^ (hash >>> 30)) * 0xbf58476d1ce4e5b9L;

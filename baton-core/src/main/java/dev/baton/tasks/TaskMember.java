@@ -78,13 +78,15 @@ public final class TaskMember implements AutoCloseable {
      */
     static final int MAX_REQUESTS_IN_FLIGHT = 4;
     /**
-     * The most claims one pass sends (two full requests). A pass decides from what the member has
+     * The most claims one pass sends: as many as fill the requests a member keeps in flight
+     * (each carries {@link TxnBatcher#MAX_WRITES} less a claim's {@link TaskWrites#CLAIM_OPS}
+     * operations of nested writes). A pass decides from what the member has
      * seen so far; while the fleet is changing (members starting or unfreezing one after another)
      * that view is briefly wrong, and a member claiming thousands at once on it would take far more
      * than its share and make the others' claims collide. Claiming in windows, each decided after
      * the last one settled, keeps every decision at most one window behind the store.
      */
-    static final int MAX_CLAIMS_PER_PASS = 2 * TxnBatcher.MAX_WRITES;
+    static final int MAX_CLAIMS_PER_PASS = MAX_REQUESTS_IN_FLIGHT * (TxnBatcher.MAX_WRITES - TaskWrites.CLAIM_OPS);
     /**
      * Spares a pass plans per task slot, up to {@link #MAX_SPARES}: enough for slots that free
      * many times before the next pass, which waits longer the longer passes take

@@ -27,6 +27,9 @@ import java.util.concurrent.CompletableFuture;
  */
 final class TaskWrites {
 
+    /** The length of a claim's longest list of operations (its compares, and its then branch). */
+    static final int CLAIM_OPS = 3;
+
     private final Etcd etcd;
     private final Keyspace keys;
 

@@ -117,7 +117,7 @@
  *
  * <p>The member is a shell around parts with one job each. The decision is pure: the
  * {@code TaskPlanner} takes the table, what the member holds, its hold-offs and the time, asks
- * the balancer, and returns what to release, what to claim (at most two requests' worth a pass,
+ * the balancer, and returns what to release, what to claim (at most four full requests' worth, 500, a pass,
  * so a decision made on a briefly stale view costs little), spares (up to 16 per slot, 1,024 at
  * most) to claim as soon as slots free without another pass, and when to wake. Around it: the
  * claim pipeline, the registration, the member commands, one run per claim, and the handler
