@@ -85,6 +85,8 @@ public final class Etcd implements AutoCloseable {
                 .connectTimeout(builder.connectTimeout)
                 .keepaliveTime(Duration.ofSeconds(10))
                 .keepaliveTimeout(Duration.ofSeconds(5))
+                // etcd answers pings on a connection without calls with GOAWAY "too_many_pings".
+                .keepaliveWithoutCalls(false)
                 .waitForReady(false)
                 .maxInboundMessageSize(builder.maxResponseBytes)
                 .retryDelay(100)
