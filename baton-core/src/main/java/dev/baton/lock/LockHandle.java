@@ -1,0 +1,130 @@
+package dev.baton.lock;
+
+import dev.baton.etcd.Etcd;
+import dev.baton.session.Session;
+import dev.baton.session.SessionState;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What {@link Mutex}, {@link ReadWriteLock} and {@link Semaphore} share: one session, one name, and
+ * at most one attempt at a time, waited for with a timeout. A second attempt while one runs is
+ * refused: the locks are not reentrant.
+ */
+final class LockHandle {
+    /** Numbers the attempts of this JVM; with the lease, which no other JVM holds, a key is unique. */
+    private static final AtomicLong ATTEMPTS = new AtomicLong();
+
+    private final Session session;
+    private final LockName name;
+    private final String kind;
+    private Contender active;
+
+    LockHandle(Session session, LockName name, String kind) {
+        this.session = session;
+        this.name = name;
+        this.kind = kind;
+    }
+
+    Session session() {
+        return session;
+    }
+
+    LockName name() {
+        return name;
+    }
+
+    /** {@code <directory><lease-hex>-<n>}: a key no other attempt uses, for locks with several holders. */
+    String uniqueKey(String directory) {
+        return directory + Long.toHexString(session.lease()) + "-" + ATTEMPTS.incrementAndGet();
+    }
+
+    /**
+     * Contends with {@code key} and blocks until it holds. When {@code timeout} passes first, or the
+     * thread is interrupted, the attempt is released before the exception is thrown.
+     */
+    HeldLock acquire(String key, Admission admission, Duration timeout) throws InterruptedException, TimeoutException {
+        checkTimeout(timeout);
+        Contender contender = start(key, admission, false);
+        try {
+            return contender.acquired().get(timeout.toNanos(), TimeUnit.NANOSECONDS).orElseThrow();
+        } catch (TimeoutException e) {
+            contender.release();
+            throw new TimeoutException(kind + " \"" + name + "\" not acquired within " + timeout + "; key "
+                    + contender.key() + " released");
+        } catch (InterruptedException e) {
+            contender.release();
+            throw e;
+        } catch (ExecutionException e) {
+            throw rethrown(e);
+        }
+    }
+
+    /**
+     * Contends with {@code key} once: holds if admitted by the first read, otherwise deletes the key
+     * again and returns empty once it is gone.
+     */
+    Optional<HeldLock> tryAcquire(String key, Admission admission) throws InterruptedException {
+        Contender contender = start(key, admission, true);
+        try {
+            Optional<HeldLock> held = contender.acquired().get();
+            if (held.isEmpty()) {
+                contender.release().get();
+            }
+            return held;
+        } catch (InterruptedException e) {
+            contender.release();
+            throw e;
+        } catch (ExecutionException e) {
+            throw rethrown(e);
+        }
+    }
+
+    /** Releases the running attempt, held or waiting; completes at once when there is none. */
+    CompletableFuture<Void> release() {
+        Contender current;
+        synchronized (this) {
+            current = active;
+        }
+        return current == null ? CompletableFuture.completedFuture(null) : current.release();
+    }
+
+    /** Called by an attempt when it ends, so this handle may contend again. */
+    synchronized void ended(Contender contender) {
+        if (active == contender) {
+            active = null;
+        }
+    }
+
+    private synchronized Contender start(String key, Admission admission, boolean tryOnly) {
+        SessionState state = session.state();
+        if (state == SessionState.CLOSED || state == SessionState.LOST || !session.isValid()) {
+            throw new IllegalStateException("cannot acquire " + kind + " \"" + name + "\": the session is " + state);
+        }
+        if (active != null) {
+            throw new IllegalStateException(kind + " \"" + name + "\" is not reentrant: key " + active.key()
+                    + " already holds or waits; release it first");
+        }
+        active = Contender.start(this, key, admission, tryOnly);
+        return active;
+    }
+
+    private RuntimeException rethrown(ExecutionException e) {
+        Throwable cause = Etcd.unwrap(e);
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        return new IllegalStateException("acquiring " + kind + " \"" + name + "\" failed", cause);
+    }
+
+    static void checkTimeout(Duration timeout) {
+        if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("lock timeout must be positive, got " + timeout);
+        }
+    }
+}
