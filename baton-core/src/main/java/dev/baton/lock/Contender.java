@@ -17,7 +17,6 @@ import dev.baton.session.SessionListener;
 import dev.baton.session.SessionState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,6 +62,7 @@ final class Contender {
     private final SessionListener sessionListener = this::onSessionState;
     private final CompletableFuture<Optional<HeldLock>> acquired = new CompletableFuture<>();
     private final CompletableFuture<LossReason> lost = new CompletableFuture<>();
+    private final CompletableFuture<Void> keyGone = new CompletableFuture<>();
     private final Backoff backoff = new Backoff(RETRY_INITIAL, RETRY_MAX);
     private final AtomicBoolean deleting = new AtomicBoolean();
 
@@ -74,8 +74,6 @@ final class Contender {
     private HeldLock held;
     private boolean busy;
     private boolean failing;
-    private boolean keyRemoved;
-    private final List<CompletableFuture<Void>> removals = new ArrayList<>();
 
     // Read from any thread. The token is written once, on the events queue, when the key exists.
     private volatile long token;
@@ -122,18 +120,18 @@ final class Contender {
      */
     CompletableFuture<Void> release() {
         releasing = true;
-        CompletableFuture<Void> removed = new CompletableFuture<>();
-        events.execute(() -> {
-            if (lossReason == null) {
-                removals.add(removed);
-                lose(LossReason.RELEASED, this::deleteKeyOnceCreated);
-            } else if (lossReason != LossReason.RELEASED || keyRemoved) {
-                etcd.callbackExecutor().execute(() -> removed.complete(null));
-            } else {
-                removals.add(removed);
-            }
-        });
-        return removed;
+        handle.ended(this);
+        events.execute(() -> lose(LossReason.RELEASED, this::deleteKeyOnceCreated));
+        return keyGone();
+    }
+
+    /**
+     * Completes once this attempt's key is gone, or is left to go with the lease: after the attempt
+     * ended for any reason and, when released, the fenced delete was answered. A new attempt of the
+     * same handle waits for it, since a mutex derives the same key again.
+     */
+    CompletableFuture<Void> keyGone() {
+        return keyGone.thenApply(done -> done);
     }
 
     @Override
@@ -204,13 +202,13 @@ final class Contender {
                 if (sessionHoldsLease()) {
                     retryLater(this::resolveAfterRelease);
                 } else {
-                    completeRemovals();
+                    keyIsGone();
                 }
                 return;
             }
             Optional<KeyValue> found = read.first().filter(kv -> Arrays.equals(kv.value(), value));
             if (found.isEmpty()) {
-                completeRemovals();
+                keyIsGone();
                 return;
             }
             token = found.get().createRevision();
@@ -381,6 +379,9 @@ final class Contender {
         closeOwnKeyWatch();
         session.removeListener(sessionListener);
         handle.ended(this);
+        if (reason != LossReason.RELEASED) {
+            keyIsGone();
+        }
         boolean wasHeld = held != null;
         boolean wasBusy = busy;
         if (wasHeld) {
@@ -413,7 +414,7 @@ final class Contender {
             handle.ended(this);
             etcd.callbackExecutor().execute(() -> acquired.completeExceptionally(failure));
         }
-        completeRemovals();
+        keyIsGone();
     }
 
     /** Runs after a release was told: the key exists only once its create was answered. */
@@ -435,13 +436,13 @@ final class Contender {
         etcd.txn(List.of(Compares.createRevisionIs(key, token)), List.of(Operations.delete(KeyRange.key(key))), List.of())
                 .whenCompleteAsync((result, error) -> {
                     if (error == null) {
-                        completeRemovals();
+                        keyIsGone();
                         return;
                     }
                     Throwable cause = Etcd.unwrap(error);
                     if (!sessionHoldsLease() || Etcd.isLeaseGone(cause)) {
                         // The lease goes with the session; the key goes with the lease.
-                        completeRemovals();
+                        keyIsGone();
                         return;
                     }
                     failed("deleting lock key " + key, cause);
@@ -449,11 +450,8 @@ final class Contender {
                 }, events);
     }
 
-    private void completeRemovals() {
-        keyRemoved = true;
-        List<CompletableFuture<Void>> done = List.copyOf(removals);
-        removals.clear();
-        etcd.callbackExecutor().execute(() -> done.forEach(removal -> removal.complete(null)));
+    private void keyIsGone() {
+        etcd.callbackExecutor().execute(() -> keyGone.complete(null));
     }
 
     private void closeBlockerWatch() {

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What {@link Mutex}, {@link ReadWriteLock} and {@link Semaphore} share: one session, one name, and
  * at most one attempt at a time, waited for with a timeout. A second attempt while one runs is
- * refused: the locks are not reentrant.
+ * refused: the locks are not reentrant. An attempt that follows a release starts once the released
+ * key is gone, since a mutex derives the same key again.
  */
 final class LockHandle {
     /** Numbers the attempts of this JVM; with the lease, which no other JVM holds, a key is unique. */
@@ -24,6 +25,7 @@ final class LockHandle {
     private final LockName name;
     private final String kind;
     private Contender active;
+    private CompletableFuture<Void> previousKeyGone = CompletableFuture.completedFuture(null);
 
     LockHandle(Session session, LockName name, String kind) {
         this.session = session;
@@ -50,9 +52,11 @@ final class LockHandle {
      */
     HeldLock acquire(String key, Admission admission, Duration timeout) throws InterruptedException, TimeoutException {
         checkTimeout(timeout);
+        long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 2);
+        awaitPreviousKeyGone(timeout);
         Contender contender = start(key, admission, false);
         try {
-            return contender.acquired().get(timeout.toNanos(), TimeUnit.NANOSECONDS).orElseThrow();
+            return contender.acquired().get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS).orElseThrow();
         } catch (TimeoutException e) {
             contender.release();
             throw new TimeoutException(kind + " \"" + name + "\" not acquired within " + timeout + "; key "
@@ -70,6 +74,11 @@ final class LockHandle {
      * again and returns empty once it is gone.
      */
     Optional<HeldLock> tryAcquire(String key, Admission admission) throws InterruptedException {
+        try {
+            awaitPreviousKeyGone(session.etcd().requestTimeout().multipliedBy(2));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        }
         Contender contender = start(key, admission, true);
         try {
             Optional<HeldLock> held = contender.acquired().get();
@@ -98,6 +107,22 @@ final class LockHandle {
     synchronized void ended(Contender contender) {
         if (active == contender) {
             active = null;
+            previousKeyGone = contender.keyGone();
+        }
+    }
+
+    private void awaitPreviousKeyGone(Duration timeout) throws InterruptedException, TimeoutException {
+        CompletableFuture<Void> previous;
+        synchronized (this) {
+            previous = previousKeyGone;
+        }
+        try {
+            previous.get(Math.min(timeout.toNanos(), Long.MAX_VALUE / 2), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw rethrown(e);
+        } catch (TimeoutException e) {
+            throw new TimeoutException(kind + " \"" + name + "\": the key of the previous hold was not removed within "
+                    + timeout);
         }
     }
 

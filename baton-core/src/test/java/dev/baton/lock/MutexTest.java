@@ -142,6 +142,19 @@ class MutexTest {
     }
 
     @Test
+    void theSameMutexCanLockAgainRightAfterAnUnlockItDidNotWaitFor() throws Exception {
+        Mutex mutex = member().mutex(name);
+        HeldLock first = mutex.lock(WAIT);
+
+        mutex.unlock();
+        HeldLock second = mutex.lock(WAIT);
+
+        assertThat(second.key()).isEqualTo(first.key());
+        assertThat(second.token()).isGreaterThan(first.token());
+        assertThat(second.isValid()).isTrue();
+    }
+
+    @Test
     void aWaitThatTimesOutRemovesItsKey() throws Exception {
         HeldLock holder = member().mutex(name).lock(WAIT);
         Mutex waiter = member().mutex(name);
