@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,19 +81,20 @@ final class Contender {
     private volatile LossReason lossReason;
     private volatile boolean releasing;
 
-    private Contender(LockHandle handle, String key, Admission admission, boolean tryOnly) {
+    private Contender(LockHandle handle, LongFunction<String> keyOfLease, Admission admission, boolean tryOnly) {
         this.handle = handle;
         this.session = handle.session();
         this.etcd = session.etcd();
         this.lease = session.lease();
-        this.key = key;
+        this.key = keyOfLease.apply(lease);
         this.admission = admission;
         this.tryOnly = tryOnly;
         this.events = new SerialExecutor(etcd.callbackExecutor());
     }
 
-    static Contender start(LockHandle handle, String key, Admission admission, boolean tryOnly) {
-        Contender contender = new Contender(handle, key, admission, tryOnly);
+    /** Starts an attempt with the key {@code keyOfLease} derives from the session's current lease. */
+    static Contender start(LockHandle handle, LongFunction<String> keyOfLease, Admission admission, boolean tryOnly) {
+        Contender contender = new Contender(handle, keyOfLease, admission, tryOnly);
         contender.session.addListener(contender.sessionListener);
         contender.events.execute(contender::create);
         return contender;

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 
 /**
  * What {@link Mutex}, {@link ReadWriteLock} and {@link Semaphore} share: one session, one name, and
@@ -41,16 +42,21 @@ final class LockHandle {
         return name;
     }
 
+    /** {@code <directory><lease-hex>}: the one key of a session, for a mutex. */
+    static LongFunction<String> sessionKey(String directory) {
+        return lease -> directory + Long.toHexString(lease);
+    }
+
     /** {@code <directory><lease-hex>-<n>}: a key no other attempt uses, for locks with several holders. */
-    String uniqueKey(String directory) {
-        return directory + Long.toHexString(session.lease()) + "-" + ATTEMPTS.incrementAndGet();
+    static LongFunction<String> uniqueKey(String directory) {
+        return lease -> directory + Long.toHexString(lease) + "-" + ATTEMPTS.incrementAndGet();
     }
 
     /**
      * Contends with {@code key} and blocks until it holds. When {@code timeout} passes first, or the
      * thread is interrupted, the attempt is released before the exception is thrown.
      */
-    HeldLock acquire(String key, Admission admission, Duration timeout) throws InterruptedException, TimeoutException {
+    HeldLock acquire(LongFunction<String> key, Admission admission, Duration timeout) throws InterruptedException, TimeoutException {
         checkTimeout(timeout);
         long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 2);
         awaitPreviousKeyGone(timeout);
@@ -73,7 +79,7 @@ final class LockHandle {
      * Contends with {@code key} once: holds if admitted by the first read, otherwise deletes the key
      * again and returns empty once it is gone.
      */
-    Optional<HeldLock> tryAcquire(String key, Admission admission) throws InterruptedException {
+    Optional<HeldLock> tryAcquire(LongFunction<String> key, Admission admission) throws InterruptedException {
         try {
             awaitPreviousKeyGone(session.etcd().requestTimeout().multipliedBy(2));
         } catch (TimeoutException e) {
@@ -126,7 +132,7 @@ final class LockHandle {
         }
     }
 
-    private synchronized Contender start(String key, Admission admission, boolean tryOnly) {
+    private synchronized Contender start(LongFunction<String> key, Admission admission, boolean tryOnly) {
         SessionState state = session.state();
         if (state == SessionState.CLOSED || state == SessionState.LOST || !session.isValid()) {
             throw new IllegalStateException("cannot acquire " + kind + " \"" + name + "\": the session is " + state);

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongFunction;
 
 /**
  * A mutual-exclusion lock in the key layout of etcd's Go {@code concurrency.Mutex}, so Baton
@@ -61,8 +62,8 @@ public final class Mutex {
         return handle.release();
     }
 
-    private String key() {
-        return handle.name().contenders() + Long.toHexString(handle.session().lease());
+    private LongFunction<String> key() {
+        return LockHandle.sessionKey(handle.name().contenders());
     }
 
     private Admission admission() {

@@ -43,22 +43,22 @@ public final class ReadWriteLock {
      * {@link Mutex#lock(Duration)} otherwise.
      */
     public HeldLock lockRead(Duration timeout) throws InterruptedException, TimeoutException {
-        return handle.acquire(handle.uniqueKey(readers()), readAdmission(), timeout);
+        return handle.acquire(LockHandle.uniqueKey(readers()), readAdmission(), timeout);
     }
 
     /** Blocks until this member holds the lock alone; as {@link Mutex#lock(Duration)} otherwise. */
     public HeldLock lockWrite(Duration timeout) throws InterruptedException, TimeoutException {
-        return handle.acquire(handle.uniqueKey(writers()), writeAdmission(), timeout);
+        return handle.acquire(LockHandle.uniqueKey(writers()), writeAdmission(), timeout);
     }
 
     /** Holds the lock for reading if no writer holds or waits, and returns empty otherwise. */
     public Optional<HeldLock> tryLockRead() throws InterruptedException {
-        return handle.tryAcquire(handle.uniqueKey(readers()), readAdmission());
+        return handle.tryAcquire(LockHandle.uniqueKey(readers()), readAdmission());
     }
 
     /** Holds the lock alone if nobody holds or waits, and returns empty otherwise. */
     public Optional<HeldLock> tryLockWrite() throws InterruptedException {
-        return handle.tryAcquire(handle.uniqueKey(writers()), writeAdmission());
+        return handle.tryAcquire(LockHandle.uniqueKey(writers()), writeAdmission());
     }
 
     /** Releases the held side, or gives up waiting; see {@link HeldLock#release()}. */

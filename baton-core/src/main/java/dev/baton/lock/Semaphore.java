@@ -51,12 +51,12 @@ public final class Semaphore {
 
     /** Blocks until this member holds a permit; as {@link Mutex#lock(Duration)} otherwise. */
     public HeldLock acquire(Duration timeout) throws InterruptedException, TimeoutException {
-        return handle.acquire(handle.uniqueKey(handle.name().contenders()), admission(), timeout);
+        return handle.acquire(LockHandle.uniqueKey(handle.name().contenders()), admission(), timeout);
     }
 
     /** Holds a permit if one is free and nobody waits, and returns empty otherwise. */
     public Optional<HeldLock> tryAcquire() throws InterruptedException {
-        return handle.tryAcquire(handle.uniqueKey(handle.name().contenders()), admission());
+        return handle.tryAcquire(LockHandle.uniqueKey(handle.name().contenders()), admission());
     }
 
     /** Releases the held permit, or gives up waiting; see {@link HeldLock#release()}. */

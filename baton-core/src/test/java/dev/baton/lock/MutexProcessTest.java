@@ -9,16 +9,20 @@ import dev.baton.etcd.Operations;
 import dev.baton.testkit.ChildJvm;
 import dev.baton.testkit.Closer;
 import dev.baton.testkit.EtcdExtension;
+import dev.baton.testkit.TcpProxy;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A holder in a child JVM that dies or freezes: the next holder gets the lock within the holder's
+ * A holder in a child JVM that dies, freezes or is cut off from the store: the next holder gets the lock within the holder's
  * TTL plus a bound, and the fenced ledger shows no write of the old holder after the new holder's
  * first one, in store order.
  */
@@ -45,16 +49,24 @@ class MutexProcessTest {
     }
 
     private ChildJvm holder() {
-        ChildJvm child = resources.add(ChildJvm.start(LedgerHolderMain.class, ETCD.endpoint(), name,
-                Long.toString(HOLDER_TTL.toSeconds()), ledger));
+        return holder(ETCD.endpoint(), HOLDER_TTL);
+    }
+
+    private ChildJvm holder(String endpoint, Duration ttl) {
+        ChildJvm child = resources.add(ChildJvm.start(LedgerHolderMain.class, endpoint, name,
+                Long.toString(ttl.toSeconds()), ledger));
         child.awaitLine("^ACCEPTED ", START);
         return child;
     }
 
     /** Waits in this JVM for the lock, then writes its first fenced ledger entry; returns that entry's revision. */
     private long takeOverAndWrite(long oldToken) throws Exception {
+        return takeOverAndWrite(oldToken, HOLDER_TTL);
+    }
+
+    private long takeOverAndWrite(long oldToken, Duration holderTtl) throws Exception {
         LockMember member = resources.add(LockMember.join(ETCD.endpoint(), Duration.ofSeconds(5)));
-        HeldLock held = member.mutex(name).lock(HOLDER_TTL.plus(TAKEOVER_BOUND).plus(Duration.ofSeconds(5)));
+        HeldLock held = member.mutex(name).lock(holderTtl.plus(TAKEOVER_BOUND).plus(Duration.ofSeconds(5)));
         assertThat(held.token()).isGreaterThan(oldToken);
         return member.etcd.txn(List.of(held.fence()),
                 List.of(Operations.put(ledger + "/" + held.token() + "-0", "new".getBytes(StandardCharsets.UTF_8), 0)),
@@ -100,5 +112,32 @@ class MutexProcessTest {
         child.awaitLine(seen, line -> line.startsWith("REJECTED "), START);
         child.awaitLine(line -> line.startsWith("LOST reason=SESSION_LOST"), START);
         assertNoOldWriteAfter(oldToken, revision);
+    }
+
+    @Test
+    void aHolderCutOffFromTheStoreReportsTheLossBeforeTheNextHoldersFirstWrite() throws Exception {
+        Duration ttl = Duration.ofSeconds(3);
+        URI target = URI.create(ETCD.endpoint());
+        try (TcpProxy proxy = TcpProxy.start(target.getHost(), target.getPort())) {
+            ChildJvm child = holder(proxy.endpoint(), ttl);
+            long oldToken = token(child);
+            String marker = "markers/" + name;
+            CompletableFuture<Long> relayed = CompletableFuture.supplyAsync(() -> {
+                String line = child.awaitLine(l -> l.startsWith("LOST "), START);
+                return direct.put(marker, line.getBytes(StandardCharsets.UTF_8), 0).join();
+            }, runnable -> new Thread(runnable).start());
+            long cutAt = System.nanoTime();
+
+            proxy.cut();
+            long revision = takeOverAndWrite(oldToken, ttl);
+
+            assertThat(Duration.ofNanos(System.nanoTime() - cutAt)).isLessThan(ttl.plus(TAKEOVER_BOUND));
+            assertThat(relayed.get(START.toSeconds(), TimeUnit.SECONDS)).isLessThan(revision);
+            assertThat(direct.get(marker).get().orElseThrow().valueUtf8()).isEqualTo("LOST reason=SESSION_LOST");
+            int seen = child.lines().size();
+            proxy.heal();
+            child.awaitLine(seen, line -> line.startsWith("REJECTED "), START);
+            assertNoOldWriteAfter(oldToken, revision);
+        }
     }
 }
