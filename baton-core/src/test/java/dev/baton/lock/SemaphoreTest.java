@@ -5,8 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.KeyRange;
+import dev.baton.testkit.ChildJvm;
 import dev.baton.testkit.Closer;
 import dev.baton.testkit.EtcdExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 class SemaphoreTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -90,6 +95,30 @@ class SemaphoreTest {
 
         assertThat(most.get()).isBetween(1, permits);
         assertThat(contenders()).isZero();
+    }
+
+    @Test
+    void neverMoreThanThePermitsHoldAtOnceAcrossSeveralJvms(@TempDir Path dir) throws Exception {
+        int permits = 2;
+        Path markers = dir.resolve("markers");
+        List<ChildJvm> jvms = new ArrayList<>();
+        for (int j = 0; j < 3; j++) {
+            jvms.add(resources.add(ChildJvm.start(SemaphoreHolderMain.class, ETCD.endpoint(), name,
+                    Integer.toString(permits), "2", "4", markers.toString(), "jvm" + j)));
+        }
+        for (ChildJvm jvm : jvms) {
+            jvm.awaitLine("^DONE$", Duration.ofMinutes(2));
+        }
+
+        List<String> lines = Files.readAllLines(markers, StandardCharsets.UTF_8);
+        int holding = 0;
+        int most = 0;
+        for (String line : lines) {
+            holding += line.startsWith("start ") ? 1 : -1;
+            most = Math.max(most, holding);
+        }
+        assertThat(lines).hasSize(3 * 2 * 4 * 2);
+        assertThat(most).isBetween(1, permits);
     }
 
     @Test
