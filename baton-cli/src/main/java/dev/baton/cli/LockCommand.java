@@ -2,6 +2,7 @@ package dev.baton.cli;
 
 import dev.baton.etcd.Etcd;
 import dev.baton.lock.HeldLock;
+import dev.baton.lock.LockLostException;
 import dev.baton.lock.Mutex;
 import dev.baton.session.Session;
 import java.time.Duration;
@@ -62,7 +63,12 @@ final class LockCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            HeldLock held = mutex.lock(UNTIL_FREE);
+            HeldLock held;
+            try {
+                held = mutex.lock(UNTIL_FREE);
+            } catch (LockLostException e) {
+                throw new CommandFailure(e.getMessage() + "; the command did not run", e);
+            }
             try {
                 return CommandUnderLock.run(command, held, grace, spec.commandLine().getErr());
             } finally {

@@ -52,7 +52,13 @@ public final class Mutex {
         return handle.acquire(key(), admission(), timeout);
     }
 
-    /** Holds the mutex if nobody else does, and returns empty at once (after one round trip) otherwise. */
+    /**
+     * Holds the mutex if nobody else holds or waits for it, and returns empty otherwise, after the
+     * round trips that create the key and read the contenders (and delete the key again). While the
+     * store does not answer it retries, until the session is lost at the latest.
+     *
+     * @throws LockLostException when the session was lost or closed first
+     */
     public Optional<HeldLock> tryLock() throws InterruptedException {
         return handle.tryAcquire(key(), admission());
     }

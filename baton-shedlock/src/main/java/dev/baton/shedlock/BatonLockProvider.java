@@ -1,6 +1,7 @@
 package dev.baton.shedlock;
 
 import dev.baton.lock.HeldLock;
+import dev.baton.lock.LockLostException;
 import dev.baton.lock.Mutex;
 import dev.baton.session.Session;
 import java.util.ArrayDeque;
@@ -63,9 +64,9 @@ public final class BatonLockProvider implements ExtensibleLockProvider {
     }
 
     /**
-     * Takes the lock if nobody holds it, after one round trip to the store; empty when another
+     * Takes the lock if nobody holds it, after a few round trips to the store; empty when another
      * instance holds it, when this instance holds it already (the mutex is not reentrant), or when
-     * the session is not valid.
+     * the session is not valid or is lost meanwhile.
      */
     @Override
     public Optional<SimpleLock> lock(LockConfiguration configuration) {
@@ -73,7 +74,7 @@ public final class BatonLockProvider implements ExtensibleLockProvider {
         Optional<HeldLock> held;
         try {
             held = mutex.tryLock();
-        } catch (IllegalStateException busyHereOrNoSession) {
+        } catch (IllegalStateException | LockLostException busyHereOrNoSession) {
             LOG.debug("lock {} not taken: {}", configuration.getName(), busyHereOrNoSession.getMessage());
             return Optional.empty();
         } catch (InterruptedException e) {
