@@ -386,11 +386,10 @@ final class Contender {
         }
         boolean wasHeld = held != null;
         boolean wasBusy = busy;
-        if (wasHeld) {
-            LOG.debug("lock \"{}\" (key {}, token {}) ended: {}", handle.name(), key, token, reason);
-            if (reason != LossReason.RELEASED) {
-                LOG.warn("lock \"{}\" (key {}, token {}) lost: {}", handle.name(), key, token, reason);
-            }
+        if (wasHeld && reason == LossReason.RELEASED) {
+            LOG.debug("lock \"{}\" (key {}, token {}) released", handle.name(), key, token);
+        } else if (wasHeld) {
+            LOG.warn("lock \"{}\" (key {}, token {}) lost: {}", handle.name(), key, token, reason);
         }
         LockLostException failure = new LockLostException("wait for lock \"" + handle.name() + "\" with key " + key
                 + " ended before the lock was held: " + reason, reason);

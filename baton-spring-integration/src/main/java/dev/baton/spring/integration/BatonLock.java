@@ -64,11 +64,18 @@ public final class BatonLock implements Lock {
         }
     }
 
+    /**
+     * Waits until this thread holds the lock. A wait that ends with the session (lost while waiting)
+     * starts again; one that cannot start, because the session is lost or closed, fails with
+     * {@link IllegalStateException}.
+     */
     @Override
     public void lockInterruptibly() throws InterruptedException {
         local.lockInterruptibly();
         try {
-            holdInStore(UNTIL_FREE);
+            while (!holdInStore(UNTIL_FREE)) {
+                LOG.debug("wait for lock \"{}\" ended with the session; waiting again", mutex.name());
+            }
         } catch (InterruptedException | RuntimeException e) {
             local.unlock();
             throw e;
@@ -143,7 +150,8 @@ public final class BatonLock implements Lock {
 
     /**
      * With the local lock held by this thread: makes sure the mutex is held for it, waiting at most
-     * {@code timeout} (or one attempt when null); false when it is not.
+     * {@code timeout} (or one attempt when null); false when it is not held then, or the wait ended
+     * with the session.
      */
     private boolean holdInStore(Duration timeout) throws InterruptedException {
         HeldLock current = held;
