@@ -54,8 +54,9 @@
  * fail and holds are lost with {@code SESSION_CLOSED}; the lease is revoked, so the next contender
  * holds at once.
  *
- * <p><b>Limits.</b> A name must not be empty or blank, end in {@code /}, hold control characters or
- * be over 4 KiB; a semaphore has at least one permit; a timeout is positive. Do not nest locks
+ * <p><b>Limits.</b> A name follows the rules of a {@link dev.baton.etcd.RecipeName}, as an
+ * election's does: not empty or blank, no whitespace at either end, no trailing {@code /}, no
+ * control characters, valid Unicode, at most 4 KiB; a semaphore has at least one permit; a timeout is positive. Do not nest locks
  * ({@code a} and {@code a/b}): the contenders of {@code a/b} would count in {@code a}, exactly as
  * with etcd's own mutex.
  */
