@@ -20,11 +20,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import net.javacrumbs.shedlock.core.DefaultLockingTaskExecutor;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockExtender;
+import net.javacrumbs.shedlock.core.LockingTaskExecutor;
+import net.javacrumbs.shedlock.support.KeepAliveLockProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -169,6 +174,25 @@ class BatonLockProviderTest {
 
         assertThat(secondRuns).hasValue(0);
         assertThat(held.get().isValid()).isFalse();
+    }
+
+    @Test
+    void keepAliveLockProviderRunsAJobOnTheProviderAndReleasesTheLockAfterIt() throws Throwable {
+        Instance instance = instance();
+        ScheduledExecutorService keepAlive = Executors.newSingleThreadScheduledExecutor();
+        try {
+            LockingTaskExecutor executor = new DefaultLockingTaskExecutor(
+                    new KeepAliveLockProvider(BatonLockProvider.on(instance.session, Instance.PREFIX), keepAlive));
+            AtomicReference<HeldLock> held = new AtomicReference<>();
+
+            executor.executeWithLock((Runnable) () -> held.set(BatonLockProvider.heldLock().orElseThrow()),
+                    lock(Duration.ofSeconds(30), Duration.ZERO));
+
+            assertThat(held.get().lossReason()).isPresent();
+            assertThat(instance.etcd.get(held.get().key()).get()).isEmpty();
+        } finally {
+            keepAlive.shutdownNow();
+        }
     }
 
     @Test
