@@ -3,6 +3,7 @@ package dev.baton.bench;
 import dev.baton.bench.alloc.AllocScenario;
 import dev.baton.bench.cache.CacheScenario;
 import dev.baton.bench.election.ElectionScenario;
+import dev.baton.bench.locks.LocksScenario;
 import dev.baton.bench.store.StoreScenario;
 import dev.baton.bench.tasks.ClaimScenario;
 import dev.baton.bench.tasks.RebalanceScenario;
@@ -20,6 +21,7 @@ public final class Scenarios {
         return List.of(
                 new StoreScenario(),
                 new ElectionScenario(),
+                new LocksScenario(),
                 new ClaimScenario(),
                 new SteadyLoadScenario(),
                 new RebalanceScenario(),

@@ -15,6 +15,7 @@ import dev.baton.etcd.WatchListener;
 import dev.baton.session.Session;
 import dev.baton.session.SessionListener;
 import dev.baton.session.SessionState;
+import io.etcd.jetcd.op.Op;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -38,8 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each step is one request whose compare says what it protects: the key is created with
  * {@code if createRevision(key) == 0 then put else get}, so a create whose outcome was unknown is
- * sent again safely; the contender then reads the lock and holds if the read shows its own key and
- * fewer blockers than permits. Otherwise it watches from just after that read: the nearest blocker
+ * sent again safely, and the same request reads the lock's contenders after it; the contender holds
+ * if that read shows its own key and fewer blockers than permits. Otherwise it watches from just after that read: the nearest blocker
  * only when one permit is shared (its deletion alone admits the contender when it was the last
  * blocker read, and causes a new read otherwise), every deletion under the lock when several are.
  * The value is an id of this attempt, so a second lock object on the same session, which would
@@ -152,7 +153,9 @@ final class Contender {
         if (lossReason != null) {
             return;
         }
-        etcd.txn(List.of(Compares.absent(key)), List.of(Operations.put(key, value, lease)), List.of(Operations.get(key)))
+        Op contenders = Operations.getAll(KeyRange.prefix(handle.name().contenders()));
+        etcd.txn(List.of(Compares.absent(key)), List.of(Operations.put(key, value, lease), contenders),
+                        List.of(Operations.get(key), contenders))
                 .whenCompleteAsync(this::onCreated, events);
     }
 
@@ -177,7 +180,7 @@ final class Contender {
             return;
         }
         ownKeyWatch = etcd.watch(KeyRange.key(key), result.revision() + 1, onEvents(this::onOwnKeyEvents, this::verifyOwnKey));
-        readContenders();
+        admit(result.gets().get(result.gets().size() - 1), result.revision());
     }
 
     private void onCreateFailed(Throwable cause) {
@@ -235,11 +238,16 @@ final class Contender {
             return;
         }
         recovered();
-        if (snapshot.find(key).filter(kv -> kv.createRevision() == token).isEmpty()) {
+        admit(snapshot.kvs(), snapshot.revision());
+    }
+
+    /** Holds, gives up a try, or waits, by the contenders read at {@code revision}. */
+    private void admit(List<KeyValue> contenders, long revision) {
+        if (contenders.stream().noneMatch(kv -> kv.key().equals(key) && kv.createRevision() == token)) {
             keyDeleted();
             return;
         }
-        List<KeyValue> older = admission.blockers(snapshot.kvs(), token);
+        List<KeyValue> older = admission.blockers(contenders, token);
         if (admission.holds(older.size())) {
             hold();
             return;
@@ -256,7 +264,7 @@ final class Contender {
         LOG.debug("{} waits behind {} blocker(s), watching {}", this, older.size(), watched);
         closeBlockerWatch();
         int generation = ++blockerGeneration;
-        blockerWatch = etcd.watch(watched, snapshot.revision() + 1,
+        blockerWatch = etcd.watch(watched, revision + 1,
                 onEvents(batch -> onBlockerEvents(generation, batch), () -> rereadContenders(generation)));
     }
 
