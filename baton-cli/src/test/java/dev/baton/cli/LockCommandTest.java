@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.testkit.ChildJvm;
 import dev.baton.testkit.EtcdExtension;
+import dev.baton.testkit.TcpProxy;
+import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -77,6 +79,23 @@ class LockCommandTest {
             baton.awaitLine("^terminated$", TIMEOUT);
             assertThat(baton.exitCode(TIMEOUT)).isEqualTo(CommandUnderLock.LOST_STATUS);
             assertThat(String.join("\n", baton.errorLines())).contains("lost (KEY_DELETED)");
+        }
+    }
+
+    @Test
+    void aCommandWhoseSessionIsCutOffFromTheStoreIsStoppedWhenTheSessionIsLost(TestInfo test) {
+        String name = name(test);
+        URI target = URI.create(ETCD.endpoint());
+        try (TcpProxy proxy = TcpProxy.start(target.getHost(), target.getPort());
+             ChildJvm baton = ChildJvm.builder(BatonCommand.class)
+                     .args("lock", "--endpoints", proxy.endpoint(), name, "--", "sh", "-c", UNTIL_TERM).start()) {
+            baton.awaitLine("^started$", TIMEOUT);
+
+            proxy.cut();
+
+            baton.awaitLine("^terminated$", TIMEOUT);
+            assertThat(baton.exitCode(TIMEOUT)).isEqualTo(CommandUnderLock.LOST_STATUS);
+            assertThat(String.join("\n", baton.errorLines())).contains("lost (SESSION_LOST)");
         }
     }
 
