@@ -4,8 +4,9 @@
  * <p><b>Model.</b> A lock is a name; its contenders are keys under {@code <name>/}, each on the
  * member's {@link dev.baton.session.Session session} lease (one lease per member, never one per
  * lock: docs/architecture.md rule 1). A contender creates its key in one transaction
- * {@code if createRevision(key) == 0 then put(key, attempt-id, lease) else get(key)}, then holds
- * when fewer than the lock's permits of the keys that can block it are older, by create revision.
+ * {@code if createRevision(key) == 0 then put(key, attempt-id, lease) else get(key)} that also reads
+ * the lock's keys, and holds when fewer than the lock's permits of the keys that can block it are
+ * older, by create revision.
  * A waiter watches from just after the read that made it wait: the nearest older blocker when one
  * permit is shared, so one deletion wakes one waiter; every deletion under the name for a semaphore
  * of several permits. Keys created later are never older, so every lock is fair, first created first
