@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MutexInteropTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final int ROUNDS = 12;
+    private static final int ROUNDS = 20;
 
     @RegisterExtension
     static final EtcdExtension ETCD = new EtcdExtension();
