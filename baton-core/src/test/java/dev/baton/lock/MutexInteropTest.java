@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,9 @@ class MutexInteropTest {
             assertThat(lines.get(i)).startsWith("start ");
             assertThat(lines.get(i + 1)).as("line %d after %s", i + 1, lines.get(i)).isEqualTo(lines.get(i).replace("start", "end"));
         }
+        long handovers = IntStream.range(2, lines.size()).filter(i -> i % 2 == 0)
+                .filter(i -> !lines.get(i).split(" ")[1].equals(lines.get(i - 2).split(" ")[1])).count();
+        assertThat(handovers).as("holds passed between Baton and etcdctl").isGreaterThanOrEqualTo(2);
         assertThat(contenders()).isEmpty();
     }
 
