@@ -307,8 +307,7 @@ final class Contender {
         }
         held = new HeldLock(this, handle.name().name(), key, token, lease);
         LOG.debug("lock \"{}\" held with key {} (token {})", handle.name(), key, token);
-        HeldLock won = held;
-        etcd.callbackExecutor().execute(() -> acquired.complete(Optional.of(won)));
+        acquired.complete(Optional.of(held));
     }
 
     private void onOwnKeyEvents(List<WatchEvent> batch) {
@@ -460,7 +459,7 @@ final class Contender {
     }
 
     private void keyIsGone() {
-        etcd.callbackExecutor().execute(() -> keyGone.complete(null));
+        keyGone.complete(null);
     }
 
     private void closeBlockerWatch() {
