@@ -4,6 +4,7 @@ import dev.baton.bench.alloc.AllocLiveScenario;
 import dev.baton.bench.alloc.AllocScenario;
 import dev.baton.bench.cache.CacheScenario;
 import dev.baton.bench.election.ElectionScenario;
+import dev.baton.bench.locks.LocksScenario;
 import dev.baton.bench.store.StoreScenario;
 import dev.baton.bench.tasks.ClaimScenario;
 import dev.baton.bench.tasks.RebalanceScenario;
@@ -21,6 +22,7 @@ public final class Scenarios {
         return List.of(
                 new StoreScenario(),
                 new ElectionScenario(),
+                new LocksScenario(),
                 new ClaimScenario(),
                 new SteadyLoadScenario(),
                 new RebalanceScenario(),

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         description = "Coordinates distributed work on etcd v3.",
         subcommands = {ServerCommand.class, WorkerCommand.class, SubmitCommand.class, FleetListing.Tasks.class,
             FleetListing.Members.class, FleetListing.Leader.class, SendCommand.class, WatchCommand.class,
-            ElectCommand.class, DashboardCommand.class, DemoCommand.class,
+            ElectCommand.class, LockCommand.class, DashboardCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class BatonCommand implements Runnable {
     /**

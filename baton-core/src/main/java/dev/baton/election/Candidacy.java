@@ -15,8 +15,6 @@ import dev.baton.etcd.WatchListener;
 import dev.baton.session.Session;
 import dev.baton.session.SessionListener;
 import dev.baton.session.SessionState;
-import io.etcd.jetcd.common.exception.ErrorCode;
-import io.etcd.jetcd.common.exception.EtcdException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -202,7 +200,7 @@ public final class Candidacy {
             resolveAfterWithdrawal();
             return;
         }
-        if (isLeaseGone(cause)) {
+        if (Etcd.isLeaseGone(cause)) {
             lose(LossReason.SESSION_LOST);
             return;
         }
@@ -438,7 +436,7 @@ public final class Candidacy {
                         return;
                     }
                     Throwable cause = Etcd.unwrap(error);
-                    if (!session.isValid() || session.lease() != lease || isLeaseGone(cause)) {
+                    if (!session.isValid() || session.lease() != lease || Etcd.isLeaseGone(cause)) {
                         // The lease goes with the session; the key goes with the lease.
                         completeRemovals();
                         return;
@@ -489,9 +487,6 @@ public final class Candidacy {
         backoff.reset();
     }
 
-    static boolean isLeaseGone(Throwable cause) {
-        return cause instanceof EtcdException etcdError && etcdError.getErrorCode() == ErrorCode.NOT_FOUND;
-    }
 
     /** A watch listener that hands everything to the events queue; any end of the watch calls {@code ended}. */
     private WatchListener onEvents(Consumer<List<WatchEvent>> handler, Runnable ended) {

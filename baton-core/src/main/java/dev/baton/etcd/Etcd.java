@@ -281,6 +281,14 @@ public final class Etcd implements AutoCloseable {
         return response.getKvs().stream().map(KeyValue::of).toList();
     }
 
+    /**
+     * True when {@code error} (unwrapped) is etcd's answer that a lease does not exist: the lease
+     * expired or was revoked, so every key bound to it is gone.
+     */
+    public static boolean isLeaseGone(Throwable error) {
+        return unwrap(error) instanceof EtcdException etcdError && etcdError.getErrorCode() == ErrorCode.NOT_FOUND;
+    }
+
     /** Strips the {@link CompletionException} and {@link ExecutionException} wrappers off a failure. */
     public static Throwable unwrap(Throwable error) {
         Throwable cause = error;

@@ -41,6 +41,15 @@ public final class Operations {
         return Op.txn(when.toArray(Cmp[]::new), then.toArray(Op[]::new), otherwise.toArray(Op[]::new));
     }
 
+    /**
+     * Reads every key of {@code range} in one response, unpaged: for small ranges only, such as the
+     * contenders of a lock. Its result appears in {@link TxnResult#gets()}.
+     */
+    public static Op getAll(KeyRange range) {
+        GetOption option = range.isPrefix() ? GetOption.builder().withRange(range.endBytes()).build() : GetOption.DEFAULT;
+        return Op.get(range.startBytes(), option);
+    }
+
     /** Reads the key with the lowest create revision under {@code prefix}; used by elections. */
     public static Op getOldest(String prefix) {
         KeyRange range = KeyRange.prefix(prefix);

@@ -4,8 +4,6 @@ import dev.baton.etcd.Backoff;
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.LeaseGrant;
 import dev.baton.etcd.SerialExecutor;
-import io.etcd.jetcd.common.exception.ErrorCode;
-import io.etcd.jetcd.common.exception.EtcdException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -231,7 +229,7 @@ public final class Session implements AutoCloseable {
             return;
         }
         Throwable cause = Etcd.unwrap(error);
-        if (isLeaseGone(cause)) {
+        if (Etcd.isLeaseGone(cause)) {
             LOG.warn("session lease {} no longer exists in etcd", Long.toHexString(lease));
             lose();
             return;
@@ -246,9 +244,6 @@ public final class Session implements AutoCloseable {
         scheduleKeepAlive(Math.max(0, Math.min(keepAliveBackoff.next().toNanos(), untilDeadline)));
     }
 
-    private static boolean isLeaseGone(Throwable cause) {
-        return cause instanceof EtcdException etcdError && etcdError.getErrorCode() == ErrorCode.NOT_FOUND;
-    }
 
     private synchronized void checkDeadline() {
         if (state == SessionState.CLOSED || state == SessionState.LOST) {

@@ -9,6 +9,10 @@ import dev.baton.election.Election;
 import dev.baton.election.Leadership;
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.Operations;
+import dev.baton.lock.HeldLock;
+import dev.baton.lock.LossReason;
+import dev.baton.lock.Mutex;
+import dev.baton.lock.Semaphore;
 import dev.baton.server.EmbeddedEtcd;
 import dev.baton.session.Session;
 import dev.baton.session.SessionState;
@@ -22,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -86,6 +91,37 @@ class RecipesOnEmbeddedServerTest {
                     List.of()).get().succeeded()).isFalse();
             assertThat(etcd.txn(List.of(next.fence()), List.of(Operations.put("embedded/ledger", utf8("fresh"), 0)),
                     List.of()).get().succeeded()).isTrue();
+        }
+    }
+
+    @Test
+    void aReleasedMutexPassesToTheWaiterAndTheOldHoldersFencedWritesFail() throws Exception {
+        try (Session first = Session.builder(etcd).ttl(Duration.ofSeconds(5)).open();
+             Session second = Session.builder(etcd).ttl(Duration.ofSeconds(5)).open()) {
+            HeldLock held = Mutex.on(first, "embedded/mutex").lock(Duration.ofSeconds(10));
+            Mutex waiting = Mutex.on(second, "embedded/mutex");
+            assertThat(waiting.tryLock()).isEmpty();
+
+            held.release().get();
+            HeldLock next = waiting.lock(Duration.ofSeconds(10));
+
+            assertThat(held.lost().get()).isEqualTo(LossReason.RELEASED);
+            assertThat(next.token()).isGreaterThan(held.token());
+            assertThat(etcd.txn(List.of(held.fence()), List.of(Operations.put("embedded/mutex-ledger", utf8("stale"), 0)),
+                    List.of()).get().succeeded()).isFalse();
+        }
+    }
+
+    @Test
+    void aSemaphoreAdmitsItsPermitsAndNoMore() throws Exception {
+        try (Session session = Session.builder(etcd).ttl(Duration.ofSeconds(5)).open()) {
+            Optional<HeldLock> a = Semaphore.on(session, "embedded/semaphore", 2).tryAcquire();
+            Optional<HeldLock> b = Semaphore.on(session, "embedded/semaphore", 2).tryAcquire();
+            Optional<HeldLock> c = Semaphore.on(session, "embedded/semaphore", 2).tryAcquire();
+
+            assertThat(a).isPresent();
+            assertThat(b).isPresent();
+            assertThat(c).isEmpty();
         }
     }
 
