@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.baton.etcd.Etcd;
+import dev.baton.etcd.KeyRange;
 import dev.baton.session.Session;
 import dev.baton.session.SessionState;
 import dev.baton.testkit.EtcdExtension;
@@ -173,6 +174,36 @@ class MemberLifecycleTest {
                     && session.lease() != firstLease && member.status().tasks().size() == 3);
             assertThat(fleet.holdings()).containsEntry("cut", 3);
         }
+    }
+
+    @Test
+    void aMemberThatMissedCompactedHistoryReloadsTheNamespaceAndActsOnWhatChanged() {
+        URI target = URI.create(ETCD.endpoint());
+        try (TcpProxy proxy = TcpProxy.start(target.getHost(), target.getPort());
+             Etcd throughProxy = Etcd.builder().endpoints(proxy.endpoint()).build();
+             Session session = Session.builder(throughProxy).ttl(Duration.ofSeconds(30)).open();
+             TaskMember member = TaskMember.builder(session, "behind").namespace(fleet.namespace())
+                     .maxConcurrentTasks(3).handler(context -> {
+                         context.awaitStop(Duration.ofMinutes(5));
+                         context.throwIfStopRequested();
+                     }).start()) {
+            fleet.submit("a", 3);
+            await().until(() -> heldIds(member).equals(List.of("a-00000", "a-00001", "a-00002")));
+
+            proxy.cut();
+            assertThat(fleet.client().delete(TaskId.of("a-00000"))).isTrue();
+            fleet.submit("b", 1);
+            long revision = fleet.etcd().range(KeyRange.key(fleet.namespace())).join().revision();
+            fleet.etcd().compact(revision).join();
+            proxy.heal();
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> heldIds(member).equals(List.of("a-00001", "a-00002", "b-00000")));
+            assertThat(session.state()).isEqualTo(SessionState.CONNECTED);
+        }
+    }
+
+    private static List<String> heldIds(TaskMember member) {
+        return member.status().tasks().stream().map(task -> task.id().value()).sorted().toList();
     }
 
     @Test
