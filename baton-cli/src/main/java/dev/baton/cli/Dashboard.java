@@ -32,9 +32,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fleet's web dashboard: one static page ({@code /}), the fleet as JSON ({@code /api/fleet}),
- * recent events ({@code /api/events}), a server-sent event stream that pushes every event and the
- * fleet after each change ({@code /api/stream}), and Prometheus metrics ({@code /metrics}).
+ * The fleet's web dashboard: one static page ({@code /}), the fleet as JSON ({@code /api/fleet}:
+ * members, leader, task counts and allocator items, but no task list), the tasks a page at a time
+ * ({@code /api/tasks}, filtered and paged on the server) and counted by state
+ * ({@code /api/tasks/counts}), recent events ({@code /api/events}), a server-sent event stream that
+ * pushes every event and the fleet after each change ({@code /api/stream}), and Prometheus metrics
+ * ({@code /metrics}).
  * Read-only unless started with a token: then {@code POST /api/tasks/<id>/<command>} (pause,
  * resume, stop, kill) sends a task command, for requests carrying
  * {@code Authorization: Bearer <token>}. A browser never adds that header to a cross-site request
@@ -79,7 +82,7 @@ final class Dashboard implements AutoCloseable {
         serve("/api/fleet", exchange -> send(exchange, 200, "application/json", fleet.snapshot().toString()), loopback);
         serve("/api/events", exchange -> send(exchange, 200, "application/json", eventsJson().toString()), loopback);
         serve("/api/stream", this::stream, loopback);
-        serve("/api/tasks/", this::taskCommand, loopback);
+        serve("/api/tasks", this::tasks, loopback);
         serve("/metrics", exchange -> send(exchange, 200, "text/plain; version=0.0.4", metrics.scrape()), loopback);
         fleet.addListener(this::pushEvent);
         server.start();
@@ -142,6 +145,38 @@ final class Dashboard implements AutoCloseable {
         return fleet;
     }
 
+    /**
+     * {@code GET /api/tasks?...} (a page, see {@link TaskQuery}), {@code GET /api/tasks/counts}, and
+     * {@code POST /api/tasks/<id>/<command>}.
+     */
+    private void tasks(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        if (path.equals("/api/tasks") || path.equals("/api/tasks/counts")) {
+            if (!exchange.getRequestMethod().equals("GET")) {
+                send(exchange, 405, "text/plain", "use GET");
+            } else if (path.equals("/api/tasks/counts")) {
+                send(exchange, 200, "application/json", fleet.counts().toString());
+            } else {
+                taskPage(exchange);
+            }
+        } else if (path.startsWith("/api/tasks/")) {
+            taskCommand(exchange);
+        } else {
+            send(exchange, 404, "text/plain", "not found: " + path);
+        }
+    }
+
+    private void taskPage(HttpExchange exchange) throws IOException {
+        TaskQuery query;
+        try {
+            query = TaskQuery.parse(exchange.getRequestURI().getRawQuery());
+        } catch (IllegalArgumentException e) {
+            send(exchange, 400, "text/plain", e.getMessage());
+            return;
+        }
+        send(exchange, 200, "application/json", fleet.tasks(query).toString());
+    }
+
     /** {@code POST /api/tasks/<id>/<pause|resume|stop|kill>}, allowed only with the token. */
     private void taskCommand(HttpExchange exchange) throws IOException {
         if (!exchange.getRequestMethod().equals("POST")) {
@@ -190,11 +225,21 @@ final class Dashboard implements AutoCloseable {
         try (InputStream in = Dashboard.class.getResourceAsStream("dashboard.html")) {
             ObjectNode initial = JSON.createObjectNode();
             initial.set("fleet", fleet.snapshot());
+            initial.set("tasks", initialTasks(exchange.getRequestURI().getRawQuery()));
             initial.set("events", eventsJson());
             // "</" is escaped so that no value can end the script element early.
             String embedded = initial.toString().replace("</", "<\\/");
             send(exchange, 200, "text/html; charset=utf-8", new String(in.readAllBytes(), StandardCharsets.UTF_8)
                     .replace("/*INITIAL*/null", embedded));
+        }
+    }
+
+    /** The page of tasks the page's own address asks for ({@code /?state=...}); the first page if it asks amiss. */
+    private ObjectNode initialTasks(String rawQuery) {
+        try {
+            return fleet.tasks(TaskQuery.parse(rawQuery));
+        } catch (IllegalArgumentException e) {
+            return fleet.tasks(TaskQuery.parse(null));
         }
     }
 
