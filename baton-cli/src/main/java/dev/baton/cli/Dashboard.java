@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.baton.etcd.Etcd;
 import dev.baton.server.EmbeddedEtcd;
+import dev.baton.tasks.MemberCommand;
 import dev.baton.tasks.NoSuchTaskException;
 import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskCommand;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * pushes every event and the fleet after each change ({@code /api/stream}), and Prometheus metrics
  * ({@code /metrics}).
  * Read-only unless started with a token: then {@code POST /api/tasks/<id>/<command>} (pause,
- * resume, stop, kill) sends a task command, for requests carrying
+ * resume, stop, kill) sends a task command and {@code POST /api/members/<name>/<command>}
+ * (freeze, unfreeze, balance, release/<task>) a member command, for requests carrying
  * {@code Authorization: Bearer <token>}. A browser never adds that header to a cross-site request
  * on its own, and a request whose {@code Origin} is not this dashboard is refused as well, so
  * another site cannot act through a logged-in page. The token is never echoed or logged.
@@ -83,6 +85,7 @@ final class Dashboard implements AutoCloseable {
         serve("/api/events", exchange -> send(exchange, 200, "application/json", eventsJson().toString()), loopback);
         serve("/api/stream", this::stream, loopback);
         serve("/api/tasks", this::tasks, loopback);
+        serve("/api/members/", this::memberCommand, loopback);
         serve("/metrics", exchange -> send(exchange, 200, "text/plain; version=0.0.4", metrics.scrape()), loopback);
         fleet.addListener(this::pushEvent);
         server.start();
@@ -177,25 +180,36 @@ final class Dashboard implements AutoCloseable {
         send(exchange, 200, "application/json", fleet.tasks(query).toString());
     }
 
-    /** {@code POST /api/tasks/<id>/<pause|resume|stop|kill>}, allowed only with the token. */
-    private void taskCommand(HttpExchange exchange) throws IOException {
+    /**
+     * True for a POST carrying the token from this dashboard's own origin (or from no browser);
+     * otherwise answers why not and returns false.
+     */
+    private boolean mayCommand(HttpExchange exchange) throws IOException {
         if (!exchange.getRequestMethod().equals("POST")) {
             send(exchange, 405, "text/plain", "use POST");
-            return;
+            return false;
         }
         if (token.isEmpty()) {
             send(exchange, 403, "text/plain", "this dashboard is read-only: start it with --token to allow commands");
-            return;
+            return false;
         }
         String authorization = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")).orElse("");
         if (!MessageDigest.isEqual(authorization.getBytes(StandardCharsets.UTF_8),
                 ("Bearer " + token.get()).getBytes(StandardCharsets.UTF_8))) {
             send(exchange, 401, "text/plain", "missing or wrong token");
-            return;
+            return false;
         }
         String origin = exchange.getRequestHeaders().getFirst("Origin");
         if (origin != null && !(origin + "/").equals(url())) {
             send(exchange, 403, "text/plain", "cross-site request refused (Origin " + origin + ")");
+            return false;
+        }
+        return true;
+    }
+
+    /** {@code POST /api/tasks/<id>/<pause|resume|stop|kill>}, allowed only with the token. */
+    private void taskCommand(HttpExchange exchange) throws IOException {
+        if (!mayCommand(exchange)) {
             return;
         }
         String[] parts = exchange.getRequestURI().getPath().substring("/api/tasks/".length()).split("/", -1);
@@ -214,6 +228,32 @@ final class Dashboard implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             send(exchange, 400, "text/plain", "bad task or command in " + exchange.getRequestURI().getPath()
                     + ": expected an id and one of pause, resume, stop, kill");
+        }
+    }
+
+    /**
+     * {@code POST /api/members/<name>/<freeze|unfreeze|balance>} and
+     * {@code POST /api/members/<name>/release/<task>}, allowed only with the token. The member need
+     * not be running: the command waits in the store until it is.
+     */
+    private void memberCommand(HttpExchange exchange) throws IOException {
+        if (!mayCommand(exchange)) {
+            return;
+        }
+        String path = exchange.getRequestURI().getPath();
+        String[] parts = path.substring("/api/members/".length()).split("/", -1);
+        try {
+            if (parts.length < 2 || parts.length > 3) {
+                throw new IllegalArgumentException("bad member command in " + path
+                        + ": expected /api/members/<name>/<freeze|unfreeze|balance> or /api/members/<name>/release/<task>");
+            }
+            MemberCommand command = SendCommand.memberCommand(parts[1],
+                    parts.length == 3 ? Optional.of(parts[2]) : Optional.empty());
+            String key = tasks.send(parts[0], command);
+            LOG.info("dashboard sent {} to member {}", command.name(), parts[0]);
+            send(exchange, 202, "application/json", JSON.createObjectNode().put("command", key).toString());
+        } catch (IllegalArgumentException e) {
+            send(exchange, 400, "text/plain", e.getMessage());
         }
     }
 

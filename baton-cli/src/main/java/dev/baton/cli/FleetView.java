@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  * worker records and leases), the leader, and the tasks with their state, owner and result, a page
  * or a count at a time. It
  * turns the store's changes into readable {@link Event}s (member joined, task claimed, released,
- * finished, leader changed) and counts them in {@link FleetMetrics}. Used by the dashboard, the
+ * finished, leader changed, command sent to a member or a task, from the dashboard or
+ * {@code baton command}) and counts them in {@link FleetMetrics}. Used by the dashboard, the
  * listing commands and the demo's timeline.
  */
 final class FleetView implements AutoCloseable {
@@ -104,6 +105,10 @@ final class FleetView implements AutoCloseable {
             }
         } else if (parts.length == 3 && parts[0].equals("tasks")) {
             onTaskChange(parts[1], parts[2], event, added, removed);
+        } else if (parts.length == 4 && parts[0].equals("commands") && added) {
+            JsonNode command = parse(event.newValue());
+            String name = command.path("command").asText("?") + (command.has("task") ? " " + command.get("task").asText() : "");
+            emit("command", name + " sent to " + (parts[1].equals("members") ? "member " : "task ") + parts[2]);
         }
     }
 

@@ -74,7 +74,8 @@ class DashboardTest {
             String dom = chromium(dashboard.url(), "--dump-dom");
             assertThat(dom).contains("alpha ★").contains("beta").contains("runnable 1")
                     .contains("member beta joined");
-            assertThat(taskTable(dom)).contains("t1").contains("runnable");
+            assertThat(taskTable(dom)).contains("t1").contains("runnable").contains(">pause</button>");
+            assertThat(dom).contains(">freeze</button>");
             assertThat(taskTable(chromium(dashboard.url() + "?state=completed", "--dump-dom"))).doesNotContain("t1");
             assertThat(taskTable(chromium(dashboard.url() + "?prefix=t", "--dump-dom"))).contains("t1");
             chromium(dashboard.url(), "--screenshot=" + Paths.get("target", "dashboard.png").toAbsolutePath(),
