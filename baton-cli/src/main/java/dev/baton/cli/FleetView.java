@@ -37,6 +37,7 @@ import java.util.function.Consumer;
 final class FleetView implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int RECENT_EVENTS = 200;
+    private static final int EVENT_ERROR_CHARS = 200;
 
     /** One thing that happened in the fleet, as a line for people. */
     record Event(Instant at, String kind, String text) {
@@ -292,9 +293,10 @@ final class FleetView implements AutoCloseable {
         }
     }
 
+    /** The first line of {@code text}, cut at {@value #EVENT_ERROR_CHARS} characters so that events stay small. */
     private static String firstLine(String text) {
         int newline = text.indexOf('\n');
-        return newline < 0 ? text : text.substring(0, newline);
+        return TaskTable.head(newline < 0 ? text : text.substring(0, newline), EVENT_ERROR_CHARS);
     }
 
     @Override

@@ -78,8 +78,7 @@ record TaskQuery(Optional<TaskStatus> state, Optional<String> owner, String pref
     }
 
     private static TaskStatus status(String name) {
-        return Arrays.stream(TaskStatus.values()).filter(status -> status.wireName().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("state \"" + name + "\" is not one of "
+        return TaskTable.statusNamed(name).orElseThrow(() -> new IllegalArgumentException("state \"" + name + "\" is not one of "
                         + Arrays.stream(TaskStatus.values()).map(TaskStatus::wireName).collect(Collectors.joining(", "))));
     }
 

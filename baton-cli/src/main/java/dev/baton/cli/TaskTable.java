@@ -1,5 +1,7 @@
 package dev.baton.cli;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,6 +10,7 @@ import dev.baton.cache.CacheEntry;
 import dev.baton.cache.CacheSnapshot;
 import dev.baton.tasks.TaskState;
 import dev.baton.tasks.TaskStatus;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,9 +34,10 @@ import java.util.stream.StreamSupport;
  * and go; pages bounded both in rows and in bytes; and counts by state and by owner, which list
  * nothing.
  *
- * <p>A row cuts the long texts (the command line, the output tail and the last error) to a few
- * hundred characters, so a row stays under 16 KiB even when every character needs a JSON escape,
- * and a page ends before it would pass {@link #MAX_PAGE_BYTES}.
+ * <p>A row cuts the long texts (the command line, the output tail and the last error) to at most
+ * {@value #TEXT_CHARS} characters each, so a row stays under 16 KiB even when every character needs
+ * a JSON escape, and a page ends before it would pass {@link #MAX_PAGE_BYTES}: the first row always
+ * fits.
  */
 final class TaskTable {
     /** No page's rows together take more than this many bytes of JSON. */
@@ -43,14 +47,28 @@ final class TaskTable {
     /** How much of a task's command line a row carries. */
     static final int COMMAND_CHARS = 200;
 
+    /** An instant as written by {@code Instant.toString()} fits in this; a longer one is not one. */
+    private static final int INSTANT_CHARS = 40;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CUT = "…";
 
     /** The records of one task, by record name ({@code spec}, {@code state}, ...). */
     private record Task(String id, Map<String, CacheEntry<String>> records) {
         Optional<TaskState> state() {
+            return stateRecord().flatMap(TaskTable::decode);
+        }
+
+        /**
+         * The status alone, read without decoding the rest of the record (its error and checkpoint
+         * can take kilobytes): filters and counts read it for every task.
+         */
+        Optional<TaskStatus> status() {
+            return stateRecord().flatMap(TaskTable::statusOf);
+        }
+
+        private Optional<String> stateRecord() {
             CacheEntry<String> entry = records.containsKey("done") ? records.get("done") : records.get("state");
-            return entry == null ? Optional.empty() : decode(entry.value());
+            return Optional.ofNullable(entry).map(CacheEntry::value);
         }
 
         Optional<String> owner() {
@@ -103,7 +121,7 @@ final class TaskTable {
             tasks = tasks.dropWhile(task -> Arrays.compareUnsigned(keySegment(task.id()), after) <= 0);
         }
         return tasks
-                .filter(task -> query.state().isEmpty() || task.state().map(TaskState::status).equals(query.state()))
+                .filter(task -> query.state().isEmpty() || task.status().equals(query.state()))
                 .filter(task -> query.owner().isEmpty() || task.owner().equals(query.owner()))
                 .map(this::row);
     }
@@ -119,7 +137,7 @@ final class TaskTable {
         int[] total = {0};
         tasks("").forEach(task -> {
             total[0]++;
-            task.state().ifPresent(state -> states.merge(state.status(), 1, Integer::sum));
+            task.status().ifPresent(status -> states.merge(status, 1, Integer::sum));
             task.owner().ifPresent(owner -> held.merge(owner, 1, Integer::sum));
         });
         ObjectNode counts = JSON.createObjectNode().put("revision", snapshot.revision()).put("total", total[0]);
@@ -179,7 +197,7 @@ final class TaskTable {
                 row.put("command", head(StreamSupport.stream(argv.spliterator(), false).map(JsonNode::asText)
                         .collect(Collectors.joining(" ")), COMMAND_CHARS));
             }
-            row.put("submitted", json.path("submitted").asText(""));
+            row.put("submitted", head(json.path("submitted").asText(""), INSTANT_CHARS));
         });
         task.state().ifPresent(state -> {
             row.put("state", state.status().wireName()).put("since", state.since().toString())
@@ -193,12 +211,22 @@ final class TaskTable {
         return row;
     }
 
-    private static String head(String text, int chars) {
-        return text.length() <= chars ? text : text.substring(0, chars) + CUT;
+    /** The first {@code chars} characters of {@code text}, never half a surrogate pair. */
+    static String head(String text, int chars) {
+        if (text.length() <= chars) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(chars - 1)) ? chars - 1 : chars;
+        return text.substring(0, end) + CUT;
     }
 
+    /** The last {@code chars} characters of {@code text}, never half a surrogate pair. */
     private static String tail(String text, int chars) {
-        return text.length() <= chars ? text : CUT + text.substring(text.length() - chars);
+        if (text.length() <= chars) {
+            return text;
+        }
+        int start = text.length() - chars;
+        return CUT + text.substring(Character.isLowSurrogate(text.charAt(start)) ? start + 1 : start);
     }
 
     private static JsonNode parse(String json) {
@@ -206,6 +234,32 @@ final class TaskTable {
             return JSON.readTree(json);
         } catch (Exception e) {
             return JSON.createObjectNode();
+        }
+    }
+
+    /** The status whose JSON name is {@code name}, if any. */
+    static Optional<TaskStatus> statusNamed(String name) {
+        return Arrays.stream(TaskStatus.values()).filter(status -> status.wireName().equals(name)).findFirst();
+    }
+
+    /** The {@code state} field of a stored task state; empty when there is none or it names no status. */
+    private static Optional<TaskStatus> statusOf(String json) {
+        try (JsonParser parser = JSON.getFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return Optional.empty();
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (field.equals("state")) {
+                    String name = value == JsonToken.VALUE_STRING ? parser.getText() : "";
+                    return statusNamed(name);
+                }
+                parser.skipChildren();
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.baton.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,6 +120,23 @@ class TaskApiTest {
         assertThat(rows.get(0).path("command").asText()).isEqualTo("echo t1");
         assertThat(rows.get(3).path("lastError").asText()).isEqualTo("boom");
         assertThat(rows.get(3).path("done").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aRowCutsLongTextsAtWholeCharacters() throws Exception {
+        String output = "\uD83D\uDE00".repeat(1500) + "x";
+        String state = JSON.createObjectNode().put("state", "failed").put("since", SINCE.toString()).put("attempts", 1)
+                .put("lastError", "e".repeat(TaskState.MAX_ERROR_CHARS))
+                .put("checkpoint", new CommandResult(1, Duration.ofMillis(5), false, output).toJson()).toString();
+        try (Etcd etcd = Etcd.builder().endpoints(ETCD.endpoint()).build()) {
+            done(etcd, "v1", state);
+        }
+
+        JsonNode row = await().atMost(Duration.ofSeconds(30)).until(() -> json("api/tasks?prefix=v").path("tasks"),
+                rows -> rows.size() == 1).get(0);
+
+        assertThat(row.path("output").asText()).isEqualTo("…" + "\uD83D\uDE00".repeat(TaskTable.TEXT_CHARS / 2 - 1) + "x");
+        assertThat(row.path("lastError").asText()).isEqualTo("e".repeat(TaskTable.TEXT_CHARS) + "…");
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
