@@ -29,14 +29,9 @@ record TaskQuery(Optional<TaskStatus> state, Optional<String> owner, String pref
     static final int MAX_LIMIT = 500;
     private static final Set<String> PARAMETERS = Set.of("state", "owner", "prefix", "limit", "after");
 
-    /** The first page of every task. */
+    /** Every task: no filter, from the first on. */
     static TaskQuery all() {
         return new TaskQuery(Optional.empty(), Optional.empty(), "", Optional.empty(), MAX_LIMIT);
-    }
-
-    /** The same query, for the page after task {@code id}. */
-    TaskQuery after(String id) {
-        return new TaskQuery(state, owner, prefix, Optional.of(id), limit);
     }
 
     /**
