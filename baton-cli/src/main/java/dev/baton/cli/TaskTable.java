@@ -167,7 +167,8 @@ final class TaskTable {
                 String id = idOf(pending);
                 Map<String, CacheEntry<String>> records = new HashMap<>();
                 while (pending != null && idOf(pending).equals(id)) {
-                    records.put(pending.key().substring(tasksPrefix.length() + id.length() + 1), pending);
+                    records.put(pending.key().substring(Math.min(pending.key().length(),
+                            tasksPrefix.length() + id.length() + 1)), pending);
                     pending = entries.hasNext() ? entries.next() : null;
                 }
                 return new Task(id, records);

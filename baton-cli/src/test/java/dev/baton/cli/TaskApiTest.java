@@ -107,6 +107,17 @@ class TaskApiTest {
     }
 
     @Test
+    void aKeyDirectlyUnderTasksShowsAsATaskWithoutState() throws Exception {
+        ETCD.process().etcdctl("put", "api/tasks/stray", "x");
+
+        JsonNode page = await().atMost(Duration.ofSeconds(30)).until(() -> json("api/tasks?prefix=s"),
+                rows -> rows.path("tasks").size() == 1);
+
+        assertThat(page.path("tasks").get(0).path("id").asText()).isEqualTo("stray");
+        assertThat(page.path("tasks").get(0).has("state")).isFalse();
+    }
+
+    @Test
     void aPageAfterAnIdThatIsGoneStartsWhereThatIdWouldBe() throws Exception {
         assertThat(ids(json("api/tasks?after=t2x"))).containsExactly("t3", "t4", "u1");
     }
