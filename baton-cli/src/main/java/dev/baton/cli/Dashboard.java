@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.baton.etcd.Etcd;
 import dev.baton.server.EmbeddedEtcd;
+import dev.baton.tasks.MemberCommand;
 import dev.baton.tasks.NoSuchTaskException;
 import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskCommand;
@@ -32,11 +33,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fleet's web dashboard: one static page ({@code /}), the fleet as JSON ({@code /api/fleet}),
- * recent events ({@code /api/events}), a server-sent event stream that pushes every event and the
- * fleet after each change ({@code /api/stream}), and Prometheus metrics ({@code /metrics}).
+ * The fleet's web dashboard: one static page ({@code /}), the fleet as JSON ({@code /api/fleet}:
+ * members, leader, task counts and allocator items, but no task list), the tasks a page at a time
+ * ({@code /api/tasks}, filtered and paged on the server) and counted by state
+ * ({@code /api/tasks/counts}), recent events ({@code /api/events}), a server-sent event stream that
+ * pushes every event and the fleet after each change ({@code /api/stream}), and Prometheus metrics
+ * ({@code /metrics}).
  * Read-only unless started with a token: then {@code POST /api/tasks/<id>/<command>} (pause,
- * resume, stop, kill) sends a task command, for requests carrying
+ * resume, stop, kill) sends a task command and {@code POST /api/members/<name>/<command>}
+ * (freeze, unfreeze, balance, release/<task>) a member command, for requests carrying
  * {@code Authorization: Bearer <token>}. A browser never adds that header to a cross-site request
  * on its own, and a request whose {@code Origin} is not this dashboard is refused as well, so
  * another site cannot act through a logged-in page. The token is never echoed or logged.
@@ -79,7 +84,8 @@ final class Dashboard implements AutoCloseable {
         serve("/api/fleet", exchange -> send(exchange, 200, "application/json", fleet.snapshot().toString()), loopback);
         serve("/api/events", exchange -> send(exchange, 200, "application/json", eventsJson().toString()), loopback);
         serve("/api/stream", this::stream, loopback);
-        serve("/api/tasks/", this::taskCommand, loopback);
+        serve("/api/tasks", this::tasks, loopback);
+        serve("/api/members/", this::memberCommand, loopback);
         serve("/metrics", exchange -> send(exchange, 200, "text/plain; version=0.0.4", metrics.scrape()), loopback);
         fleet.addListener(this::pushEvent);
         server.start();
@@ -142,25 +148,68 @@ final class Dashboard implements AutoCloseable {
         return fleet;
     }
 
-    /** {@code POST /api/tasks/<id>/<pause|resume|stop|kill>}, allowed only with the token. */
-    private void taskCommand(HttpExchange exchange) throws IOException {
+    /**
+     * {@code GET /api/tasks?...} (a page, see {@link TaskQuery}), {@code GET /api/tasks/counts}, and
+     * {@code POST /api/tasks/<id>/<command>}.
+     */
+    private void tasks(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        if (path.equals("/api/tasks") || path.equals("/api/tasks/counts")) {
+            if (!exchange.getRequestMethod().equals("GET")) {
+                send(exchange, 405, "text/plain", "use GET");
+            } else if (path.equals("/api/tasks/counts")) {
+                send(exchange, 200, "application/json", fleet.counts().toString());
+            } else {
+                taskPage(exchange);
+            }
+        } else if (path.startsWith("/api/tasks/")) {
+            taskCommand(exchange);
+        } else {
+            send(exchange, 404, "text/plain", "not found: " + path);
+        }
+    }
+
+    private void taskPage(HttpExchange exchange) throws IOException {
+        TaskQuery query;
+        try {
+            query = TaskQuery.parse(exchange.getRequestURI().getRawQuery());
+        } catch (IllegalArgumentException e) {
+            send(exchange, 400, "text/plain", e.getMessage());
+            return;
+        }
+        send(exchange, 200, "application/json", fleet.tasks(query).toString());
+    }
+
+    /**
+     * True for a POST carrying the token from this dashboard's own origin (or from no browser);
+     * otherwise answers why not and returns false.
+     */
+    private boolean mayCommand(HttpExchange exchange) throws IOException {
         if (!exchange.getRequestMethod().equals("POST")) {
             send(exchange, 405, "text/plain", "use POST");
-            return;
+            return false;
         }
         if (token.isEmpty()) {
             send(exchange, 403, "text/plain", "this dashboard is read-only: start it with --token to allow commands");
-            return;
+            return false;
         }
         String authorization = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Authorization")).orElse("");
         if (!MessageDigest.isEqual(authorization.getBytes(StandardCharsets.UTF_8),
                 ("Bearer " + token.get()).getBytes(StandardCharsets.UTF_8))) {
             send(exchange, 401, "text/plain", "missing or wrong token");
-            return;
+            return false;
         }
         String origin = exchange.getRequestHeaders().getFirst("Origin");
         if (origin != null && !(origin + "/").equals(url())) {
             send(exchange, 403, "text/plain", "cross-site request refused (Origin " + origin + ")");
+            return false;
+        }
+        return true;
+    }
+
+    /** {@code POST /api/tasks/<id>/<pause|resume|stop|kill>}, allowed only with the token. */
+    private void taskCommand(HttpExchange exchange) throws IOException {
+        if (!mayCommand(exchange)) {
             return;
         }
         String[] parts = exchange.getRequestURI().getPath().substring("/api/tasks/".length()).split("/", -1);
@@ -182,6 +231,32 @@ final class Dashboard implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code POST /api/members/<name>/<freeze|unfreeze|balance>} and
+     * {@code POST /api/members/<name>/release/<task>}, allowed only with the token. The member need
+     * not be running: the command waits in the store until it is.
+     */
+    private void memberCommand(HttpExchange exchange) throws IOException {
+        if (!mayCommand(exchange)) {
+            return;
+        }
+        String path = exchange.getRequestURI().getPath();
+        String[] parts = path.substring("/api/members/".length()).split("/", -1);
+        try {
+            if (parts.length < 2 || parts.length > 3) {
+                throw new IllegalArgumentException("bad member command in " + path
+                        + ": expected /api/members/<name>/<freeze|unfreeze|balance> or /api/members/<name>/release/<task>");
+            }
+            MemberCommand command = SendCommand.memberCommand(parts[1],
+                    parts.length == 3 ? Optional.of(parts[2]) : Optional.empty());
+            String key = tasks.send(parts[0], command);
+            LOG.info("dashboard sent {} to member {}", command.name(), parts[0]);
+            send(exchange, 202, "application/json", JSON.createObjectNode().put("command", key).toString());
+        } catch (IllegalArgumentException e) {
+            send(exchange, 400, "text/plain", e.getMessage());
+        }
+    }
+
     private void page(HttpExchange exchange) throws IOException {
         if (!exchange.getRequestURI().getPath().equals("/")) {
             send(exchange, 404, "text/plain", "not found: " + exchange.getRequestURI().getPath());
@@ -190,11 +265,21 @@ final class Dashboard implements AutoCloseable {
         try (InputStream in = Dashboard.class.getResourceAsStream("dashboard.html")) {
             ObjectNode initial = JSON.createObjectNode();
             initial.set("fleet", fleet.snapshot());
+            initial.set("tasks", initialTasks(exchange.getRequestURI().getRawQuery()));
             initial.set("events", eventsJson());
             // "</" is escaped so that no value can end the script element early.
             String embedded = initial.toString().replace("</", "<\\/");
             send(exchange, 200, "text/html; charset=utf-8", new String(in.readAllBytes(), StandardCharsets.UTF_8)
                     .replace("/*INITIAL*/null", embedded));
+        }
+    }
+
+    /** The page of tasks the page's own address asks for ({@code /?state=...}); the first page if it asks amiss. */
+    private ObjectNode initialTasks(String rawQuery) {
+        try {
+            return fleet.tasks(TaskQuery.parse(rawQuery));
+        } catch (IllegalArgumentException e) {
+            return fleet.tasks(TaskQuery.parse(null));
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.baton.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.etcd.Etcd;
 import dev.baton.server.EmbeddedEtcd;
@@ -134,7 +133,7 @@ final class DemoCommand implements Callable<Integer> {
     /** The final task table, as {@code baton tasks} prints it against the demo's store. */
     private void printTasks(FleetView view) throws IOException {
         say("tasks    (as ./baton tasks shows them)");
-        new FleetListing.Tasks().print(out, view.snapshot());
+        new FleetListing.Tasks().print(out, view);
         out.flush();
     }
 
@@ -145,18 +144,18 @@ final class DemoCommand implements Callable<Integer> {
         Set<String> orphans = new HashSet<>();
         long takeoverNanos = -1;
         int leaderChanges = 0;
-        ObjectNode fleet = view.snapshot();
+        List<ObjectNode> tasks = view.allTasks();
         while (System.nanoTime() - deadline < 0) {
             FleetView.Event event = events.poll(200, TimeUnit.MILLISECONDS);
             if (event != null) {
                 say(String.format("%-8s %s", event.kind(), event.text()));
                 leaderChanges += event.kind().equals("leader") ? 1 : 0;
             }
-            fleet = view.snapshot();
-            long done = tasks(fleet).filter(t -> t.path("done").asBoolean()).count();
+            tasks = view.allTasks();
+            long done = tasks.stream().filter(t -> t.path("done").asBoolean()).count();
             if (crashed == null && done * 2 >= taskCount) {
-                crashed = busiest(fleet, workers);
-                orphans.addAll(heldBy(fleet, crashed.name()));
+                crashed = busiest(tasks, workers);
+                orphans.addAll(heldBy(tasks, crashed.name()));
                 crashedAt = System.nanoTime();
                 Thread crash = new Thread(crashed::crash, "baton-demo-crash");
                 crash.setDaemon(true);
@@ -164,7 +163,7 @@ final class DemoCommand implements Callable<Integer> {
                 say("crash    " + crashed.name() + " hard-stopped holding " + orphans
                         + "; its lease expires within " + WORKER_TTL.toSeconds() + " s");
             }
-            if (crashed != null && takeoverNanos < 0 && tookOver(fleet, orphans, crashed.name())) {
+            if (crashed != null && takeoverNanos < 0 && tookOver(tasks, orphans, crashed.name())) {
                 takeoverNanos = System.nanoTime() - crashedAt;
                 say(String.format("takeover survivors took over %s's tasks %.1f s after the crash", crashed.name(),
                         takeoverNanos / 1e9));
@@ -173,12 +172,12 @@ final class DemoCommand implements Callable<Integer> {
                 break;
             }
         }
-        return summary(fleet, orphans, takeoverNanos, leaderChanges);
+        return summary(tasks, orphans, takeoverNanos, leaderChanges);
     }
 
-    private int summary(ObjectNode fleet, Set<String> orphans, long takeoverNanos, int leaderChanges) {
-        long completed = tasks(fleet).filter(t -> "completed".equals(t.path("state").asText())).count();
-        long reassigned = tasks(fleet).filter(t -> orphans.contains(t.path("id").asText()))
+    private int summary(List<ObjectNode> tasks, Set<String> orphans, long takeoverNanos, int leaderChanges) {
+        long completed = tasks.stream().filter(t -> "completed".equals(t.path("state").asText())).count();
+        long reassigned = tasks.stream().filter(t -> orphans.contains(t.path("id").asText()))
                 .filter(t -> "completed".equals(t.path("state").asText())).count();
         say("summary");
         out.printf("  tasks completed     %d of %d%n", completed, taskCount);
@@ -192,26 +191,20 @@ final class DemoCommand implements Callable<Integer> {
         return ok ? 0 : 1;
     }
 
-    private static Stream<JsonNode> tasks(ObjectNode fleet) {
-        List<JsonNode> tasks = new ArrayList<>();
-        fleet.path("tasks").forEach(tasks::add);
-        return tasks.stream();
-    }
-
-    private static Set<String> heldBy(ObjectNode fleet, String member) {
+    private static Set<String> heldBy(List<ObjectNode> tasks, String member) {
         Set<String> held = new HashSet<>();
-        tasks(fleet).filter(t -> member.equals(t.path("owner").asText()) && !t.path("done").asBoolean())
+        tasks.stream().filter(t -> member.equals(t.path("owner").asText()) && !t.path("done").asBoolean())
                 .forEach(t -> held.add(t.path("id").asText()));
         return held;
     }
 
     /** The worker holding the most unfinished tasks, so the crash strands work. */
-    private static Worker busiest(ObjectNode fleet, List<Worker> workers) {
-        return workers.stream().max(Comparator.comparingInt(w -> heldBy(fleet, w.name()).size())).orElseThrow();
+    private static Worker busiest(List<ObjectNode> tasks, List<Worker> workers) {
+        return workers.stream().max(Comparator.comparingInt(w -> heldBy(tasks, w.name()).size())).orElseThrow();
     }
 
-    private static boolean tookOver(ObjectNode fleet, Set<String> orphans, String crashed) {
-        return orphans.isEmpty() || tasks(fleet).anyMatch(t -> orphans.contains(t.path("id").asText())
+    private static boolean tookOver(List<ObjectNode> tasks, Set<String> orphans, String crashed) {
+        return orphans.isEmpty() || tasks.stream().anyMatch(t -> orphans.contains(t.path("id").asText())
                 && (t.path("done").asBoolean() || (t.has("owner") && !crashed.equals(t.path("owner").asText()))));
     }
 

@@ -3,7 +3,6 @@ package dev.baton.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.etcd.Etcd;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -33,20 +32,18 @@ abstract class FleetListing implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ObjectNode fleet;
+        PrintWriter out = spec.commandLine().getOut();
         try (Etcd etcd = store.connect();
              FleetView view = FleetView.start(etcd, store.prefix(), new FleetMetrics())) {
-            fleet = view.snapshot();
+            print(out, view);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        print(out, fleet);
         out.flush();
         return 0;
     }
 
-    /** Prints this command's part of a fleet snapshot, as a table or as JSON. */
-    void print(PrintWriter out, ObjectNode fleet) throws JsonProcessingException {
-        JsonNode section = fleet.path(section());
+    /** Prints this command's part of the fleet, as a table or as JSON. */
+    void print(PrintWriter out, FleetView view) throws JsonProcessingException {
+        JsonNode section = read(view);
         if (json) {
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(section));
         } else {
@@ -61,8 +58,8 @@ abstract class FleetListing implements Callable<Integer> {
         }
     }
 
-    /** The part of the fleet snapshot this command shows. */
-    abstract String section();
+    /** The part of the fleet this command shows: an array of rows, one object, or null. */
+    abstract JsonNode read(FleetView view);
 
     abstract String[] header();
 
@@ -93,8 +90,8 @@ abstract class FleetListing implements Callable<Integer> {
             description = "Lists tasks: state, owner, failed runs, exit code and the end of their output.")
     static final class Tasks extends FleetListing {
         @Override
-        String section() {
-            return "tasks";
+        JsonNode read(FleetView view) {
+            return JSON.createArrayNode().addAll(view.allTasks());
         }
 
         @Override
@@ -116,8 +113,8 @@ abstract class FleetListing implements Callable<Integer> {
             description = "Lists members: zone, lease time left, tasks held, leader.")
     static final class Members extends FleetListing {
         @Override
-        String section() {
-            return "members";
+        JsonNode read(FleetView view) {
+            return view.snapshot().path("members");
         }
 
         @Override
@@ -128,7 +125,7 @@ abstract class FleetListing implements Callable<Integer> {
         @Override
         String[] row(JsonNode m) {
             return new String[] {text(m, "name"), text(m, "zone"), m.path("leader").asBoolean() ? "*" : "",
-                text(m, "frozen"), text(m, "ttlLeft") + "s", String.valueOf(m.path("tasks").size())};
+                text(m, "frozen"), text(m, "ttlLeft") + "s", text(m, "held")};
         }
     }
 
@@ -136,8 +133,8 @@ abstract class FleetListing implements Callable<Integer> {
             description = "Shows the fleet's current leader.")
     static final class Leader extends FleetListing {
         @Override
-        String section() {
-            return "leader";
+        JsonNode read(FleetView view) {
+            return view.snapshot().path("leader");
         }
 
         @Override

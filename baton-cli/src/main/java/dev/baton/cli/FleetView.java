@@ -12,7 +12,6 @@ import dev.baton.cache.ValueDecoder;
 import dev.baton.etcd.Etcd;
 import dev.baton.tasks.TaskState;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -28,14 +27,17 @@ import java.util.function.Consumer;
 
 /**
  * A live picture of one namespace's fleet, mirrored through a keyspace cache: members (with their
- * worker records and leases), the leader, and every task with its state, owner and result. It
+ * worker records and leases), the leader, and the tasks with their state, owner and result, a page
+ * or a count at a time. It
  * turns the store's changes into readable {@link Event}s (member joined, task claimed, released,
- * finished, leader changed) and counts them in {@link FleetMetrics}. Used by the dashboard, the
+ * finished, leader changed, command sent to a member or a task, from the dashboard or
+ * {@code baton command}) and counts them in {@link FleetMetrics}. Used by the dashboard, the
  * listing commands and the demo's timeline.
  */
 final class FleetView implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int RECENT_EVENTS = 200;
+    private static final int EVENT_ERROR_CHARS = 200;
 
     /** One thing that happened in the fleet, as a line for people. */
     record Event(Instant at, String kind, String text) {
@@ -53,6 +55,7 @@ final class FleetView implements AutoCloseable {
     private final KeyspaceCache<String> cache;
     private volatile boolean synced;
     private String leader;
+    private volatile ObjectNode lastCounts;
 
     private FleetView(Etcd etcd, String namespace, FleetMetrics metrics) {
         this.etcd = etcd;
@@ -103,6 +106,10 @@ final class FleetView implements AutoCloseable {
             }
         } else if (parts.length == 3 && parts[0].equals("tasks")) {
             onTaskChange(parts[1], parts[2], event, added, removed);
+        } else if (parts.length == 4 && parts[0].equals("commands") && added) {
+            JsonNode command = parse(event.newValue());
+            String name = command.path("command").asText("?") + (command.has("task") ? " " + command.get("task").asText() : "");
+            emit("command", name + " sent to " + (parts[1].equals("members") ? "member " : "task ") + parts[2]);
         }
     }
 
@@ -123,14 +130,14 @@ final class FleetView implements AutoCloseable {
                     emit("released", "task " + task + " released by " + event.oldValue());
                 }
             }
-            case "state" -> decode(event.newValue()).filter(s -> s.status().name().equals("FAULT"))
-                    .filter(s -> event.oldValue() == null || decode(event.oldValue())
+            case "state" -> TaskTable.decode(event.newValue()).filter(s -> s.status().name().equals("FAULT"))
+                    .filter(s -> event.oldValue() == null || TaskTable.decode(event.oldValue())
                             .map(old -> old.attempts() != s.attempts()).orElse(true))
                     .ifPresent(s -> emit("fault", "task " + task + " failed a run (attempt " + s.attempts() + "): "
                             + firstLine(s.lastError().orElse(""))));
             case "done" -> {
                 if (added) {
-                    Optional<TaskState> state = decode(event.newValue());
+                    Optional<TaskState> state = TaskTable.decode(event.newValue());
                     String status = state.map(s -> s.status().wireName()).orElse("done");
                     count("completed".equals(status) ? metrics::completed : metrics::failed);
                     emit("done", "task " + task + " " + status);
@@ -179,26 +186,28 @@ final class FleetView implements AutoCloseable {
                         .put("lease", Long.toHexString(e.lease())).put("since", e.createRevision()));
     }
 
-    /** Members, the leader and tasks as one JSON document, read at one revision. */
+    /**
+     * Members (with the number of claims each holds), the leader, task counts by state and allocator
+     * items as one JSON document, read at one revision. Tasks themselves are listed by {@link #tasks}.
+     */
     ObjectNode snapshot() {
         CacheSnapshot<String> snap = cache.snapshot();
+        ObjectNode counts = counts(snap);
         ObjectNode root = JSON.createObjectNode().put("namespace", namespace).put("revision", snap.revision())
                 .put("time", clock.instant().toString());
         Optional<ObjectNode> leaderNode = leader();
         leaderNode.ifPresentOrElse(l -> root.set("leader", l), () -> root.putNull("leader"));
         Map<String, ObjectNode> members = new TreeMap<>();
-        Map<String, ObjectNode> tasks = new TreeMap<>();
-        for (CacheEntry<String> entry : snap) {
-            String[] parts = entry.key().substring(namespace.length()).split("/");
-            if (parts.length == 2 && parts[0].equals("members")) {
-                ObjectNode m = members.computeIfAbsent(parts[1], this::newMember);
-                m.put("lease", Long.toHexString(entry.lease())).put("ttlLeft", ttlLeft(entry.lease()))
-                        .put("frozen", parse(entry.value()).path("frozen").asBoolean());
-            } else if (parts.length == 3 && parts[0].equals("tasks")) {
-                ObjectNode t = tasks.computeIfAbsent(parts[1], id -> JSON.createObjectNode().put("id", id));
-                taskRecord(t, parts[2], entry);
+        snap.stream(namespace + "members/").forEach(entry -> {
+            String name = entry.key().substring((namespace + "members/").length());
+            if (name.contains("/")) {
+                return;
             }
-        }
+            members.put(name, JSON.createObjectNode().put("name", name).put("zone", "")
+                    .put("held", counts.path("held").path(name).asInt())
+                    .put("lease", Long.toHexString(entry.lease())).put("ttlLeft", ttlLeft(entry.lease()))
+                    .put("frozen", parse(entry.value()).path("frozen").asBoolean()));
+        });
         for (CacheEntry<String> entry : (Iterable<CacheEntry<String>>) snap.stream(FleetKeys.workers(namespace))::iterator) {
             String name = entry.key().substring(FleetKeys.workers(namespace).length());
             ObjectNode m = members.get(name);
@@ -210,17 +219,37 @@ final class FleetView implements AutoCloseable {
                 }
             }
         }
-        for (ObjectNode t : tasks.values()) {
-            if (t.has("owner") && members.containsKey(t.get("owner").asText())) {
-                ((ArrayNode) members.get(t.get("owner").asText()).get("tasks")).add(t.get("id").asText());
-            }
-        }
         String leaderName = leaderNode.map(l -> l.get("name").asText()).orElse(null);
         members.forEach((name, m) -> m.put("leader", name.equals(leaderName)));
         root.putArray("members").addAll(new ArrayList<>(members.values()));
-        root.putArray("tasks").addAll(new ArrayList<>(tasks.values()));
+        root.set("taskCounts", counts);
         root.putArray("items").addAll(allocatorItems(snap));
         return root;
+    }
+
+    /** One page of tasks, read at one revision (see {@link TaskTable#page}). */
+    ObjectNode tasks(TaskQuery query) {
+        return new TaskTable(cache.snapshot(), namespace, clock.instant()).page(query);
+    }
+
+    /** Every task, read at one revision: for the command line, whose namespaces are small enough to print. */
+    List<ObjectNode> allTasks() {
+        return new TaskTable(cache.snapshot(), namespace, clock.instant()).rows(TaskQuery.all()).toList();
+    }
+
+    /** Task counts by state and by owner (see {@link TaskTable#counts}), read at one revision. */
+    ObjectNode counts() {
+        return counts(cache.snapshot());
+    }
+
+    /** Counting reads every task, so the counts of the latest revision are kept for the next caller. */
+    private ObjectNode counts(CacheSnapshot<String> snap) {
+        ObjectNode known = lastCounts;
+        if (known == null || known.get("revision").asLong() != snap.revision()) {
+            known = new TaskTable(snap, namespace, clock.instant()).counts();
+            lastCounts = known;
+        }
+        return known;
     }
 
     /**
@@ -248,34 +277,6 @@ final class FleetView implements AutoCloseable {
         return new ArrayList<>(byId.values());
     }
 
-    private ObjectNode newMember(String name) {
-        ObjectNode m = JSON.createObjectNode().put("name", name).put("zone", "");
-        m.putArray("tasks");
-        return m;
-    }
-
-    private void taskRecord(ObjectNode t, String record, CacheEntry<String> entry) {
-        switch (record) {
-            case "owner" -> t.put("owner", entry.value());
-            case "spec" -> {
-                JsonNode spec = parse(entry.value());
-                t.set("argv", spec.path("properties").path("argv"));
-                t.put("submitted", spec.path("submitted").asText(""));
-            }
-            case "state", "done" -> decode(entry.value()).ifPresent(state -> {
-                t.put("state", state.status().wireName()).put("since", state.since().toString())
-                        .put("attempts", state.attempts()).put("done", record.equals("done"));
-                state.lastError().ifPresent(error -> t.put("lastError", error));
-                state.checkpoint().flatMap(CommandResult::fromJson).ifPresent(result -> t
-                        .put("exitCode", result.exitCode()).put("durationMs", result.duration().toMillis())
-                        .put("output", result.output()));
-                t.put("runtimeMs", Duration.between(state.since(), clock.instant()).toMillis());
-            });
-            default -> {
-            }
-        }
-    }
-
     private long ttlLeft(long lease) {
         try {
             return etcd.leaseTimeToLive(lease).get(2, TimeUnit.SECONDS);
@@ -292,17 +293,10 @@ final class FleetView implements AutoCloseable {
         }
     }
 
-    private static Optional<TaskState> decode(String json) {
-        try {
-            return json == null ? Optional.empty() : Optional.of(TaskState.decode(json));
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
+    /** The first line of {@code text}, cut at {@value #EVENT_ERROR_CHARS} characters so that events stay small. */
     private static String firstLine(String text) {
         int newline = text.indexOf('\n');
-        return newline < 0 ? text : text.substring(0, newline);
+        return TaskTable.head(newline < 0 ? text : text.substring(0, newline), EVENT_ERROR_CHARS);
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.baton.tasks.TaskCommand;
 import dev.baton.tasks.TaskFormatException;
 import dev.baton.tasks.TaskId;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,24 +64,35 @@ final class SendCommand implements Runnable {
         }
 
         private MemberCommand parse() {
-            boolean release = "release".equals(command);
-            if (release != (task != null)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), release
-                        ? "release needs the TASK to release" : "only release takes a TASK, got '" + task + "'");
-            }
             try {
-                return switch (command) {
-                    case "freeze" -> new MemberCommand.Freeze();
-                    case "unfreeze" -> new MemberCommand.Unfreeze();
-                    case "balance" -> new MemberCommand.Balance();
-                    case "release" -> new MemberCommand.Release(TaskId.of(task));
-                    default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                            "unknown member command '" + command + "'; expected freeze, unfreeze, balance or release");
-                };
-            } catch (TaskFormatException e) {
+                return memberCommand(command, Optional.ofNullable(task));
+            } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
         }
+    }
+
+    /**
+     * The member command {@code name}: freeze, unfreeze, balance, or release, which alone takes
+     * the {@code task} to release.
+     *
+     * @throws IllegalArgumentException naming the unknown command, the missing or extra task, or
+     *     the task id that is not one
+     */
+    static MemberCommand memberCommand(String name, Optional<String> task) {
+        boolean release = "release".equals(name);
+        if (release != task.isPresent()) {
+            throw new IllegalArgumentException(release
+                    ? "release needs the task to release" : "only release takes a task, got '" + task.get() + "'");
+        }
+        return switch (name) {
+            case "freeze" -> new MemberCommand.Freeze();
+            case "unfreeze" -> new MemberCommand.Unfreeze();
+            case "balance" -> new MemberCommand.Balance();
+            case "release" -> new MemberCommand.Release(TaskId.of(task.get()));
+            default -> throw new IllegalArgumentException(
+                    "unknown member command '" + name + "'; expected freeze, unfreeze, balance or release");
+        };
     }
 
     @Command(name = "task", mixinStandardHelpOptions = true,

@@ -1,6 +1,7 @@
 package dev.baton.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.KeyRange;
@@ -12,11 +13,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** The dashboard's one mutating action, a task command, needs the token and a same-site request. */
+/**
+ * The dashboard's mutating actions, task and member commands, need the token and a same-site
+ * request, and each one sent shows in the event feed.
+ */
 class DashboardCommandsTest {
     @RegisterExtension
     static final EtcdExtension ETCD = new EtcdExtension();
@@ -73,6 +80,76 @@ class DashboardCommandsTest {
             assertThat(accepted.statusCode()).isEqualTo(202);
             assertThat(etcd.range(KeyRange.prefix("baton/commands/tasks/job/")).get().kvs())
                     .singleElement().satisfies(kv -> assertThat(kv.valueUtf8()).contains("pause"));
+        }
+    }
+
+    @Test
+    void memberCommandsNeedTheTokenAndASameSiteOrigin() throws Exception {
+        try (Etcd etcd = Etcd.builder().endpoints(ETCD.endpoint()).build();
+             Dashboard dashboard = dashboard(Optional.of("s3cret"))) {
+            String self = dashboard.url().substring(0, dashboard.url().length() - 1);
+
+            assertThat(post(dashboard, "/api/members/alpha/freeze", null, null).statusCode()).isEqualTo(401);
+            assertThat(post(dashboard, "/api/members/alpha/freeze", "Bearer nope", self).statusCode()).isEqualTo(401);
+            assertThat(post(dashboard, "/api/members/alpha/freeze", "Bearer s3cret", "http://evil.example").statusCode())
+                    .isEqualTo(403);
+            assertThat(etcd.range(KeyRange.prefix("baton/commands/members/alpha/")).get().kvs()).isEmpty();
+
+            HttpResponse<String> accepted = post(dashboard, "/api/members/alpha/freeze", "Bearer s3cret", self);
+
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            assertThat(etcd.range(KeyRange.prefix("baton/commands/members/alpha/")).get().kvs())
+                    .singleElement().satisfies(kv -> assertThat(kv.valueUtf8()).isEqualTo("{\"command\":\"freeze\"}"));
+            etcd.delete(KeyRange.prefix("baton/commands/")).get();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "/api/members/gamma/unfreeze, unfreeze",
+        "/api/members/gamma/balance, balance",
+        "/api/members/gamma/release/job, release",
+    })
+    void eachMemberCommandIsStoredForTheMember(String path, String command) throws Exception {
+        try (Etcd etcd = Etcd.builder().endpoints(ETCD.endpoint()).build();
+             Dashboard dashboard = dashboard(Optional.of("s3cret"))) {
+            assertThat(post(dashboard, path, "Bearer s3cret", null).statusCode()).isEqualTo(202);
+
+            assertThat(etcd.range(KeyRange.prefix("baton/commands/members/gamma/")).get().kvs())
+                    .singleElement().satisfies(kv -> assertThat(kv.valueUtf8()).contains("\"" + command + "\""));
+            etcd.delete(KeyRange.prefix("baton/commands/")).get();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "/api/members/alpha/explode     | unknown member command 'explode'",
+        "/api/members/alpha/release     | release needs the task",
+        "/api/members/alpha/freeze/job  | only release takes a task",
+        "/api/members/alpha             | expected /api/members/<name>",
+        "/api/members/al%01pha/freeze   | member id",
+    })
+    void aMemberCommandThatIsNotOneIsRefusedNamingIt(String path, String message) throws Exception {
+        try (Dashboard dashboard = dashboard(Optional.of("s3cret"))) {
+            HttpResponse<String> response = post(dashboard, path, "Bearer s3cret", null);
+
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.body()).contains(message);
+        }
+    }
+
+    @Test
+    void everyCommandSentShowsInTheEventFeed() throws Exception {
+        try (Etcd etcd = Etcd.builder().endpoints(ETCD.endpoint()).build();
+             Dashboard dashboard = dashboard(Optional.of("s3cret"))) {
+            TaskClient.create(etcd, "baton/").submit(TaskId.of("feed"), TaskProperties.empty());
+
+            post(dashboard, "/api/members/beta/release/feed", "Bearer s3cret", null);
+            post(dashboard, "/api/tasks/feed/kill", "Bearer s3cret", null);
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(dashboard.fleet().recentEvents())
+                    .extracting(FleetView.Event::text)
+                    .contains("release feed sent to member beta", "kill sent to task feed"));
         }
     }
 }

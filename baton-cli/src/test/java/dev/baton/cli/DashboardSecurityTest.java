@@ -59,7 +59,8 @@ class DashboardSecurityTest {
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(accepted.statusCode()).isEqualTo(202);
 
-            for (String path : List.of("", "api/fleet", "api/events", "metrics", "api/tasks/visible/pause")) {
+            for (String path : List.of("", "api/fleet", "api/events", "metrics", "api/tasks", "api/tasks/counts",
+                    "api/tasks/visible/pause", "api/members/alpha/freeze")) {
                 HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(dashboard.url() + path))
                         .GET().build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(response.body()).as(path).doesNotContain(TOKEN);

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dashboard against a fleet written by hand: the JSON API and the metrics reflect the store
- * and follow its changes, and the page shows members, leader and tasks in a headless Chromium.
+ * and follow its changes, and the page shows members, leader, task counts and the page of tasks
+ * its address filters for in a headless Chromium.
  */
 class DashboardTest {
     @RegisterExtension
@@ -57,8 +58,9 @@ class DashboardTest {
         try (Dashboard dashboard = Dashboard.start(etcd, "dash/", new HostAndPort("127.0.0.1", 0), Optional.empty(),
                 new FleetMetrics())) {
             String fleet = get(dashboard.url() + "api/fleet");
-            assertThat(fleet).contains("\"name\":\"alpha\",\"zone\":\"z1\",\"tasks\":[\"t1\"]")
-                    .contains("\"leader\":{\"name\":\"alpha\"").contains("\"id\":\"t1\"").contains("\"state\":\"runnable\"");
+            assertThat(fleet).contains("\"name\":\"alpha\",\"zone\":\"z1\",\"held\":1")
+                    .contains("\"leader\":{\"name\":\"alpha\"").contains("\"runnable\":1");
+            assertThat(get(dashboard.url() + "api/tasks")).contains("\"id\":\"t1\"").contains("\"state\":\"runnable\"");
 
             put("dash/members/beta", "{\"frozen\":false}");
             ETCD.process().etcdctl("del", "dash/tasks/t1/owner");
@@ -70,11 +72,21 @@ class DashboardTest {
             });
 
             String dom = chromium(dashboard.url(), "--dump-dom");
-            assertThat(dom).contains("alpha ★").contains("beta").contains("t1").contains("runnable")
+            assertThat(dom).contains("alpha ★").contains("beta").contains("runnable 1")
                     .contains("member beta joined");
+            assertThat(taskTable(dom)).contains("t1").contains("runnable").contains(">pause</button>");
+            assertThat(dom).contains(">freeze</button>");
+            assertThat(taskTable(chromium(dashboard.url() + "?state=completed", "--dump-dom"))).doesNotContain("t1");
+            assertThat(taskTable(chromium(dashboard.url() + "?prefix=t", "--dump-dom"))).contains("t1");
             chromium(dashboard.url(), "--screenshot=" + Paths.get("target", "dashboard.png").toAbsolutePath(),
                     "--window-size=1200,900");
         }
+    }
+
+    /** The task table's rows in a dumped DOM. */
+    private static String taskTable(String dom) {
+        int start = dom.indexOf("<tbody id=\"tasks\">");
+        return dom.substring(start, dom.indexOf("</tbody>", start));
     }
 
     private String chromium(String url, String... args) throws Exception {
