@@ -130,14 +130,14 @@ final class FleetView implements AutoCloseable {
                     emit("released", "task " + task + " released by " + event.oldValue());
                 }
             }
-            case "state" -> TaskTable.decode(event.newValue()).filter(s -> s.status().name().equals("FAULT"))
-                    .filter(s -> event.oldValue() == null || TaskTable.decode(event.oldValue())
+            case "state" -> TaskPages.decode(event.newValue()).filter(s -> s.status().name().equals("FAULT"))
+                    .filter(s -> event.oldValue() == null || TaskPages.decode(event.oldValue())
                             .map(old -> old.attempts() != s.attempts()).orElse(true))
                     .ifPresent(s -> emit("fault", "task " + task + " failed a run (attempt " + s.attempts() + "): "
                             + firstLine(s.lastError().orElse(""))));
             case "done" -> {
                 if (added) {
-                    Optional<TaskState> state = TaskTable.decode(event.newValue());
+                    Optional<TaskState> state = TaskPages.decode(event.newValue());
                     String status = state.map(s -> s.status().wireName()).orElse("done");
                     count("completed".equals(status) ? metrics::completed : metrics::failed);
                     emit("done", "task " + task + " " + status);
@@ -227,17 +227,17 @@ final class FleetView implements AutoCloseable {
         return root;
     }
 
-    /** One page of tasks, read at one revision (see {@link TaskTable#page}). */
+    /** One page of tasks, read at one revision (see {@link TaskPages#page}). */
     ObjectNode tasks(TaskQuery query) {
-        return new TaskTable(cache.snapshot(), namespace, clock.instant()).page(query);
+        return new TaskPages(cache.snapshot(), namespace, clock.instant()).page(query);
     }
 
     /** Every task, read at one revision: for the command line, whose namespaces are small enough to print. */
     List<ObjectNode> allTasks() {
-        return new TaskTable(cache.snapshot(), namespace, clock.instant()).rows(TaskQuery.all()).toList();
+        return new TaskPages(cache.snapshot(), namespace, clock.instant()).rows(TaskQuery.all()).toList();
     }
 
-    /** Task counts by state and by owner (see {@link TaskTable#counts}), read at one revision. */
+    /** Task counts by state and by owner (see {@link TaskPages#counts}), read at one revision. */
     ObjectNode counts() {
         return counts(cache.snapshot());
     }
@@ -246,7 +246,7 @@ final class FleetView implements AutoCloseable {
     private ObjectNode counts(CacheSnapshot<String> snap) {
         ObjectNode known = lastCounts;
         if (known == null || known.get("revision").asLong() != snap.revision()) {
-            known = new TaskTable(snap, namespace, clock.instant()).counts();
+            known = new TaskPages(snap, namespace, clock.instant()).counts();
             lastCounts = known;
         }
         return known;
@@ -296,7 +296,7 @@ final class FleetView implements AutoCloseable {
     /** The first line of {@code text}, cut at {@value #EVENT_ERROR_CHARS} characters so that events stay small. */
     private static String firstLine(String text) {
         int newline = text.indexOf('\n');
-        return TaskTable.head(newline < 0 ? text : text.substring(0, newline), EVENT_ERROR_CHARS);
+        return TaskPages.head(newline < 0 ? text : text.substring(0, newline), EVENT_ERROR_CHARS);
     }
 
     @Override

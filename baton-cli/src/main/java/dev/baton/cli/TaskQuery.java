@@ -73,7 +73,7 @@ record TaskQuery(Optional<TaskStatus> state, Optional<String> owner, String pref
     }
 
     private static TaskStatus status(String name) {
-        return TaskTable.statusNamed(name).orElseThrow(() -> new IllegalArgumentException("state \"" + name + "\" is not one of "
+        return TaskPages.statusNamed(name).orElseThrow(() -> new IllegalArgumentException("state \"" + name + "\" is not one of "
                         + Arrays.stream(TaskStatus.values()).map(TaskStatus::wireName).collect(Collectors.joining(", "))));
     }
 

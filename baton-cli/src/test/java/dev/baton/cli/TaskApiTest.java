@@ -146,8 +146,8 @@ class TaskApiTest {
         JsonNode row = await().atMost(Duration.ofSeconds(30)).until(() -> json("api/tasks?prefix=v").path("tasks"),
                 rows -> rows.size() == 1).get(0);
 
-        assertThat(row.path("output").asText()).isEqualTo("…" + "\uD83D\uDE00".repeat(TaskTable.TEXT_CHARS / 2 - 1) + "x");
-        assertThat(row.path("lastError").asText()).isEqualTo("e".repeat(TaskTable.TEXT_CHARS) + "…");
+        assertThat(row.path("output").asText()).isEqualTo("…" + "\uD83D\uDE00".repeat(TaskPages.TEXT_CHARS / 2 - 1) + "x");
+        assertThat(row.path("lastError").asText()).isEqualTo("e".repeat(TaskPages.TEXT_CHARS) + "…");
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

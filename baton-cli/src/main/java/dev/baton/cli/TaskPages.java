@@ -39,7 +39,7 @@ import java.util.stream.StreamSupport;
  * a JSON escape, and a page ends before it would pass {@link #MAX_PAGE_BYTES}: the first row always
  * fits.
  */
-final class TaskTable {
+final class TaskPages {
     /** No page's rows together take more than this many bytes of JSON. */
     static final int MAX_PAGE_BYTES = 192 * 1024;
     /** How much of a task's output and last error a row carries. */
@@ -55,7 +55,7 @@ final class TaskTable {
     /** The records of one task, by record name ({@code spec}, {@code state}, ...). */
     private record Task(String id, Map<String, CacheEntry<String>> records) {
         Optional<TaskState> state() {
-            return stateRecord().flatMap(TaskTable::decode);
+            return stateRecord().flatMap(TaskPages::decode);
         }
 
         /**
@@ -63,7 +63,7 @@ final class TaskTable {
          * can take kilobytes): filters and counts read it for every task.
          */
         Optional<TaskStatus> status() {
-            return stateRecord().flatMap(TaskTable::statusOf);
+            return stateRecord().flatMap(TaskPages::statusOf);
         }
 
         private Optional<String> stateRecord() {
@@ -83,7 +83,7 @@ final class TaskTable {
     /**
      * @param now the instant a row's runtime is measured to
      */
-    TaskTable(CacheSnapshot<String> snapshot, String namespace, Instant now) {
+    TaskPages(CacheSnapshot<String> snapshot, String namespace, Instant now) {
         this.snapshot = snapshot;
         this.tasksPrefix = namespace + "tasks/";
         this.now = now;
