@@ -13,7 +13,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Baton in a Spring Boot application: an {@link Etcd} connection to {@code baton.endpoints}, the
+ * Baton in a Spring Boot application: an {@link Etcd} connection to {@code baton.endpoints} (with
+ * {@code baton.tls.*} and {@code baton.user}/{@code baton.password} when set), the
  * member's {@link Session} with {@code baton.session.ttl}, a {@link TaskClient} of
  * {@code baton.namespace}, and the {@code baton} health indicator when the actuator is present.
  * Each bean backs off when the application defines its own. The context closes the session
@@ -26,7 +27,18 @@ public class BatonAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public Etcd batonEtcd(BatonProperties properties) {
-        return Etcd.builder().endpoints(properties.endpoints()).build();
+        Etcd.Builder etcd = Etcd.builder().endpoints(properties.endpoints());
+        BatonProperties.Tls tls = properties.tls();
+        if (tls.trustedCa() != null) {
+            etcd.trustedCa(tls.trustedCa());
+        }
+        if (tls.clientCertificate() != null) {
+            etcd.clientCertificate(tls.clientCertificate(), tls.clientKey());
+        }
+        if (properties.user() != null) {
+            etcd.credentials(properties.user(), properties.password());
+        }
+        return etcd.build();
     }
 
     @Bean(destroyMethod = "close")

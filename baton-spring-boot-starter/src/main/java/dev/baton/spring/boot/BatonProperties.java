@@ -1,5 +1,6 @@
 package dev.baton.spring.boot;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -10,13 +11,43 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param endpoints The etcd endpoints, as host:port or http(s)://host:port.
  * @param namespace The key prefix of the application's tasks; ends in a slash.
+ * @param user The etcd user, when etcd has authentication enabled.
+ * @param password The etcd user's password.
+ * @param tls TLS to etcd, for https endpoints.
  * @param session The member's session.
  */
 @ConfigurationProperties("baton")
 public record BatonProperties(
         @DefaultValue("127.0.0.1:2379") List<String> endpoints,
         @DefaultValue("baton/") String namespace,
+        String user,
+        String password,
+        @DefaultValue Tls tls,
         @DefaultValue Session session) {
+
+    /** Leaves the password out, as {@code Etcd} does. */
+    @Override
+    public String toString() {
+        return "BatonProperties[endpoints=" + endpoints + ", namespace=" + namespace + ", user=" + user
+                + ", tls=" + tls + ", session=" + session + "]";
+    }
+
+    /**
+     * The {@code baton.tls.*} properties.
+     *
+     * @param trustedCa The PEM file of the CA that signed etcd's certificate; required with https endpoints.
+     * @param clientCertificate The PEM file of this client's certificate, for etcd's --client-cert-auth.
+     * @param clientKey The PEM file of the client certificate's private key.
+     */
+    public record Tls(Path trustedCa, Path clientCertificate, Path clientKey) {
+        public Tls {
+            if ((clientCertificate == null) != (clientKey == null)) {
+                throw new IllegalArgumentException("baton.tls.client-certificate and baton.tls.client-key go together,"
+                        + " got only " + (clientKey == null ? "the certificate " + clientCertificate
+                        : "the key " + clientKey));
+            }
+        }
+    }
 
     /**
      * The {@code baton.session.*} properties.

@@ -87,7 +87,9 @@ class BatonAutoConfigurationTest {
         try (InputStream metadata = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
             assertThat(metadata).isNotNull();
             assertThat(new String(metadata.readAllBytes(), StandardCharsets.UTF_8))
-                    .contains("\"baton.endpoints\"", "\"baton.namespace\"", "\"baton.session.ttl\"");
+                    .contains("\"baton.endpoints\"", "\"baton.namespace\"", "\"baton.session.ttl\"", "\"baton.user\"",
+                            "\"baton.password\"", "\"baton.tls.trusted-ca\"", "\"baton.tls.client-certificate\"",
+                            "\"baton.tls.client-key\"");
         }
     }
 }
