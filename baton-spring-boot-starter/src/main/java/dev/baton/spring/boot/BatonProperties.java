@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param password The etcd user's password.
  * @param tls TLS to etcd, for https endpoints.
  * @param session The member's session.
+ * @param embedded An embedded etcd-compatible server in the application, for development and tests.
  */
 @ConfigurationProperties("baton")
 public record BatonProperties(
@@ -23,13 +24,14 @@ public record BatonProperties(
         String user,
         String password,
         @DefaultValue Tls tls,
-        @DefaultValue Session session) {
+        @DefaultValue Session session,
+        @DefaultValue Embedded embedded) {
 
     /** Leaves the password out, as {@code Etcd} does. */
     @Override
     public String toString() {
         return "BatonProperties[endpoints=" + endpoints + ", namespace=" + namespace + ", user=" + user
-                + ", tls=" + tls + ", session=" + session + "]";
+                + ", tls=" + tls + ", session=" + session + ", embedded=" + embedded + "]";
     }
 
     /**
@@ -56,5 +58,17 @@ public record BatonProperties(
      *     work of a member that dies without closing passes to others within it. At least 2s.
      */
     public record Session(@DefaultValue("10s") Duration ttl) {
+    }
+
+    /**
+     * The {@code baton.embedded.*} properties: with {@code enabled}, the application runs Baton's
+     * embedded server (baton-server on the class path) and connects to it instead of
+     * {@code baton.endpoints}.
+     *
+     * @param enabled Whether to run an embedded server; needs dev.baton:baton-server.
+     * @param dataDir The directory the embedded server keeps its data in; without it, data lives in memory only.
+     * @param port The port the embedded server listens on at 127.0.0.1; 0 takes a free one.
+     */
+    public record Embedded(@DefaultValue("false") boolean enabled, Path dataDir, @DefaultValue("0") int port) {
     }
 }

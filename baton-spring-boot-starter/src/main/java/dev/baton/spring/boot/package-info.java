@@ -7,5 +7,6 @@
  * (opened while the context starts, closed with it, which revokes its lease) and a
  * {@link dev.baton.tasks.TaskClient} of the configured namespace. With the actuator on the class
  * path it adds {@link dev.baton.spring.boot.SessionHealthIndicator}, the {@code baton} health.
+ * With {@code baton.embedded.enabled} it runs an embedded server (baton-server) and connects to it.
  */
 package dev.baton.spring.boot;

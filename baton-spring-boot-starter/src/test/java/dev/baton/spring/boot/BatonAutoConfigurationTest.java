@@ -89,7 +89,8 @@ class BatonAutoConfigurationTest {
             assertThat(new String(metadata.readAllBytes(), StandardCharsets.UTF_8))
                     .contains("\"baton.endpoints\"", "\"baton.namespace\"", "\"baton.session.ttl\"", "\"baton.user\"",
                             "\"baton.password\"", "\"baton.tls.trusted-ca\"", "\"baton.tls.client-certificate\"",
-                            "\"baton.tls.client-key\"");
+                            "\"baton.tls.client-key\"", "\"baton.embedded.enabled\"",
+                            "\"baton.embedded.data-dir\"", "\"baton.embedded.port\"");
         }
     }
 }
