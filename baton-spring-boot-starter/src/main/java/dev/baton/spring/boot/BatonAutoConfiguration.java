@@ -3,8 +3,10 @@ package dev.baton.spring.boot;
 import dev.baton.etcd.Etcd;
 import dev.baton.server.EmbeddedEtcd;
 import dev.baton.session.Session;
+import dev.baton.spring.LeaderOnlyMethods;
 import dev.baton.tasks.TaskClient;
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -14,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Baton in a Spring Boot application: an {@link Etcd} connection to {@code baton.endpoints} (with
@@ -56,6 +59,15 @@ public class BatonAutoConfiguration {
     @ConditionalOnMissingBean
     public TaskClient batonTaskClient(Etcd etcd, BatonProperties properties) {
         return TaskClient.create(etcd, properties.namespace());
+    }
+
+    /** Static, as a post-processor must be; the session and namespace are looked up when a {@code @LeaderOnly} bean appears. */
+    @Bean
+    @ConditionalOnMissingBean
+    public static LeaderOnlyMethods batonLeaderOnlyMethods(ObjectProvider<Session> session,
+            ObjectProvider<BatonProperties> properties, Environment environment) {
+        return new LeaderOnlyMethods(session::getObject, () -> properties.getObject().namespace(),
+                environment.getProperty("spring.application.name"));
     }
 
     /**
