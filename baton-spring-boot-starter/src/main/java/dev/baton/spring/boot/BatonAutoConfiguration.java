@@ -22,7 +22,8 @@ import org.springframework.core.env.Environment;
  * Baton in a Spring Boot application: an {@link Etcd} connection to {@code baton.endpoints} (with
  * {@code baton.tls.*} and {@code baton.user}/{@code baton.password} when set), the
  * member's {@link Session} with {@code baton.session.ttl}, a {@link TaskClient} of
- * {@code baton.namespace}, and the {@code baton} health indicator when the actuator is present.
+ * {@code baton.namespace}, the campaigns of {@link dev.baton.spring.LeaderOnly} methods, and the
+ * {@code baton} health indicator when the actuator is present.
  * With {@code baton.embedded.enabled} and baton-server on the class path, the connection goes to
  * an embedded server the context runs.
  * Each bean backs off when the application defines its own. The context closes the session
