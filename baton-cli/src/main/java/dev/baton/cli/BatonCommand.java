@@ -3,9 +3,8 @@ package dev.baton.cli;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,11 +21,6 @@ import picocli.CommandLine.Spec;
             ElectCommand.class, LockCommand.class, DashboardCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class BatonCommand implements Runnable {
-    /**
-     * gRPC logs through java.util.logging, which would print INFO lines around our own logs;
-     * held here because the JDK keeps loggers only weakly.
-     */
-    private static final Logger GRPC_LOGS = Logger.getLogger("io.grpc");
     /** The variable logback.xml reads the root level from; a system property of that name wins over the environment. */
     private static final String LOG_LEVEL_VARIABLE = "BATON_LOG_LEVEL";
     private static final Set<String> ONE_SHOT_COMMANDS = Set.of("submit", "tasks", "members", "leader", "command");
@@ -85,8 +79,8 @@ public final class BatonCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        GRPC_LOGS.setLevel(Level.WARNING);
         quietLogsForOneShotCommands(args);
+        sendJavaUtilLoggingToSlf4j();
         System.exit(commandLine().execute(args));
     }
 
@@ -100,6 +94,16 @@ public final class BatonCommand implements Runnable {
         if (args.length > 0 && ONE_SHOT_COMMANDS.contains(args[0]) && System.getenv(LOG_LEVEL_VARIABLE) == null) {
             System.setProperty(LOG_LEVEL_VARIABLE, "WARN");
         }
+    }
+
+    /**
+     * gRPC logs through java.util.logging, whose console handler would print its own two-line
+     * records on standard error; the bridge sends them to logback, whose {@code logback.xml}
+     * sets their levels (and hands them back to java.util.logging, so disabled levels cost nothing).
+     */
+    static void sendJavaUtilLoggingToSlf4j() {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
     }
 
     /** The version of the jar, as recorded by the build. */

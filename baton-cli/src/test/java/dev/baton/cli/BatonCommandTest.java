@@ -2,13 +2,29 @@ package dev.baton.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
-/** The parent command's contract: help, usage errors with exit code 2, and the server's flags. */
+/** The parent command's contract: help, usage errors with exit code 2, the server's flags, where logs go. */
 class BatonCommandTest {
+
+    @Test
+    void grpcsJavaUtilLoggingGoesToLogbackAtTheLevelLogbackXmlSets() {
+        BatonCommand.sendJavaUtilLoggingToSlf4j();
+        LoggerFactory.getLogger(BatonCommandTest.class);
+
+        Logger grpc = Logger.getLogger("io.grpc.netty");
+        assertThat(Logger.getLogger("").getHandlers()).singleElement().isInstanceOf(SLF4JBridgeHandler.class);
+        assertThat(grpc.isLoggable(Level.INFO)).isFalse();
+        assertThat(grpc.isLoggable(Level.WARNING)).isTrue();
+    }
 
     static Stream<Arguments> usageErrors() {
         return Stream.of(

@@ -98,7 +98,7 @@ public final class KeyspaceCache<T> implements AutoCloseable {
 
     /**
      * Starts building a cache of every key under {@code prefix}, decoding values with {@code decoder}.
-     * The prefix must end in {@code /} (DESIGN rule 8), so a cache of {@code tasks/a/} never sees
+     * The prefix must end in {@code /} (rule 8 of {@code docs/architecture.md}), so a cache of {@code tasks/a/} never sees
      * {@code tasks/ab}.
      */
     public static <T> Builder<T> builder(Etcd etcd, String prefix, ValueDecoder<T> decoder) {

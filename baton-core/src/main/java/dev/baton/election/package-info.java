@@ -23,7 +23,7 @@
  *   <li>At most one member holds a valid leadership at any instant: a leadership is valid only
  *       while its session is valid (checked against the monotonic deadline at the moment of the
  *       call), and the session declares LOST before etcd can expire the lease and elect anyone
- *       else (DESIGN rule 3). A deposed leader's fenced writes fail in the store, however late they
+ *       else (rule 3 of {@code docs/architecture.md}). A deposed leader's fenced writes fail in the store, however late they
  *       arrive (rule 2).</li>
  *   <li>Leadership is lost exactly once: {@link dev.baton.election.Leadership#lost()} completes
  *       for the first of session LOST, session CLOSED, candidate key deleted, or resign, and

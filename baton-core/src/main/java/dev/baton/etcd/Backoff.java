@@ -6,7 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Capped exponential backoff with equal jitter: attempt {@code n} waits between half and all of
  * {@code min(max, initial * 2^n)}. Every background loop in Baton retries through one of these
- * (DESIGN rule 7). Not thread-safe: one instance per loop.
+ * (rule 7 of {@code docs/architecture.md}). Not thread-safe: one instance per loop.
  */
 public final class Backoff {
     private final long initialNanos;

@@ -193,6 +193,11 @@ public final class Etcd implements AutoCloseable {
         return txn(List.of(), List.of(Operations.put(key, value, lease)), List.of()).thenApply(TxnResult::revision);
     }
 
+    /** Puts {@code value} as UTF-8 under {@code key}, as {@link #put(String, byte[], long)} does. */
+    public CompletableFuture<Long> put(String key, String value, long lease) {
+        return put(key, value.getBytes(StandardCharsets.UTF_8), lease);
+    }
+
     /** Deletes a key or a prefix, once; yields the store revision after the delete. */
     public CompletableFuture<Long> delete(KeyRange range) {
         return txn(List.of(), List.of(Operations.delete(range)), List.of()).thenApply(TxnResult::revision);

@@ -7,7 +7,7 @@ import java.util.Arrays;
 /**
  * A key or a prefix of keys.
  *
- * <p>Prefixes that stand for a directory of keys end in {@code /} (DESIGN rule 8), so the prefix of
+ * <p>Prefixes that stand for a directory of keys end in {@code /} (rule 8 of {@code docs/architecture.md}), so the prefix of
  * task {@code a} never matches task {@code ab}; {@link #prefix(String)} does not add the slash
  * itself because etcd's own election layout uses prefixes both ways.
  */

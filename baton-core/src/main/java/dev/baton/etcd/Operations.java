@@ -6,6 +6,7 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** The transaction operations Baton uses, as jetcd {@link Op}s on UTF-8 keys. */
@@ -17,6 +18,11 @@ public final class Operations {
     public static Op put(String key, byte[] value, long lease) {
         PutOption option = lease == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(lease).build();
         return Op.put(Compares.bytes(key), ByteSequence.from(value), option);
+    }
+
+    /** Puts {@code value} as UTF-8, as {@link #put(String, byte[], long)} does. */
+    public static Op put(String key, String value, long lease) {
+        return put(key, value.getBytes(StandardCharsets.UTF_8), lease);
     }
 
     /** Deletes one key or every key of a prefix. */

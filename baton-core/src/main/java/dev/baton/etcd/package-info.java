@@ -10,16 +10,16 @@
  * <ul>
  *   <li><b>Callbacks never run on I/O threads.</b> Every future returned here completes on the
  *       facade's callback executor, and watch events are delivered on it, one watch at a time in
- *       order (DESIGN rule 6).</li>
+ *       order (rule 6 of {@code docs/architecture.md}).</li>
  *   <li><b>No blind write retries.</b> Puts, deletes and transactions are sent once. A write whose
  *       outcome is unknown (timeout, connection lost) fails with that error; the recipe resolves it
- *       by reading back (DESIGN rule 4). Reads may be retried by jetcd when the server is
+ *       by reading back (rule 4 of {@code docs/architecture.md}). Reads may be retried by jetcd when the server is
  *       unavailable; that is safe.</li>
  *   <li><b>Watches never miss and never repeat.</b> A watch tracks the revision after the last
  *       event it delivered (or the last progress notification) and, when its stream breaks,
  *       reopens from exactly there with capped, jittered backoff. When that revision has been
  *       compacted the watch ends with {@link dev.baton.etcd.WatchListener#onCompacted}, a
- *       distinct signal, never a silent skip (DESIGN rule 5).</li>
+ *       distinct signal, never a silent skip (rule 5 of {@code docs/architecture.md}).</li>
  *   <li>Every request is bounded by the request timeout; a call never hangs on a dead endpoint.</li>
  *   <li><b>Secrets stay secret.</b> TLS (a trusted CA, optionally a client certificate) and etcd
  *       user credentials are set on the builder, whose {@code build()} validates every file

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * A member's session: one lease, kept alive every TTL/3, with the states described in the package
  * documentation. Open one with {@link #builder(Etcd)}; close it to revoke the lease.
  *
- * <p>All state changes happen on the session's own timer thread ({@code baton-session-N}); the
+ * <p>All state changes happen on the session's own timer thread ({@code baton-session-timer}); the
  * keep-alive requests themselves are asynchronous, so a slow store never blocks the deadline check.
  */
 public final class Session implements AutoCloseable {

@@ -23,5 +23,11 @@
  * <p>Listeners are called on the connection's callback executor, one at a time, in the order the
  * transitions happened. {@link dev.baton.session.Session#isValid()} checks the deadline against the
  * clock at the moment of the call, so it is exact even when a listener has not run yet.
+ *
+ * <p>Lifetime: every Baton thread is a daemon, so none keeps the JVM alive. A member whose JVM
+ * exits without closing its session leaves the lease, and everything bound to it, in etcd until
+ * the lease expires; closing revokes it, and successors take over at once. A worker's {@code main}
+ * therefore waits for its stop and closes its resources:
+ * {@link dev.baton.session.Shutdown#awaitAndClose} does both in one call.
  */
 package dev.baton.session;

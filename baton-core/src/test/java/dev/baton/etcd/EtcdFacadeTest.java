@@ -90,6 +90,15 @@ class EtcdFacadeTest {
     }
 
     @Test
+    void textIsStoredAsItsUtf8Bytes() throws Exception {
+        etcd.put("text/direct", "grüße ✓", 0).get();
+        etcd.txn(List.of(), List.of(Operations.put("text/in-txn", "grüße ✓", 0)), List.of()).get();
+
+        assertThat(etcd.get("text/direct").get().orElseThrow().value()).isEqualTo(utf8("grüße ✓"));
+        assertThat(etcd.get("text/in-txn").get().orElseThrow().value()).isEqualTo(utf8("grüße ✓"));
+    }
+
+    @Test
     void futuresCompleteOnBatonCallbackThreads() throws Exception {
         URI target = URI.create(ETCD.endpoint());
         try (TcpProxy proxy = TcpProxy.start(target.getHost(), target.getPort());

@@ -1,0 +1,126 @@
+package dev.baton.spring.boot;
+
+import dev.baton.etcd.Etcd;
+import dev.baton.server.EmbeddedEtcd;
+import dev.baton.session.Session;
+import dev.baton.spring.LeaderOnlyMethods;
+import dev.baton.tasks.TaskClient;
+import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * Baton in a Spring Boot application: an {@link Etcd} connection to {@code baton.endpoints} (with
+ * {@code baton.tls.*} and {@code baton.user}/{@code baton.password} when set), the
+ * member's {@link Session} with {@code baton.session.ttl}, a {@link TaskClient} of
+ * {@code baton.namespace}, the campaigns of {@link dev.baton.spring.LeaderOnly} methods, and the
+ * {@code baton} health indicator when the actuator is present.
+ * With {@code baton.embedded.enabled} and baton-server on the class path, the connection goes to
+ * an embedded server the context runs.
+ * Each bean backs off when the application defines its own. The context closes the session
+ * (revoking its lease, so successors take over at once) before the connection.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(BatonProperties.class)
+public class BatonAutoConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public Etcd batonEtcd(BatonProperties properties) {
+        Etcd.Builder etcd = Etcd.builder().endpoints(properties.endpoints());
+        BatonProperties.Tls tls = properties.tls();
+        if (tls.trustedCa() != null) {
+            etcd.trustedCa(tls.trustedCa());
+        }
+        if (tls.clientCertificate() != null) {
+            etcd.clientCertificate(tls.clientCertificate(), tls.clientKey());
+        }
+        if (properties.user() != null) {
+            etcd.credentials(properties.user(), properties.password());
+        }
+        return etcd.build();
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public Session batonSession(Etcd etcd, BatonProperties properties) {
+        return Session.builder(etcd).ttl(properties.session().ttl()).open();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public TaskClient batonTaskClient(Etcd etcd, BatonProperties properties) {
+        return TaskClient.create(etcd, properties.namespace());
+    }
+
+    /** Static, as a post-processor must be; the session and namespace are looked up when a {@code @LeaderOnly} bean appears. */
+    @Bean
+    @ConditionalOnMissingBean
+    public static LeaderOnlyMethods batonLeaderOnlyMethods(ObjectProvider<Session> session,
+            ObjectProvider<BatonProperties> properties, Environment environment) {
+        return new LeaderOnlyMethods(session::getObject, () -> properties.getObject().namespace(),
+                environment.getProperty("spring.application.name"));
+    }
+
+    /**
+     * {@code baton.embedded.enabled}: the server, and the connection to it. Nested configurations
+     * are read before the outer one's beans, so the connection defined here is the one the
+     * outer {@code @ConditionalOnMissingBean} finds.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(EmbeddedEtcd.class)
+    @ConditionalOnProperty(name = "baton.embedded.enabled", havingValue = "true")
+    static class Embedded {
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean
+        EmbeddedEtcd batonEmbeddedEtcd(BatonProperties properties) {
+            BatonProperties.Embedded embedded = properties.embedded();
+            EmbeddedEtcd.Builder server = EmbeddedEtcd.builder().listen("127.0.0.1", embedded.port());
+            if (embedded.dataDir() != null) {
+                server.dataDir(embedded.dataDir());
+            } else {
+                server.inMemory();
+            }
+            return server.build().start();
+        }
+
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean
+        Etcd batonEtcd(EmbeddedEtcd server) {
+            return Etcd.builder().endpoints(server.endpoint()).build();
+        }
+    }
+
+    /** {@code baton.embedded.enabled} without baton-server: the context fails, naming what is missing. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingClass("dev.baton.server.EmbeddedEtcd")
+    @ConditionalOnProperty(name = "baton.embedded.enabled", havingValue = "true")
+    static class EmbeddedWithoutServer {
+        @Bean
+        Etcd batonEtcd() {
+            throw new IllegalStateException("baton.embedded.enabled is true, but dev.baton:baton-server,"
+                    + " which runs the embedded server, is not on the class path");
+        }
+    }
+
+    /** The health indicator, in a class of its own so that applications without the actuator never load it. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HealthIndicator.class)
+    @ConditionalOnEnabledHealthIndicator("baton")
+    static class Health {
+        @Bean
+        @ConditionalOnMissingBean(name = "batonHealthIndicator")
+        SessionHealthIndicator batonHealthIndicator(Session session) {
+            return new SessionHealthIndicator(session);
+        }
+    }
+}
