@@ -30,7 +30,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * {@code absent(spec) ∧ absent(done)} → put spec, put initial state; its else branch reads the
  * spec and the done record of every task. When the guard fails nothing was written; the tasks
  * whose id is taken are duplicates and the others go out again in a transaction of their own.
- * When the outcome is unknown (DESIGN rule 4) the same reads tell what happened: a spec that is
+ * When the outcome is unknown (rule 4 of {@code docs/architecture.md}) the same reads tell what happened: a spec that is
  * byte for byte the one sent (its submit instant included) is this call's own, a task with
  * neither record goes out again, and the guard keeps a late arrival of the first attempt from
  * writing twice. A task still unwritten after {@value #UNKNOWN_OUTCOME_ATTEMPTS} unknown outcomes
