@@ -56,13 +56,9 @@ public record BalanceView(String self, Set<String> members, Map<TaskId, TaskOwne
     public BalanceView {
         Objects.requireNonNull(self, "self");
         members = Set.copyOf(members);
-        claimed = Collections.unmodifiableMap(new HashMap<>(claimed));
-        unclaimed = Collections.unmodifiableSet(new HashSet<>(unclaimed));
-        heldOff = Collections.unmodifiableSet(new HashSet<>(heldOff));
-        if (claimed.containsKey(null) || claimed.containsValue(null) || unclaimed.contains(null)
-                || heldOff.contains(null)) {
-            throw new NullPointerException("a task or owner of the view is null");
-        }
+        claimed = copyOf(claimed);
+        unclaimed = copyOf(unclaimed, "an unclaimed task");
+        heldOff = copyOf(heldOff, "a held-off task");
         if (claimLimit < 0) {
             throw new IllegalArgumentException("claimLimit must not be negative, is " + claimLimit);
         }
@@ -74,6 +70,21 @@ public record BalanceView(String self, Set<String> members, Map<TaskId, TaskOwne
                 throw new IllegalArgumentException("task \"" + task + "\" is both claimed and unclaimed");
             }
         }
+    }
+
+    private static Map<TaskId, TaskOwner> copyOf(Map<TaskId, TaskOwner> claimed) {
+        Map<TaskId, TaskOwner> copy = new HashMap<>(claimed.size() * 4 / 3 + 1);
+        claimed.forEach((task, owner) -> copy.put(Objects.requireNonNull(task, "a claimed task is null"),
+                Objects.requireNonNull(owner, "a claimed task's owner is null")));
+        return Collections.unmodifiableMap(copy);
+    }
+
+    private static Set<TaskId> copyOf(Set<TaskId> tasks, String what) {
+        Set<TaskId> copy = new HashSet<>(tasks);
+        if (copy.contains(null)) {
+            throw new NullPointerException(what + " is null");
+        }
+        return Collections.unmodifiableSet(copy);
     }
 
     /** The number of balanced tasks, claimed or not. */
