@@ -97,15 +97,17 @@ class SessionTest {
     @Test
     void healedBeforeTheDeadlineItReturnsToConnectedWithTheSameLease() throws Exception {
         try (TcpProxy proxy = proxy(); Etcd etcd = Etcd.builder().endpoints(proxy.endpoint()).build()) {
-            Session session = Session.builder(etcd).ttl(Duration.ofSeconds(8)).open();
+            // A long TTL leaves gRPC's reconnect backoff, grown while the proxy reset every
+            // connection, well inside the deadline on a loaded machine.
+            Session session = Session.builder(etcd).ttl(Duration.ofSeconds(15)).open();
             SessionStates states = new SessionStates();
             session.addListener(states);
             long lease = session.lease();
 
             proxy.cut();
-            await().atMost(Duration.ofSeconds(6)).until(() -> states.saw(SessionState.SUSPENDED));
+            await().atMost(Duration.ofSeconds(10)).until(() -> states.saw(SessionState.SUSPENDED));
             proxy.heal();
-            await().atMost(Duration.ofSeconds(6)).until(() -> session.state() == SessionState.CONNECTED);
+            await().atMost(Duration.ofSeconds(10)).until(() -> session.state() == SessionState.CONNECTED);
 
             assertThat(session.lease()).isEqualTo(lease);
             assertThat(states.saw(SessionState.LOST)).isFalse();
