@@ -28,6 +28,7 @@ import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpVersion;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.LastHttpContent;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -35,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * The HTTP/1.1 endpoints etcd serves on its client port: {@code /health}, {@code /version},
  * {@code /metrics}, and the KV, Lease, Watch, Maintenance and Cluster paths of etcd's JSON
  * gateway (POST, {@link GatewayJson}); any other path is Go's 404 and another method than GET Go's 405,
- * as from etcd. {@code /health} is healthy when a write through the writer (an empty one) completes
+ * as from etcd. {@code /health} is healthy when no alarm is raised (but those named by its
+ * {@code exclude} parameters, as in etcd) and a write through the writer (an empty one) completes
  * within a second, which also proves the log still accepts writes.
  */
 final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -77,11 +79,12 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        String path = new QueryStringDecoder(request.uri()).path();
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
         switch (path) {
             case "/health" -> {
                 if (allowGet(ctx, request, keepAlive)) {
-                    health(ctx, keepAlive);
+                    health(ctx, keepAlive, uri.parameters().getOrDefault("exclude", List.of()));
                 }
             }
             case "/version" -> {
@@ -213,11 +216,11 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
         };
     }
 
-    private void health(ChannelHandlerContext ctx, boolean keepAlive) {
-        pipeline.submit(s -> s.publishedRevision())
+    private void health(ChannelHandlerContext ctx, boolean keepAlive, List<String> excludedAlarms) {
+        pipeline.submit(s -> s.alarms().stream().allMatch(a -> excludedAlarms.contains(a.getAlarm().name())))
                 .orTimeout(HEALTH_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
-                .whenComplete((revision, failure) -> {
-                    boolean healthy = failure == null;
+                .whenComplete((noAlarm, failure) -> {
+                    boolean healthy = failure == null && noAlarm;
                     send(ctx, keepAlive, healthy ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                             TEXT, "{\"health\":\"" + healthy + "\"}");
                 });

@@ -6,6 +6,7 @@ import dev.baton.server.store.EtcdError;
 import dev.baton.server.store.Lease;
 import dev.baton.server.store.LeaseExpiredException;
 import dev.baton.server.store.LeaseTable;
+import dev.baton.server.store.QuotaCost;
 import dev.baton.server.store.StoreState;
 import io.etcd.jetcd.api.LeaseGrantRequest;
 import io.etcd.jetcd.api.LeaseGrantResponse;
@@ -34,16 +35,22 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
     private final CommitPipeline pipeline;
     private final ResponseHeaders headers;
     private final int maxRequestBytes;
+    private final SpaceQuota quota;
 
-    LeaseService(StoreState state, CommitPipeline pipeline, ResponseHeaders headers, int maxRequestBytes) {
+    LeaseService(StoreState state, CommitPipeline pipeline, ResponseHeaders headers, int maxRequestBytes,
+            SpaceQuota quota) {
         this.state = state;
         this.pipeline = pipeline;
         this.headers = headers;
         this.maxRequestBytes = maxRequestBytes;
+        this.quota = quota;
     }
 
     @Override
     public void leaseGrant(LeaseGrantRequest request, StreamObserver<LeaseGrantResponse> responses) {
+        if (quota.refuses(QuotaCost.LEASE_GRANT, responses)) {
+            return;
+        }
         try {
             KvService.checkSize(request, maxRequestBytes);
         } catch (EtcdError e) {

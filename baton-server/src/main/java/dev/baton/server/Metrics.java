@@ -15,8 +15,8 @@ import java.util.stream.Stream;
  * quantities, so tools written for etcd read them: {@code etcdctl check datascale} reads
  * {@code process_resident_memory_bytes}; dashboards read the {@code etcd_server_*},
  * {@code etcd_mvcc_*} and {@code process_*} series. Only quantities the server really has are
- * reported: one member that is always leader, the log's size and record count, the revisions,
- * and the process's memory, descriptors, CPU time and start time.
+ * reported: one member that is always leader, the log's size, space quota and record count, the
+ * revisions, and the process's memory, descriptors, CPU time and start time.
  */
 final class Metrics {
     /** The cluster version as etcd labels it: major.minor. */
@@ -24,10 +24,12 @@ final class Metrics {
 
     private final StoreState state;
     private final Journal journal;
+    private final long quotaBytes;
 
-    Metrics(StoreState state, Journal journal) {
+    Metrics(StoreState state, Journal journal, long quotaBytes) {
         this.state = state;
         this.journal = journal;
+        this.quotaBytes = quotaBytes;
     }
 
     String render() {
@@ -41,6 +43,7 @@ final class Metrics {
         long size = journal.sizeOnDisk();
         gauge(out, "etcd_mvcc_db_total_size_in_bytes", "Bytes the data directory occupies.", size);
         gauge(out, "etcd_mvcc_db_total_size_in_use_in_bytes", "Bytes the data directory occupies.", size);
+        gauge(out, "etcd_server_quota_backend_bytes", "The space quota in bytes.", quotaBytes);
         long records = journal.lastIndex();
         gauge(out, "etcd_server_proposals_committed_total", "Writes committed to the log (a gauge, as in etcd).",
                 records);
