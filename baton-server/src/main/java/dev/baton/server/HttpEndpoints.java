@@ -35,8 +35,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The HTTP/1.1 endpoints etcd serves on its client port: {@code /health}, {@code /version},
  * {@code /metrics}, and the KV, Lease, Watch, Maintenance and Cluster paths of etcd's JSON
- * gateway (POST, {@link GatewayJson}); any other path is Go's 404 and another method than GET Go's 405,
- * as from etcd. {@code /health} is healthy when no alarm is raised (but those named by its
+ * gateway (POST, {@link GatewayJson}; under {@code /v3beta/} too, as etcd 3.4 accepts them); any
+ * other path is Go's 404 and another method than GET Go's 405, as from etcd. {@code /health} is healthy when no alarm is raised (but those named by its
  * {@code exclude} parameters, as in etcd) and a write through the writer (an empty one) completes
  * within a second, which also proves the log still accepts writes.
  */
@@ -51,6 +51,8 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
             Map.entry("/v3/maintenance/status", untyped(MaintenanceGrpc.getStatusMethod())),
             Map.entry("/v3/maintenance/alarm", untyped(MaintenanceGrpc.getAlarmMethod())),
             Map.entry("/v3/maintenance/defragment", untyped(MaintenanceGrpc.getDefragmentMethod())),
+            // etcd maps Hash and HashKV to this one path; its gateway serves Hash there.
+            Map.entry("/v3/maintenance/hash", untyped(MaintenanceGrpc.getHashMethod())),
             Map.entry("/v3/maintenance/transfer-leadership", untyped(MaintenanceGrpc.getMoveLeaderMethod())),
             Map.entry("/v3/cluster/member/list", untyped(ClusterGrpc.getMemberListMethod())),
             Map.entry("/v3/kv/range", untyped(KVGrpc.getRangeMethod())),
@@ -62,7 +64,11 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
             Map.entry("/v3/lease/revoke", untyped(LeaseGrpc.getLeaseRevokeMethod())),
             Map.entry("/v3/kv/lease/revoke", untyped(LeaseGrpc.getLeaseRevokeMethod())),
             Map.entry("/v3/lease/timetolive", untyped(LeaseGrpc.getLeaseTimeToLiveMethod())),
-            Map.entry("/v3/kv/lease/timetolive", untyped(LeaseGrpc.getLeaseTimeToLiveMethod())));
+            Map.entry("/v3/kv/lease/timetolive", untyped(LeaseGrpc.getLeaseTimeToLiveMethod())),
+            Map.entry("/v3/lease/leases", LeaseLeasesCall.METHOD),
+            Map.entry("/v3/kv/lease/leases", LeaseLeasesCall.METHOD));
+    /** The prefix etcd 3.4 still accepts for its gateway's paths, as {@code /v3/}. */
+    private static final String V3BETA = "/v3beta/";
     /** The cluster version etcd's {@code /version} reports. */
     private static final String CLUSTER_VERSION = "3.4.0";
 
@@ -80,7 +86,7 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        String path = uri.path();
+        String path = uri.path().startsWith(V3BETA) ? "/v3/" + uri.path().substring(V3BETA.length()) : uri.path();
         switch (path) {
             case "/health" -> {
                 if (allowGet(ctx, request, keepAlive)) {
@@ -100,6 +106,7 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             case "/v3/watch" -> stream(ctx, request, untyped(WatchGrpc.getWatchMethod()), false);
             case "/v3/lease/keepalive" -> stream(ctx, request, untyped(LeaseGrpc.getLeaseKeepAliveMethod()), true);
+            case "/v3/maintenance/snapshot" -> stream(ctx, request, untyped(MaintenanceGrpc.getSnapshotMethod()), true);
             default -> {
                 MethodDescriptor<Message, Message> call = GATEWAY.get(path);
                 if (call != null) {

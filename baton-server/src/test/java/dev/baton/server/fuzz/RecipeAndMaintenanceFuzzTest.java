@@ -82,7 +82,8 @@ class RecipeAndMaintenanceFuzzTest {
         "/v3/kv/range", "/v3/kv/put", "/v3/kv/deleterange", "/v3/kv/txn", "/v3/kv/compaction",
         "/v3/lease/grant", "/v3/lease/revoke", "/v3/lease/timetolive", "/v3/maintenance/status",
         "/v3/maintenance/alarm", "/v3/maintenance/transfer-leadership", "/v3/cluster/member/list",
-        "/v3/lease/keepalive",
+        "/v3/lease/keepalive", "/v3/lease/leases", "/v3/kv/lease/leases", "/v3/maintenance/hash",
+        "/v3/maintenance/snapshot", "/v3beta/kv/range", "/v3beta/kv/put",
     };
     private static final String[] BODIES = {
         "", "null", "[]", "{", "{\"key\":\"\"}", "{\"key\":\"!!\"}", "{\"key\":1}", "{\"key\":\"YQ==\",\"limit\":\"x\"}",
