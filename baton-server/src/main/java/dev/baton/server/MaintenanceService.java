@@ -34,7 +34,8 @@ import java.nio.file.Path;
  *
  * <ul>
  *   <li>Status: what {@code etcdctl endpoint status} shows; the raft index counts the member's
- *       start as the first entry (as etcd's bootstrap entry is) and each log record after it.
+ *       start as the first entry (as etcd's bootstrap entry is) and each log record after it; the
+ *       errors are the raised alarms, written as etcd writes them.
  *   <li>Alarm: listing, raising and disarming NOSPACE alarms as etcd does (the {@link SpaceQuota}
  *       raises this member's), through the writer, so an alarm is durable before it is answered;
  *       activating NONE does nothing, activating CORRUPT (the server does not check itself for
@@ -88,6 +89,9 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
                     .setRaftIndex(index)
                     .setRaftAppliedIndex(index)
                     .setRaftTerm(headers.raftTerm())
+                    .addAllErrors(state.alarms().stream()
+                            .map(a -> "memberID:" + Long.toUnsignedString(a.getMemberID()) + " alarm:" + a.getAlarm() + " ")
+                            .toList())
                     .build();
         });
     }

@@ -22,6 +22,7 @@ import io.etcd.jetcd.api.StatusRequest;
 import io.etcd.jetcd.api.TxnRequest;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,9 @@ class MaintenanceDifferentialTest {
         diff.run("list all alarms", t -> t.maintenance().alarm(alarm(AlarmRequest.AlarmAction.GET, 0, AlarmType.NONE)));
         diff.run("list NOSPACE alarms", t -> t.maintenance().alarm(alarm(AlarmRequest.AlarmAction.GET, 0,
                 AlarmType.NOSPACE)));
+        List<String> errors = diff.same("Status's errors", t -> t.maintenance().status(StatusRequest.getDefaultInstance())
+                .getErrorsList());
+        assertThat(errors).hasSize(1);
         diff.run("list CORRUPT alarms", t -> t.maintenance().alarm(AlarmRequest.newBuilder()
                 .setAction(AlarmRequest.AlarmAction.GET).setAlarmValue(CORRUPT).build()));
 
