@@ -172,6 +172,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
                 .addService(new ElectionService(selfClient))
                 .addService(maintenance)
                 .addService(cluster)
+                .addService(GrpcHealthService.definition())
                 .fallbackHandlerRegistry(new UnknownMethods())
                 .build();
         try {

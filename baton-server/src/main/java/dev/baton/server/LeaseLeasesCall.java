@@ -4,7 +4,6 @@ import com.google.protobuf.DescriptorProtos.DescriptorProto;
 import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.Descriptors.Descriptor;
-import com.google.protobuf.Descriptors.DescriptorValidationException;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.Message;
@@ -16,7 +15,7 @@ import java.util.List;
 
 /**
  * etcd's {@code LeaseLeases} call, which jetcd's generated classes lack: its messages are
- * described here at run time, as in etcd's {@code rpc.proto} ({@code LeaseLeasesRequest} has no
+ * described here at run time ({@link RuntimeProtos}), as in etcd's {@code rpc.proto} ({@code LeaseLeasesRequest} has no
  * fields; {@code LeaseLeasesResponse} is {@code header = 1, repeated LeaseStatus leases = 2};
  * {@code LeaseStatus} is {@code int64 ID = 1}), so the service and the JSON gateway handle it as
  * any generated call.
@@ -34,22 +33,18 @@ final class LeaseLeasesCall {
                 .addDependency(rpc.getName())
                 .addMessageType(DescriptorProto.newBuilder().setName("LeaseLeasesRequest"))
                 .addMessageType(DescriptorProto.newBuilder().setName("LeaseStatus")
-                        .addField(field("ID", 1, FieldDescriptorProto.Type.TYPE_INT64, null)))
+                        .addField(RuntimeProtos.field("ID", 1, FieldDescriptorProto.Type.TYPE_INT64, null)))
                 .addMessageType(DescriptorProto.newBuilder().setName("LeaseLeasesResponse")
-                        .addField(field("header", 1, FieldDescriptorProto.Type.TYPE_MESSAGE,
+                        .addField(RuntimeProtos.field("header", 1, FieldDescriptorProto.Type.TYPE_MESSAGE,
                                 "." + ResponseHeader.getDescriptor().getFullName()))
-                        .addField(field("leases", 2, FieldDescriptorProto.Type.TYPE_MESSAGE,
+                        .addField(RuntimeProtos.field("leases", 2, FieldDescriptorProto.Type.TYPE_MESSAGE,
                                 "." + rpc.getPackage() + ".LeaseStatus")
                                 .setLabel(FieldDescriptorProto.Label.LABEL_REPEATED)))
                 .build();
-        try {
-            FileDescriptor built = FileDescriptor.buildFrom(file, new FileDescriptor[] {rpc});
-            REQUEST = built.findMessageTypeByName("LeaseLeasesRequest");
-            STATUS = built.findMessageTypeByName("LeaseStatus");
-            RESPONSE = built.findMessageTypeByName("LeaseLeasesResponse");
-        } catch (DescriptorValidationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        FileDescriptor built = RuntimeProtos.build(file, rpc);
+        REQUEST = built.findMessageTypeByName("LeaseLeasesRequest");
+        STATUS = built.findMessageTypeByName("LeaseStatus");
+        RESPONSE = built.findMessageTypeByName("LeaseLeasesResponse");
     }
 
     static final MethodDescriptor<Message, Message> METHOD = MethodDescriptor.<Message, Message>newBuilder()
@@ -60,13 +55,6 @@ final class LeaseLeasesCall {
             .build();
 
     private LeaseLeasesCall() {
-    }
-
-    private static FieldDescriptorProto.Builder field(String name, int number, FieldDescriptorProto.Type type,
-            String typeName) {
-        FieldDescriptorProto.Builder field = FieldDescriptorProto.newBuilder().setName(name).setNumber(number)
-                .setType(type).setLabel(FieldDescriptorProto.Label.LABEL_OPTIONAL).setJsonName(name);
-        return typeName == null ? field : field.setTypeName(typeName);
     }
 
     /** The response listing {@code ids}. */
