@@ -3,6 +3,7 @@ package dev.baton.server;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
+import io.etcd.jetcd.api.AuthGrpc;
 import io.etcd.jetcd.api.ClusterGrpc;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.LeaseGrpc;
@@ -55,6 +56,27 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
             Map.entry("/v3/maintenance/hash", untyped(MaintenanceGrpc.getHashMethod())),
             Map.entry("/v3/maintenance/transfer-leadership", untyped(MaintenanceGrpc.getMoveLeaderMethod())),
             Map.entry("/v3/cluster/member/list", untyped(ClusterGrpc.getMemberListMethod())),
+            // Paths of calls the server does not serve: answered UNIMPLEMENTED (501) in etcd's words.
+            Map.entry("/v3/cluster/member/add", untyped(ClusterGrpc.getMemberAddMethod())),
+            Map.entry("/v3/cluster/member/remove", untyped(ClusterGrpc.getMemberRemoveMethod())),
+            Map.entry("/v3/cluster/member/update", untyped(ClusterGrpc.getMemberUpdateMethod())),
+            Map.entry("/v3/cluster/member/promote", untyped(ClusterGrpc.getMemberPromoteMethod())),
+            Map.entry("/v3/auth/enable", untyped(AuthGrpc.getAuthEnableMethod())),
+            Map.entry("/v3/auth/disable", untyped(AuthGrpc.getAuthDisableMethod())),
+            Map.entry("/v3/auth/authenticate", untyped(AuthGrpc.getAuthenticateMethod())),
+            Map.entry("/v3/auth/user/add", untyped(AuthGrpc.getUserAddMethod())),
+            Map.entry("/v3/auth/user/get", untyped(AuthGrpc.getUserGetMethod())),
+            Map.entry("/v3/auth/user/list", untyped(AuthGrpc.getUserListMethod())),
+            Map.entry("/v3/auth/user/delete", untyped(AuthGrpc.getUserDeleteMethod())),
+            Map.entry("/v3/auth/user/changepw", untyped(AuthGrpc.getUserChangePasswordMethod())),
+            Map.entry("/v3/auth/user/grant", untyped(AuthGrpc.getUserGrantRoleMethod())),
+            Map.entry("/v3/auth/user/revoke", untyped(AuthGrpc.getUserRevokeRoleMethod())),
+            Map.entry("/v3/auth/role/add", untyped(AuthGrpc.getRoleAddMethod())),
+            Map.entry("/v3/auth/role/get", untyped(AuthGrpc.getRoleGetMethod())),
+            Map.entry("/v3/auth/role/list", untyped(AuthGrpc.getRoleListMethod())),
+            Map.entry("/v3/auth/role/delete", untyped(AuthGrpc.getRoleDeleteMethod())),
+            Map.entry("/v3/auth/role/grant", untyped(AuthGrpc.getRoleGrantPermissionMethod())),
+            Map.entry("/v3/auth/role/revoke", untyped(AuthGrpc.getRoleRevokePermissionMethod())),
             Map.entry("/v3/kv/range", untyped(KVGrpc.getRangeMethod())),
             Map.entry("/v3/kv/put", untyped(KVGrpc.getPutMethod())),
             Map.entry("/v3/kv/deleterange", untyped(KVGrpc.getDeleteRangeMethod())),
