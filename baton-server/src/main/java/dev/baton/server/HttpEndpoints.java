@@ -35,11 +35,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP/1.1 endpoints etcd serves on its client port: {@code /health}, {@code /version},
- * {@code /metrics}, and the KV, Lease, Watch, Maintenance and Cluster paths of etcd's JSON
+ * {@code /metrics}, and the KV, Lease, Watch, Maintenance, Cluster and Auth paths of etcd's JSON
  * gateway (POST, {@link GatewayJson}; under {@code /v3beta/} too, as etcd 3.4 accepts them); any
- * other path is Go's 404 and another method than GET Go's 405, as from etcd. {@code /health} is healthy when no alarm is raised (but those named by its
- * {@code exclude} parameters, as in etcd) and a write through the writer (an empty one) completes
- * within a second, which also proves the log still accepts writes.
+ * other path is Go's 404 and another method than GET Go's 405, as from etcd. {@code /health} is
+ * healthy when no alarm is raised (but those named by its {@code exclude} parameters, as in etcd)
+ * and a write through the writer (an empty one) completes within a second, which also proves the
+ * log still accepts writes.
  */
 final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String JSON = "application/json";

@@ -90,7 +90,8 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
                     .setRaftAppliedIndex(index)
                     .setRaftTerm(headers.raftTerm())
                     .addAllErrors(state.alarms().stream()
-                            .map(a -> "memberID:" + Long.toUnsignedString(a.getMemberID()) + " alarm:" + a.getAlarm() + " ")
+                            .map(a -> "memberID:" + Long.toUnsignedString(a.getMemberID()) + " alarm:" + a.getAlarm()
+                                    + " ")
                             .toList())
                     .build();
         });

@@ -43,8 +43,8 @@ final class SpaceQuota {
         if (cost == 0 || journal.sizeOnDisk() + cost < quotaBytes) {
             return false;
         }
-        pipeline.submit(s -> s.alarm(raise))
-                .whenComplete((raised, failure) -> responses.onError(EtcdError.noSpace().toStatus().asRuntimeException()));
+        pipeline.submit(s -> s.alarm(raise)).whenComplete((raised, failure) ->
+                responses.onError(EtcdError.noSpace().toStatus().asRuntimeException()));
         return true;
     }
 }

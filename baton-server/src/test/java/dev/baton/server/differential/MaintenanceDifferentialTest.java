@@ -74,8 +74,8 @@ class MaintenanceDifferentialTest {
         diff.run("list all alarms", t -> t.maintenance().alarm(alarm(AlarmRequest.AlarmAction.GET, 0, AlarmType.NONE)));
         diff.run("list NOSPACE alarms", t -> t.maintenance().alarm(alarm(AlarmRequest.AlarmAction.GET, 0,
                 AlarmType.NOSPACE)));
-        List<String> errors = diff.same("Status's errors", t -> t.maintenance().status(StatusRequest.getDefaultInstance())
-                .getErrorsList());
+        List<String> errors = diff.same("Status's errors",
+                t -> t.maintenance().status(StatusRequest.getDefaultInstance()).getErrorsList());
         assertThat(errors).hasSize(1);
         diff.run("list CORRUPT alarms", t -> t.maintenance().alarm(AlarmRequest.newBuilder()
                 .setAction(AlarmRequest.AlarmAction.GET).setAlarmValue(CORRUPT).build()));

@@ -162,7 +162,8 @@ class RecipeAndMaintenanceFuzzTest {
 
     /** After disarming what the call raised, as {@code etcdctl alarm disarm} does: NOSPACE alone can be. */
     private void aNormalWriteAndReadStillWork(String after) {
-        var maintenance = MaintenanceGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+        var maintenance = MaintenanceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
         for (AlarmMember raised : maintenance.alarm(AlarmRequest.getDefaultInstance()).getAlarmsList()) {
             assertThat(raised.getAlarm()).as("an alarm raised by %s", after).isEqualTo(AlarmType.NOSPACE);
             maintenance.alarm(AlarmRequest.newBuilder().setAction(AlarmRequest.AlarmAction.DEACTIVATE)
