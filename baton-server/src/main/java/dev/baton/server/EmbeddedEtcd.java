@@ -135,7 +135,8 @@ public final class EmbeddedEtcd implements AutoCloseable {
         watchTimer = Executors.newSingleThreadScheduledExecutor(new NamedThreads("baton-watch-sync"));
         watchSender = Executors.newFixedThreadPool(2, new NamedThreads("baton-watch-send"));
         watchHub = new WatchHub(state.kv(), state.publishedRevision(), headers::at, this::requestWatchSync);
-        pipeline = new CommitPipeline(state, journal, watchHub);
+        LatencyHistogram syncLatency = new LatencyHistogram();
+        pipeline = new CommitPipeline(state, journal, watchHub, syncLatency);
         pipeline.start();
 
         InetSocketAddress address = new InetSocketAddress(config.host, config.port);
@@ -154,7 +155,8 @@ public final class EmbeddedEtcd implements AutoCloseable {
         ServerServiceDefinition cluster = UnknownMethods.only(
                 new ClusterService(headers, config.name, this::endpoint).bindService(), "MemberList");
         selfClient = SelfClient.start(List.of(kv, watch, lease, maintenance, cluster), recipeCallbacks);
-        Metrics metrics = new Metrics(state, journal, config.quotaBackendBytes);
+        GrpcCallMetrics calls = new GrpcCallMetrics();
+        Metrics metrics = new Metrics(state, journal, config.quotaBackendBytes, syncLatency, calls);
         SslContext tls = config.certificate == null ? null : sslContext();
         server = NettyServerBuilder.forAddress(address)
                 .protocolNegotiator(new ClientPortNegotiator(tls, () -> new HttpEndpoints(pipeline, selfClient, metrics)))
@@ -174,6 +176,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
                 .addService(cluster)
                 .addService(GrpcHealthService.definition())
                 .fallbackHandlerRegistry(new UnknownMethods())
+                .intercept(calls)
                 .build();
         try {
             server.start();

@@ -16,7 +16,9 @@ import java.util.stream.Stream;
  * {@code process_resident_memory_bytes}; dashboards read the {@code etcd_server_*},
  * {@code etcd_mvcc_*} and {@code process_*} series. Only quantities the server really has are
  * reported: one member that is always leader, the log's size, space quota and record count, the
- * revisions, and the process's memory, descriptors, CPU time and start time.
+ * revisions, the time the log takes to make a batch durable (etcd's WAL fsync histogram), the
+ * gRPC calls and messages per method, and the process's memory, descriptors, CPU time and start
+ * time.
  */
 final class Metrics {
     /** The cluster version as etcd labels it: major.minor. */
@@ -25,11 +27,15 @@ final class Metrics {
     private final StoreState state;
     private final Journal journal;
     private final long quotaBytes;
+    private final LatencyHistogram syncLatency;
+    private final GrpcCallMetrics calls;
 
-    Metrics(StoreState state, Journal journal, long quotaBytes) {
+    Metrics(StoreState state, Journal journal, long quotaBytes, LatencyHistogram syncLatency, GrpcCallMetrics calls) {
         this.state = state;
         this.journal = journal;
         this.quotaBytes = quotaBytes;
+        this.syncLatency = syncLatency;
+        this.calls = calls;
     }
 
     String render() {
@@ -53,6 +59,9 @@ final class Metrics {
                 state.publishedRevision());
         gauge(out, "etcd_debugging_mvcc_compact_revision", "The last compaction revision, -1 when none.",
                 state.kv().compactRevision());
+        syncLatency.render(out, "etcd_disk_wal_fsync_duration_seconds",
+                "The time each batch of writes took to be written to the log and forced to disk.");
+        calls.render(out);
         process(out);
         return out.toString();
     }
