@@ -90,9 +90,11 @@ public final class TaskMember implements AutoCloseable {
     /**
      * Spares a pass plans per task slot, up to {@link #MAX_SPARES}: enough for slots that free
      * many times before the next pass, which waits longer the longer passes take
-     * ({@link PassPacing}). A spare another member took meanwhile is skipped, never claimed.
+     * ({@link PassPacing}). A spare another member took meanwhile is skipped, never claimed. Once
+     * half of a plan's spares are used the member asks for the next pass, so a member working
+     * through short tasks gets new spares before the last ones run out.
      */
-    private static final int SPARES_PER_SLOT = 16;
+    private static final int SPARES_PER_SLOT = 64;
     private static final int MAX_SPARES = 1024;
 
     private final String id;
@@ -126,6 +128,8 @@ public final class TaskMember implements AutoCloseable {
     private final Map<TaskId, TaskRun> runs = new HashMap<>();
     /** The last plan's spare claims: taken as slots free, until the next pass or a change of members. */
     private final ArrayDeque<TaskId> spares = new ArrayDeque<>();
+    /** How many spares the last plan left. */
+    private int plannedSpares;
     private long lostLease;
     private boolean frozen;
     private boolean closing;
@@ -376,6 +380,7 @@ public final class TaskMember implements AutoCloseable {
         }
         spares.clear();
         spares.addAll(plan.spares());
+        plannedSpares = spares.size();
         LOG.debug("member {}: pass over {} tasks: holds {}, releases {}, claims {}", id, table.size(), runs.size(),
                 plan.release().size(), plan.claim().size());
         plan.wakeAt().ifPresent(passes::wakeAt);
@@ -408,6 +413,10 @@ public final class TaskMember implements AutoCloseable {
             if (due && !entry.hasOwner() && entry.runnable() && !runs.containsKey(task) && !holdOff.isHeldOff(task)) {
                 claim.add(task);
             }
+        }
+        if (spares.size() * 2 < plannedSpares) {
+            plannedSpares = 0;
+            requestPass(true);
         }
         if (claim.isEmpty()) {
             return false;
