@@ -2,24 +2,19 @@ package dev.baton.tasks;
 
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.KeyValue;
-import dev.baton.etcd.RangeResult;
 import dev.baton.etcd.Threads;
 import dev.baton.etcd.TxnResult;
 import dev.baton.etcd.WatchEvent;
 import dev.baton.session.Session;
 import dev.baton.session.SessionListener;
 import dev.baton.session.SessionState;
-import io.etcd.jetcd.op.Cmp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -42,8 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The member is a small shell around parts with one job each: {@link Registration} (its member
  * key), {@link MemberCommands}, the {@link TaskPlanner} run when its {@link PassScheduler} says, the
- * {@link ClaimPipeline}, one {@link TaskRun} per claim, the {@link HandlerRunner}, and the
- * {@link TxnBatcher} through which every claim and every fenced write of a run reaches the store.
+ * {@link ClaimPipeline}, {@link MemberRuns} (one {@link TaskRun} per claim), the
+ * {@link HandlerRunner}, and the {@link TxnBatcher} through which every claim and every fenced
+ * write of a run reaches the store.
  *
  * <p>Threads: one control thread ({@code baton-tasks-<member>}) makes every decision and every
  * store request of the member; handlers run on the member's handler threads
@@ -119,13 +115,12 @@ public final class TaskMember implements AutoCloseable {
     private final Registration registration;
     private final MemberCommands commands;
     private final ClaimPipeline claims;
-    private final Host host = new Host();
+    private final MemberRuns runs;
     private final SessionListener sessionListener = this::onSessionChange;
     private final CompletableFuture<Void> allEnded = new CompletableFuture<>();
     private final AtomicInteger closeCalls = new AtomicInteger();
 
     // Control-thread state.
-    private final Map<TaskId, TaskRun> runs = new HashMap<>();
     /** The last plan's spare claims: taken as slots free, until the next pass or a change of members. */
     private final ArrayDeque<TaskId> spares = new ArrayDeque<>();
     /** How many spares the last plan left. */
@@ -135,9 +130,6 @@ public final class TaskMember implements AutoCloseable {
     private boolean closing;
     private boolean loaded;
     private boolean changesQueued;
-    private int lostHandlersRunning;
-    /** Runs whose retirement is being written: they still hold their claim but no longer take a slot. */
-    private int retiringRuns;
     private int sessionLosses;
 
     private TaskMember(Builder builder, Session session, boolean ownsSession) {
@@ -167,6 +159,8 @@ public final class TaskMember implements AutoCloseable {
         this.registration = new Registration(id, session, writes, control);
         this.commands = new MemberCommands(id, writes, control, clock, new CommandTarget());
         this.claims = new ClaimPipeline(id, writes, batcher, control, new ClaimListener());
+        this.runs = new MemberRuns(id, table, writes, batcher, handlers, commands, holdOff, control, machine, clock,
+                new SlotListener());
         this.passes = new PassScheduler(new Passes(), new PassPacing(MIN_PASS_INTERVAL, MAX_PASS_INTERVAL),
                 this::schedule, System::nanoTime, clock);
     }
@@ -210,12 +204,7 @@ public final class TaskMember implements AutoCloseable {
     }
 
     private MemberStatus statusNow() {
-        List<HeldTask> held = new ArrayList<>(runs.size());
-        for (TaskRun run : runs.values()) {
-            held.add(run.held());
-        }
-        held.sort(Comparator.comparing(HeldTask::id));
-        return new MemberStatus(id, session.state(), frozen, held, commands.rejected(), sessionLosses);
+        return new MemberStatus(id, session.state(), frozen, runs.held(), commands.rejected(), sessionLosses);
     }
 
     // ---- start ------------------------------------------------------------------------------
@@ -341,7 +330,7 @@ public final class TaskMember implements AutoCloseable {
         lostLease = lease;
         registration.lost();
         sessionLosses++;
-        List<TaskRun> lost = new ArrayList<>(runs.values());
+        List<TaskRun> lost = runs.all();
         for (TaskRun run : lost) {
             run.lose(StopReason.SESSION_LOST);
         }
@@ -410,7 +399,7 @@ public final class TaskMember implements AutoCloseable {
             TaskId task = spares.poll();
             TaskTable.Entry entry = table.entry(task);
             boolean due = entry != null && (entry.notBefore() == null || !entry.notBefore().isAfter(now));
-            if (due && !entry.hasOwner() && entry.runnable() && !runs.containsKey(task) && !holdOff.isHeldOff(task)) {
+            if (due && !entry.hasOwner() && entry.runnable() && !runs.holds(task) && !holdOff.isHeldOff(task)) {
                 claim.add(task);
             }
         }
@@ -432,12 +421,8 @@ public final class TaskMember implements AutoCloseable {
                 members.add(member.id());
             }
         }
-        Map<TaskId, TaskPlanner.HeldClaim> held = new HashMap<>();
-        for (TaskRun run : runs.values()) {
-            held.put(run.id(), new TaskPlanner.HeldClaim(run.token(), run.releasing()));
-        }
         int room = freeSlots();
-        return new TaskPlanner.Input(id, registration.lease(), frozen, members, table.entries(), held,
+        return new TaskPlanner.Input(id, registration.lease(), frozen, members, table.entries(), runs.heldClaims(),
                 holdOff.until(), Math.max(0, Math.min(room, MAX_CLAIMS_PER_PASS)),
                 Math.min(SPARES_PER_SLOT * maxTasks, MAX_SPARES),
                 clock.instant());
@@ -448,7 +433,7 @@ public final class TaskMember implements AutoCloseable {
      * holds waiting to run), claims and still waits for.
      */
     private int freeSlots() {
-        return maxTasks + claimAhead - (runs.size() - retiringRuns) - claims.inFlight() - lostHandlersRunning;
+        return maxTasks + claimAhead - runs.slotsTaken() - claims.inFlight();
     }
 
     private int recordBytes(TaskId task) {
@@ -477,10 +462,7 @@ public final class TaskMember implements AutoCloseable {
             batcher.send(writes.update(task, token, null, null, true));
             return;
         }
-        TaskRun run = new TaskRun(host, writes, control, machine, clock, task, token, spec, state,
-                stateKv == null ? 0 : stateKv.modRevision());
-        runs.put(task, run);
-        run.advance();
+        runs.start(task, token, spec, state, stateKv == null ? 0 : stateKv.modRevision());
     }
 
     private void checkAllEnded() {
@@ -546,7 +528,7 @@ public final class TaskMember implements AutoCloseable {
         closing = true;
         passes.stop();
         registration.deregister().whenCompleteAsync((result, error) -> {
-            for (TaskRun run : new ArrayList<>(runs.values())) {
+            for (TaskRun run : runs.all()) {
                 run.requestRelease(StopReason.SHUTDOWN, null);
             }
             checkAllEnded();
@@ -556,11 +538,11 @@ public final class TaskMember implements AutoCloseable {
     /** After the stop timeout: gives up every remaining claim with a fenced delete, without waiting for handlers. */
     private void releaseRemaining() {
         List<CompletableFuture<TxnResult>> released = new ArrayList<>();
-        for (TaskRun run : new ArrayList<>(runs.values())) {
+        for (TaskRun run : runs.all()) {
             released.add(batcher.send(writes.update(run.id(), run.token(), null, null, true)));
             run.lose(StopReason.SHUTDOWN);
         }
-        lostHandlersRunning = 0;
+        runs.forgetLostHandlers();
         CompletableFuture.allOf(released.toArray(CompletableFuture[]::new))
                 .whenComplete((result, error) -> allEnded.complete(null));
     }
@@ -592,87 +574,23 @@ public final class TaskMember implements AutoCloseable {
 
     // ---- what the parts see of the member ------------------------------------------------------
 
-    /** What each {@link TaskRun} sees of its member. */
-    private final class Host implements RunHost {
+    /** What the member does when its runs free slots. */
+    private final class SlotListener implements MemberRuns.Listener {
         @Override
-        public String memberId() {
-            return id;
-        }
-
-        @Override
-        public List<KeyValue> taskCommands(TaskId task) {
-            return table.taskCommands(task);
-        }
-
-        @Override
-        public CompletableFuture<TxnResult> send(TxnBatcher.Write write) {
-            return batcher.send(write);
-        }
-
-        @Override
-        public CompletableFuture<RangeResult> readTask(TaskId task) {
-            CompletableFuture<RangeResult> read = new CompletableFuture<>();
-            writes.readTask(task).whenCompleteAsync((result, error) -> {
-                if (error == null) {
-                    read.complete(result);
-                } else {
-                    read.completeExceptionally(error);
-                }
-            }, control);
-            return read;
-        }
-
-        @Override
-        public RunContext runHandler(TaskRun run, TaskState state, Cmp fence) {
-            RunContext context = new RunContext(run, state, fence, handlers.threads());
-            handlers.run(context, outcome -> onControlThread(() -> run.onHandlerReturned(context, outcome)));
-            return context;
-        }
-
-        @Override
-        public void reject(KeyValue command, String reason) {
-            commands.reject(command, reason);
-        }
-
-        @Override
-        public void consumeMemberCommand(String commandKey) {
-            commands.consume(commandKey);
-        }
-
-        @Override
-        public void runEnded(TaskRun run, TaskRun.Ending ending, boolean handlerRunning) {
-            runs.remove(run.id());
-            if (run.retiring()) {
-                retiringRuns--;
-            }
-            if (ending == TaskRun.Ending.LOST && handlerRunning) {
-                lostHandlersRunning++;
-            }
-            if (ending == TaskRun.Ending.RELEASED) {
-                holdOff.released(run.id());
-            }
+        public void slotFreed(boolean runEnded) {
             if (closing) {
                 checkAllEnded();
-            } else {
+            } else if (runEnded) {
                 requestPass(!claimSpares());
-            }
-        }
-
-        @Override
-        public void retiring(TaskRun run) {
-            retiringRuns++;
-            if (!closing) {
-                claimSpares();
-            }
-        }
-
-        @Override
-        public void lostHandlerReturned() {
-            lostHandlersRunning = Math.max(0, lostHandlersRunning - 1);
-            if (closing) {
-                checkAllEnded();
             } else {
                 requestPass(true);
+            }
+        }
+
+        @Override
+        public void retiring() {
+            if (!closing) {
+                claimSpares();
             }
         }
     }
