@@ -83,6 +83,14 @@ public final class LeaderOnlyMethods implements BeanPostProcessor, ApplicationLi
         return proxy.getProxy(type.getClassLoader());
     }
 
+    /**
+     * The campaign of each election a {@link LeaderOnly} method names, by name: whether this
+     * instance leads, its leadership, the election to observe the leader of.
+     */
+    public Map<String, LeaderService> elections() {
+        return Map.copyOf(services);
+    }
+
     private LeaderService service(String name) {
         if (name == null || name.isEmpty()) {
             throw new IllegalStateException("@LeaderOnly without an election name needs spring.application.name");

@@ -9,6 +9,7 @@ import dev.baton.tasks.StatefulTaskHandler;
 import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskHandler;
 import dev.baton.tasks.TaskMember;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
@@ -201,6 +202,21 @@ public class BatonAutoConfiguration {
 
         @ConditionalOnBean(AsyncTaskHandler.class)
         static class Async {
+        }
+    }
+
+    /** Baton's meters, when the application has Micrometer; Spring Boot binds them to its registry. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterBinder.class)
+    static class Metrics {
+        @Bean
+        @ConditionalOnMissingBean
+        BatonMetrics batonMetrics(Session session, ObjectProvider<LeaderOnlyMethods> leaderOnly,
+                ObjectProvider<TaskMemberLifecycle> member) {
+            return new BatonMetrics(session, () -> {
+                LeaderOnlyMethods methods = leaderOnly.getIfAvailable();
+                return methods == null ? Map.of() : methods.elections();
+            }, member.getIfAvailable());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.baton.spring.boot;
 
 import dev.baton.tasks.TaskMember;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
@@ -23,17 +24,9 @@ public final class TaskMemberLifecycle implements SmartLifecycle, DisposableBean
         this.join = Objects.requireNonNull(join, "join");
     }
 
-    /**
-     * The running member, for its {@link TaskMember#status() status}.
-     *
-     * @throws IllegalStateException before the context has started or after it stopped
-     */
-    public TaskMember member() {
-        TaskMember running = member;
-        if (running == null) {
-            throw new IllegalStateException("the task member runs only while the context is started");
-        }
-        return running;
+    /** The running member, for its {@link TaskMember#status() status}; empty before the context started and after it stopped. */
+    public Optional<TaskMember> member() {
+        return Optional.ofNullable(member);
     }
 
     @Override

@@ -59,7 +59,7 @@ class TaskMemberBeanTest {
                     await().atMost(WAIT).until(() -> tasks.list().stream().allMatch(TaskInfo::done));
                     assertThat(ran).containsExactlyInAnyOrder("report-1", "report-2");
                     assertThat(tasks.list()).allSatisfy(task -> assertThat(task.status()).hasValue(TaskStatus.COMPLETED));
-                    assertThat(context.getBean(TaskMemberLifecycle.class).member().id()).isEqualTo("web-1");
+                    assertThat(context.getBean(TaskMemberLifecycle.class).member().orElseThrow().id()).isEqualTo("web-1");
                     assertThat(tasks.members()).singleElement().satisfies(member -> assertThat(member.id()).isEqualTo("web-1"));
                 });
     }
