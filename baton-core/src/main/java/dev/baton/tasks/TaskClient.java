@@ -6,6 +6,7 @@ import dev.baton.etcd.KeyValue;
 import dev.baton.etcd.RangeResult;
 import dev.baton.etcd.TxnResult;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -13,13 +14,17 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Submits, deletes, lists and commands the tasks of one namespace. Each call is one request (or
  * one transaction) and blocks for at most the connection's request timeout, except
- * {@link #submitAll}, which sends as many transactions as its tasks need; a failure is thrown as
- * the facade reported it. Thread-safe.
+ * {@link #submitAll}, which sends as many transactions as its tasks need, and {@link #await} and
+ * {@link #whenDone}, which wait for a task to end; a failure is thrown as the facade reported it.
+ * Thread-safe.
  *
  * <p>Writes are never resent blindly: when a submit's outcome is unknown the client reads the
  * task back and recognises its own spec by its submit instant; a delete is repeated only after
@@ -186,6 +191,39 @@ public final class TaskClient {
         TaskTable table = new TaskTable(keys);
         table.reset(read.revision(), read.kvs());
         return Optional.of(TaskTable.info(table.entry(id)));
+    }
+
+    /**
+     * The task's info once it is retired (completed, failed or killed): at once when it is done
+     * already, else when its done record is written, which the client learns from a watch on the
+     * task's records. The info holds the final state: status, when it ended, the attempts and the
+     * last error. The retirement removes the spec in the same revision, so properties and
+     * the submit instant are empty, as {@link #get} shows them for a done task. Completes
+     * exceptionally with {@link NoSuchTaskException} when the task does not exist, or is deleted
+     * before it ends. Cancelling the future stops the watch.
+     */
+    public CompletableFuture<TaskInfo> whenDone(TaskId id) {
+        return TaskCompletion.of(etcd, keys, writes, Objects.requireNonNull(id, "id"));
+    }
+
+    /**
+     * Waits up to {@code timeout} for the task to be retired and returns its final info, as
+     * {@link #whenDone} gives it.
+     *
+     * @throws TimeoutException when the task has not ended within {@code timeout}; it goes on
+     * @throws NoSuchTaskException when the task does not exist, or is deleted before it ends
+     */
+    public TaskInfo await(TaskId id, Duration timeout) throws InterruptedException, TimeoutException {
+        Objects.requireNonNull(timeout, "timeout");
+        CompletableFuture<TaskInfo> done = whenDone(id);
+        try {
+            return done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = Etcd.unwrap(e);
+            throw cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
+        } finally {
+            done.cancel(false);
+        }
     }
 
     /** Every live member with the claims it holds, in id order, read at one revision. */
