@@ -1,5 +1,6 @@
 package dev.baton.spring.boot;
 
+import dev.baton.election.LeaderService;
 import dev.baton.etcd.Etcd;
 import dev.baton.server.EmbeddedEtcd;
 import dev.baton.session.Session;
@@ -38,14 +39,16 @@ import org.springframework.core.env.Environment;
  * {@code baton.tls.*} and {@code baton.user}/{@code baton.password} when set), the
  * member's {@link Session} with {@code baton.session.ttl}, a {@link TaskClient} of
  * {@code baton.namespace}, a {@link TaskMember} run by a {@link TaskMemberLifecycle} when the
- * application defines a task handler bean, the campaigns of {@link dev.baton.spring.LeaderOnly}
- * methods, and the {@code baton} health indicator when the actuator is present. {@link EtcdCustomizer}
+ * application defines a task handler bean, the {@link LeaderService}s of the application's
+ * {@link LeaderService.Builder} beans run by a {@link LeaderServicesLifecycle}, the campaigns of
+ * {@link dev.baton.spring.LeaderOnly} methods, and the {@code baton} health indicator when the
+ * actuator is present. {@link EtcdCustomizer}
  * and {@link TaskMemberCustomizer} beans set what has no property.
  * With {@code baton.embedded.enabled} and baton-server on the class path, the connection goes to
  * an embedded server the context runs.
  * Each bean backs off when the application defines its own. As the context closes, the campaigns
- * end and the task member leaves (deregisters, releases its tasks) first, while the session is
- * open; then the session closes (revoking its lease, so successors take over at once), then the
+ * end (a leader resigns) and the task member leaves (deregisters, releases its tasks) first, while
+ * the session is open; then the session closes (revoking its lease, so successors take over at once), then the
  * connection.
  */
 @AutoConfiguration
@@ -80,6 +83,13 @@ public class BatonAutoConfiguration {
     @ConditionalOnMissingBean
     public TaskClient batonTaskClient(Etcd etcd, BatonProperties properties) {
         return TaskClient.create(etcd, properties.namespace());
+    }
+
+    @Bean
+    @ConditionalOnBean(LeaderService.Builder.class)
+    @ConditionalOnMissingBean
+    public LeaderServicesLifecycle batonLeaderServices(ListableBeanFactory beans) {
+        return new LeaderServicesLifecycle(beans.getBeansOfType(LeaderService.Builder.class));
     }
 
     /** Static, as a post-processor must be; the session and namespace are looked up when a {@code @LeaderOnly} bean appears. */
