@@ -2,6 +2,7 @@ package dev.baton.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.baton.etcd.Etcd;
 import dev.baton.testkit.EtcdExtension;
@@ -40,20 +41,24 @@ class TaskCompletionTest {
     }
 
     @Test
-    void awaitReturnsTheFinalInfoWhenAMemberCompletesTheTaskWhileTheClientWaits() throws Exception {
+    void theWaitEndsWithTheFinalStateAndTheSpecItReadWhenAMemberCompletesTheTask() throws Exception {
         CountDownLatch waiting = new CountDownLatch(1);
-        client.submit(TaskId.of("report"), TaskProperties.empty());
-        CompletableFuture<TaskInfo> done = client.whenDone(TaskId.of("report"));
+        client.submit(TaskId.of("report"), TaskProperties.parse("{\"month\":\"2024-05\"}"));
+        TaskInfo submitted = client.get(TaskId.of("report")).orElseThrow();
         member("m1", context -> waiting.await());
+        CompletableFuture<TaskInfo> done = client.whenDone(TaskId.of("report"));
+        await().atMost(WAIT).until(() -> client.get(TaskId.of("report")).orElseThrow().owner().isPresent());
 
         assertThat(done).isNotDone();
         waiting.countDown();
-        TaskInfo info = client.await(TaskId.of("report"), WAIT);
+        TaskInfo info = done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
         assertThat(info.done()).isTrue();
         assertThat(info.status()).contains(TaskStatus.COMPLETED);
-        assertThat(info.since()).isPresent();
-        assertThat(done.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(info);
+        assertThat(info.since()).hasValueSatisfying(ended -> assertThat(ended).isAfterOrEqualTo(submitted.submitted().orElseThrow()));
+        assertThat(info.properties()).contains(TaskProperties.parse("{\"month\":\"2024-05\"}"));
+        assertThat(info.submitted()).isEqualTo(submitted.submitted());
+        assertThat(client.get(TaskId.of("report")).orElseThrow().properties()).isEmpty();
     }
 
     @Test
