@@ -5,6 +5,7 @@ import dev.baton.etcd.KeyRange;
 import dev.baton.etcd.KeyValue;
 import dev.baton.etcd.RangeResult;
 import dev.baton.etcd.TxnResult;
+import dev.baton.etcd.Watch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Submits, deletes, lists and commands the tasks of one namespace. Each call is one request (or
@@ -188,9 +190,7 @@ public final class TaskClient {
         if (read.kvs().isEmpty()) {
             return Optional.empty();
         }
-        TaskTable table = new TaskTable(keys);
-        table.reset(read.revision(), read.kvs());
-        return Optional.of(TaskTable.info(table.entry(id)));
+        return Optional.of(TaskTable.info(keys, id, read.revision(), read.kvs()));
     }
 
     /**
@@ -225,6 +225,21 @@ public final class TaskClient {
         } finally {
             done.cancel(false);
         }
+    }
+
+    /**
+     * Tells {@code listener} about every task of the namespace that ends (is retired as completed,
+     * failed or killed) from now on, with its final info as the done record holds it (no
+     * properties: the retirement removed the spec). Calls are made one at a time, in the order the
+     * tasks ended, on the connection's callback executor; a listener that throws is logged and
+     * called again for the next end. When the watch's history was compacted, the ends written
+     * meanwhile are read back and told in order, except those retention deleted already. Close the
+     * returned watch to stop.
+     */
+    public Watch onEnds(Consumer<TaskInfo> listener) {
+        Objects.requireNonNull(listener, "listener");
+        long now = join(etcd.range(KeyRange.key(keys.namespace()))).revision();
+        return TaskEnds.after(now, etcd, keys, listener);
     }
 
     /** Every live member with the claims it holds, in id order, read at one revision. */

@@ -111,8 +111,6 @@ final class TaskCompletion implements WatchListener {
     }
 
     private TaskInfo info(long revision, Collection<KeyValue> records) {
-        TaskTable table = new TaskTable(keys);
-        table.reset(revision, records);
-        return TaskTable.info(table.entry(task));
+        return TaskTable.info(keys, task, revision, records);
     }
 }

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.baton.etcd.Etcd;
+import dev.baton.etcd.KeyRange;
+import dev.baton.etcd.Watch;
 import dev.baton.testkit.EtcdExtension;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A client waiting for a task to end: {@link TaskClient#await} and {@link TaskClient#whenDone}. */
+/** A client learning that tasks end: {@link TaskClient#await}, {@link TaskClient#whenDone} and {@link TaskClient#onEnds}. */
 class TaskCompletionTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -111,5 +115,45 @@ class TaskCompletionTest {
 
         assertThatThrownBy(() -> done.get(WAIT.toSeconds(), TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(NoSuchTaskException.class);
+    }
+
+    @Test
+    void onEndsTellsEachTaskThatEndsAfterItStartsAndNoneBefore() throws Exception {
+        client.submit(TaskId.of("earlier"), TaskProperties.empty());
+        member("m1", context -> { });
+        client.await(TaskId.of("earlier"), WAIT);
+        List<TaskInfo> ends = new CopyOnWriteArrayList<>();
+        Watch watch = ETCD.add(client.onEnds(ends::add));
+
+        client.submit(TaskId.of("later"), TaskProperties.empty());
+        client.await(TaskId.of("later"), WAIT);
+
+        await().atMost(WAIT).until(() -> ends.size() == 1);
+        assertThat(ends.get(0).id()).isEqualTo(TaskId.of("later"));
+        assertThat(ends.get(0).status()).contains(TaskStatus.COMPLETED);
+        watch.close();
+        client.submit(TaskId.of("unheard"), TaskProperties.empty());
+        client.await(TaskId.of("unheard"), WAIT);
+        await().during(Duration.ofMillis(300)).until(() -> ends.size() == 1);
+    }
+
+    @Test
+    void endsWrittenWhileTheHistoryWasCompactedAreReadBackAndToldInOrder() throws Exception {
+        member("m1", context -> { });
+        long before = etcd.range(KeyRange.key(namespace)).get().revision();
+        for (String id : List.of("first", "second")) {
+            client.submit(TaskId.of(id), TaskProperties.empty());
+            client.await(TaskId.of(id), WAIT);
+        }
+        etcd.compact(etcd.range(KeyRange.key(namespace)).get().revision()).get();
+        List<TaskInfo> ends = new CopyOnWriteArrayList<>();
+
+        ETCD.add(TaskEnds.after(before, etcd, new Keyspace(namespace), ends::add));
+        await().atMost(WAIT).until(() -> ends.size() == 2);
+        client.submit(TaskId.of("third"), TaskProperties.empty());
+
+        await().atMost(WAIT).until(() -> ends.size() == 3);
+        assertThat(ends).extracting(TaskInfo::id)
+                .containsExactly(TaskId.of("first"), TaskId.of("second"), TaskId.of("third"));
     }
 }
