@@ -42,14 +42,14 @@ import org.springframework.core.env.Environment;
  * application defines a task handler bean, the {@link LeaderService}s of the application's
  * {@link LeaderService.Builder} beans run by a {@link LeaderServicesLifecycle}, the campaigns of
  * {@link dev.baton.spring.LeaderOnly} methods, and the {@code baton} health indicator when the
- * actuator is present. {@link EtcdCustomizer}
- * and {@link TaskMemberCustomizer} beans set what has no property.
+ * actuator is present. {@link EtcdCustomizer} and {@link TaskMemberCustomizer} beans set what
+ * has no property.
  * With {@code baton.embedded.enabled} and baton-server on the class path, the connection goes to
  * an embedded server the context runs.
  * Each bean backs off when the application defines its own. As the context closes, the campaigns
  * end (a leader resigns) and the task member leaves (deregisters, releases its tasks) first, while
- * the session is open; then the session closes (revoking its lease, so successors take over at once), then the
- * connection.
+ * the session is open; then the session closes (revoking its lease, so successors take over at
+ * once), then the connection.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(BatonProperties.class)
@@ -69,6 +69,11 @@ public class BatonAutoConfiguration {
         if (properties.user() != null) {
             etcd.credentials(properties.user(), properties.password());
         }
+        return customized(etcd, customizers);
+    }
+
+    /** Applies the application's {@link EtcdCustomizer}s, in order, and builds the connection. */
+    static Etcd customized(Etcd.Builder etcd, ObjectProvider<EtcdCustomizer> customizers) {
         customizers.orderedStream().forEach(customizer -> customizer.customize(etcd));
         return etcd.build();
     }
@@ -126,9 +131,7 @@ public class BatonAutoConfiguration {
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
         Etcd batonEtcd(EmbeddedEtcd server, ObjectProvider<EtcdCustomizer> customizers) {
-            Etcd.Builder etcd = Etcd.builder().endpoints(server.endpoint());
-            customizers.orderedStream().forEach(customizer -> customizer.customize(etcd));
-            return etcd.build();
+            return customized(Etcd.builder().endpoints(server.endpoint()), customizers);
         }
     }
 
