@@ -97,7 +97,7 @@ public class BatonAutoConfiguration {
         return new LeaderServicesLifecycle(beans.getBeansOfType(LeaderService.Builder.class));
     }
 
-    /** Static, as a post-processor must be; the session and namespace are looked up when a {@code @LeaderOnly} bean appears. */
+    /** Static, as a post-processor must be; the session and namespace are looked up when the campaigns start. */
     @Bean
     @ConditionalOnMissingBean
     public static LeaderOnlyMethods batonLeaderOnlyMethods(ObjectProvider<Session> session,
@@ -226,10 +226,7 @@ public class BatonAutoConfiguration {
         @ConditionalOnMissingBean
         BatonMetrics batonMetrics(Session session, ObjectProvider<LeaderOnlyMethods> leaderOnly,
                 ObjectProvider<TaskMemberLifecycle> member) {
-            return new BatonMetrics(session, () -> {
-                LeaderOnlyMethods methods = leaderOnly.getIfAvailable();
-                return methods == null ? Map.of() : methods.elections();
-            }, member.getIfAvailable());
+            return new BatonMetrics(session, leaderOnly.getIfAvailable(), member.getIfAvailable());
         }
     }
 

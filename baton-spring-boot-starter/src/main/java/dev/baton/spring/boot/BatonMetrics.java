@@ -3,12 +3,11 @@ package dev.baton.spring.boot;
 import dev.baton.election.LeaderService;
 import dev.baton.session.Session;
 import dev.baton.session.SessionState;
+import dev.baton.spring.LeaderOnlyMethods;
 import dev.baton.tasks.TaskMember;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Baton's meters in the application's {@link MeterRegistry}, all gauges read when the registry is
@@ -25,17 +24,17 @@ import java.util.function.Supplier;
  */
 public final class BatonMetrics implements MeterBinder {
     private final Session session;
-    private final Supplier<Map<String, LeaderService>> elections;
+    private final LeaderOnlyMethods leaderOnly;
     private final TaskMemberLifecycle member;
 
     /**
      * @param session the member's session
-     * @param elections the {@code @LeaderOnly} campaigns, read when the meters are bound
+     * @param leaderOnly the campaigns of {@code @LeaderOnly} methods, or null without them
      * @param member the application's task member, or null without one
      */
-    public BatonMetrics(Session session, Supplier<Map<String, LeaderService>> elections, TaskMemberLifecycle member) {
+    public BatonMetrics(Session session, LeaderOnlyMethods leaderOnly, TaskMemberLifecycle member) {
         this.session = session;
-        this.elections = elections;
+        this.leaderOnly = leaderOnly;
         this.member = member;
     }
 
@@ -47,11 +46,15 @@ public final class BatonMetrics implements MeterBinder {
                     .description("1 for the state the member's session is in, 0 for the others")
                     .register(registry);
         }
-        elections.get().forEach((name, service) -> Gauge.builder("baton.election.leader", service,
-                        s -> s.isLeader() ? 1 : 0)
-                .tag("election", name)
-                .description("1 while this instance leads the election, 0 otherwise")
-                .register(registry));
+        if (leaderOnly != null) {
+            for (String name : leaderOnly.electionNames()) {
+                Gauge.builder("baton.election.leader", leaderOnly,
+                                methods -> methods.election(name).filter(LeaderService::isLeader).isPresent() ? 1 : 0)
+                        .tag("election", name)
+                        .description("1 while this instance leads the election, 0 otherwise")
+                        .register(registry);
+            }
+        }
         if (member != null) {
             Gauge.builder("baton.tasks.held", member, BatonMetrics::held)
                     .baseUnit("tasks")
