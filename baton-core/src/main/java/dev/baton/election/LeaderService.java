@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +28,12 @@ import org.slf4j.LoggerFactory;
  * with the {@link Leadership} (so its writes can be fenced), and when the term ends campaign again
  * after a backoff. The work is either a periodic action, run at once when elected and then with a
  * fixed delay while the leadership holds (as a leader refreshes a shard list and reaps dead clients
- * every tick), or a long-running action. Either is interrupted the moment the leadership is lost;
- * a long-running action that returns on its own ends the term, and the service resigns before it
- * campaigns again. An action that throws is logged (once per change between failing and
- * succeeding) and does not end the service.
+ * every tick), or a long-running action. Either is a {@link LeaderAction}, which may throw, and is
+ * interrupted the moment the leadership is lost; a long-running action that returns on its own,
+ * or either action that throws {@link InterruptedException} while still leading, ends the term,
+ * and the service resigns before it campaigns again. An action that throws another exception is
+ * logged (once per change between failing and succeeding) and does not end the service: a
+ * periodic action runs again at its next tick.
  *
  * <p>On each session state: CONNECTED — campaigns and works; SUSPENDED — keeps working, since the
  * leadership is valid until the session's deadline; LOST — the work is interrupted, and the service
@@ -47,7 +48,7 @@ public final class LeaderService implements AutoCloseable {
     private final Session session;
     private final byte[] value;
     private final Duration period;
-    private final Consumer<Leadership> periodic;
+    private final LeaderAction periodic;
     private final LeaderAction longRunning;
     private final Executor executor;
     private final ExecutorService ownedExecutor;
@@ -230,9 +231,11 @@ public final class LeaderService implements AutoCloseable {
     private void runPeriodically(Leadership won) throws InterruptedException {
         while (won.isValid()) {
             try {
-                periodic.accept(won);
+                periodic.run(won);
                 actionSucceeded();
-            } catch (RuntimeException e) {
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
                 actionFailed(e);
             }
             try {
@@ -342,7 +345,11 @@ public final class LeaderService implements AutoCloseable {
         }
     }
 
-    /** A long-running leader action; it must return promptly once its thread is interrupted. */
+    /**
+     * Leader-only work, run with the term's {@link Leadership} (whose {@code fence()} guards its
+     * writes). It may throw; it must return promptly, or throw {@link InterruptedException}, once
+     * its thread is interrupted.
+     */
     @FunctionalInterface
     public interface LeaderAction {
         void run(Leadership leadership) throws Exception;
@@ -354,7 +361,7 @@ public final class LeaderService implements AutoCloseable {
         private final String prefix;
         private final byte[] value;
         private Duration period;
-        private Consumer<Leadership> periodic;
+        private LeaderAction periodic;
         private LeaderAction longRunning;
         private Executor executor;
         private Duration backoffInitial = Duration.ofMillis(100);
@@ -368,8 +375,12 @@ public final class LeaderService implements AutoCloseable {
             this.value = Election.checkValue(prefix, value);
         }
 
-        /** Runs {@code action} when elected and then every {@code period} (fixed delay) while leading. */
-        public Builder periodic(Duration period, Consumer<Leadership> action) {
+        /**
+         * Runs {@code action} when elected and then every {@code period} (fixed delay) while
+         * leading. An exception it throws is logged and the next tick comes as usual; an
+         * {@link InterruptedException} ends the term.
+         */
+        public Builder periodic(Duration period, LeaderAction action) {
             if (period == null || period.isNegative() || period.isZero()) {
                 throw new IllegalArgumentException("leader action period must be positive, got " + period);
             }

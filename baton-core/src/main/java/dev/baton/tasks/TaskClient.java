@@ -5,7 +5,9 @@ import dev.baton.etcd.KeyRange;
 import dev.baton.etcd.KeyValue;
 import dev.baton.etcd.RangeResult;
 import dev.baton.etcd.TxnResult;
+import dev.baton.etcd.Watch;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -13,13 +15,18 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Submits, deletes, lists and commands the tasks of one namespace. Each call is one request (or
  * one transaction) and blocks for at most the connection's request timeout, except
- * {@link #submitAll}, which sends as many transactions as its tasks need; a failure is thrown as
- * the facade reported it. Thread-safe.
+ * {@link #submitAll}, which sends as many transactions as its tasks need, and {@link #await} and
+ * {@link #whenDone}, which wait for a task to end; a failure is thrown as the facade reported it.
+ * Thread-safe.
  *
  * <p>Writes are never resent blindly: when a submit's outcome is unknown the client reads the
  * task back and recognises its own spec by its submit instant; a delete is repeated only after
@@ -183,9 +190,56 @@ public final class TaskClient {
         if (read.kvs().isEmpty()) {
             return Optional.empty();
         }
-        TaskTable table = new TaskTable(keys);
-        table.reset(read.revision(), read.kvs());
-        return Optional.of(TaskTable.info(table.entry(id)));
+        return Optional.of(TaskTable.info(keys, id, read.revision(), read.kvs()));
+    }
+
+    /**
+     * The task's info once it is retired (completed, failed or killed): at once when it is done
+     * already, else when its done record is written, which the client learns from a watch on the
+     * task's records. The info holds the final state: status, when it ended, the attempts and the
+     * last error. When the task was still live as the wait began, it also holds the properties,
+     * submit instant and not-before the client read then; the retirement removes the spec, so for a
+     * task done before the wait began they are empty, as {@link #get} shows a done task. Completes
+     * exceptionally with {@link NoSuchTaskException} when the task does not exist, or is deleted
+     * before it ends. Cancelling the future stops the watch.
+     */
+    public CompletableFuture<TaskInfo> whenDone(TaskId id) {
+        return TaskCompletion.of(etcd, keys, writes, Objects.requireNonNull(id, "id"));
+    }
+
+    /**
+     * Waits up to {@code timeout} for the task to be retired and returns its final info, as
+     * {@link #whenDone} gives it.
+     *
+     * @throws TimeoutException when the task has not ended within {@code timeout}; it goes on
+     * @throws NoSuchTaskException when the task does not exist, or is deleted before it ends
+     */
+    public TaskInfo await(TaskId id, Duration timeout) throws InterruptedException, TimeoutException {
+        Objects.requireNonNull(timeout, "timeout");
+        CompletableFuture<TaskInfo> done = whenDone(id);
+        try {
+            return done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = Etcd.unwrap(e);
+            throw cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
+        } finally {
+            done.cancel(false);
+        }
+    }
+
+    /**
+     * Tells {@code listener} about every task of the namespace that ends (is retired as completed,
+     * failed or killed) from now on, with its final info as the done record holds it (no
+     * properties: the retirement removed the spec). Calls are made one at a time, in the order the
+     * tasks ended, on the connection's callback executor; a listener that throws is logged and
+     * called again for the next end. When the watch's history was compacted, the ends written
+     * meanwhile are read back and told in order, except those retention deleted already. Close the
+     * returned watch to stop.
+     */
+    public Watch onEnds(Consumer<TaskInfo> listener) {
+        Objects.requireNonNull(listener, "listener");
+        long now = join(etcd.range(KeyRange.key(keys.namespace()))).revision();
+        return TaskEnds.after(now, etcd, keys, listener);
     }
 
     /** Every live member with the claims it holds, in id order, read at one revision. */

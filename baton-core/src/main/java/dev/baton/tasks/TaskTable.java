@@ -338,6 +338,13 @@ final class TaskTable {
         return infos;
     }
 
+    /** The info of {@code task} from its records as read at {@code revision}. */
+    static TaskInfo info(Keyspace keyspace, TaskId task, long revision, Collection<KeyValue> records) {
+        TaskTable table = new TaskTable(keyspace);
+        table.reset(revision, records);
+        return info(table.entry(task));
+    }
+
     static TaskInfo info(Entry entry) {
         List<String> problems = new ArrayList<>(3);
         addIfPresent(problems, entry.specProblem);

@@ -10,6 +10,7 @@ import dev.baton.session.SessionState;
 import dev.baton.testkit.Closer;
 import dev.baton.testkit.EtcdExtension;
 import dev.baton.testkit.TcpProxy;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -175,6 +176,25 @@ class LeaderServiceTest {
         assertThat(leaderships.get(0).lost()).isCompletedWithValue(LossReason.RESIGNED);
         assertThat(leaderships.get(1).isValid()).isTrue();
         assertThat(leaderships.get(1).token()).isGreaterThan(leaderships.get(0).token());
+    }
+
+    @Test
+    void aPeriodicActionThatThrowsACheckedExceptionKeepsItsTermAndRunsAgainAtTheNextTick() {
+        Member member = member(ETCD.endpoint());
+        List<Long> tokens = new CopyOnWriteArrayList<>();
+        LeaderService service = LeaderService.builder(member.session, prefix, "a")
+                .periodic(TICK, leadership -> {
+                    tokens.add(leadership.token());
+                    Thread.sleep(1);
+                    throw new IOException("the report store is down");
+                })
+                .backoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                .start();
+        resources.add(service);
+
+        await().atMost(WAIT).until(() -> tokens.size() >= 3);
+        assertThat(tokens).containsOnly(tokens.get(0));
+        assertThat(service.isLeader()).isTrue();
     }
 
     @Test

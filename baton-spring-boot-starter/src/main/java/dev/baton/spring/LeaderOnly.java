@@ -11,8 +11,9 @@ import java.lang.annotation.Target;
  * in every other instance a call returns at once without running it. Meant for
  * {@code @Scheduled} methods: every instance schedules the job, one runs it.
  *
- * <p>Each instance campaigns from the moment the bean is created until the context closes (which
- * resigns, so another instance takes over at once); an instance whose session is lost stops
+ * <p>Each instance campaigns from the moment the context has started until it closes (which
+ * resigns, so another instance takes over at once); before the campaign starts a call returns at
+ * once, as in an instance that does not lead; an instance whose session is lost stops
  * running the method before etcd can elect another. While the method runs,
  * {@link CurrentLeadership#get()} gives the leadership, whose {@code fence()} guards the method's
  * writes: a call that outlives its leadership cannot write.

@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -14,26 +15,27 @@ import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
  * Finds {@link LeaderOnly} methods on beans, campaigns in one {@link LeaderService} per election
  * name, and proxies the beans so that those methods run only while this instance leads. The
- * campaigns end as the context starts closing, before the session closes: a leader resigns, so
- * another instance leads at once.
+ * campaigns start as the context starts, in the last phase (before {@code @Scheduled} methods
+ * are first called), and end in the first phase as the context closes, before the session closes:
+ * a leader resigns, so another instance leads at once.
  */
-public final class LeaderOnlyMethods implements BeanPostProcessor, ApplicationListener<ContextClosedEvent>,
-        DisposableBean {
+public final class LeaderOnlyMethods implements BeanPostProcessor, SmartLifecycle, DisposableBean {
     private final Supplier<Session> session;
     private final Supplier<String> namespace;
     private final String defaultName;
+    private final Set<String> names = ConcurrentHashMap.newKeySet();
     private final Map<String, LeaderService> services = new ConcurrentHashMap<>();
+    private volatile boolean running;
 
     /**
-     * @param session the member's session, looked up when the first {@link LeaderOnly} bean appears
+     * @param session the member's session, looked up when the campaigns start
      * @param namespace the key prefix under which elections live, at {@code <namespace>elections/<name>};
      *     looked up then too
      * @param defaultName the election name of a {@link LeaderOnly} without one
@@ -47,7 +49,7 @@ public final class LeaderOnlyMethods implements BeanPostProcessor, ApplicationLi
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
         Class<?> type = AopUtils.getTargetClass(bean);
-        Map<Method, LeaderService> elections = new ConcurrentHashMap<>();
+        Map<Method, String> elections = new ConcurrentHashMap<>();
         ReflectionUtils.doWithMethods(type, method -> {
             LeaderOnly annotation = AnnotatedElementUtils.findMergedAnnotation(method, LeaderOnly.class);
             if (annotation == null) {
@@ -57,19 +59,24 @@ public final class LeaderOnlyMethods implements BeanPostProcessor, ApplicationLi
                 throw new IllegalStateException("@LeaderOnly method " + type.getName() + "." + method.getName()
                         + " must return void: it does not run in the instances that do not lead");
             }
-            elections.put(method, service(annotation.value().isEmpty() ? defaultName : annotation.value()));
+            String name = annotation.value().isEmpty() ? defaultName : annotation.value();
+            if (name == null || name.isEmpty()) {
+                throw new IllegalStateException("@LeaderOnly without an election name needs spring.application.name");
+            }
+            elections.put(method, name);
         });
         if (elections.isEmpty()) {
             return bean;
         }
+        names.addAll(elections.values());
         ProxyFactory proxy = new ProxyFactory(bean);
         proxy.setProxyTargetClass(true);
         proxy.addAdvice((MethodInterceptor) invocation -> {
-            LeaderService service = elections.get(AopUtils.getMostSpecificMethod(invocation.getMethod(), type));
-            if (service == null) {
+            String name = elections.get(AopUtils.getMostSpecificMethod(invocation.getMethod(), type));
+            if (name == null) {
                 return invocation.proceed();
             }
-            Optional<Leadership> leadership = service.leadership();
+            Optional<Leadership> leadership = election(name).flatMap(LeaderService::leadership);
             if (leadership.isEmpty()) {
                 return null;
             }
@@ -83,25 +90,52 @@ public final class LeaderOnlyMethods implements BeanPostProcessor, ApplicationLi
         return proxy.getProxy(type.getClassLoader());
     }
 
-    private LeaderService service(String name) {
-        if (name == null || name.isEmpty()) {
-            throw new IllegalStateException("@LeaderOnly without an election name needs spring.application.name");
+    /** The name of each election a {@link LeaderOnly} method names. */
+    public Set<String> electionNames() {
+        return Set.copyOf(names);
+    }
+
+    /**
+     * The campaign in election {@code name} while the context is started: whether this instance
+     * leads, its leadership, the election to observe the leader of.
+     */
+    public Optional<LeaderService> election(String name) {
+        return Optional.ofNullable(services.get(name));
+    }
+
+    @Override
+    public synchronized void start() {
+        for (String name : names) {
+            services.computeIfAbsent(name, n -> LeaderService.builder(session.get(), namespace.get() + "elections/" + n,
+                            ManagementFactory.getRuntimeMXBean().getName())
+                    .longRunning(leadership -> leadership.lost().get())
+                    .start());
         }
-        return services.computeIfAbsent(name, n -> LeaderService.builder(session.get(), namespace.get() + "elections/" + n,
-                        ManagementFactory.getRuntimeMXBean().getName())
-                .longRunning(leadership -> leadership.lost().get())
-                .start());
+        running = true;
     }
 
     /** Stops every campaign, while the session is still open; one that leads resigns. */
     @Override
-    public void onApplicationEvent(ContextClosedEvent event) {
+    public synchronized void stop() {
+        running = false;
         services.values().forEach(LeaderService::close);
+        services.clear();
     }
 
-    /** For a context that failed to start, which closes no event: the same, closing twice is harmless. */
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** The last phase to start and the first to stop. */
+    @Override
+    public int getPhase() {
+        return DEFAULT_PHASE;
+    }
+
+    /** For a context whose start failed after the campaigns started, which stops no lifecycle. */
     @Override
     public void destroy() {
-        services.values().forEach(LeaderService::close);
+        stop();
     }
 }

@@ -33,7 +33,6 @@ public final class EtcdClusterExtension extends ScopedFixtureExtension<EtcdClust
 
     /** A cluster of {@code members} members (1 to 9). */
     public EtcdClusterExtension(int members) {
-        super(new EtcdLogArchive(EtcdLogArchive.DEFAULT_ROOT));
         this.options = EtcdCluster.builder().members(members);
     }
 
@@ -48,12 +47,12 @@ public final class EtcdClusterExtension extends ScopedFixtureExtension<EtcdClust
     }
 
     @Override
-    EtcdCluster startFixture() {
+    protected EtcdCluster startFixture() {
         return options.start();
     }
 
     @Override
-    Map<String, Path> logFiles(EtcdCluster fixture) {
+    protected Map<String, Path> logFiles(EtcdCluster fixture) {
         Map<String, Path> logs = new LinkedHashMap<>();
         for (EtcdProcess member : fixture.members()) {
             logs.put(member.name(), member.logFile());
@@ -62,7 +61,7 @@ public final class EtcdClusterExtension extends ScopedFixtureExtension<EtcdClust
     }
 
     @Override
-    String describe() {
+    protected String describe() {
         return "EtcdClusterExtension's cluster";
     }
 }

@@ -58,19 +58,19 @@ public final class EtcdExtension extends ScopedFixtureExtension<EtcdProcess> {
     }
 
     @Override
-    EtcdProcess startFixture() {
+    protected EtcdProcess startFixture() {
         EtcdProcess.Builder builder = EtcdProcess.builder();
         options.accept(builder);
         return builder.start();
     }
 
     @Override
-    Map<String, Path> logFiles(EtcdProcess fixture) {
+    protected Map<String, Path> logFiles(EtcdProcess fixture) {
         return Collections.singletonMap(null, fixture.logFile());
     }
 
     @Override
-    String describe() {
+    protected String describe() {
         return "EtcdExtension's etcd";
     }
 }

@@ -13,36 +13,52 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lifecycle shared by the etcd extensions.
+ * The lifecycle shared by the etcd extensions, and by extensions of other modules that run a
+ * store for tests (the embedded server's).
  *
  * <p>Registered on a static field, JUnit calls {@code beforeAll}: one fixture serves the whole
  * class (and its {@code @Nested} classes) and is closed in {@code afterAll}. Registered on an
  * instance field, JUnit skips the class callbacks: one fixture per test method, closed in
  * {@code afterEach}. Either way the fixture is closed even when the test fails, and the logs of
  * a failed test are first copied by {@link EtcdLogArchive}.
+ *
+ * <p>What a test {@link #add adds} is closed before the fixture stops, whatever order JUnit gives
+ * the extensions: JUnit orders the {@code @RegisterExtension} fields of a class in a way it
+ * leaves unspecified, so a {@link Closer} in a field of its own may run after the fixture is gone.
  */
-abstract class ScopedFixtureExtension<T extends AutoCloseable>
+public abstract class ScopedFixtureExtension<T extends AutoCloseable>
         implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScopedFixtureExtension.class);
     private static final Pattern INVOCATION = Pattern.compile("#(\\d+)]$");
 
     private final EtcdLogArchive archive;
+    private final Closer testResources = new Closer();
+    private final Closer classResources = new Closer();
     private volatile T fixture;
+    private volatile boolean inTest;
+    private volatile String namespace;
     private int classDepth;
+
+    /** Keeps the logs of failed tests under {@code target/etcd-logs}. */
+    protected ScopedFixtureExtension() {
+        this(new EtcdLogArchive(EtcdLogArchive.DEFAULT_ROOT));
+    }
 
     ScopedFixtureExtension(EtcdLogArchive archive) {
         this.archive = archive;
     }
 
     /** Starts a new fixture; called once per class or once per test method. */
-    abstract T startFixture();
+    protected abstract T startFixture();
 
-    /** The logs to keep when a test fails, by member name (null for a single process). */
-    abstract Map<String, Path> logFiles(T fixture);
+    /** The logs to keep when a test fails, by member name (null for a single process); none by default. */
+    protected Map<String, Path> logFiles(T fixture) {
+        return Map.of();
+    }
 
     /** What the fixture is, for messages. */
-    abstract String describe();
+    protected abstract String describe();
 
     @Override
     public synchronized void beforeAll(ExtensionContext context) {
@@ -50,21 +66,26 @@ abstract class ScopedFixtureExtension<T extends AutoCloseable>
         if (classDepth++ == 0) {
             fixture = startFixture();
         }
+        namespace = context.getRequiredTestClass().getSimpleName() + "/";
     }
 
     @Override
-    public synchronized void afterAll(ExtensionContext context) {
+    public synchronized void afterAll(ExtensionContext context) throws Exception {
         if (--classDepth > 0) {
             return;
         }
         T current = fixture;
         fixture = null;
         try {
-            if (current != null && context.getExecutionException().isPresent()) {
-                keepLogs(context, current, context.getRequiredTestClass().getSimpleName());
-            }
+            classResources.closeAll();
         } finally {
-            closeQuietly(current);
+            try {
+                if (current != null && context.getExecutionException().isPresent()) {
+                    keepLogs(context, current, context.getRequiredTestClass().getSimpleName());
+                }
+            } finally {
+                closeQuietly(current);
+            }
         }
     }
 
@@ -73,28 +94,58 @@ abstract class ScopedFixtureExtension<T extends AutoCloseable>
         if (classDepth == 0) {
             fixture = startFixture();
         }
+        namespace = context.getRequiredTestClass().getSimpleName() + "/" + testName(context) + "/";
+        inTest = true;
     }
 
     @Override
-    public synchronized void afterEach(ExtensionContext context) {
+    public synchronized void afterEach(ExtensionContext context) throws Exception {
+        inTest = false;
         T current = fixture;
         boolean methodScoped = classDepth == 0;
         if (methodScoped) {
             fixture = null;
         }
         try {
-            if (current != null && context.getExecutionException().isPresent()) {
-                keepLogs(context, current, testName(context));
-            }
+            testResources.closeAll();
         } finally {
-            if (methodScoped) {
-                closeQuietly(current);
+            try {
+                if (current != null && context.getExecutionException().isPresent()) {
+                    keepLogs(context, current, testName(context));
+                }
+            } finally {
+                if (methodScoped) {
+                    closeQuietly(current);
+                }
             }
         }
     }
 
+    /**
+     * Registers {@code resource} (a client, a session, a member of the code under test) to be
+     * closed, newest first, before the fixture stops: after the test that adds it (in a
+     * {@code @BeforeEach} method or the test itself), or after the class when it is added in a
+     * {@code @BeforeAll} method. Returns it. A resource that fails to close fails the test, after
+     * the others and the fixture are closed.
+     */
+    public final <R extends AutoCloseable> R add(R resource) {
+        return (inTest ? testResources : classResources).add(resource);
+    }
+
+    /**
+     * A key prefix of the running test, {@code <TestClass>/<test method>/} (in {@code @BeforeAll}:
+     * {@code <TestClass>/}), so that tests sharing one store do not see each other's keys; it ends in
+     * a slash, as Baton's namespaces do.
+     *
+     * @throws IllegalStateException outside a test of the class that registers the extension
+     */
+    public final String namespace() {
+        fixture();
+        return namespace;
+    }
+
     /** The running fixture. */
-    final T fixture() {
+    protected final T fixture() {
         T current = fixture;
         if (current == null) {
             throw new IllegalStateException(describe() + " is not running: it exists only while a test of the class"

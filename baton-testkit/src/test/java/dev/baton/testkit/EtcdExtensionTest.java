@@ -22,10 +22,13 @@ import org.junit.platform.testkit.engine.Events;
 class EtcdExtensionTest {
 
     static final List<Long> PIDS = new CopyOnWriteArrayList<>();
+    static final List<String> CLOSED_WHILE_RUNNING = new CopyOnWriteArrayList<>();
+    static final List<String> NAMESPACES = new CopyOnWriteArrayList<>();
     static volatile Path archiveRoot;
 
     private static Events run(Class<?> probe) {
         PIDS.clear();
+        NAMESPACES.clear();
         return EngineTestKit.engine("junit-jupiter").selectors(selectClass(probe)).execute().testEvents();
     }
 
@@ -35,6 +38,7 @@ class EtcdExtensionTest {
 
         assertThat(PIDS).hasSize(2);
         assertThat(PIDS.get(0)).isEqualTo(PIDS.get(1));
+        assertThat(NAMESPACES).containsExactlyInAnyOrder("ClassScopedProbe/first/", "ClassScopedProbe/second/");
         assertThat(ProcessHandle.of(PIDS.get(0))).as("etcd of the probe class still runs").isEmpty();
     }
 
@@ -63,6 +67,26 @@ class EtcdExtensionTest {
 
         Path kept = root.resolve(FailingSetupProbe.class.getName()).resolve("FailingSetupProbe.log");
         assertThat(kept).exists().content().contains("serving client traffic");
+        assertThat(ProcessHandle.of(PIDS.get(0))).isEmpty();
+    }
+
+    @Test
+    void whatATestAddsIsClosedNewestFirstWhileItsEtcdStillRuns() {
+        CLOSED_WHILE_RUNNING.clear();
+        run(AddingProbe.class).assertStatistics(stats -> stats.succeeded(1).failed(0));
+
+        assertThat(CLOSED_WHILE_RUNNING).containsExactlyInAnyOrder("class-scoped: second", "class-scoped: first",
+                "method-scoped: second", "method-scoped: first", "class-scoped: from @BeforeAll");
+        assertThat(CLOSED_WHILE_RUNNING).containsSubsequence("class-scoped: second", "class-scoped: first",
+                "class-scoped: from @BeforeAll");
+        assertThat(CLOSED_WHILE_RUNNING).containsSubsequence("method-scoped: second", "method-scoped: first");
+        assertThat(PIDS).allSatisfy(pid -> assertThat(ProcessHandle.of(pid)).isEmpty());
+    }
+
+    @Test
+    void aResourceThatFailsToCloseFailsTheTestAfterTheEtcdIsStopped() {
+        run(FailingCloseProbe.class).assertStatistics(stats -> stats.failed(1));
+
         assertThat(ProcessHandle.of(PIDS.get(0))).isEmpty();
     }
 
@@ -96,12 +120,14 @@ class EtcdExtensionTest {
         @Test
         void first() {
             PIDS.add(etcd.process().pid());
+            NAMESPACES.add(etcd.namespace());
             etcd.process().etcdctl("put", "k", "v");
         }
 
         @Test
         void second() {
             PIDS.add(etcd.process().pid());
+            NAMESPACES.add(etcd.namespace());
             assertThat(etcd.endpoint()).startsWith("http://127.0.0.1:");
         }
     }
@@ -145,6 +171,50 @@ class EtcdExtensionTest {
         @Test
         void neverRuns() {
             throw new AssertionError("setup failed, so this does not run");
+        }
+    }
+
+    /** Both scopes, each adding resources that note, as they close, that their etcd still runs. */
+    static class AddingProbe {
+        @RegisterExtension
+        static final EtcdExtension shared = new EtcdExtension();
+        @RegisterExtension
+        final EtcdExtension own = new EtcdExtension();
+
+        static AutoCloseable noting(String name, EtcdExtension etcd) {
+            long pid = etcd.process().pid();
+            PIDS.add(pid);
+            return () -> {
+                if (ProcessHandle.of(pid).isPresent()) {
+                    CLOSED_WHILE_RUNNING.add(name);
+                }
+            };
+        }
+
+        @BeforeAll
+        static void openForTheClass() {
+            shared.add(noting("class-scoped: from @BeforeAll", shared));
+        }
+
+        @Test
+        void addsFourResources() {
+            own.add(noting("method-scoped: first", own));
+            own.add(noting("method-scoped: second", own));
+            shared.add(noting("class-scoped: first", shared));
+            shared.add(noting("class-scoped: second", shared));
+        }
+    }
+
+    static class FailingCloseProbe {
+        @RegisterExtension
+        final EtcdExtension etcd = new EtcdExtension();
+
+        @Test
+        void addsAResourceThatFailsToClose() {
+            PIDS.add(etcd.process().pid());
+            etcd.add(() -> {
+                throw new IllegalStateException("this resource fails to close on purpose");
+            });
         }
     }
 }

@@ -1,20 +1,36 @@
 package dev.baton.spring.boot;
 
+import dev.baton.election.LeaderService;
 import dev.baton.etcd.Etcd;
 import dev.baton.server.EmbeddedEtcd;
 import dev.baton.session.Session;
 import dev.baton.spring.LeaderOnlyMethods;
+import dev.baton.tasks.AsyncTaskHandler;
+import dev.baton.tasks.StatefulTaskHandler;
 import dev.baton.tasks.TaskClient;
+import dev.baton.tasks.TaskHandler;
+import dev.baton.tasks.TaskMember;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
@@ -22,12 +38,18 @@ import org.springframework.core.env.Environment;
  * Baton in a Spring Boot application: an {@link Etcd} connection to {@code baton.endpoints} (with
  * {@code baton.tls.*} and {@code baton.user}/{@code baton.password} when set), the
  * member's {@link Session} with {@code baton.session.ttl}, a {@link TaskClient} of
- * {@code baton.namespace}, the campaigns of {@link dev.baton.spring.LeaderOnly} methods, and the
- * {@code baton} health indicator when the actuator is present.
+ * {@code baton.namespace}, a {@link TaskMember} run by a {@link TaskMemberLifecycle} when the
+ * application defines a task handler bean, the {@link LeaderService}s of the application's
+ * {@link LeaderService.Builder} beans run by a {@link LeaderServicesLifecycle}, the campaigns of
+ * {@link dev.baton.spring.LeaderOnly} methods, and the {@code baton} health indicator when the
+ * actuator is present. {@link EtcdCustomizer} and {@link TaskMemberCustomizer} beans set what
+ * has no property.
  * With {@code baton.embedded.enabled} and baton-server on the class path, the connection goes to
  * an embedded server the context runs.
- * Each bean backs off when the application defines its own. The context closes the session
- * (revoking its lease, so successors take over at once) before the connection.
+ * Each bean backs off when the application defines its own. As the context closes, the campaigns
+ * end (a leader resigns) and the task member leaves (deregisters, releases its tasks) first, while
+ * the session is open; then the session closes (revoking its lease, so successors take over at
+ * once), then the connection.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(BatonProperties.class)
@@ -35,7 +57,7 @@ public class BatonAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public Etcd batonEtcd(BatonProperties properties) {
+    public Etcd batonEtcd(BatonProperties properties, ObjectProvider<EtcdCustomizer> customizers) {
         Etcd.Builder etcd = Etcd.builder().endpoints(properties.endpoints());
         BatonProperties.Tls tls = properties.tls();
         if (tls.trustedCa() != null) {
@@ -47,6 +69,12 @@ public class BatonAutoConfiguration {
         if (properties.user() != null) {
             etcd.credentials(properties.user(), properties.password());
         }
+        return customized(etcd, customizers);
+    }
+
+    /** Applies the application's {@link EtcdCustomizer}s, in order, and builds the connection. */
+    static Etcd customized(Etcd.Builder etcd, ObjectProvider<EtcdCustomizer> customizers) {
+        customizers.orderedStream().forEach(customizer -> customizer.customize(etcd));
         return etcd.build();
     }
 
@@ -62,7 +90,14 @@ public class BatonAutoConfiguration {
         return TaskClient.create(etcd, properties.namespace());
     }
 
-    /** Static, as a post-processor must be; the session and namespace are looked up when a {@code @LeaderOnly} bean appears. */
+    @Bean
+    @ConditionalOnBean(LeaderService.Builder.class)
+    @ConditionalOnMissingBean
+    public LeaderServicesLifecycle batonLeaderServices(ListableBeanFactory beans) {
+        return new LeaderServicesLifecycle(beans.getBeansOfType(LeaderService.Builder.class));
+    }
+
+    /** Static, as a post-processor must be; the session and namespace are looked up when the campaigns start. */
     @Bean
     @ConditionalOnMissingBean
     public static LeaderOnlyMethods batonLeaderOnlyMethods(ObjectProvider<Session> session,
@@ -95,8 +130,8 @@ public class BatonAutoConfiguration {
 
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
-        Etcd batonEtcd(EmbeddedEtcd server) {
-            return Etcd.builder().endpoints(server.endpoint()).build();
+        Etcd batonEtcd(EmbeddedEtcd server, ObjectProvider<EtcdCustomizer> customizers) {
+            return customized(Etcd.builder().endpoints(server.endpoint()), customizers);
         }
     }
 
@@ -109,6 +144,89 @@ public class BatonAutoConfiguration {
         Etcd batonEtcd() {
             throw new IllegalStateException("baton.embedded.enabled is true, but dev.baton:baton-server,"
                     + " which runs the embedded server, is not on the class path");
+        }
+    }
+
+    /**
+     * The application's task member, when it defines a task handler bean: one {@link TaskHandler},
+     * {@link StatefulTaskHandler} or {@link AsyncTaskHandler}, since a member runs every task of
+     * its namespace with one handler (the context fails to start, naming them, when there are more).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @Conditional(OnTaskHandler.class)
+    static class Tasks {
+        @Bean
+        @ConditionalOnMissingBean
+        TaskMemberLifecycle batonTaskMember(Session session, BatonProperties properties, ListableBeanFactory beans,
+                ObjectProvider<TaskMemberCustomizer> customizers) {
+            Consumer<TaskMember.Builder> handler = handler(beans);
+            return new TaskMemberLifecycle(() -> {
+                BatonProperties.Tasks tasks = properties.tasks();
+                String id = tasks.memberId() != null ? tasks.memberId()
+                        : ManagementFactory.getRuntimeMXBean().getName() + "-" + Long.toHexString(session.lease());
+                TaskMember.Builder member = TaskMember.builder(session, id)
+                        .namespace(properties.namespace())
+                        .maxConcurrentTasks(tasks.maxConcurrentTasks())
+                        .claimAhead(tasks.claimAhead())
+                        .stopTimeout(tasks.stopTimeout())
+                        .releaseHoldOff(tasks.releaseHoldOff())
+                        .joinTimeout(tasks.joinTimeout());
+                handler.accept(member);
+                customizers.orderedStream().forEach(customizer -> customizer.customize(member));
+                return member.start();
+            });
+        }
+
+        /** What sets the one handler bean on the member's builder. */
+        private static Consumer<TaskMember.Builder> handler(ListableBeanFactory beans) {
+            Map<String, TaskHandler> plain = beans.getBeansOfType(TaskHandler.class);
+            Map<String, StatefulTaskHandler> stateful = beans.getBeansOfType(StatefulTaskHandler.class);
+            Map<String, AsyncTaskHandler> async = beans.getBeansOfType(AsyncTaskHandler.class);
+            List<String> names = Stream.of(plain.keySet(), stateful.keySet(), async.keySet())
+                    .flatMap(Set::stream).sorted().toList();
+            if (names.size() != 1) {
+                throw new IllegalStateException("a task member runs every task with one handler, but the context"
+                        + " defines " + names.size() + " task handler beans: " + names
+                        + "; keep one, or define the batonTaskMember bean yourself");
+            }
+            if (!plain.isEmpty()) {
+                return member -> member.handler(plain.values().iterator().next());
+            }
+            if (!stateful.isEmpty()) {
+                return member -> member.statefulHandler(stateful.values().iterator().next());
+            }
+            return member -> member.asyncHandler(async.values().iterator().next());
+        }
+    }
+
+    /** A bean of any of the three handler types. */
+    static class OnTaskHandler extends AnyNestedCondition {
+        OnTaskHandler() {
+            super(ConfigurationPhase.REGISTER_BEAN);
+        }
+
+        @ConditionalOnBean(TaskHandler.class)
+        static class Plain {
+        }
+
+        @ConditionalOnBean(StatefulTaskHandler.class)
+        static class Stateful {
+        }
+
+        @ConditionalOnBean(AsyncTaskHandler.class)
+        static class Async {
+        }
+    }
+
+    /** Baton's meters, when the application has Micrometer; Spring Boot binds them to its registry. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterBinder.class)
+    static class Metrics {
+        @Bean
+        @ConditionalOnMissingBean
+        BatonMetrics batonMetrics(Session session, ObjectProvider<LeaderOnlyMethods> leaderOnly,
+                ObjectProvider<TaskMemberLifecycle> member) {
+            return new BatonMetrics(session, leaderOnly.getIfAvailable(), member.getIfAvailable());
         }
     }
 

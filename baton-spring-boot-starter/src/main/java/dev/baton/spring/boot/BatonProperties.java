@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param tls TLS to etcd, for https endpoints.
  * @param session The member's session.
  * @param embedded An embedded etcd-compatible server in the application, for development and tests.
+ * @param tasks The application's task member, when it defines a task handler bean.
  */
 @ConfigurationProperties("baton")
 public record BatonProperties(
@@ -25,13 +26,14 @@ public record BatonProperties(
         String password,
         @DefaultValue Tls tls,
         @DefaultValue Session session,
-        @DefaultValue Embedded embedded) {
+        @DefaultValue Embedded embedded,
+        @DefaultValue Tasks tasks) {
 
     /** Leaves the password out, as {@code Etcd} does. */
     @Override
     public String toString() {
         return "BatonProperties[endpoints=" + endpoints + ", namespace=" + namespace + ", user=" + user
-                + ", tls=" + tls + ", session=" + session + ", embedded=" + embedded + "]";
+                + ", tls=" + tls + ", session=" + session + ", embedded=" + embedded + ", tasks=" + tasks + "]";
     }
 
     /**
@@ -70,5 +72,28 @@ public record BatonProperties(
      * @param port The port the embedded server listens on at 127.0.0.1; 0 takes a free one.
      */
     public record Embedded(@DefaultValue("false") boolean enabled, Path dataDir, @DefaultValue("0") int port) {
+    }
+
+    /**
+     * The {@code baton.tasks.*} properties: the task member the application runs when it defines a
+     * task handler bean.
+     *
+     * @param memberId The member's id, unique among the running members of the namespace; by default
+     *     the JVM's name (pid@host) and the session's lease, which no other member can have.
+     * @param maxConcurrentTasks The most tasks the member runs at once; at least 1.
+     * @param claimAhead How many tasks the member claims beyond those it runs, so that the next one
+     *     waits no claim round trip; keep it small when tasks are long.
+     * @param stopTimeout How long the member waits for its handlers to stop as the context closes,
+     *     before it interrupts them and releases their tasks anyway.
+     * @param releaseHoldOff How long a task this member released is not claimed back by it.
+     * @param joinTimeout How long joining waits for a previous holder of the member id to go.
+     */
+    public record Tasks(
+            String memberId,
+            @DefaultValue("64") int maxConcurrentTasks,
+            @DefaultValue("0") int claimAhead,
+            @DefaultValue("10s") Duration stopTimeout,
+            @DefaultValue("10s") Duration releaseHoldOff,
+            @DefaultValue("30s") Duration joinTimeout) {
     }
 }

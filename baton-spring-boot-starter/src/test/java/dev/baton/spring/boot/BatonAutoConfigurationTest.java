@@ -83,6 +83,12 @@ class BatonAutoConfigurationTest {
     }
 
     @Test
+    void etcdCustomizersSetWhatHasNoProperty() {
+        application().withBean(EtcdCustomizer.class, () -> etcd -> etcd.requestTimeout(Duration.ofSeconds(7)))
+                .run(context -> assertThat(context.getBean(Etcd.class).requestTimeout()).isEqualTo(Duration.ofSeconds(7)));
+    }
+
+    @Test
     void theBuildDescribesEveryBatonPropertyForIdes() throws IOException {
         try (InputStream metadata = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
             assertThat(metadata).isNotNull();
@@ -90,7 +96,10 @@ class BatonAutoConfigurationTest {
                     .contains("\"baton.endpoints\"", "\"baton.namespace\"", "\"baton.session.ttl\"", "\"baton.user\"",
                             "\"baton.password\"", "\"baton.tls.trusted-ca\"", "\"baton.tls.client-certificate\"",
                             "\"baton.tls.client-key\"", "\"baton.embedded.enabled\"",
-                            "\"baton.embedded.data-dir\"", "\"baton.embedded.port\"");
+                            "\"baton.embedded.data-dir\"", "\"baton.embedded.port\"", "\"baton.tasks.member-id\"",
+                            "\"baton.tasks.max-concurrent-tasks\"", "\"baton.tasks.claim-ahead\"",
+                            "\"baton.tasks.stop-timeout\"", "\"baton.tasks.release-hold-off\"",
+                            "\"baton.tasks.join-timeout\"");
         }
     }
 }
