@@ -84,7 +84,7 @@ final class GrpcChannel {
             if (!down) {
                 down = true;
                 downSinceNanos = System.nanoTime();
-                LOG.warn("connection to etcd at {} failed; trying again every {} ms until it is back", endpoints,
+                LOG.info("connection to etcd at {} failed; trying again every {} ms until it is back", endpoints,
                         RECONNECT_PERIOD_MILLIS);
             }
             scheduleReconnect();
