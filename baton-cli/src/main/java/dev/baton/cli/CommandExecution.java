@@ -32,7 +32,7 @@ final class CommandExecution {
     /** How often a running process is checked for a stop request or its timeout. */
     private static final long POLL_MILLIS = 100;
     /** How long the group gets to exit after SIGTERM before what remains of it is killed. */
-    static final Duration TERMINATE_GRACE = Duration.ofSeconds(2);
+    private static final Duration TERMINATE_GRACE = Duration.ofSeconds(2);
 
     /**
      * $1: the grace in tenths of a second; the rest: the command. Signal dispositions are changed
