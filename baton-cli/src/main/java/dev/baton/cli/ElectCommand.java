@@ -23,13 +23,15 @@ import picocli.CommandLine.Spec;
 /**
  * {@code baton elect NAME VALUE} campaigns and holds leadership until killed (SIGTERM resigns
  * first); when the candidacy ends without being asked to (its key deleted by another client, the
- * session lost) it exits 1, as {@code etcdctl elect} exits with an error. {@code baton elect --listen NAME} prints the leader's value on every change. NAME is an
+ * session lost) it exits 1, as {@code etcdctl elect} exits with an error.
+ * {@code baton elect --listen NAME} prints the leader's value on every change. NAME is an
  * election as {@code etcdctl elect} names it (candidates {@code NAME/<lease-hex>}), so the two
  * interoperate; it is used as given, not under the namespace.
  */
 @Command(name = "elect", mixinStandardHelpOptions = true,
         description = {"Campaigns in election NAME with VALUE and holds leadership until killed,",
-            "or with --listen prints the leader's value on every change (like etcdctl elect)."})
+            "or with --listen prints the leader's value on every change (like etcdctl elect).",
+            "Exits 1 when the candidacy ends without being asked to (its key deleted, the session lost)."})
 final class ElectCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
