@@ -6,13 +6,16 @@ import dev.baton.tasks.TaskHandler;
 /**
  * Runs command tasks on a worker: a zero exit completes the task with its {@link CommandResult}
  * stored as the checkpoint; a non-zero exit, a timeout or an unreadable command is a fault,
- * retried by the member's retry policy, with the result as the task's last error; a stop request
- * terminates the process and leaves the task to continue as the stop says.
+ * retried by the member's retry policy, with the result as the task's last error; a stop request,
+ * including the one a lost session makes, terminates the process group and leaves the task to
+ * continue as the stop says.
  */
 final class CommandTaskHandler implements TaskHandler {
+    private final String namespace;
     private final FleetMetrics metrics;
 
-    CommandTaskHandler(FleetMetrics metrics) {
+    CommandTaskHandler(String namespace, FleetMetrics metrics) {
+        this.namespace = namespace;
         this.metrics = metrics;
     }
 
@@ -21,7 +24,7 @@ final class CommandTaskHandler implements TaskHandler {
         CommandTask task = CommandTask.from(context.properties());
         CommandResult result;
         try {
-            result = CommandExecution.run(task, context.id().value(), context::isStopRequested);
+            result = CommandExecution.run(task, claim(context), context::isStopRequested);
         } catch (CommandExecution.Stopped e) {
             context.throwIfStopRequested();
             throw e;
@@ -32,6 +35,12 @@ final class CommandTaskHandler implements TaskHandler {
         }
         context.checkpoint(result.toJson());
         metrics.completedRun();
+    }
+
+    /** The claim's owner key is {@code <ns>tasks/<id>/owner} (docs/keyspace.md); its create revision is the token. */
+    private CommandExecution.Claim claim(TaskContext context) {
+        String id = context.id().value();
+        return new CommandExecution.Claim(id, context.claimToken(), namespace + "tasks/" + id + "/owner");
     }
 
     /** A run ended with a non-zero exit or its timeout; the message is the stored last error. */

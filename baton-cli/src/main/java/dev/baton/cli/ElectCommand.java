@@ -1,13 +1,16 @@
 package dev.baton.cli;
 
 import dev.baton.election.Candidacy;
+import dev.baton.election.CandidacyLostException;
 import dev.baton.election.Election;
 import dev.baton.election.LeaderObserver;
+import dev.baton.election.LossReason;
 import dev.baton.etcd.Etcd;
 import dev.baton.session.Session;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,13 +22,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code baton elect NAME VALUE} campaigns and holds leadership until killed (SIGTERM resigns
- * first); {@code baton elect --listen NAME} prints the leader's value on every change. NAME is an
+ * first); when the candidacy ends without being asked to (its key deleted by another client, the
+ * session lost) it exits 1, as {@code etcdctl elect} exits with an error.
+ * {@code baton elect --listen NAME} prints the leader's value on every change. NAME is an
  * election as {@code etcdctl elect} names it (candidates {@code NAME/<lease-hex>}), so the two
  * interoperate; it is used as given, not under the namespace.
  */
 @Command(name = "elect", mixinStandardHelpOptions = true,
         description = {"Campaigns in election NAME with VALUE and holds leadership until killed,",
-            "or with --listen prints the leader's value on every change (like etcdctl elect)."})
+            "or with --listen prints the leader's value on every change (like etcdctl elect).",
+            "Exits 1 when the candidacy ends without being asked to (its key deleted, the session lost)."})
 final class ElectCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -49,7 +55,7 @@ final class ElectCommand implements Callable<Integer> {
                     listen ? "--listen takes no VALUE" : "a VALUE to campaign with is required (or --listen)");
         }
         PrintWriter out = spec.commandLine().getOut();
-        CountDownLatch stopped = new CountDownLatch(1);
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
         Etcd etcd = store.connect();
         Session session = Session.builder(etcd).open();
         Election election;
@@ -68,31 +74,60 @@ final class ElectCommand implements Callable<Integer> {
                 session.close();
                 etcd.close();
             }, stopped);
-        } else {
-            Candidacy candidacy = election.campaign(value);
-            onShutdown(() -> {
-                try {
-                    candidacy.withdraw().get(5, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    Thread.currentThread().interrupt();
-                }
-                session.close();
-                etcd.close();
-            }, stopped);
-            candidacy.elected().thenAccept(leadership -> {
-                print(out, "elected: " + name + " " + value + " (key " + leadership.key() + ", token "
-                        + leadership.token() + ")");
-                leadership.lost().thenAccept(reason -> print(out, "lost: " + name + " (" + reason + ")"));
-            });
+            stopped.join();
+            return 0;
         }
-        stopped.await();
-        return 0;
+        Candidacy candidacy = election.campaign(value);
+        onShutdown(() -> {
+            try {
+                candidacy.withdraw().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                Thread.currentThread().interrupt();
+            }
+            session.close();
+            etcd.close();
+        }, stopped);
+        CompletableFuture<LossReason> ended = candidacy.elected().thenCompose(leadership -> {
+            print(out, "elected: " + name + " " + value + " (key " + leadership.key() + ", token "
+                    + leadership.token() + ")");
+            return leadership.lost().thenApply(reason -> {
+                print(out, "lost: " + name + " (" + reason + ")");
+                return reason;
+            });
+        });
+        CompletableFuture.anyOf(stopped, ended).exceptionally(error -> null).join();
+        LossReason reason = endReason(ended);
+        if (reason == null || reason == LossReason.RESIGNED) {
+            stopped.join();
+            return 0;
+        }
+        throw new CommandFailure("candidacy " + candidacy.key() + " in election " + name + " ended: " + reason
+                + (reason == LossReason.KEY_DELETED ? " (another client deleted the key)" : ""));
     }
 
-    private static void onShutdown(Runnable cleanup, CountDownLatch stopped) {
+    /**
+     * Why the candidacy ended, before or after it was elected; null while it goes on.
+     *
+     * @throws CommandFailure when the campaign was refused (its key was taken by another campaign)
+     */
+    private static LossReason endReason(CompletableFuture<LossReason> ended) {
+        if (!ended.isDone()) {
+            return null;
+        }
+        try {
+            return ended.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof CandidacyLostException lost) {
+                return lost.reason();
+            }
+            throw new CommandFailure("campaign failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private static void onShutdown(Runnable cleanup, CompletableFuture<Void> stopped) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cleanup.run();
-            stopped.countDown();
+            stopped.complete(null);
         }, "baton-elect-shutdown"));
     }
 

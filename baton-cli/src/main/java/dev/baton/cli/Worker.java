@@ -52,7 +52,7 @@ final class Worker implements AutoCloseable {
                     .get(etcd.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
             member = TaskMember.builder(session, settings.name())
                     .namespace(namespace)
-                    .handler(new CommandTaskHandler(metrics))
+                    .handler(new CommandTaskHandler(namespace, metrics))
                     .maxConcurrentTasks(settings.maxTasks())
                     .start();
             TaskClient client = TaskClient.create(etcd, namespace);

@@ -1,6 +1,7 @@
 package dev.baton.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.baton.testkit.ChildJvm;
 import dev.baton.testkit.EtcdExtension;
@@ -8,10 +9,11 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code baton elect} and {@code etcdctl elect} see the same election. */
+/** {@code baton elect} and {@code etcdctl elect} see the same election; a candidacy ended by others ends the command. */
 class ElectCommandTest {
     @RegisterExtension
     static final EtcdExtension ETCD = new EtcdExtension();
@@ -36,6 +38,46 @@ class ElectCommandTest {
                 etcdctl.destroy();
             }
             listener.awaitLine("second", TIMEOUT);
+        }
+    }
+
+    @Test
+    void aLeaderWhoseKeyIsDeletedByAnotherClientExitsWithAnError() {
+        try (ChildJvm leader = ChildJvm.builder(BatonCommand.class)
+                .args("elect", "--endpoints", ETCD.endpoint(), "deleted", "first").start()) {
+            leader.awaitLine(line -> line.startsWith("elected: deleted first"), TIMEOUT);
+
+            ETCD.process().etcdctl("del", "--prefix", "deleted/");
+
+            assertThat(leader.exitCode(TIMEOUT)).isEqualTo(1);
+            assertThat(leader.lines()).contains("lost: deleted (KEY_DELETED)");
+            assertThat(leader.errorLines()).anyMatch(line -> line.contains("KEY_DELETED"));
+        }
+    }
+
+    private static List<String> keys(String prefix) {
+        return ETCD.process().etcdctl("get", "--prefix", "--keys-only", prefix).lines()
+                .filter(line -> !line.isBlank()).toList();
+    }
+
+    @Test
+    void aWaitingCandidateWhoseKeyIsDeletedExitsWithAnError() {
+        try (ChildJvm leader = ChildJvm.builder(BatonCommand.class)
+                .args("elect", "--endpoints", ETCD.endpoint(), "waiting", "first").start()) {
+            leader.awaitLine(line -> line.startsWith("elected: waiting first"), TIMEOUT);
+            String leaderKey = keys("waiting/").get(0);
+            try (ChildJvm candidate = ChildJvm.builder(BatonCommand.class)
+                    .args("elect", "--endpoints", ETCD.endpoint(), "waiting", "second").start()) {
+                await().atMost(TIMEOUT).until(() -> keys("waiting/").size() == 2);
+                String candidateKey = keys("waiting/").stream().filter(key -> !key.equals(leaderKey))
+                        .findFirst().orElseThrow();
+
+                ETCD.process().etcdctl("del", candidateKey);
+
+                assertThat(candidate.exitCode(TIMEOUT)).isEqualTo(1);
+                assertThat(candidate.errorLines()).anyMatch(line -> line.contains("KEY_DELETED"));
+                assertThat(leader.isAlive()).as("the leader goes on").isTrue();
+            }
         }
     }
 }

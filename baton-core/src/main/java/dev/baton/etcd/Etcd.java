@@ -93,6 +93,7 @@ public final class Etcd implements AutoCloseable {
                 .retryMaxDelay(1000)
                 .retryMaxDuration(requestTimeout)
                 .build();
+        GrpcChannel.watch(client, endpoints.toString(), scheduler);
     }
 
     public static Builder builder() {

@@ -21,6 +21,10 @@
  *       compacted the watch ends with {@link dev.baton.etcd.WatchListener#onCompacted}, a
  *       distinct signal, never a silent skip (rule 5 of {@code docs/architecture.md}).</li>
  *   <li>Every request is bounded by the request timeout; a call never hangs on a dead endpoint.</li>
+ *   <li><b>Reconnecting does not depend on the outage history.</b> While the connection is
+ *       failing it tries again every 200 ms, where gRPC alone waits longer after each failure (up
+ *       to minutes after a few back-to-back outages); an outage logs one line when it starts and
+ *       one when the connection is back, never a line per attempt.</li>
  *   <li><b>Secrets stay secret.</b> TLS (a trusted CA, optionally a client certificate) and etcd
  *       user credentials are set on the builder, whose {@code build()} validates every file
  *       before connecting; the password reaches jetcd only and appears in no string, message or

@@ -21,12 +21,13 @@ import java.util.TreeMap;
  *       capacity its member key declares. An assignment is live when it is bound to the lease of
  *       its member's current key; one bound to an older lease is an orphan the store deletes with
  *       that lease, and the allocator counts it nowhere.</li>
- *   <li><b>One replica per member</b>: no item has two live assignments on one member.</li>
  *   <li><b>Safe handoff</b>: a planned removal (an assignment deleted while its member's key,
  *       with the same lease, still exists: the leader's decision, not a lease expiring) never
  *       leaves its item with fewer ready replicas than min(replicas, ready before). Ready: live
  *       with a non-empty status, the allocator's default readiness.</li>
  * </ul>
+ * There is no check that an item is held twice by one member: an assignment's key is
+ * {@code assign/<item>/<member>}, so the keyspace cannot express it.
  */
 public final class AllocationCheck {
 
@@ -132,17 +133,10 @@ public final class AllocationCheck {
 
     private void checkCapacity(List<StoreEvent> revision) {
         Map<String, List<StoreEvent>> held = new HashMap<>();
-        Map<String, Set<String>> itemsOnMember = new HashMap<>();
         for (StoreEvent assignment : assignments.values()) {
-            String[] parts = itemAndMember(assignment.key());
-            if (!live(parts[1], assignment)) {
-                continue;
-            }
-            held.computeIfAbsent(parts[1], m -> new ArrayList<>()).add(assignment);
-            if (!itemsOnMember.computeIfAbsent(parts[1], m -> new HashSet<>()).add(parts[0])
-                    && reported.add("twice/" + parts[0] + "/" + parts[1])) {
-                violations.add(Violation.of(NAME, "item " + parts[0] + " is held twice by member " + parts[1],
-                        List.of(assignment)));
+            String member = itemAndMember(assignment.key())[1];
+            if (live(member, assignment)) {
+                held.computeIfAbsent(member, m -> new ArrayList<>()).add(assignment);
             }
         }
         held.forEach((member, list) -> {

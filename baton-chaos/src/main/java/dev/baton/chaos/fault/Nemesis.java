@@ -80,6 +80,27 @@ public enum Nemesis {
             return List.of(new Fault(name, "server", injected, System.nanoTime(), true));
         }
     },
+    /**
+     * Five kills of the embedded server 1–3 s apart, each followed at once by a restart on the same
+     * data directory (a kill waits for the restart before it, so a slow start stretches the gap):
+     * a crash-looping store, which makes gRPC's reconnect backoff grow from outage to outage.
+     */
+    SERVER_KILL_BURST("server-kill-burst") {
+        @Override
+        public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
+            EmbeddedServerStore server = (EmbeddedServerStore) store;
+            long injected = System.nanoTime();
+            long kill = injected;
+            for (int k = 0; k < BURST_KILLS; k++) {
+                Thread.sleep(Math.max(0, (kill - System.nanoTime()) / 1_000_000));
+                kill = System.nanoTime();
+                server.kill();
+                server.restart();
+                kill += (1_000 + random.nextInt(2_000)) * 1_000_000L;
+            }
+            return List.of(new Fault(name, "server", injected, System.nanoTime(), true));
+        }
+    },
     /** Every worker in turn: SIGTERM (a graceful leave), then a new incarnation once it is gone. */
     ROLLING_RESTART("rolling-restart") {
         @Override
@@ -95,6 +116,9 @@ public enum Nemesis {
             return faults;
         }
     };
+
+    /** How many times {@link #SERVER_KILL_BURST} kills the server. */
+    static final int BURST_KILLS = 5;
 
     final String name;
 
