@@ -118,10 +118,10 @@
  * <p>The member is a shell around parts with one job each. The decision is pure: the
  * {@code TaskPlanner} takes the table, what the member holds, its hold-offs and the time, asks
  * the balancer, and returns what to release, what to claim (at most four full requests' worth, 500, a pass,
- * so a decision made on a briefly stale view costs little), spares (up to 16 per slot, 1,024 at
- * most) to claim as soon as slots free without another pass, and when to wake. Around it: the
- * claim pipeline, the registration, the member commands, one run per claim, and the handler
- * runner. Every claim and every fenced write of a run goes through one batcher: the writes
+ * so a decision made on a briefly stale view costs little), spares (up to 64 per slot, 1,024 at
+ * most) to claim as soon as slots free without another pass, and when to wake; once half of the
+ * spares are used the member asks for its next pass. Around it: the claim pipeline, the
+ * registration, the member commands, the runs it holds (one per claim), and the handler runner. Every claim and every fenced write of a run goes through one batcher: the writes
  * queued while the member handles a burst of news leave together once it is handled, writes
  * queued behind a request in flight leave together in the next (a bulk, such as a pass's claims,
  * leaves as up to 4 requests at once), each
