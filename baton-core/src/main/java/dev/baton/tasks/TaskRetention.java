@@ -120,7 +120,7 @@ public final class TaskRetention {
                 continue;
             }
             try {
-                done.add(new DoneRecord(key.task(), TaskState.decode(kv.valueUtf8()).since(), kv.modRevision()));
+                done.add(new DoneRecord(key.task(), DoneTask.decode(kv.valueUtf8()).state().since(), kv.modRevision()));
             } catch (TaskFormatException e) {
                 LOG.debug("done record {} does not decode and is kept: {}", kv.key(), e.getMessage());
             }

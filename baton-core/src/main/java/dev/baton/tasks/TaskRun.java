@@ -400,7 +400,7 @@ final class TaskRun {
                       CompletableFuture<Void> stored, Backoff readBackoff) {
         TaskState changed = next.equals(state) ? null : next;
         CompletableFuture<TxnResult> write = host.send(retire
-                ? writes.retire(id, token, next)
+                ? writes.retire(id, token, next, spec)
                 : writes.update(id, token, changed, commandKey, release));
         write.whenComplete((result, error) -> {
             if (ended) {

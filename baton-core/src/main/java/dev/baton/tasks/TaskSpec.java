@@ -31,11 +31,16 @@ record TaskSpec(TaskProperties properties, Instant submitted, Optional<Instant> 
     }
 
     String encode() {
+        return JsonCodec.write(tree());
+    }
+
+    /** The stored form as a JSON object, for records that carry a spec. */
+    ObjectNode tree() {
         ObjectNode node = JsonCodec.newObject();
         node.set("properties", properties.tree());
         node.put("submitted", submitted.toString());
         notBefore.ifPresent(instant -> node.put("notBefore", instant.toString()));
-        return JsonCodec.write(node);
+        return node;
     }
 
     static TaskSpec decode(String json) {

@@ -95,6 +95,11 @@ public final class TaskState {
 
     /** The stored JSON form; absent fields are omitted. */
     public String encode() {
+        return JsonCodec.write(tree());
+    }
+
+    /** The stored form as a JSON object, for records that carry a state. */
+    ObjectNode tree() {
         ObjectNode node = JsonCodec.newObject();
         node.put("state", status.wireName());
         node.put("since", since.toString());
@@ -108,7 +113,7 @@ public final class TaskState {
         if (checkpoint != null) {
             node.put("checkpoint", checkpoint);
         }
-        return JsonCodec.write(node);
+        return node;
     }
 
     /** Reads a stored state, refusing anything {@link #encode} could not have written. */

@@ -30,6 +30,8 @@ final class TaskTable {
         TaskSpec spec;
         TaskState state;
         TaskState finalState;
+        /** The spec a done record keeps, once the spec record is gone. */
+        TaskSpec finalSpec;
     }
 
     /**
@@ -354,7 +356,7 @@ final class TaskTable {
             problems.add("task " + Excerpt.of(entry.id.value()) + " has no spec record");
         }
         Bodies bodies = entry.bodies == null ? new Bodies() : entry.bodies;
-        Optional<TaskSpec> spec = Optional.ofNullable(bodies.spec);
+        Optional<TaskSpec> spec = Optional.ofNullable(bodies.spec != null ? bodies.spec : bodies.finalSpec);
         Optional<TaskOwner> owner = entry.hasOwner()
                 ? Optional.of(new TaskOwner(entry.ownerName, entry.ownerRevision)) : Optional.empty();
         Optional<TaskState> state = Optional.ofNullable(entry.hasDone ? bodies.finalState : bodies.state);
@@ -457,15 +459,16 @@ final class TaskTable {
                 entry.hasDone = kv != null;
                 entry.doneProblem = null;
                 if (keepBodies) {
-                    TaskState done = null;
+                    DoneTask done = null;
                     if (kv != null) {
                         try {
-                            done = TaskState.decode(kv.valueUtf8());
+                            done = DoneTask.decode(kv.valueUtf8());
                         } catch (TaskFormatException e) {
                             entry.doneProblem = e.getMessage();
                         }
                     }
-                    bodies(entry).finalState = done;
+                    bodies(entry).finalState = done == null ? null : done.state();
+                    bodies(entry).finalSpec = done == null ? null : done.spec().orElse(null);
                 }
             }
         }

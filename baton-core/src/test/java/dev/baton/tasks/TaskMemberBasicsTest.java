@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.baton.etcd.Etcd;
 import dev.baton.testkit.EtcdExtension;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +51,23 @@ class TaskMemberBasicsTest {
         assertThat(completions).hasSize(20);
         assertThat(completions.values()).allMatch(count -> count.get() == 1);
         assertThat(client.list()).allSatisfy(info -> assertThat(info.status()).contains(TaskStatus.COMPLETED));
+    }
+
+    @Test
+    void aDoneTaskKeepsItsPropertiesSubmitInstantAndNotBefore() {
+        TaskProperties properties = TaskProperties.parse("{\"order\":42}");
+        Instant notBefore = Instant.now().minusSeconds(5);
+        client.submit(TaskId.of("kept"), properties, notBefore);
+        TaskInfo live = client.get(TaskId.of("kept")).orElseThrow();
+        try (TaskMember a = member("a", context -> { })) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> client.get(TaskId.of("kept")).orElseThrow().done());
+        }
+        TaskInfo done = client.get(TaskId.of("kept")).orElseThrow();
+        assertThat(done.status()).contains(TaskStatus.COMPLETED);
+        assertThat(done.properties()).contains(properties);
+        assertThat(done.submitted()).isEqualTo(live.submitted()).isPresent();
+        assertThat(done.notBefore()).contains(notBefore);
+        assertThat(done.problems()).isEmpty();
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -104,7 +105,8 @@ class TxnBatcherTest {
         TaskState completed = machine.apply(TaskState.initial(Instant.EPOCH), TaskMessage.complete());
         List<TxnBatcher.Write> retirements = new ArrayList<>();
         for (int i = 0; i < tasks.size(); i++) {
-            retirements.add(writes.retire(tasks.get(i), claimed.get(i).revision(), completed));
+            retirements.add(writes.retire(tasks.get(i), claimed.get(i).revision(), completed,
+                    new TaskSpec(TaskProperties.empty(), Instant.EPOCH, Optional.empty())));
         }
 
         assertThat(batcher.sendAll(retirements).stream().map(CompletableFuture::join)).allMatch(TxnResult::succeeded);
