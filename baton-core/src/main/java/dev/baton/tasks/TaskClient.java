@@ -161,6 +161,14 @@ public final class TaskClient {
     }
 
     /**
+     * The key of a task's done record ({@code docs/keyspace.md}), which appears when the task is
+     * retired: for a recipe that watches for a task's end.
+     */
+    public String doneKey(TaskId id) {
+        return keys.done(Objects.requireNonNull(id, "id"));
+    }
+
+    /**
      * Deletes a task, running or done, with its pending commands. A member running it sees its
      * claim disappear, stops the handler, and can no longer write for it. Returns false when
      * there was no such task.
