@@ -117,8 +117,7 @@ final class SchedulerTerm {
                     backoff.reset();
                 } catch (ExecutionException | TimeoutException | RuntimeException e) {
                     if (!failing) {
-                        LOG.warn("scheduler could not read or write the store; it reads everything again: {}",
-                                Etcd.unwrap(e).toString());
+                        LOG.warn("scheduler failed; it reads every schedule again: {}", Etcd.unwrap(e).toString());
                         failing = true;
                     }
                     synchronized (monitor) {
