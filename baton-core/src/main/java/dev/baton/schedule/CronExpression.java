@@ -151,17 +151,21 @@ public final class CronExpression {
     public Optional<Instant> nextAfter(Instant after) {
         Objects.requireNonNull(after, "after");
         LocalDateTime wall = scanStart(after);
-        while (true) {
+        Instant best = null;
+        // A wall time in a gap lands after real wall times that follow the gap, so the scan goes on
+        // until it reaches the wall time of the best instant found.
+        while (best == null || wall.isBefore(LocalDateTime.ofInstant(best, zone))) {
             Optional<ZonedDateTime> next = execution.nextExecution(wall.atZone(ZoneOffset.UTC));
             if (next.isEmpty()) {
-                return Optional.empty();
+                break;
             }
             wall = next.get().toLocalDateTime();
             Instant instant = ZonedDateTime.of(wall, zone).toInstant();
-            if (instant.isAfter(after)) {
-                return Optional.of(instant);
+            if (instant.isAfter(after) && (best == null || instant.isBefore(best))) {
+                best = instant;
             }
         }
+        return Optional.ofNullable(best);
     }
 
     /**

@@ -22,7 +22,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -52,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * so a fire time becomes a task at most once whoever leads, and the last fire time moves only
- * with it. A write whose outcome is unknown is resolved by reading everything again (rule 4 of
+ * with it. The next fires of up to {@value #MAX_IN_FLIGHT} schedules are in flight at once; the
+ * fires of one schedule are written in order, each comparing the last fire time the one before
+ * wrote. A write whose outcome is unknown is resolved by reading everything again (rule 4 of
  * {@code docs/architecture.md}); the reread fire times say what happened.
  *
  * <p>A fixed-delay schedule waits for its previous task's done record: it reads the task, and
@@ -61,6 +65,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SchedulerTerm {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerTerm.class);
+    /** How many fire transactions of different schedules the leader keeps in flight. */
+    private static final int MAX_IN_FLIGHT = 64;
 
     private final Etcd etcd;
     private final ScheduleKeys keys;
@@ -264,9 +270,13 @@ final class SchedulerTerm {
         closeEndWatch(name);
     }
 
-    /** Fires every schedule that is due; returns the earliest instant one is due next. */
+    /**
+     * Fires every schedule that is due; returns the earliest instant one is due next (now, when a
+     * schedule changed under its decision: it is decided again at once).
+     */
     private Instant fireDue() throws ExecutionException, TimeoutException, InterruptedException {
         Instant earliest = null;
+        List<Pending> pending = new ArrayList<>();
         for (String name : List.copyOf(defs.keySet())) {
             if (!leadership.isValid()) {
                 return null;
@@ -275,39 +285,79 @@ final class SchedulerTerm {
             if (def == null || def.schedule().isEmpty() || def.schedule().get().paused()) {
                 continue;
             }
-            Optional<Instant> next = fire(def.schedule().get(), def.modRevision(), fires.getOrDefault(name, Fired.NONE));
+            Schedule schedule = def.schedule().get();
+            Fired fired = fires.getOrDefault(name, Fired.NONE);
+            Optional<Instant> next = schedule.trigger() instanceof Trigger.FixedDelay delay
+                    ? fireAfterDelay(schedule, delay, def.modRevision(), fired)
+                    : plan(schedule, def.modRevision(), fired, pending);
             if (next.isPresent() && (earliest == null || next.get().isBefore(earliest))) {
                 earliest = next.get();
             }
         }
-        return earliest;
+        return writeAll(pending) ? earliest : clock.instant();
     }
 
-    private Optional<Instant> fire(Schedule schedule, long defRevision, Fired fired)
-            throws ExecutionException, TimeoutException, InterruptedException {
-        if (schedule.trigger() instanceof Trigger.FixedDelay delay) {
-            return fireAfterDelay(schedule, delay, defRevision, fired);
+    /** The fires of one timed schedule still to write in this pass, oldest first. */
+    private static final class Pending {
+        final Schedule schedule;
+        final long defRevision;
+        final Deque<Instant> times;
+        final boolean withTask;
+        long firedRevision;
+
+        Pending(Schedule schedule, long defRevision, long firedRevision, List<Instant> times, boolean withTask) {
+            this.schedule = schedule;
+            this.defRevision = defRevision;
+            this.firedRevision = firedRevision;
+            this.times = new ArrayDeque<>(times);
+            this.withTask = withTask;
         }
-        Instant now = clock.instant();
+    }
+
+    /** Decides a timed schedule: adds what it has to write to {@code pending}; returns its next fire time. */
+    private Optional<Instant> plan(Schedule schedule, long defRevision, Fired fired, List<Pending> pending) {
         FireDecision decision = FirePlanner.decide((Trigger.Timed) schedule.trigger(), schedule.anchor(),
-                fired.lastFire(), schedule.misfire(), threshold, now);
+                fired.lastFire(), schedule.misfire(), threshold, clock.instant());
         decision.skippedThrough().ifPresent(skipped -> LOG.info(
                 "schedule \"{}\" skipped missed fire times through {} (misfire policy {})",
                 schedule.name(), skipped, schedule.misfire()));
-        long firedRevision = fired.modRevision();
-        for (Instant time : decision.fires()) {
-            Optional<Long> written = write(schedule, defRevision, firedRevision, time, true);
-            if (written.isEmpty()) {
-                return Optional.of(now);
-            }
-            firedRevision = written.get();
-        }
-        if (decision.fires().isEmpty() && decision.lastFire().isPresent()) {
-            if (write(schedule, defRevision, firedRevision, decision.lastFire().get(), false).isEmpty()) {
-                return Optional.of(now);
-            }
+        if (!decision.fires().isEmpty()) {
+            pending.add(new Pending(schedule, defRevision, fired.modRevision(), decision.fires(), true));
+        } else if (decision.lastFire().isPresent()) {
+            pending.add(new Pending(schedule, defRevision, fired.modRevision(), List.of(decision.lastFire().get()), false));
         }
         return decision.next();
+    }
+
+    /**
+     * Writes the pending fires: the next fire of up to {@value #MAX_IN_FLIGHT} schedules at once,
+     * each schedule's fires in order (each compares the last fire time the previous one wrote).
+     * Returns false when a schedule changed under its decision; its remaining fires are dropped.
+     */
+    private boolean writeAll(List<Pending> pending) throws ExecutionException, TimeoutException, InterruptedException {
+        boolean allWritten = true;
+        Deque<Pending> queue = new ArrayDeque<>(pending);
+        while (!queue.isEmpty() && leadership.isValid()) {
+            List<Pending> round = new ArrayList<>();
+            List<CompletableFuture<TxnResult>> sent = new ArrayList<>();
+            while (!queue.isEmpty() && round.size() < MAX_IN_FLIGHT) {
+                Pending next = queue.poll();
+                round.add(next);
+                sent.add(send(next.schedule, next.defRevision, next.firedRevision, next.times.peek(), next.withTask));
+            }
+            for (int i = 0; i < round.size(); i++) {
+                Pending fire = round.get(i);
+                Optional<Long> written = settle(fire.schedule, fire.defRevision, fire.firedRevision, fire.times.poll(),
+                        fire.withTask, await(sent.get(i)));
+                if (written.isEmpty()) {
+                    allWritten = false;
+                } else if (!fire.times.isEmpty()) {
+                    fire.firedRevision = written.get();
+                    queue.add(fire);
+                }
+            }
+        }
+        return allWritten;
     }
 
     private Optional<Instant> fireAfterDelay(Schedule schedule, Trigger.FixedDelay delay, long defRevision, Fired fired)
@@ -374,16 +424,18 @@ final class SchedulerTerm {
         return end;
     }
 
-    /**
-     * Writes one fire (with its task when {@code withTask}); returns the revision of the write,
-     * or empty when the schedule changed meanwhile, after taking in what the refusal read. A
-     * refusal by the fence alone throws: the leadership is gone, or about to be noticed gone.
-     */
+    /** Writes one fire (with its task when {@code withTask}); see {@link #settle}. */
     private Optional<Long> write(Schedule schedule, long defRevision, long firedRevision, Instant time, boolean withTask)
             throws ExecutionException, TimeoutException, InterruptedException {
+        return settle(schedule, defRevision, firedRevision, time, withTask,
+                await(send(schedule, defRevision, firedRevision, time, withTask)));
+    }
+
+    /** Sends the transaction of one fire, as the class comment shows it. */
+    private CompletableFuture<TxnResult> send(Schedule schedule, long defRevision, long firedRevision, Instant time,
+                                              boolean withTask) {
         String name = schedule.name();
-        TaskId id = schedule.taskId(time);
-        SubmitOperations submit = tasks.submitOperations(id, schedule.properties());
+        SubmitOperations submit = tasks.submitOperations(schedule.taskId(time), schedule.properties());
         List<Cmp> guards = new ArrayList<>(List.of(leadership.fence(),
                 Compares.modRevisionIs(keys.def(name), defRevision),
                 Compares.modRevisionIs(keys.fired(name), firedRevision)));
@@ -393,8 +445,22 @@ final class SchedulerTerm {
             puts.addAll(submit.writes());
         }
         puts.add(Operations.put(keys.fired(name), ScheduleCodec.encodeFire(time), 0));
-        TxnResult result = await(etcd.txn(guards, puts, List.of(Operations.get(keys.def(name)),
-                Operations.get(keys.fired(name)), Operations.get(submit.specKey()), Operations.get(submit.doneKey()))));
+        return etcd.txn(guards, puts, List.of(Operations.get(keys.def(name)), Operations.get(keys.fired(name)),
+                Operations.get(submit.specKey()), Operations.get(submit.doneKey())));
+    }
+
+    /**
+     * Takes in the outcome of a fire's transaction: returns its revision when it was written, or
+     * empty when the schedule changed meanwhile, after taking in what the refusal read. A task of
+     * the fire's id that is in the way counts as the fire's task, and the fire is written again
+     * without it. A refusal by the fence alone throws: the leadership is gone, or about to be
+     * noticed gone.
+     */
+    private Optional<Long> settle(Schedule schedule, long defRevision, long firedRevision, Instant time,
+                                  boolean withTask, TxnResult result)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        String name = schedule.name();
+        TaskId id = schedule.taskId(time);
         if (result.succeeded()) {
             fires.put(name, new Fired(Optional.of(time), result.revision()));
             forget(name);

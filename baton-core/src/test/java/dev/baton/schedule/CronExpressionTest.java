@@ -49,6 +49,9 @@ class CronExpressionTest {
             30 2 * * *         | America/New_York | 2026-03-08T06:00:00Z | 2026-03-08T07:30:00Z
             # Lord Howe Island moves by 30 minutes
             15 2 * * *         | Australia/Lord_Howe | 2026-10-03T12:00:00Z | 2026-10-03T15:45:00Z
+            # a wall time shifted out of the gap (02:02 to 02:32) comes after a real one (02:31)
+            2-31 0-2 * * *     | Australia/Lord_Howe | 2026-10-03T15:30:00Z | 2026-10-03T15:31:00Z
+            2-31 0-2 * * *     | Australia/Lord_Howe | 2026-10-03T15:31:00Z | 2026-10-03T15:32:00Z
             """)
     void firesAtTheNextWallTime(String expression, String zone, String after, String expected) {
         CronExpression cron = CronExpression.parse(expression, ZoneId.of(zone));
