@@ -88,8 +88,8 @@ final class SchedulerTerm {
 
     private Watch watch;
 
-    /** A decoded definition, or the problem that keeps it from firing. */
-    private record Definition(Optional<Schedule> schedule, String problem, long modRevision) {
+    /** A definition as read at {@code modRevision}; empty when it does not decode (reported once). */
+    private record Definition(Optional<Schedule> schedule, long modRevision) {
     }
 
     /** A last fire time; the revision is the fire's write, 0 when there is none. */
@@ -127,9 +127,10 @@ final class SchedulerTerm {
                         failing = true;
                     }
                     synchronized (monitor) {
+                        monitor.wait(Math.max(1, backoff.next().toMillis()));
                         reload = true;
                     }
-                    wake = clock.instant().plus(backoff.next());
+                    continue;
                 }
                 sleepUntil(wake);
             }
@@ -257,10 +258,10 @@ final class SchedulerTerm {
     private Definition decode(String name, KeyValue kv) {
         try {
             Schedule.checkName(name);
-            return new Definition(Optional.of(ScheduleCodec.decode(name, kv.valueUtf8())), null, kv.modRevision());
+            return new Definition(Optional.of(ScheduleCodec.decode(name, kv.valueUtf8())), kv.modRevision());
         } catch (InvalidScheduleException e) {
             report(name, e.getMessage() + "; it does not fire until it is written again");
-            return new Definition(Optional.empty(), e.getMessage(), kv.modRevision());
+            return new Definition(Optional.empty(), kv.modRevision());
         }
     }
 

@@ -31,7 +31,7 @@ class CronWalkerProperties {
             "Australia/Lord_Howe", "Asia/Kolkata", "America/Santiago");
     private static final Duration HORIZON = Duration.ofDays(70);
 
-    @Property(tries = 500)
+    @Property(tries = 300)
     void nextFireTimeIsTheFirstMatchingWallTimeAfterTheStart(@ForAll("expressions") String expression,
                                                              @ForAll("zones") String zone,
                                                              @ForAll("starts") Instant start) {
