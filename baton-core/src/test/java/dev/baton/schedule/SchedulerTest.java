@@ -10,6 +10,8 @@ import dev.baton.tasks.TaskInfo;
 import dev.baton.tasks.TaskMember;
 import dev.baton.tasks.TaskProperties;
 import dev.baton.testkit.EtcdExtension;
+import dev.baton.testkit.TcpProxy;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +32,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The {@link Scheduler} against real etcd: misfire policies after an outage of the whole fleet
  * and after a pause (on a test clock, so which fire times are missed is exact), exactly one task
- * per fire time across a leader's crash, and a fixed delay that waits for the previous run.
+ * per fire time across a leader's crash and across a leader frozen past its TTL (its connection
+ * held by a proxy, as a SIGSTOP holds a process) that thaws afterwards, and a fixed delay that
+ * waits for the previous run.
  */
 class SchedulerTest {
 
@@ -162,6 +166,40 @@ class SchedulerTest {
             grid.add(time);
         }
         assertThat(fired).as("one task per second from the first fire time to the last, none missing across the crash")
+                .isEqualTo(grid);
+    }
+
+    @Test
+    void noFireTimeIsRepeatedOrLostWhenTheLeaderIsFrozenPastItsTtl() {
+        URI target = URI.create(ETCD.endpoint());
+        TcpProxy proxy = TcpProxy.start(target.getHost(), target.getPort());
+        opened.add(proxy);
+        Etcd frozen = Etcd.builder().endpoints(proxy.endpoint()).requestTimeout(Duration.ofSeconds(2)).build();
+        opened.add(frozen);
+        Scheduler first = scheduler(session(frozen, Duration.ofSeconds(2)), "frozen", Clock.systemUTC());
+        await().atMost(Duration.ofSeconds(15)).until(first::isLeader);
+        List<Scheduler> others = new ArrayList<>();
+        for (String member : List.of("b", "c")) {
+            others.add(scheduler(session(connection(), Duration.ofSeconds(2)), member, Clock.systemUTC()));
+        }
+        Instant created = Schedules.create(etcd, namespace).create("tick", new Trigger.FixedRate(Duration.ofSeconds(1)),
+                MisfirePolicy.skip(), TaskProperties.empty()).anchor();
+        await().atMost(Duration.ofSeconds(15)).until(() -> fireTimes("tick").size() >= 2);
+
+        proxy.freeze();
+        Instant froze = Instant.now();
+        await().atMost(Duration.ofSeconds(20)).until(() -> others.stream().anyMatch(Scheduler::isLeader));
+        await().atMost(Duration.ofSeconds(15)).until(() -> fireTimes("tick").stream().anyMatch(time -> time.isAfter(froze.plusSeconds(3))));
+        proxy.heal();
+        Instant healed = Instant.now();
+        await().atMost(Duration.ofSeconds(15)).until(() -> fireTimes("tick").stream().anyMatch(time -> time.isAfter(healed.plusSeconds(2))));
+
+        List<Instant> fired = fireTimes("tick");
+        List<Instant> grid = new ArrayList<>();
+        for (Instant time = created.plusSeconds(1); !time.isAfter(fired.get(fired.size() - 1)); time = time.plusSeconds(1)) {
+            grid.add(time);
+        }
+        assertThat(fired).as("one task per second, none missing, while the old leader was frozen and after it thawed")
                 .isEqualTo(grid);
     }
 
