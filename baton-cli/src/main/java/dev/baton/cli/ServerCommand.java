@@ -63,6 +63,16 @@ final class ServerCommand implements Callable<Integer> {
                     + "and write every key.")
     private boolean insecureListen;
 
+    @Option(names = "--restore", paramLabel = "FILE",
+            description = "First make --data-dir (empty or absent) hold the state of this snapshot, saved from a Baton "
+                    + "server (etcdctl snapshot save), as a new member; then serve it.")
+    private Path restore;
+
+    @Option(names = "--quota-backend-bytes", paramLabel = "BYTES", defaultValue = "2147483648",
+            description = "Space quota: writes that add data past it are refused and raise the NOSPACE alarm "
+                    + "(default: ${DEFAULT-VALUE}, as etcd).")
+    private long quotaBackendBytes;
+
     @Option(names = "--name", defaultValue = "baton", description = "Member name shown by etcdctl member list "
             + "(default: ${DEFAULT-VALUE}).")
     private String name;
@@ -77,6 +87,14 @@ final class ServerCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--client-ca needs TLS: give --cert and --key as well");
         }
+        if (restore != null && storage.inMemory) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--restore needs --data-dir: the directory to restore into");
+        }
+        if (quotaBackendBytes <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--quota-backend-bytes must be positive, was " + quotaBackendBytes);
+        }
         if (certificate == null && !insecureListen && !EmbeddedEtcd.isLoopback(listen.host())) {
             err.println("baton server: refusing to serve plain HTTP on " + listen.host() + ":" + listen.port()
                     + ", which is not a loopback address: anyone who reaches it could read and write every key. "
@@ -88,6 +106,7 @@ final class ServerCommand implements Callable<Integer> {
         EmbeddedEtcd.Builder builder = EmbeddedEtcd.builder()
                 .listen(listen.host(), listen.port())
                 .fsync(fsync)
+                .quotaBackendBytes(quotaBackendBytes)
                 .name(name);
         if (certificate != null) {
             builder.tls(certificate, privateKey);
@@ -105,6 +124,9 @@ final class ServerCommand implements Callable<Integer> {
         }
         EmbeddedEtcd server = builder.build();
         try {
+            if (restore != null) {
+                EmbeddedEtcd.restore(restore, storage.dataDir);
+            }
             server.start();
         } catch (StartupException e) {
             err.println("baton server: " + e.getMessage());

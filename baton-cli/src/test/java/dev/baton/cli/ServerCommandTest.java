@@ -1,23 +1,29 @@
 package dev.baton.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.baton.testkit.ChildJvm;
+import dev.baton.testkit.Etcdctl;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RangeRequest;
 import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code baton server} as a process: it serves, shuts down cleanly on SIGTERM, keeps its data
- * across a restart, and a second server on the same directory is refused.
+ * across a restart, a second server on the same directory is refused, and it serves what
+ * {@code --restore} brings back from a saved snapshot, under its {@code --quota-backend-bytes}.
  */
 class ServerCommandTest {
     private static final String SERVING = "baton server: serving the etcd v3 API on ";
@@ -26,10 +32,10 @@ class ServerCommandTest {
     @TempDir
     Path dir;
 
-    private ChildJvm baton(Path data) {
-        return ChildJvm.builder(BatonCommand.class)
-                .args("server", "--listen", "127.0.0.1:0", "--data-dir", data.toString())
-                .start();
+    private ChildJvm baton(Path data, String... more) {
+        List<String> args = new ArrayList<>(List.of("server", "--listen", "127.0.0.1:0", "--data-dir", data.toString()));
+        args.addAll(List.of(more));
+        return ChildJvm.builder(BatonCommand.class).args(args.toArray(String[]::new)).start();
     }
 
     private static ManagedChannel channel(ChildJvm server) {
@@ -62,6 +68,38 @@ class ServerCommandTest {
                 assertThat(refused.errorLines()).contains("baton server: data directory " + data
                         + " is in use by another server (" + data.resolve("LOCK") + " is locked)");
             }
+        }
+    }
+
+    @Test
+    void restoresASavedSnapshotIntoAnEmptyDirectoryAndServesItUnderItsQuota() {
+        Path saved = dir.resolve("saved.db");
+        try (ChildJvm original = baton(dir.resolve("original"))) {
+            ManagedChannel channel = channel(original);
+            KVGrpc.newBlockingStub(channel).put(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8("cli/saved"))
+                    .setValue(ByteString.copyFromUtf8("v")).build());
+            channel.shutdownNow();
+            String endpoint = original.awaitLine(l -> l.startsWith(SERVING), TIMEOUT).substring(SERVING.length());
+            Etcdctl.run(endpoint, "snapshot", "save", saved.toString());
+        }
+        Path restored = dir.resolve("restored");
+        try (ChildJvm server = baton(restored, "--restore", saved.toString(), "--quota-backend-bytes", "300")) {
+            ManagedChannel channel = channel(server);
+            var kv = KVGrpc.newBlockingStub(channel);
+            assertThat(kv.range(RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("cli/saved")).build())
+                    .getKvsList()).extracting(k -> k.getValue().toStringUtf8()).containsExactly("v");
+            assertThatThrownBy(() -> kv.put(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8("cli/new"))
+                    .setValue(ByteString.copyFromUtf8("v")).build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getDescription())
+                            .isEqualTo("etcdserver: mvcc: database space exceeded"));
+            channel.shutdownNow();
+            server.terminate();
+            assertThat(server.exitCode(TIMEOUT)).isIn(0, 143);
+        }
+        try (ChildJvm refused = baton(restored, "--restore", saved.toString())) {
+            assertThat(refused.exitCode(TIMEOUT)).isEqualTo(1);
+            assertThat(refused.errorLines()).anyMatch(line -> line.startsWith("baton server: ")
+                    && line.contains(restored.toString()) && line.contains("not empty"));
         }
     }
 }

@@ -100,7 +100,7 @@ final class JsonRecord {
             return Optional.empty();
         }
         try {
-            return Optional.of(Instant.parse(text.get()));
+            return Optional.of(IsoInstant.parse(text.get()));
         } catch (DateTimeParseException e) {
             throw invalid("field \"" + field + "\" must be an ISO-8601 instant such as "
                     + "2024-01-31T12:00:00Z, is " + Excerpt.of(text.get()));

@@ -487,7 +487,9 @@ final class TaskRun {
             stored.complete(null);
         }
         if (retired) {
-            LOG.debug("member {}: task {} retired as {}", host.memberId(), Excerpt.of(id.value()), next.status());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("member {}: task {} retired as {}", host.memberId(), Excerpt.of(id.value()), next.status());
+            }
             end(Ending.RETIRED);
             return;
         }

@@ -25,10 +25,6 @@ import java.util.Set;
  */
 final class TaskTable {
 
-    /**
-     * The records of one task id, as revisions, sizes and what decides claims; the decoded
-     * spec and states (properties, checkpoints) only in a table that keeps bodies.
-     */
     /** The decoded records of a task, kept for listings. */
     static final class Bodies {
         TaskSpec spec;
@@ -36,6 +32,10 @@ final class TaskTable {
         TaskState finalState;
     }
 
+    /**
+     * The records of one task id, as revisions, sizes and what decides claims; the decoded
+     * spec and states (properties, checkpoints) only in a table that keeps bodies.
+     */
     static final class Entry implements TaskPlanner.PlannedTask {
         final TaskId id;
         boolean hasSpec;
@@ -446,17 +446,18 @@ final class TaskTable {
                 }
             }
             case DONE -> {
+                // A done record only bars claims, whatever it holds: a member's table never decodes it.
                 entry.hasDone = kv != null;
                 entry.doneProblem = null;
-                TaskState done = null;
-                if (kv != null) {
-                    try {
-                        done = TaskState.decode(kv.valueUtf8());
-                    } catch (TaskFormatException e) {
-                        entry.doneProblem = e.getMessage();
-                    }
-                }
                 if (keepBodies) {
+                    TaskState done = null;
+                    if (kv != null) {
+                        try {
+                            done = TaskState.decode(kv.valueUtf8());
+                        } catch (TaskFormatException e) {
+                            entry.doneProblem = e.getMessage();
+                        }
+                    }
                     bodies(entry).finalState = done;
                 }
             }

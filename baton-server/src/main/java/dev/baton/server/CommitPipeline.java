@@ -52,15 +52,18 @@ final class CommitPipeline implements AutoCloseable {
     private final StoreState state;
     private final Journal journal;
     private final WatchHub watchHub;
+    private final LatencyHistogram syncLatency;
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    CommitPipeline(StoreState state, Journal journal, WatchHub watchHub) {
+    /** @param syncLatency where the time each batch takes to become durable is recorded */
+    CommitPipeline(StoreState state, Journal journal, WatchHub watchHub, LatencyHistogram syncLatency) {
         this.state = state;
         this.journal = journal;
         this.watchHub = watchHub;
+        this.syncLatency = syncLatency;
         this.writer = new Thread(this::run, "baton-store-writer");
         writer.setDaemon(true);
     }
@@ -134,7 +137,9 @@ final class CommitPipeline implements AutoCloseable {
                 }
             }
         }
+        long syncStart = System.nanoTime();
         journal.sync();
+        syncLatency.observe(System.nanoTime() - syncStart);
         state.publish();
         watchHub.publish(changes, state.publishedRevision());
         for (Runnable completion : completions) {

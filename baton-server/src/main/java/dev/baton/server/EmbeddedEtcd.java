@@ -135,24 +135,28 @@ public final class EmbeddedEtcd implements AutoCloseable {
         watchTimer = Executors.newSingleThreadScheduledExecutor(new NamedThreads("baton-watch-sync"));
         watchSender = Executors.newFixedThreadPool(2, new NamedThreads("baton-watch-send"));
         watchHub = new WatchHub(state.kv(), state.publishedRevision(), headers::at, this::requestWatchSync);
-        pipeline = new CommitPipeline(state, journal, watchHub);
+        LatencyHistogram syncLatency = new LatencyHistogram();
+        pipeline = new CommitPipeline(state, journal, watchHub, syncLatency);
         pipeline.start();
 
         InetSocketAddress address = new InetSocketAddress(config.host, config.port);
         int maxRequestBytes = config.maxRequestBytes;
         // Handlers run on the transport's threads: none of them blocks (writes are queued to the
         // writer, reads are in-memory), so handing each call to another thread would only add latency.
-        ServerServiceDefinition kv = new KvService(state, pipeline, headers, maxRequestBytes).bindWithDeepTxns();
+        SpaceQuota quota = new SpaceQuota(config.quotaBackendBytes, journal, pipeline, memberId);
+        ServerServiceDefinition kv = new KvService(state, pipeline, headers, maxRequestBytes, quota).bindWithDeepTxns();
         ServerServiceDefinition watch = UnknownMethods.only(new WatchService(watchHub, watchSender).bindService(),
                 "Watch");
-        ServerServiceDefinition lease = new LeaseService(state, pipeline, headers, maxRequestBytes).bindWithLeaseList();
+        ServerServiceDefinition lease = new LeaseService(state, pipeline, headers, maxRequestBytes, quota)
+                .bindWithLeaseList();
         recipeCallbacks = Executors.newFixedThreadPool(2, new NamedThreads("baton-recipes"));
         ServerServiceDefinition maintenance = new MaintenanceService(state, journal, headers, pipeline, exportDir())
                 .bindService();
         ServerServiceDefinition cluster = UnknownMethods.only(
                 new ClusterService(headers, config.name, this::endpoint).bindService(), "MemberList");
         selfClient = SelfClient.start(List.of(kv, watch, lease, maintenance, cluster), recipeCallbacks);
-        Metrics metrics = new Metrics(state, journal);
+        GrpcCallMetrics calls = new GrpcCallMetrics();
+        Metrics metrics = new Metrics(state, journal, config.quotaBackendBytes, syncLatency, calls);
         SslContext tls = config.certificate == null ? null : sslContext();
         server = NettyServerBuilder.forAddress(address)
                 .protocolNegotiator(new ClientPortNegotiator(tls, () -> new HttpEndpoints(pipeline, selfClient, metrics)))
@@ -170,7 +174,9 @@ public final class EmbeddedEtcd implements AutoCloseable {
                 .addService(new ElectionService(selfClient))
                 .addService(maintenance)
                 .addService(cluster)
+                .addService(GrpcHealthService.definition())
                 .fallbackHandlerRegistry(new UnknownMethods())
+                .intercept(calls)
                 .build();
         try {
             server.start();
@@ -380,6 +386,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
         private String name = "baton";
         private long snapshotThresholdBytes = 64L * 1024 * 1024;
         private int maxRequestBytes = 1536 * 1024;
+        private long quotaBackendBytes = SpaceQuota.DEFAULT_BYTES;
         private Duration progressNotifyInterval = Duration.ofMinutes(10);
         private Path certificate;
         private Path privateKey;
@@ -474,6 +481,20 @@ public final class EmbeddedEtcd implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The space quota, as etcd's {@code --quota-backend-bytes}; default 2 GiB, as etcd. A write
+         * that adds data and would take the data directory's log and snapshot to this size is
+         * refused with etcd's NOSPACE error and raises the NOSPACE alarm, which refuses such
+         * writes until it is disarmed (docs/server.md, "Space quota and alarms").
+         */
+        public Builder quotaBackendBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("quota backend bytes must be positive, was " + bytes);
+            }
+            this.quotaBackendBytes = bytes;
+            return this;
+        }
+
         /** How often watchers that asked for progress notifications get one; default 10 minutes, as etcd. */
         public Builder progressNotifyInterval(Duration interval) {
             if (interval == null || interval.isNegative() || interval.isZero()) {
@@ -509,6 +530,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
             copy.name = name;
             copy.snapshotThresholdBytes = snapshotThresholdBytes;
             copy.maxRequestBytes = maxRequestBytes;
+            copy.quotaBackendBytes = quotaBackendBytes;
             copy.progressNotifyInterval = progressNotifyInterval;
             copy.certificate = certificate;
             copy.privateKey = privateKey;

@@ -60,7 +60,9 @@ final class GatewayJson {
             case LONG -> array.add(field.getType() == FieldDescriptor.Type.UINT64
                     || field.getType() == FieldDescriptor.Type.FIXED64
                     ? Long.toUnsignedString((Long) value) : Long.toString((Long) value));
-            case INT -> array.add((Integer) value);
+            case INT -> array.add(field.getType() == FieldDescriptor.Type.UINT32
+                    || field.getType() == FieldDescriptor.Type.FIXED32
+                    ? Integer.toUnsignedLong((Integer) value) : (long) (Integer) value);
             case BOOLEAN -> array.add((Boolean) value);
             case STRING -> array.add((String) value);
             case FLOAT -> array.add((Float) value);

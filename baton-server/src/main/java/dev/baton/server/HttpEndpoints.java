@@ -3,6 +3,7 @@ package dev.baton.server;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Message;
+import io.etcd.jetcd.api.AuthGrpc;
 import io.etcd.jetcd.api.ClusterGrpc;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.LeaseGrpc;
@@ -28,15 +29,18 @@ import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpVersion;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.LastHttpContent;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP/1.1 endpoints etcd serves on its client port: {@code /health}, {@code /version},
- * {@code /metrics}, and the KV, Lease, Watch, Maintenance and Cluster paths of etcd's JSON
- * gateway (POST, {@link GatewayJson}); any other path is Go's 404 and another method than GET Go's 405,
- * as from etcd. {@code /health} is healthy when a write through the writer (an empty one) completes
- * within a second, which also proves the log still accepts writes.
+ * {@code /metrics}, and the KV, Lease, Watch, Maintenance, Cluster and Auth paths of etcd's JSON
+ * gateway (POST, {@link GatewayJson}; under {@code /v3beta/} too, as etcd 3.4 accepts them); any
+ * other path is Go's 404 and another method than GET Go's 405, as from etcd. {@code /health} is
+ * healthy when no alarm is raised (but those named by its {@code exclude} parameters, as in etcd)
+ * and a write through the writer (an empty one) completes within a second, which also proves the
+ * log still accepts writes.
  */
 final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String JSON = "application/json";
@@ -49,8 +53,31 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
             Map.entry("/v3/maintenance/status", untyped(MaintenanceGrpc.getStatusMethod())),
             Map.entry("/v3/maintenance/alarm", untyped(MaintenanceGrpc.getAlarmMethod())),
             Map.entry("/v3/maintenance/defragment", untyped(MaintenanceGrpc.getDefragmentMethod())),
+            // etcd maps Hash and HashKV to this one path; its gateway serves Hash there.
+            Map.entry("/v3/maintenance/hash", untyped(MaintenanceGrpc.getHashMethod())),
             Map.entry("/v3/maintenance/transfer-leadership", untyped(MaintenanceGrpc.getMoveLeaderMethod())),
             Map.entry("/v3/cluster/member/list", untyped(ClusterGrpc.getMemberListMethod())),
+            // Paths of calls the server does not serve: answered UNIMPLEMENTED (501) in etcd's words.
+            Map.entry("/v3/cluster/member/add", untyped(ClusterGrpc.getMemberAddMethod())),
+            Map.entry("/v3/cluster/member/remove", untyped(ClusterGrpc.getMemberRemoveMethod())),
+            Map.entry("/v3/cluster/member/update", untyped(ClusterGrpc.getMemberUpdateMethod())),
+            Map.entry("/v3/cluster/member/promote", untyped(ClusterGrpc.getMemberPromoteMethod())),
+            Map.entry("/v3/auth/enable", untyped(AuthGrpc.getAuthEnableMethod())),
+            Map.entry("/v3/auth/disable", untyped(AuthGrpc.getAuthDisableMethod())),
+            Map.entry("/v3/auth/authenticate", untyped(AuthGrpc.getAuthenticateMethod())),
+            Map.entry("/v3/auth/user/add", untyped(AuthGrpc.getUserAddMethod())),
+            Map.entry("/v3/auth/user/get", untyped(AuthGrpc.getUserGetMethod())),
+            Map.entry("/v3/auth/user/list", untyped(AuthGrpc.getUserListMethod())),
+            Map.entry("/v3/auth/user/delete", untyped(AuthGrpc.getUserDeleteMethod())),
+            Map.entry("/v3/auth/user/changepw", untyped(AuthGrpc.getUserChangePasswordMethod())),
+            Map.entry("/v3/auth/user/grant", untyped(AuthGrpc.getUserGrantRoleMethod())),
+            Map.entry("/v3/auth/user/revoke", untyped(AuthGrpc.getUserRevokeRoleMethod())),
+            Map.entry("/v3/auth/role/add", untyped(AuthGrpc.getRoleAddMethod())),
+            Map.entry("/v3/auth/role/get", untyped(AuthGrpc.getRoleGetMethod())),
+            Map.entry("/v3/auth/role/list", untyped(AuthGrpc.getRoleListMethod())),
+            Map.entry("/v3/auth/role/delete", untyped(AuthGrpc.getRoleDeleteMethod())),
+            Map.entry("/v3/auth/role/grant", untyped(AuthGrpc.getRoleGrantPermissionMethod())),
+            Map.entry("/v3/auth/role/revoke", untyped(AuthGrpc.getRoleRevokePermissionMethod())),
             Map.entry("/v3/kv/range", untyped(KVGrpc.getRangeMethod())),
             Map.entry("/v3/kv/put", untyped(KVGrpc.getPutMethod())),
             Map.entry("/v3/kv/deleterange", untyped(KVGrpc.getDeleteRangeMethod())),
@@ -60,7 +87,11 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
             Map.entry("/v3/lease/revoke", untyped(LeaseGrpc.getLeaseRevokeMethod())),
             Map.entry("/v3/kv/lease/revoke", untyped(LeaseGrpc.getLeaseRevokeMethod())),
             Map.entry("/v3/lease/timetolive", untyped(LeaseGrpc.getLeaseTimeToLiveMethod())),
-            Map.entry("/v3/kv/lease/timetolive", untyped(LeaseGrpc.getLeaseTimeToLiveMethod())));
+            Map.entry("/v3/kv/lease/timetolive", untyped(LeaseGrpc.getLeaseTimeToLiveMethod())),
+            Map.entry("/v3/lease/leases", LeaseLeasesCall.METHOD),
+            Map.entry("/v3/kv/lease/leases", LeaseLeasesCall.METHOD));
+    /** The prefix etcd 3.4 still accepts for its gateway's paths, as {@code /v3/}. */
+    private static final String V3BETA = "/v3beta/";
     /** The cluster version etcd's {@code /version} reports. */
     private static final String CLUSTER_VERSION = "3.4.0";
 
@@ -77,11 +108,12 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        String path = new QueryStringDecoder(request.uri()).path();
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path().startsWith(V3BETA) ? "/v3/" + uri.path().substring(V3BETA.length()) : uri.path();
         switch (path) {
             case "/health" -> {
                 if (allowGet(ctx, request, keepAlive)) {
-                    health(ctx, keepAlive);
+                    health(ctx, keepAlive, uri.parameters().getOrDefault("exclude", List.of()));
                 }
             }
             case "/version" -> {
@@ -97,6 +129,7 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             case "/v3/watch" -> stream(ctx, request, untyped(WatchGrpc.getWatchMethod()), false);
             case "/v3/lease/keepalive" -> stream(ctx, request, untyped(LeaseGrpc.getLeaseKeepAliveMethod()), true);
+            case "/v3/maintenance/snapshot" -> stream(ctx, request, untyped(MaintenanceGrpc.getSnapshotMethod()), true);
             default -> {
                 MethodDescriptor<Message, Message> call = GATEWAY.get(path);
                 if (call != null) {
@@ -213,11 +246,11 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
         };
     }
 
-    private void health(ChannelHandlerContext ctx, boolean keepAlive) {
-        pipeline.submit(s -> s.publishedRevision())
+    private void health(ChannelHandlerContext ctx, boolean keepAlive, List<String> excludedAlarms) {
+        pipeline.submit(s -> s.alarms().stream().allMatch(a -> excludedAlarms.contains(a.getAlarm().name())))
                 .orTimeout(HEALTH_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
-                .whenComplete((revision, failure) -> {
-                    boolean healthy = failure == null;
+                .whenComplete((noAlarm, failure) -> {
+                    boolean healthy = failure == null && noAlarm;
                     send(ctx, keepAlive, healthy ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                             TEXT, "{\"health\":\"" + healthy + "\"}");
                 });

@@ -6,6 +6,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.baton.server.store.EtcdError;
 import dev.baton.server.store.KvRequestChecks;
+import dev.baton.server.store.QuotaCost;
 import dev.baton.server.store.StoreState;
 import io.etcd.jetcd.api.CompactionRequest;
 import io.etcd.jetcd.api.CompactionResponse;
@@ -43,12 +44,15 @@ final class KvService extends KVGrpc.KVImplBase {
     private final CommitPipeline pipeline;
     private final ResponseHeaders headers;
     private final int maxRequestBytes;
+    private final SpaceQuota quota;
 
-    KvService(StoreState state, CommitPipeline pipeline, ResponseHeaders headers, int maxRequestBytes) {
+    KvService(StoreState state, CommitPipeline pipeline, ResponseHeaders headers, int maxRequestBytes,
+            SpaceQuota quota) {
         this.state = state;
         this.pipeline = pipeline;
         this.headers = headers;
         this.maxRequestBytes = maxRequestBytes;
+        this.quota = quota;
     }
 
     /**
@@ -80,13 +84,13 @@ final class KvService extends KVGrpc.KVImplBase {
 
     @Override
     public void put(PutRequest request, StreamObserver<PutResponse> responses) {
-        write(request, responses, s -> s.put(request),
+        write(request, QuotaCost.of(request), responses, s -> s.put(request),
                 r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build());
     }
 
     @Override
     public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> responses) {
-        write(request, responses, s -> s.deleteRange(request),
+        write(request, 0, responses, s -> s.deleteRange(request),
                 r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build());
     }
 
@@ -99,7 +103,7 @@ final class KvService extends KVGrpc.KVImplBase {
             });
             return;
         }
-        write(request, responses, s -> s.txn(request),
+        write(request, QuotaCost.of(request), responses, s -> s.txn(request),
                 r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build());
     }
 
@@ -154,12 +158,16 @@ final class KvService extends KVGrpc.KVImplBase {
 
     @Override
     public void compact(CompactionRequest request, StreamObserver<CompactionResponse> responses) {
-        write(request, responses, s -> s.compact(request),
+        write(request, 0, responses, s -> s.compact(request),
                 r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build());
     }
 
-    private <R> void write(Message request, StreamObserver<R> responses,
+    /** Queues a write costing {@code cost} against the space quota, which is checked first (as in etcd). */
+    private <R> void write(Message request, long cost, StreamObserver<R> responses,
             Function<StoreState, R> write, UnaryOperator<R> finish) {
+        if (quota.refuses(cost, responses)) {
+            return;
+        }
         try {
             checkSize(request, maxRequestBytes);
         } catch (EtcdError e) {

@@ -1,11 +1,9 @@
 package dev.baton.server;
 
-import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.WireFormat;
 import dev.baton.server.store.EtcdError;
 import dev.baton.server.store.Lease;
 import dev.baton.server.store.LeaseExpiredException;
-import dev.baton.server.store.LeaseTable;
+import dev.baton.server.store.QuotaCost;
 import dev.baton.server.store.StoreState;
 import io.etcd.jetcd.api.LeaseGrantRequest;
 import io.etcd.jetcd.api.LeaseGrantResponse;
@@ -16,14 +14,10 @@ import io.etcd.jetcd.api.LeaseRevokeRequest;
 import io.etcd.jetcd.api.LeaseRevokeResponse;
 import io.etcd.jetcd.api.LeaseTimeToLiveRequest;
 import io.etcd.jetcd.api.LeaseTimeToLiveResponse;
-import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * etcd's Lease service. Grants and revocations are writes; keep-alives only move a deadline
@@ -34,16 +28,22 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
     private final CommitPipeline pipeline;
     private final ResponseHeaders headers;
     private final int maxRequestBytes;
+    private final SpaceQuota quota;
 
-    LeaseService(StoreState state, CommitPipeline pipeline, ResponseHeaders headers, int maxRequestBytes) {
+    LeaseService(StoreState state, CommitPipeline pipeline, ResponseHeaders headers, int maxRequestBytes,
+            SpaceQuota quota) {
         this.state = state;
         this.pipeline = pipeline;
         this.headers = headers;
         this.maxRequestBytes = maxRequestBytes;
+        this.quota = quota;
     }
 
     @Override
     public void leaseGrant(LeaseGrantRequest request, StreamObserver<LeaseGrantResponse> responses) {
+        if (quota.refuses(QuotaCost.LEASE_GRANT, responses)) {
+            return;
+        }
         try {
             KvService.checkSize(request, maxRequestBytes);
         } catch (EtcdError e) {
@@ -122,42 +122,15 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
         });
     }
 
-    /**
-     * The service with etcd's {@code LeaseLeases} method added: the generated classes predate it,
-     * so its response ({@code header = 1, repeated LeaseStatus leases = 2} with
-     * {@code LeaseStatus.ID = 1}) is encoded here.
-     */
+    /** The service with etcd's {@code LeaseLeases} method ({@link LeaseLeasesCall}) added. */
     ServerServiceDefinition bindWithLeaseList() {
         ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(LeaseGrpc.SERVICE_NAME);
         for (ServerMethodDefinition<?, ?> method : bindService().getMethods()) {
             service.addMethod(method);
         }
-        MethodDescriptor<byte[], byte[]> leases = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName(MethodDescriptor.generateFullMethodName(LeaseGrpc.SERVICE_NAME, "LeaseLeases"))
-                .setRequestMarshaller(RawBytes.MARSHALLER)
-                .setResponseMarshaller(RawBytes.MARSHALLER)
-                .build();
-        service.addMethod(leases, ServerCalls.asyncUnaryCall((request, responses) ->
-                Replies.now(responses, this::encodeLeaseList)));
+        service.addMethod(LeaseLeasesCall.METHOD, ServerCalls.asyncUnaryCall((request, responses) ->
+                Replies.now(responses, () -> LeaseLeasesCall.response(headers.at(state.publishedRevision()),
+                        state.leases().all().stream().map(Lease::id).toList()))));
         return service.build();
-    }
-
-    private byte[] encodeLeaseList() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-            out.writeMessage(1, headers.at(state.publishedRevision()));
-            LeaseTable leases = state.leases();
-            for (Lease lease : leases.all()) {
-                out.writeTag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-                out.writeUInt32NoTag(CodedOutputStream.computeInt64Size(1, lease.id()));
-                out.writeInt64(1, lease.id());
-            }
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -34,10 +34,12 @@ import java.nio.file.Path;
  *
  * <ul>
  *   <li>Status: what {@code etcdctl endpoint status} shows; the raft index counts the member's
- *       start as the first entry (as etcd's bootstrap entry is) and each log record after it.
- *   <li>Alarm: the server raises no alarms (it has no space quota), so the list is empty;
- *       deactivating finds nothing, activating NONE does nothing (as in etcd), activating a real
- *       alarm is refused.
+ *       start as the first entry (as etcd's bootstrap entry is) and each log record after it; the
+ *       errors are the raised alarms, written as etcd writes them.
+ *   <li>Alarm: listing, raising and disarming NOSPACE alarms as etcd does (the {@link SpaceQuota}
+ *       raises this member's), through the writer, so an alarm is durable before it is answered;
+ *       activating NONE does nothing, activating CORRUPT (the server does not check itself for
+ *       corruption) or a type outside the API is refused.
  *   <li>Defragment: replaces the log by a snapshot of the state, which is what frees space here.
  *   <li>HashKV: etcd's hash of the key space ({@link KeyspaceHash}); Hash: a hash of the whole
  *       state, Baton's own.
@@ -54,6 +56,8 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     /** The etcd API level the server implements, reported as its version. */
     static final String API_VERSION = "3.4.0";
     static final int SNAPSHOT_CHUNK_BYTES = 32 * 1024;
+    /** etcd's CORRUPT alarm type, which jetcd's generated enum lacks. */
+    private static final int CORRUPT_ALARM = 2;
 
     private final StoreState state;
     private final Journal journal;
@@ -85,18 +89,24 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
                     .setRaftIndex(index)
                     .setRaftAppliedIndex(index)
                     .setRaftTerm(headers.raftTerm())
+                    .addAllErrors(state.alarms().stream()
+                            .map(a -> "memberID:" + Long.toUnsignedString(a.getMemberID()) + " alarm:" + a.getAlarm()
+                                    + " ")
+                            .toList())
                     .build();
         });
     }
 
     @Override
     public void alarm(AlarmRequest request, StreamObserver<AlarmResponse> responses) {
-        if (request.getAction() == AlarmRequest.AlarmAction.ACTIVATE && request.getAlarm() != AlarmType.NONE) {
-            responses.onError(Status.FAILED_PRECONDITION.withDescription("baton: this server raises no alarms (it "
-                    + "has no space quota), so alarm " + request.getAlarm() + " cannot be activated").asRuntimeException());
+        if (request.getAction() == AlarmRequest.AlarmAction.ACTIVATE && request.getAlarm() != AlarmType.NONE
+                && request.getAlarm() != AlarmType.NOSPACE) {
+            String alarm = request.getAlarmValue() == CORRUPT_ALARM ? "CORRUPT" : "type " + request.getAlarmValue();
+            responses.onError(Status.FAILED_PRECONDITION.withDescription("baton: this server raises only NOSPACE "
+                    + "alarms, so alarm " + alarm + " cannot be activated").asRuntimeException());
             return;
         }
-        Replies.now(responses, AlarmResponse::getDefaultInstance);
+        pipeline.submit(s -> s.alarm(request)).whenComplete(Replies.later(responses, r -> r));
     }
 
     @Override

@@ -15,8 +15,10 @@ import java.util.stream.Stream;
  * quantities, so tools written for etcd read them: {@code etcdctl check datascale} reads
  * {@code process_resident_memory_bytes}; dashboards read the {@code etcd_server_*},
  * {@code etcd_mvcc_*} and {@code process_*} series. Only quantities the server really has are
- * reported: one member that is always leader, the log's size and record count, the revisions,
- * and the process's memory, descriptors, CPU time and start time.
+ * reported: one member that is always leader, the log's size, space quota and record count, the
+ * revisions, the time the log takes to make a batch durable (etcd's WAL fsync histogram), the
+ * gRPC calls and messages per method, and the process's memory, descriptors, CPU time and start
+ * time.
  */
 final class Metrics {
     /** The cluster version as etcd labels it: major.minor. */
@@ -24,10 +26,16 @@ final class Metrics {
 
     private final StoreState state;
     private final Journal journal;
+    private final long quotaBytes;
+    private final LatencyHistogram syncLatency;
+    private final GrpcCallMetrics calls;
 
-    Metrics(StoreState state, Journal journal) {
+    Metrics(StoreState state, Journal journal, long quotaBytes, LatencyHistogram syncLatency, GrpcCallMetrics calls) {
         this.state = state;
         this.journal = journal;
+        this.quotaBytes = quotaBytes;
+        this.syncLatency = syncLatency;
+        this.calls = calls;
     }
 
     String render() {
@@ -41,6 +49,7 @@ final class Metrics {
         long size = journal.sizeOnDisk();
         gauge(out, "etcd_mvcc_db_total_size_in_bytes", "Bytes the data directory occupies.", size);
         gauge(out, "etcd_mvcc_db_total_size_in_use_in_bytes", "Bytes the data directory occupies.", size);
+        gauge(out, "etcd_server_quota_backend_bytes", "The space quota in bytes.", quotaBytes);
         long records = journal.lastIndex();
         gauge(out, "etcd_server_proposals_committed_total", "Writes committed to the log (a gauge, as in etcd).",
                 records);
@@ -50,6 +59,9 @@ final class Metrics {
                 state.publishedRevision());
         gauge(out, "etcd_debugging_mvcc_compact_revision", "The last compaction revision, -1 when none.",
                 state.kv().compactRevision());
+        syncLatency.render(out, "etcd_disk_wal_fsync_duration_seconds",
+                "The time each batch of writes took to be written to the log and forced to disk.");
+        calls.render(out);
         process(out);
         return out.toString();
     }

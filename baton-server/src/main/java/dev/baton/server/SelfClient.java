@@ -72,7 +72,8 @@ final class SelfClient implements AutoCloseable {
     /** Serves {@code services} in-process and connects to them. */
     static SelfClient start(List<ServerServiceDefinition> services, Executor callbacks) {
         String name = "baton-self-" + UUID.randomUUID();
-        InProcessServerBuilder builder = InProcessServerBuilder.forName(name).directExecutor();
+        InProcessServerBuilder builder = InProcessServerBuilder.forName(name).directExecutor()
+                .fallbackHandlerRegistry(new UnknownMethods());
         services.forEach(builder::addService);
         Server server;
         try {

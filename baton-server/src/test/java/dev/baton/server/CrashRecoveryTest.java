@@ -1,15 +1,22 @@
 package dev.baton.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import dev.baton.testkit.ChildJvm;
+import io.etcd.jetcd.api.AlarmMember;
+import io.etcd.jetcd.api.AlarmRequest;
+import io.etcd.jetcd.api.AlarmType;
 import io.etcd.jetcd.api.KVGrpc;
+import io.etcd.jetcd.api.MaintenanceGrpc;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.RangeResponse;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.URI;
 import java.nio.file.Path;
@@ -17,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A server in a child JVM is killed with {@code SIGKILL} while clients write, several times
  * over; after each restart every acknowledged write is there and the revision has not gone
- * backwards.
+ * backwards. Killed while clients write past its space quota, it comes back with every
+ * acknowledged write, none of the refused ones, and the NOSPACE alarm still raised.
  */
 class CrashRecoveryTest {
     private static final int ROUNDS = 4;
@@ -61,8 +70,72 @@ class CrashRecoveryTest {
         }
     }
 
-    private static ChildJvm startServer(Path data) {
-        return ChildJvm.builder(ServerProcessMain.class).jvmArgs("-Xmx256m").args(data.toString()).start();
+    @Test
+    void writesPastTheQuotaStayRefusedAndTheAlarmSurvivesKillNine() throws Exception {
+        Path data = dir.resolve("quota");
+        String quota = Long.toString(256 * 1024);
+        Set<String> refused = ConcurrentHashMap.newKeySet();
+        try (ChildJvm server = startServer(data, quota)) {
+            ManagedChannel channel = channel(endpointOf(server));
+            AtomicBoolean writing = new AtomicBoolean(true);
+            List<Thread> writers = new ArrayList<>();
+            for (int w = 0; w < WRITERS; w++) {
+                String prefix = "crash/quota/writer-" + w + "/";
+                Thread writer = new Thread(() -> {
+                    var kv = KVGrpc.newBlockingStub(channel);
+                    ByteString value = ByteString.copyFrom(new byte[8 * 1024]);
+                    for (long n = 1; writing.get(); n++) {
+                        String key = prefix + n;
+                        try {
+                            kv.withDeadlineAfter(5, TimeUnit.SECONDS).put(PutRequest.newBuilder()
+                                    .setKey(ByteString.copyFromUtf8(key)).setValue(value).build());
+                            acknowledged.put(key, 0L);
+                        } catch (StatusRuntimeException e) {
+                            if (e.getStatus().getCode() != Status.Code.RESOURCE_EXHAUSTED) {
+                                return;
+                            }
+                            refused.add(key);
+                        }
+                    }
+                }, "quota-writer-" + w);
+                writer.start();
+                writers.add(writer);
+            }
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> refused.size() >= 50);
+                server.kill();
+            } finally {
+                writing.set(false);
+                for (Thread writer : writers) {
+                    writer.join(TimeUnit.SECONDS.toMillis(30));
+                }
+                channel.shutdownNow();
+            }
+        }
+        try (ChildJvm server = startServer(data, quota)) {
+            ManagedChannel channel = channel(endpointOf(server));
+            try {
+                var kv = KVGrpc.newBlockingStub(channel);
+                List<String> stored = kv.range(RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("crash/quota/"))
+                        .setRangeEnd(ByteString.copyFromUtf8("crash/quota0")).setKeysOnly(true).build())
+                        .getKvsList().stream().map(k -> k.getKey().toStringUtf8()).toList();
+                assertThat(stored).as("acknowledged writes").containsAll(acknowledged.keySet());
+                assertThat(stored).as("refused writes").doesNotContainAnyElementsOf(refused);
+                assertThat(MaintenanceGrpc.newBlockingStub(channel).alarm(AlarmRequest.getDefaultInstance())
+                        .getAlarmsList()).extracting(AlarmMember::getAlarm).containsExactly(AlarmType.NOSPACE);
+                assertThatThrownBy(() -> kv.put(put("crash/quota/after", 1)))
+                        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode())
+                                .isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+            } finally {
+                channel.shutdownNow();
+            }
+        }
+    }
+
+    private static ChildJvm startServer(Path data, String... quota) {
+        List<String> args = new ArrayList<>(List.of(data.toString()));
+        args.addAll(List.of(quota));
+        return ChildJvm.builder(ServerProcessMain.class).jvmArgs("-Xmx256m").args(args.toArray(String[]::new)).start();
     }
 
     private static String endpointOf(ChildJvm server) {

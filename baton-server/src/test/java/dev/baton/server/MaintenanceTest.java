@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Maintenance calls on the embedded server alone: what real etcd cannot be compared on
- * (Baton's snapshot format, restore, restarts) or would not survive (activating alarms).
+ * (Baton's snapshot format, restore, restarts, alarms kept across them) or does not have.
  */
 class MaintenanceTest {
     @TempDir
@@ -148,20 +148,58 @@ class MaintenanceTest {
     }
 
     @Test
-    void alarmsCannotBeRaisedOnAServerWithoutAQuota() {
+    void onlyNospaceAlarmsCanBeRaised() {
         try (EmbeddedEtcd etcd = EmbeddedEtcd.builder().inMemory().build().start()) {
             ManagedChannel channel = channel(etcd);
             var maintenance = MaintenanceGrpc.newBlockingStub(channel);
             assertThatThrownBy(() -> maintenance.alarm(AlarmRequest.newBuilder()
-                    .setAction(AlarmRequest.AlarmAction.ACTIVATE).setAlarm(AlarmType.NOSPACE).build()))
+                    .setAction(AlarmRequest.AlarmAction.ACTIVATE).setAlarmValue(2).build()))
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-                        assertThat(e.getStatus().getDescription()).contains("alarm NOSPACE cannot be activated");
+                        assertThat(e.getStatus().getDescription()).contains("alarm CORRUPT cannot be activated");
                     });
             AlarmResponse none = maintenance.alarm(AlarmRequest.newBuilder()
                     .setAction(AlarmRequest.AlarmAction.ACTIVATE).setAlarm(AlarmType.NONE).build());
             assertThat(none.getAlarmsList()).isEmpty();
             assertThat(maintenance.alarm(AlarmRequest.getDefaultInstance()).getAlarmsList()).isEmpty();
+            channel.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRaisedAlarmSurvivesRestartsAndDefragmentingUntilDisarmed() {
+        AlarmRequest.Builder nospace = AlarmRequest.newBuilder().setMemberID(42).setAlarm(AlarmType.NOSPACE);
+        try (EmbeddedEtcd etcd = EmbeddedEtcd.builder().dataDir(dir).build().start()) {
+            ManagedChannel channel = channel(etcd);
+            MaintenanceGrpc.newBlockingStub(channel).alarm(nospace.setAction(AlarmRequest.AlarmAction.ACTIVATE)
+                    .build());
+            channel.shutdownNow();
+        }
+        for (String after : List.of("a restart replaying the log", "defragmenting and a restart")) {
+            try (EmbeddedEtcd etcd = EmbeddedEtcd.builder().dataDir(dir).build().start()) {
+                ManagedChannel channel = channel(etcd);
+                var maintenance = MaintenanceGrpc.newBlockingStub(channel);
+                assertThat(maintenance.alarm(AlarmRequest.getDefaultInstance()).getAlarmsList()).as(after)
+                        .extracting(a -> a.getMemberID() + " " + a.getAlarm()).containsExactly("42 NOSPACE");
+                assertThatThrownBy(() -> put(channel, "k", "v")).as(after)
+                        .isInstanceOfSatisfying(StatusRuntimeException.class,
+                                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+                maintenance.defragment(DefragmentRequest.getDefaultInstance());
+                channel.shutdownNow();
+            }
+        }
+        try (EmbeddedEtcd etcd = EmbeddedEtcd.builder().dataDir(dir).build().start()) {
+            ManagedChannel channel = channel(etcd);
+            MaintenanceGrpc.newBlockingStub(channel).alarm(nospace.setAction(AlarmRequest.AlarmAction.DEACTIVATE)
+                    .build());
+            channel.shutdownNow();
+        }
+        try (EmbeddedEtcd etcd = EmbeddedEtcd.builder().dataDir(dir).build().start()) {
+            ManagedChannel channel = channel(etcd);
+            assertThat(MaintenanceGrpc.newBlockingStub(channel).alarm(AlarmRequest.getDefaultInstance())
+                    .getAlarmsList()).as("after disarming and a restart").isEmpty();
+            put(channel, "k", "v");
+            assertThat(all(channel)).hasSize(1);
             channel.shutdownNow();
         }
     }

@@ -14,12 +14,20 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
-/** Calls the server does not serve are refused in etcd's words, whichever service they belong to. */
+/**
+ * Calls the server does not serve are refused in etcd's words, whichever service they belong to,
+ * through gRPC and through the JSON gateway's paths.
+ */
 class UnimplementedCallsTest {
     private static EmbeddedEtcd server;
     private static ManagedChannel channel;
@@ -50,6 +58,24 @@ class UnimplementedCallsTest {
     void methodsOfAbsentServicesAreUnknownMethodsToo() {
         assertUnknown(() -> AuthGrpc.newBlockingStub(channel).userAdd(AuthUserAddRequest.newBuilder().setName("u")
                 .build()), "unknown method UserAdd for service etcdserverpb.Auth");
+    }
+
+    @Test
+    void gatewayPathsOfUnservedCallsAnswerUnimplementedInEtcdsWords() throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (String[] call : new String[][] {
+            {"/v3/auth/user/add", "{\"name\":\"u\"}", "unknown method UserAdd for service etcdserverpb.Auth"},
+            {"/v3/auth/enable", "{}", "unknown method AuthEnable for service etcdserverpb.Auth"},
+            {"/v3beta/cluster/member/remove", "{\"ID\":\"1\"}",
+                "unknown method MemberRemove for service etcdserverpb.Cluster"},
+        }) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(server.endpoint() + call[0]))
+                    .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(call[1])).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(call[0]).isEqualTo(501);
+            assertThat(response.body()).as(call[0]).isEqualTo("{\"error\":\"" + call[2] + "\",\"message\":\""
+                    + call[2] + "\",\"code\":12}");
+        }
     }
 
     @Test

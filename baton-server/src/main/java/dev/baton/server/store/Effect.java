@@ -21,4 +21,8 @@ public sealed interface Effect {
     /** The history was compacted at a revision. */
     record Compacted(long revision) implements Effect {
     }
+
+    /** An alarm of a member was raised ({@code raised}) or disarmed. */
+    record AlarmChanged(long memberId, int alarm, boolean raised) implements Effect {
+    }
 }

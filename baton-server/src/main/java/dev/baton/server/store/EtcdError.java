@@ -72,6 +72,11 @@ public final class EtcdError extends RuntimeException {
         return new EtcdError(Status.Code.FAILED_PRECONDITION, "etcdserver: lease already exists");
     }
 
+    /** A write that would add data while the NOSPACE alarm is raised, or past the space quota. */
+    public static EtcdError noSpace() {
+        return new EtcdError(Status.Code.RESOURCE_EXHAUSTED, "etcdserver: mvcc: database space exceeded");
+    }
+
     public static EtcdError leaseTtlTooLarge() {
         return new EtcdError(Status.Code.OUT_OF_RANGE, "etcdserver: too large lease TTL");
     }

@@ -2,6 +2,10 @@ package dev.baton.server.store;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.etcd.jetcd.api.AlarmMember;
+import io.etcd.jetcd.api.AlarmRequest;
+import io.etcd.jetcd.api.AlarmResponse;
+import io.etcd.jetcd.api.AlarmType;
 import io.etcd.jetcd.api.CompactionRequest;
 import io.etcd.jetcd.api.CompactionResponse;
 import io.etcd.jetcd.api.DeleteRangeRequest;
@@ -27,6 +31,10 @@ import java.util.function.LongSupplier;
  * which the caller takes with {@link #takeEffects()} to make them durable. Readers see the
  * state as of the last {@link #publish()}, so a caller that publishes only what is durable
  * never lets a reader see a write that a crash could lose.
+ *
+ * <p>Alarms are part of the state, as in etcd: while a NOSPACE alarm is raised, writes that add
+ * data (puts, txns with puts, lease grants) fail with {@link EtcdError#noSpace()}; reads,
+ * deletes, compactions and revocations go on, so space can be freed before the alarm is disarmed.
  */
 public final class StoreState {
     private final LeaseTable leases;
@@ -34,6 +42,8 @@ public final class StoreState {
     private final LongSupplier leaseIds;
     private final List<Effect> effects = new ArrayList<>();
     private volatile long publishedRevision = 1;
+    /** The raised alarms, in the order they were raised; replaced whole on each change. */
+    private volatile List<AlarmMember> alarms = List.of();
 
     /**
      * @param nanoClock the monotonic clock lease deadlines are measured on
@@ -91,6 +101,7 @@ public final class StoreState {
 
     public PutResponse put(PutRequest r) {
         KvRequestChecks.checkPut(r);
+        refuseWhenNoSpace();
         if (r.getLease() != 0 && !leases.contains(r.getLease())) {
             throw EtcdError.leaseNotFound();
         }
@@ -110,6 +121,9 @@ public final class StoreState {
 
     public TxnResponse txn(TxnRequest r) {
         KvRequestChecks.checkTxn(r);
+        if (QuotaCost.of(r) > 0) {
+            refuseWhenNoSpace();
+        }
         KvView before = kv.view(kv.revision());
         WriteTxn txn = kv.beginWrite();
         TxnResponse response = KvOperations.txn(before, txn, r, leases::contains);
@@ -131,6 +145,7 @@ public final class StoreState {
     }
 
     public LeaseGrantResponse grantLease(LeaseGrantRequest r) {
+        refuseWhenNoSpace();
         if (r.getTTL() > LeaseTable.MAX_TTL_SECONDS) {
             throw EtcdError.leaseTtlTooLarge();
         }
@@ -170,6 +185,68 @@ public final class StoreState {
         return LeaseRevokeResponse.newBuilder().setHeader(KvOperations.header(kv.revision())).build();
     }
 
+    /** The raised alarms, in the order they were raised (any thread). */
+    public List<AlarmMember> alarms() {
+        return alarms;
+    }
+
+    /**
+     * etcd's Alarm call: GET lists the raised alarms of the given type (all for NONE); ACTIVATE
+     * raises the member's alarm (NONE raises nothing) and answers with it; DEACTIVATE disarms it
+     * and answers with it, or with nothing when it was not raised. Callers refuse activating any
+     * type but NONE and NOSPACE, the only alarm this store acts on.
+     */
+    public AlarmResponse alarm(AlarmRequest r) {
+        AlarmMember member = AlarmMember.newBuilder().setMemberID(r.getMemberID()).setAlarmValue(r.getAlarmValue())
+                .build();
+        AlarmResponse.Builder response = AlarmResponse.newBuilder();
+        switch (r.getAction()) {
+            case GET -> alarms.stream()
+                    .filter(a -> r.getAlarm() == AlarmType.NONE || a.getAlarmValue() == r.getAlarmValue())
+                    .forEach(response::addAlarms);
+            case ACTIVATE -> {
+                if (r.getAlarm() != AlarmType.NONE) {
+                    if (!alarms.contains(member)) {
+                        recordAlarm(member, true);
+                    }
+                    response.addAlarms(member);
+                }
+            }
+            case DEACTIVATE -> {
+                if (alarms.contains(member)) {
+                    recordAlarm(member, false);
+                    response.addAlarms(member);
+                }
+            }
+            default -> {
+            }
+        }
+        return response.build();
+    }
+
+    private void recordAlarm(AlarmMember member, boolean raised) {
+        changeAlarm(member, raised);
+        effects.add(new Effect.AlarmChanged(member.getMemberID(), member.getAlarmValue(), raised));
+    }
+
+    private void changeAlarm(AlarmMember member, boolean raised) {
+        List<AlarmMember> changed = new ArrayList<>(alarms);
+        if (raised) {
+            changed.add(member);
+        } else {
+            changed.remove(member);
+        }
+        alarms = List.copyOf(changed);
+    }
+
+    private void refuseWhenNoSpace() {
+        for (AlarmMember alarm : alarms) {
+            if (alarm.getAlarm() == AlarmType.NOSPACE) {
+                throw EtcdError.noSpace();
+            }
+        }
+    }
+
     private void commit(WriteTxn txn) {
         txn.commit();
         for (KeyRevision change : txn.changes()) {
@@ -193,6 +270,12 @@ public final class StoreState {
             }
         } else if (effect instanceof Effect.Compacted compacted) {
             kv.compact(compacted.revision());
+        } else if (effect instanceof Effect.AlarmChanged alarm) {
+            AlarmMember member = AlarmMember.newBuilder().setMemberID(alarm.memberId()).setAlarmValue(alarm.alarm())
+                    .build();
+            if (alarm.raised() != alarms.contains(member)) {
+                changeAlarm(member, alarm.raised());
+            }
         }
     }
 
@@ -201,6 +284,8 @@ public final class StoreState {
         void header(long revision, long compactRevision);
 
         void lease(long id, long ttlSeconds);
+
+        void alarm(long memberId, int alarm);
 
         /** A revision below the compaction revision that reads at or after it still need. */
         void compactedRevision(KeyRevision revision);
@@ -215,6 +300,9 @@ public final class StoreState {
         for (Lease lease : leases.all()) {
             sink.lease(lease.id(), lease.ttlSeconds());
         }
+        for (AlarmMember alarm : alarms) {
+            sink.alarm(alarm.getMemberID(), alarm.getAlarmValue());
+        }
         kv.forEachCompactedRevision(sink::compactedRevision);
         kv.forEachChange(kv.compactRevision(), Long.MAX_VALUE, sink::change);
     }
@@ -224,10 +312,11 @@ public final class StoreState {
      * a full TTL, as etcd's leases do when a new leader takes over.
      */
     public void restore(long revision, long compactRevision, List<long[]> leaseIdsAndTtls,
-            Iterable<KeyRevision> compactedRevisions, Iterable<KeyRevision> changes) {
+            List<AlarmMember> raisedAlarms, Iterable<KeyRevision> compactedRevisions, Iterable<KeyRevision> changes) {
         for (long[] lease : leaseIdsAndTtls) {
             leases.add(lease[0], lease[1]);
         }
+        alarms = List.copyOf(raisedAlarms);
         kv.restore(revision, compactRevision, compactedRevisions, changes);
         kv.forEachLive(live -> {
             if (live.lease() != 0) {

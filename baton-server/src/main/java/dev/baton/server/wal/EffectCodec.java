@@ -12,6 +12,7 @@ final class EffectCodec {
     private static final int LEASE_GRANTED = 2;
     private static final int LEASE_REVOKED = 3;
     private static final int COMPACTED = 4;
+    private static final int ALARM_CHANGED = 5;
     /** Keys and values are bounded by the request limit; anything larger is damage. */
     private static final int MAX_BYTES = 64 * 1024 * 1024;
 
@@ -32,6 +33,11 @@ final class EffectCodec {
         } else if (effect instanceof Effect.Compacted compacted) {
             out.writeByte(COMPACTED);
             out.writeLong(compacted.revision());
+        } else if (effect instanceof Effect.AlarmChanged alarm) {
+            out.writeByte(ALARM_CHANGED);
+            out.writeLong(alarm.memberId());
+            out.writeInt(alarm.alarm());
+            out.writeBoolean(alarm.raised());
         }
     }
 
@@ -42,6 +48,7 @@ final class EffectCodec {
             case LEASE_GRANTED -> new Effect.LeaseGranted(in.readLong(), in.readLong());
             case LEASE_REVOKED -> new Effect.LeaseRevoked(in.readLong());
             case COMPACTED -> new Effect.Compacted(in.readLong());
+            case ALARM_CHANGED -> new Effect.AlarmChanged(in.readLong(), in.readInt(), in.readBoolean());
             default -> throw new IOException("unknown effect tag " + tag);
         };
     }

@@ -27,7 +27,7 @@ public interface Journal extends AutoCloseable {
     /** The number of the last record appended, 0 before any. */
     long lastIndex();
 
-    /** The bytes the journal occupies on disk. */
+    /** The bytes the journal's files occupy on disk; any thread may ask, cheaply. */
     long sizeOnDisk();
 
     /** Releases the journal's files; idempotent. */

@@ -2,6 +2,7 @@ package dev.baton.server.wal;
 
 import dev.baton.server.store.KeyRevision;
 import dev.baton.server.store.StoreState;
+import io.etcd.jetcd.api.AlarmMember;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -37,6 +38,7 @@ final class SnapshotFile {
     private static final int LEASE = 2;
     private static final int COMPACTED = 3;
     private static final int CHANGE = 4;
+    private static final int ALARM = 5;
 
     /** What a snapshot says besides the state it restores. */
     record Identity(long memberId, long index) {
@@ -71,6 +73,15 @@ final class SnapshotFile {
                             out.writeByte(LEASE);
                             out.writeLong(id);
                             out.writeLong(ttlSeconds);
+                        });
+                    }
+
+                    @Override
+                    public void alarm(long memberId, int alarm) {
+                        io(() -> {
+                            out.writeByte(ALARM);
+                            out.writeLong(memberId);
+                            out.writeInt(alarm);
                         });
                     }
 
@@ -148,6 +159,7 @@ final class SnapshotFile {
             long revision = 1;
             long compactRevision = 0;
             List<long[]> leases = new ArrayList<>();
+            List<AlarmMember> alarms = new ArrayList<>();
             List<KeyRevision> compacted = new ArrayList<>();
             List<KeyRevision> changes = new ArrayList<>();
             while (true) {
@@ -161,6 +173,8 @@ final class SnapshotFile {
                         compactRevision = in.readLong();
                     }
                     case LEASE -> leases.add(new long[] {in.readLong(), in.readLong()});
+                    case ALARM -> alarms.add(AlarmMember.newBuilder().setMemberID(in.readLong())
+                            .setAlarmValue(in.readInt()).build());
                     case COMPACTED -> compacted.add(EffectCodec.readKeyRevision(in));
                     case CHANGE -> changes.add(EffectCodec.readKeyRevision(in));
                     default -> throw corrupt(file, "unknown section tag " + tag, null);
@@ -176,7 +190,7 @@ final class SnapshotFile {
                     throw corrupt(file, "bytes follow its checksum", null);
                 }
             }
-            state.restore(revision, compactRevision, leases, compacted, changes);
+            state.restore(revision, compactRevision, leases, alarms, compacted, changes);
             return new Identity(memberId, index);
         } catch (EOFException e) {
             throw corrupt(file, "it ends early", e);

@@ -57,6 +57,8 @@ public final class WriteAheadLog implements Journal {
     private long segmentFirstIndex;
     private long lastIndex;
     private long bytesSinceSnapshot;
+    /** What {@link #sizeOnDisk()} answers: measured after recovery and each snapshot, grown by each sync. */
+    private volatile long bytesOnDisk;
     private boolean unforced;
     private boolean closed;
 
@@ -107,7 +109,9 @@ public final class WriteAheadLog implements Journal {
                     + " is locked)");
         }
         try {
-            return recover(dir, state, fsync, snapshotThresholdBytes, lockChannel, lock);
+            WriteAheadLog wal = recover(dir, state, fsync, snapshotThresholdBytes, lockChannel, lock);
+            wal.bytesOnDisk = wal.measure();
+            return wal;
         } catch (DataDirectoryException e) {
             closeQuietly(lockChannel);
             throw e;
@@ -442,6 +446,7 @@ public final class WriteAheadLog implements Journal {
                 segment.write(buffer);
             }
             bytesSinceSnapshot += batch.size();
+            bytesOnDisk += batch.size();
             batch.reset();
             unforced = true;
         }
@@ -495,6 +500,7 @@ public final class WriteAheadLog implements Journal {
                 }
             }
         }
+        bytesOnDisk = measure();
         log.debug("snapshot at record {} written", lastIndex);
     }
 
@@ -544,6 +550,10 @@ public final class WriteAheadLog implements Journal {
 
     @Override
     public long sizeOnDisk() {
+        return bytesOnDisk;
+    }
+
+    private long measure() {
         long total = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {

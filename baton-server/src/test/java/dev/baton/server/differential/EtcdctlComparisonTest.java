@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.baton.server.EmbeddedEtcd;
 import dev.baton.testkit.EtcdExtension;
 import dev.baton.testkit.Etcdctl;
+import io.etcd.jetcd.api.AlarmRequest;
+import io.etcd.jetcd.api.AlarmType;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -76,8 +78,8 @@ class EtcdctlComparisonTest {
     private static String same(Function<String, String> normalise, String... args) {
         String etcd = Etcdctl.run(ETCD.endpoint(), args);
         String mine = Etcdctl.run(embedded.endpoint(), args);
-        assertThat(normalise.apply(normalise(mine))).as("etcdctl %s", String.join(" ", args))
-                .isEqualTo(normalise.apply(normalise(etcd)));
+        assertThat(normalise(normalise.apply(mine))).as("etcdctl %s", String.join(" ", args))
+                .isEqualTo(normalise(normalise.apply(etcd)));
         return etcd;
     }
 
@@ -232,6 +234,41 @@ class EtcdctlComparisonTest {
         }
         assertThat(status.get(1)).isEqualTo(status.get(0));
         assertThat(members.get(1)).isEqualTo(members.get(0));
+    }
+
+    @Test
+    void alarmCommandsWithARaisedAlarm() {
+        for (String endpoint : endpoints()) {
+            try (Target target = new Target(endpoint, endpoint)) {
+                target.maintenance().alarm(AlarmRequest.newBuilder().setAction(AlarmRequest.AlarmAction.ACTIVATE)
+                        .setMemberID(42).setAlarm(AlarmType.NOSPACE).build());
+            }
+        }
+        try {
+            String listed = same("alarm", "list");
+            assertThat(listed).isEqualTo("memberID:42 alarm:NOSPACE \n");
+            List<String> refused = new ArrayList<>();
+            for (String endpoint : endpoints()) {
+                refused.add(refusal(() -> Etcdctl.run(endpoint, "put", "ctl/alarmed", "v")));
+            }
+            System.out.println("etcdctl put with NOSPACE raised: " + refused.get(1));
+            assertThat(refused.get(1)).isEqualTo(refused.get(0)).contains("database space exceeded");
+        } finally {
+            assertThat(same("alarm", "disarm")).isEqualTo("memberID:42 alarm:NOSPACE \n");
+        }
+        same("put", "ctl/alarmed", "v");
+        assertThat(same("alarm", "list")).isEmpty();
+    }
+
+    /** The message of the failure {@code command} ends with, from its "Error:" on. */
+    private static String refusal(Runnable command) {
+        try {
+            command.run();
+            return "succeeded";
+        } catch (IllegalStateException e) {
+            String message = e.getMessage();
+            return message.substring(Math.max(0, message.indexOf("Error:"))).trim();
+        }
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -84,6 +85,11 @@ class HttpEndpointsDifferentialTest {
     /** Every series the embedded server exports is one etcd exports, with the same type. */
     @Test
     void metricsUseEtcdsNamesAndTypes() throws Exception {
+        for (String endpoint : List.of(ETCD.endpoint(), embedded.endpoint())) {
+            try (Target target = new Target(endpoint, endpoint)) {
+                target.kv().put(Requests.put("metrics/k", "v").build());
+            }
+        }
         HttpResponse<String> etcd = call(ETCD.endpoint(), "GET", "/metrics");
         HttpResponse<String> mine = call(embedded.endpoint(), "GET", "/metrics");
         assertThat(mine.statusCode()).isEqualTo(200);
@@ -97,6 +103,19 @@ class HttpEndpointsDifferentialTest {
         long revision = new Target("embedded", embedded.endpoint()).kv().range(RangeRequest.newBuilder()
                 .setKey(Requests.bytes("x")).build()).getHeader().getRevision();
         assertThat(mine.body()).contains("\netcd_debugging_mvcc_current_revision " + revision + "\n");
+        String handledPut = "\ngrpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"Put\","
+                + "grpc_service=\"etcdserverpb.KV\",grpc_type=\"unary\"} ";
+        assertThat(etcd.body()).contains(handledPut);
+        assertThat(mine.body()).contains(handledPut);
+        assertThat(series(mine.body(), "etcd_disk_wal_fsync_duration_seconds"))
+                .isEqualTo(series(etcd.body(), "etcd_disk_wal_fsync_duration_seconds"));
+        assertThat(mine.body()).doesNotContain("\netcd_disk_wal_fsync_duration_seconds_count 0\n");
+    }
+
+    /** The series of metric {@code name}, labels included, without their values. */
+    private static List<String> series(String metrics, String name) {
+        return Arrays.stream(metrics.split("\n")).filter(l -> l.startsWith(name))
+                .map(l -> l.substring(0, l.lastIndexOf(' '))).toList();
     }
 
     /** etcdctl's data-scale check reads the process memory from {@code /metrics} on the client port. */

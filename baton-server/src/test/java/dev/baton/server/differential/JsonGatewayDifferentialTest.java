@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.server.EmbeddedEtcd;
 import dev.baton.testkit.EtcdExtension;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.ArrayList;
@@ -107,12 +110,17 @@ class JsonGatewayDifferentialTest {
             {"/v3/lease/grant", "{\"ID\":\"4660\",\"TTL\":\"600\"}"},
             {"/v3/kv/put", "{\"key\":\"" + a + "\",\"value\":\"" + b64("5") + "\",\"lease\":\"4660\"}"},
             {"/v3/lease/timetolive", "{\"ID\":\"4660\",\"keys\":true}"},
+            {"/v3/lease/leases", "{}"},
+            {"/v3/kv/lease/leases", ""},
+            {"/v3beta/kv/range", "{\"key\":\"" + a + "\"}"},
+            {"/v3beta/lease/leases", "{}"},
             {"/v3/lease/keepalive", "{\"ID\":\"4660\"}"},
             {"/v3/lease/keepalive", "{\"ID\":\"4661\"}"},
             {"/v3/kv/lease/timetolive", "{\"ID\":\"4660\"}"},
             {"/v3/lease/revoke", "{\"ID\":\"4660\"}"},
             {"/v3/kv/lease/revoke", "{\"ID\":\"4660\"}"},
             {"/v3/lease/grant", "{\"TTL\":\"99999999999\"}"},
+            {"/v3/lease/leases", "{}"},
             {"/v3/kv/range", "{\"key\":\"" + a + "\"}"},
         };
         for (String[] call : calls) {
@@ -166,7 +174,10 @@ class JsonGatewayDifferentialTest {
         assertThat(seen.get(1)).isEqualTo(seen.get(0));
     }
 
-    /** Maintenance and Cluster through the gateway: equal answers where etcd's are not member-specific, else equal fields. */
+    /**
+     * Maintenance and Cluster through the gateway: equal answers where etcd's are not member-specific, else
+     * equal fields (Hash is Baton's own hash).
+     */
     @Test
     void jsonGatewayMaintenanceAndClusterCallsAnswerAsEtcd() throws Exception {
         for (String[] call : new String[][] {{"/v3/maintenance/alarm", "{}"}, {"/v3/maintenance/defragment", "{}"},
@@ -176,7 +187,7 @@ class JsonGatewayDifferentialTest {
             System.out.println("POST " + call[0] + " " + call[1] + " -> " + mine);
             assertThat(mine).as("POST %s %s", call[0], call[1]).isEqualTo(expected);
         }
-        for (String path : new String[] {"/v3/maintenance/status", "/v3/cluster/member/list"}) {
+        for (String path : new String[] {"/v3/maintenance/status", "/v3/cluster/member/list", "/v3/maintenance/hash"}) {
             HttpResponse<String> expected = post(etcd.endpoint(), path, "{}");
             HttpResponse<String> mine = post(embedded.endpoint(), path, "{}");
             System.out.println("POST " + path + " -> " + mine.body());
@@ -185,6 +196,54 @@ class JsonGatewayDifferentialTest {
             expectedFields.remove("members.peerURLs");
             assertThat(fieldNames(JSON.readTree(mine.body()))).as("fields of %s (the embedded server has no peers)", path)
                     .isEqualTo(expectedFields);
+            if (path.endsWith("/hash")) {
+                assertThat(JSON.readTree(mine.body()).get("hash").asLong()).as("the hash, a uint32").isNotNegative();
+            }
+        }
+    }
+
+    /**
+     * The gateway's snapshot stream: lines of {@code {"result":{"blob":...}}} as etcd's, ending, as
+     * etcd's, with the SHA-256 of the blobs before it; the embedded server's restores into a new member.
+     */
+    @Test
+    void jsonGatewaySnapshotStreamsASnapshotThatRestores() throws Exception {
+        post(embedded.endpoint(), "/v3/kv/put", "{\"key\":\"" + b64("s/a") + "\",\"value\":\"" + b64("1") + "\"}");
+        List<List<String>> shapes = new ArrayList<>();
+        byte[] saved = null;
+        for (String endpoint : List.of(etcd.endpoint(), embedded.endpoint())) {
+            HttpResponse<String> response = post(endpoint, "/v3/maintenance/snapshot", "{}");
+            assertThat(response.statusCode()).isEqualTo(200);
+            List<String> shape = new ArrayList<>();
+            ByteArrayOutputStream blobs = new ByteArrayOutputStream();
+            byte[] last = null;
+            for (String line : response.body().split("\n")) {
+                JsonNode result = JSON.readTree(line).get("result");
+                shape.add(String.join(",", fieldNames(result)));
+                if (last != null) {
+                    blobs.write(last);
+                }
+                last = Base64.getDecoder().decode(result.get("blob").asText());
+            }
+            assertThat(last).as("the SHA-256 ending the stream from %s", endpoint)
+                    .isEqualTo(MessageDigest.getInstance("SHA-256").digest(blobs.toByteArray()));
+            blobs.write(last);
+            saved = blobs.toByteArray();
+            shapes.add(shape.subList(shape.size() - 1, shape.size()));
+        }
+        assertThat(shapes.get(1)).as("the last line's fields").isEqualTo(shapes.get(0));
+        Path file = embeddedDir.resolveSibling(embeddedDir.getFileName() + ".snapshot");
+        Path restored = embeddedDir.resolveSibling(embeddedDir.getFileName() + "-restored");
+        Files.write(file, saved);
+        try {
+            EmbeddedEtcd.restore(file, restored);
+            try (EmbeddedEtcd server = EmbeddedEtcd.builder().dataDir(restored).build().start()) {
+                assertThat(post(server.endpoint(), "/v3/kv/range", "{\"key\":\"" + b64("s/a") + "\"}").body())
+                        .contains("\"value\":\"" + b64("1") + "\"");
+            }
+        } finally {
+            Files.deleteIfExists(file);
+            FastTempDirs.delete(restored);
         }
     }
 

@@ -5,6 +5,7 @@ import static dev.baton.server.differential.Requests.delete;
 import static dev.baton.server.differential.Requests.get;
 import static dev.baton.server.differential.Requests.op;
 import static dev.baton.server.differential.Requests.put;
+import static io.grpc.Status.Code.RESOURCE_EXHAUSTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.testkit.EtcdExtension;
@@ -19,7 +20,9 @@ import io.etcd.jetcd.api.LeaseRevokeRequest;
 import io.etcd.jetcd.api.MoveLeaderRequest;
 import io.etcd.jetcd.api.StatusRequest;
 import io.etcd.jetcd.api.TxnRequest;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +34,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * embedded server and its own keys; etcd's keyspace is emptied by a fresh process per test.
  */
 class MaintenanceDifferentialTest {
+    /** etcd's CORRUPT alarm type, which jetcd's generated enum lacks. */
+    private static final int CORRUPT = 2;
     private final Path etcdDir = FastTempDirs.create("baton-etcd-");
 
     @RegisterExtension
@@ -55,6 +60,63 @@ class MaintenanceDifferentialTest {
                 .setAction(AlarmRequest.AlarmAction.GET).build())));
         diff.run("alarm deactivate", t -> t.maintenance().alarm(AlarmRequest.newBuilder()
                 .setAction(AlarmRequest.AlarmAction.DEACTIVATE).setAlarm(AlarmType.NOSPACE).build()));
+    }
+
+    @Test
+    void aRaisedNospaceAlarmRefusesWritesThatAddDataUntilDisarmed() {
+        diff.lease("grant before the alarm", l -> l.leaseGrant(LeaseGrantRequest.newBuilder().setID(7002).setTTL(60)
+                .build()));
+        diff.kv("put before the alarm", kv -> kv.put(put("m/kept", "v").build()));
+        diff.run("raise NOSPACE for member 42", t -> t.maintenance().alarm(alarm(AlarmRequest.AlarmAction.ACTIVATE,
+                42, AlarmType.NOSPACE)));
+        diff.run("raise it again", t -> t.maintenance().alarm(alarm(AlarmRequest.AlarmAction.ACTIVATE, 42,
+                AlarmType.NOSPACE)));
+        diff.run("list all alarms", t -> t.maintenance().alarm(alarm(AlarmRequest.AlarmAction.GET, 0, AlarmType.NONE)));
+        diff.run("list NOSPACE alarms", t -> t.maintenance().alarm(alarm(AlarmRequest.AlarmAction.GET, 0,
+                AlarmType.NOSPACE)));
+        List<String> errors = diff.same("Status's errors",
+                t -> t.maintenance().status(StatusRequest.getDefaultInstance()).getErrorsList());
+        assertThat(errors).hasSize(1);
+        diff.run("list CORRUPT alarms", t -> t.maintenance().alarm(AlarmRequest.newBuilder()
+                .setAction(AlarmRequest.AlarmAction.GET).setAlarmValue(CORRUPT).build()));
+
+        assertThat(diff.kv("put", kv -> kv.put(put("m/new", "v").build())).code()).isEqualTo(RESOURCE_EXHAUSTED);
+        String refused = diff.same("the put's error", t -> error(() -> t.kv().put(put("m/new", "v").build())));
+        assertThat(refused).isEqualTo("RESOURCE_EXHAUSTED: etcdserver: mvcc: database space exceeded");
+        diff.kv("txn putting in its failure branch", kv -> kv.txn(TxnRequest.newBuilder()
+                .addSuccess(op(get("m/kept"))).addFailure(op(put("m/new", "v"))).build()));
+        diff.kv("txn putting only inside a nested txn", kv -> kv.txn(TxnRequest.newBuilder()
+                .addSuccess(op(TxnRequest.newBuilder().addSuccess(op(put("m/nested", "v"))))).build()));
+        diff.kv("txn deleting", kv -> kv.txn(TxnRequest.newBuilder().addSuccess(op(delete("m/nested"))).build()));
+        diff.kv("read-only txn", kv -> kv.txn(TxnRequest.newBuilder().addSuccess(op(get("m/kept"))).build()));
+        diff.kv("range", kv -> kv.range(get("m/kept").build()));
+        diff.lease("grant", l -> l.leaseGrant(LeaseGrantRequest.newBuilder().setID(7003).setTTL(60).build()));
+        diff.lease("revoke", l -> l.leaseRevoke(LeaseRevokeRequest.newBuilder().setID(7002).build()));
+        diff.kv("delete", kv -> kv.deleteRange(delete("m/kept").setPrevKv(true).build()));
+        diff.kv("compact", kv -> kv.compact(CompactionRequest.newBuilder().setRevision(3).build()));
+
+        diff.run("disarm another member's", t -> t.maintenance().alarm(alarm(AlarmRequest.AlarmAction.DEACTIVATE, 7,
+                AlarmType.NOSPACE)));
+        diff.run("disarm", t -> t.maintenance().alarm(alarm(AlarmRequest.AlarmAction.DEACTIVATE, 42,
+                AlarmType.NOSPACE)));
+        diff.run("list after disarming", t -> t.maintenance().alarm(alarm(AlarmRequest.AlarmAction.GET, 0,
+                AlarmType.NONE)));
+        diff.kv("put after disarming", kv -> kv.put(put("m/new", "v").build()));
+        diff.lease("grant after disarming", l -> l.leaseGrant(LeaseGrantRequest.newBuilder().setID(7003).setTTL(60)
+                .build()));
+    }
+
+    private static AlarmRequest alarm(AlarmRequest.AlarmAction action, long member, AlarmType type) {
+        return AlarmRequest.newBuilder().setAction(action).setMemberID(member).setAlarm(type).build();
+    }
+
+    private static String error(Runnable call) {
+        try {
+            call.run();
+            return "OK";
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode() + ": " + e.getStatus().getDescription();
+        }
     }
 
     @Test

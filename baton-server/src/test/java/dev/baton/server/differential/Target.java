@@ -27,12 +27,9 @@ import java.util.concurrent.TimeUnit;
  * field jetcd would hide.
  */
 final class Target implements AutoCloseable {
-    private static final MethodDescriptor<byte[], byte[]> LEASE_LEASES = MethodDescriptor.<byte[], byte[]>newBuilder()
-            .setType(MethodDescriptor.MethodType.UNARY)
-            .setFullMethodName(MethodDescriptor.generateFullMethodName(LeaseGrpc.SERVICE_NAME, "LeaseLeases"))
-            .setRequestMarshaller(new RawBytes())
-            .setResponseMarshaller(new RawBytes())
-            .build();
+    private static final MethodDescriptor<byte[], byte[]> LEASE_LEASES = rawMethod(
+            MethodDescriptor.generateFullMethodName(LeaseGrpc.SERVICE_NAME, "LeaseLeases"),
+            MethodDescriptor.MethodType.UNARY);
 
     final String name;
     final ManagedChannel channel;
@@ -101,12 +98,7 @@ final class Target implements AutoCloseable {
      * answer's status as "CODE: description" ("OK" for an answer).
      */
     String callStatus(String fullMethodName) {
-        MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName(fullMethodName)
-                .setRequestMarshaller(new RawBytes())
-                .setResponseMarshaller(new RawBytes())
-                .build();
+        MethodDescriptor<byte[], byte[]> method = rawMethod(fullMethodName, MethodDescriptor.MethodType.UNARY);
         try {
             ClientCalls.blockingUnaryCall(channel, method, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
                     new byte[0]);
@@ -114,6 +106,16 @@ final class Target implements AutoCloseable {
         } catch (StatusRuntimeException e) {
             return e.getStatus().getCode() + ": " + e.getStatus().getDescription();
         }
+    }
+
+    /** A method whose messages are passed as their encoded bytes. */
+    static MethodDescriptor<byte[], byte[]> rawMethod(String fullMethodName, MethodDescriptor.MethodType type) {
+        return MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(type)
+                .setFullMethodName(fullMethodName)
+                .setRequestMarshaller(new RawBytes())
+                .setResponseMarshaller(new RawBytes())
+                .build();
     }
 
     @Override
