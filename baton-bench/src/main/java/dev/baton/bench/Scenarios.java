@@ -9,6 +9,7 @@ import dev.baton.bench.store.StoreScenario;
 import dev.baton.bench.tasks.ClaimScenario;
 import dev.baton.bench.tasks.RebalanceScenario;
 import dev.baton.bench.tasks.ScaleScenario;
+import dev.baton.bench.tasks.ScheduleScenario;
 import dev.baton.bench.tasks.SteadyLoadScenario;
 import dev.baton.bench.tasks.ThroughputScenario;
 import java.util.List;
@@ -30,6 +31,7 @@ public final class Scenarios {
                 new ScaleScenario(),
                 new AllocScenario(),
                 new AllocLiveScenario(),
-                new CacheScenario());
+                new CacheScenario(),
+                new ScheduleScenario());
     }
 }

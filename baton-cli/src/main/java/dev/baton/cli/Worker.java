@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.election.LeaderService;
 import dev.baton.etcd.Etcd;
+import dev.baton.schedule.Scheduler;
 import dev.baton.session.Session;
 import dev.baton.tasks.MemberCommand;
 import dev.baton.tasks.TaskClient;
@@ -16,7 +17,9 @@ import java.util.concurrent.TimeUnit;
  * One worker of a fleet: a session, the task member that runs command tasks on it, its record
  * under {@code workers/} (zone, limits, dashboard address) bound to the session's lease, and a
  * candidacy in the fleet's leader election; the leader removes the done records of finished tasks
- * by the worker's retention policy ({@link TaskRetention}).
+ * by the worker's retention policy ({@link TaskRetention}). Every worker is also a candidate of the
+ * schedules' election ({@link Scheduler}, {@code <ns>scheduler}); the one elected fires the
+ * namespace's schedules.
  */
 final class Worker implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,16 +28,18 @@ final class Worker implements AutoCloseable {
     private final Session session;
     private final TaskMember member;
     private final LeaderService leader;
+    private final Scheduler scheduler;
     private final WorkerSettings settings;
     private final TaskClient client;
     private volatile boolean closed;
 
-    private Worker(Etcd etcd, Session session, TaskMember member, LeaderService leader, WorkerSettings settings,
-                   TaskClient client) {
+    private Worker(Etcd etcd, Session session, TaskMember member, LeaderService leader, Scheduler scheduler,
+                   WorkerSettings settings, TaskClient client) {
         this.etcd = etcd;
         this.session = session;
         this.member = member;
         this.leader = leader;
+        this.scheduler = scheduler;
         this.settings = settings;
         this.client = client;
     }
@@ -46,6 +51,7 @@ final class Worker implements AutoCloseable {
     static Worker start(Etcd etcd, String namespace, WorkerSettings settings, FleetMetrics metrics) {
         Session session = null;
         TaskMember member = null;
+        LeaderService leader = null;
         try {
             session = Session.builder(etcd).ttl(settings.ttl()).open();
             etcd.put(FleetKeys.worker(namespace, settings.name()), record(settings), session.lease())
@@ -57,11 +63,15 @@ final class Worker implements AutoCloseable {
                     .start();
             TaskClient client = TaskClient.create(etcd, namespace);
             TaskRetention retention = TaskRetention.create(etcd, namespace, settings.retention());
-            LeaderService leader = LeaderService.builder(session, FleetKeys.election(namespace), settings.name())
+            leader = LeaderService.builder(session, FleetKeys.election(namespace), settings.name())
                     .periodic(settings.retention().sweepPeriod(), retention::sweep)
                     .start();
-            return new Worker(etcd, session, member, leader, settings, client);
+            Scheduler scheduler = Scheduler.builder(session, namespace, settings.name()).start();
+            return new Worker(etcd, session, member, leader, scheduler, settings, client);
         } catch (Exception e) {
+            if (leader != null) {
+                leader.close();
+            }
             if (member != null) {
                 member.close();
             }
@@ -116,6 +126,7 @@ final class Worker implements AutoCloseable {
     void crash() {
         closed = true;
         etcd.close();
+        scheduler.close();
         leader.close();
         member.close();
         session.close();
@@ -127,6 +138,7 @@ final class Worker implements AutoCloseable {
             return;
         }
         closed = true;
+        scheduler.close();
         leader.close();
         member.close();
         session.close();

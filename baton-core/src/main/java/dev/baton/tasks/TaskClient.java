@@ -155,6 +155,27 @@ public final class TaskClient {
     }
 
     /**
+     * The guards and writes of a {@link #submit} of a task that may be claimed at once, submitted
+     * now by this client's clock, for a caller that sends them in its own transaction. Nothing is
+     * sent.
+     */
+    public SubmitOperations submitOperations(TaskId id, TaskProperties properties) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(properties, "properties");
+        TaskSpec spec = new TaskSpec(properties, clock.instant(), Optional.empty());
+        return new SubmitOperations(TaskWrites.submitGuards(keys, id),
+                TaskWrites.submitWrites(keys, id, spec, TaskState.initial(spec.submitted())), keys.spec(id), keys.done(id));
+    }
+
+    /**
+     * The key of a task's done record ({@code docs/keyspace.md}), which appears when the task is
+     * retired: for a recipe that watches for a task's end.
+     */
+    public String doneKey(TaskId id) {
+        return keys.done(Objects.requireNonNull(id, "id"));
+    }
+
+    /**
      * Deletes a task, running or done, with its pending commands. A member running it sees its
      * claim disappear, stops the handler, and can no longer write for it. Returns false when
      * there was no such task.

@@ -54,11 +54,19 @@ final class TaskWrites {
      * caller can name what is in the way.
      */
     CompletableFuture<TxnResult> submit(TaskId task, TaskSpec spec, TaskState initial) {
-        return etcd.txn(
-                List.of(Compares.absent(keys.spec(task)), Compares.absent(keys.done(task))),
-                List.of(Operations.put(keys.spec(task), utf8(spec.encode()), 0),
-                        Operations.put(keys.state(task), utf8(initial.encode()), 0)),
+        return etcd.txn(submitGuards(keys, task), submitWrites(keys, task, spec, initial),
                 List.of(Operations.get(keys.spec(task)), Operations.get(keys.done(task))));
+    }
+
+    /** The guard of a submit: neither the task nor a retired task of the same id exists. */
+    static List<Cmp> submitGuards(Keyspace keys, TaskId task) {
+        return List.of(Compares.absent(keys.spec(task)), Compares.absent(keys.done(task)));
+    }
+
+    /** The writes of a submit: the spec and the initial state. */
+    static List<Op> submitWrites(Keyspace keys, TaskId task, TaskSpec spec, TaskState initial) {
+        return List.of(Operations.put(keys.spec(task), utf8(spec.encode()), 0),
+                Operations.put(keys.state(task), utf8(initial.encode()), 0));
     }
 
     /**
