@@ -17,13 +17,14 @@ import picocli.CommandLine.Spec;
         versionProvider = BatonCommand.Version.class,
         description = "Coordinates distributed work on etcd v3.",
         subcommands = {ServerCommand.class, WorkerCommand.class, SubmitCommand.class, FleetListing.Tasks.class,
-            FleetListing.Members.class, FleetListing.Leader.class, SendCommand.class, WatchCommand.class,
-            ElectCommand.class, LockCommand.class, ScheduleCommand.class, DashboardCommand.class, DemoCommand.class,
+            FleetListing.Members.class, FleetListing.Leader.class, SendCommand.class, RetryCommand.class,
+            WatchCommand.class, ElectCommand.class, LockCommand.class, ScheduleCommand.class, DashboardCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class BatonCommand implements Runnable {
     /** The variable logback.xml reads the root level from; a system property of that name wins over the environment. */
     private static final String LOG_LEVEL_VARIABLE = "BATON_LOG_LEVEL";
-    private static final Set<String> ONE_SHOT_COMMANDS = Set.of("submit", "tasks", "members", "leader", "command", "schedule");
+    private static final Set<String> ONE_SHOT_COMMANDS = Set.of("submit", "tasks", "members", "leader", "command", "retry",
+            "schedule");
 
     @Spec
     private CommandSpec spec;

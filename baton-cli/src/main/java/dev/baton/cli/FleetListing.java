@@ -3,11 +3,13 @@ package dev.baton.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.baton.etcd.Etcd;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -89,9 +91,28 @@ abstract class FleetListing implements Callable<Integer> {
     @Command(name = "tasks", mixinStandardHelpOptions = true,
             description = "Lists tasks: state, owner, failed runs, exit code and the end of their output.")
     static final class Tasks extends FleetListing {
+        @Option(names = "--state", paramLabel = "STATE",
+                description = "Only tasks in this state: runnable, paused, sleeping, fault, completed, failed or killed.")
+        String state;
+
+        @Override
+        public Integer call() throws Exception {
+            if (state != null && TaskPages.statusNamed(state).isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "unknown --state '" + state
+                        + "'; expected runnable, paused, sleeping, fault, completed, failed or killed");
+            }
+            return super.call();
+        }
+
         @Override
         JsonNode read(FleetView view) {
-            return JSON.createArrayNode().addAll(view.allTasks());
+            ArrayNode tasks = JSON.createArrayNode();
+            for (JsonNode task : view.allTasks()) {
+                if (state == null || state.equals(task.path("state").asText())) {
+                    tasks.add(task);
+                }
+            }
+            return tasks;
         }
 
         @Override

@@ -137,7 +137,7 @@ final class FleetView implements AutoCloseable {
                             + firstLine(s.lastError().orElse(""))));
             case "done" -> {
                 if (added) {
-                    Optional<TaskState> state = TaskPages.decode(event.newValue());
+                    Optional<TaskState> state = TaskPages.decodeDone(event.newValue());
                     String status = state.map(s -> s.status().wireName()).orElse("done");
                     count("completed".equals(status) ? metrics::completed : metrics::failed);
                     emit("done", "task " + task + " " + status);

@@ -55,7 +55,8 @@ final class TaskPages {
     /** The records of one task, by record name ({@code spec}, {@code state}, ...). */
     private record Task(String id, Map<String, CacheEntry<String>> records) {
         Optional<TaskState> state() {
-            return stateRecord().flatMap(TaskPages::decode);
+            return records.containsKey("done") ? decodeDone(records.get("done").value())
+                    : stateRecord().flatMap(TaskPages::decode);
         }
 
         /**
@@ -268,6 +269,15 @@ final class TaskPages {
     static Optional<TaskState> decode(String json) {
         try {
             return json == null ? Optional.empty() : Optional.of(TaskState.decode(json));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The final state of the done record {@code json}; empty when it is null or not a done record. */
+    static Optional<TaskState> decodeDone(String json) {
+        try {
+            return json == null ? Optional.empty() : Optional.of(TaskState.decodeDone(json));
         } catch (RuntimeException e) {
             return Optional.empty();
         }

@@ -200,6 +200,59 @@ public final class TaskClient {
         throw unknown;
     }
 
+    /**
+     * Runs a failed or killed task again, as a dead letter is requeued: in one transaction guarded
+     * by the done record's revision, the done record gives way to the spec the task was submitted
+     * with and a RUNNABLE state with a fresh retry budget (attempts 0) that keeps the last error and
+     * the checkpoint, so a stateful handler resumes where the task stopped. Two retries of one
+     * failure requeue the task once.
+     *
+     * @return the revision of the requeue
+     * @throws NoSuchTaskException   when there is no task with this id
+     * @throws IllegalStateException when the task is not done, completed, or done before done
+     *                               records kept the spec (naming which)
+     */
+    public long retry(TaskId id) {
+        Objects.requireNonNull(id, "id");
+        RuntimeException unknown = null;
+        for (int attempt = 0; attempt < UNKNOWN_OUTCOME_ATTEMPTS; attempt++) {
+            RangeResult read = join(writes.readTask(id));
+            Optional<KeyValue> doneKv = read.kvs().stream().filter(kv -> kv.key().equals(keys.done(id))).findFirst();
+            if (doneKv.isEmpty()) {
+                if (unknown != null && !read.kvs().isEmpty()) {
+                    return read.kvs().get(0).createRevision();
+                }
+                throw read.kvs().isEmpty()
+                        ? new NoSuchTaskException(id, "no task " + Excerpt.of(id.value()) + " to retry")
+                        : new IllegalStateException("task " + Excerpt.of(id.value())
+                                + " is not done; only a failed or killed task can be retried");
+            }
+            DoneTask done = DoneTask.decode(doneKv.get().valueUtf8());
+            TaskState last = done.state();
+            if (last.status() == TaskStatus.COMPLETED) {
+                throw new IllegalStateException("task " + Excerpt.of(id.value())
+                        + " completed; only a failed or killed task can be retried");
+            }
+            TaskSpec spec = done.spec().orElseThrow(() -> new IllegalStateException("task " + Excerpt.of(id.value())
+                    + " was retired before done records kept the spec; submit it again instead"));
+            TaskState again = TaskState.of(TaskStatus.RUNNABLE, clock.instant(), 0, null,
+                    last.lastError().orElse(null), last.checkpoint().orElse(null));
+            try {
+                TxnResult result = join(writes.requeue(id, doneKv.get().modRevision(), spec, again));
+                if (result.succeeded()) {
+                    return result.revision();
+                }
+            } catch (RuntimeException e) {
+                if (!TaskWrites.outcomeUnknown(e)) {
+                    throw e;
+                }
+                unknown = e;
+            }
+        }
+        throw unknown != null ? unknown
+                : new IllegalStateException("task " + Excerpt.of(id.value()) + " changed under every retry");
+    }
+
     /** Every task of the namespace, live and done, in id order, read at one revision. */
     public List<TaskInfo> list() {
         return table(keys.tasksPrefix()).taskInfos();

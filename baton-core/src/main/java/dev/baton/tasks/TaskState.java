@@ -116,6 +116,14 @@ public final class TaskState {
         return node;
     }
 
+    /**
+     * Reads the final state of a done record ({@code tasks/<id>/done}), which carries the task's
+     * spec beside it; refuses anything a retirement could not have written.
+     */
+    public static TaskState decodeDone(String json) {
+        return DoneTask.decode(json).state();
+    }
+
     /** Reads a stored state, refusing anything {@link #encode} could not have written. */
     public static TaskState decode(String json) {
         JsonRecord record = JsonRecord.parse(SUBJECT, json, MAX_ENCODED_BYTES, FIELDS);

@@ -82,6 +82,19 @@ final class TaskWrites {
                 List.of());
     }
 
+    /**
+     * Runs a done task again: deletes its done record, if it is still the one written at
+     * {@code doneRevision}, and stores {@code spec} and {@code state} as a submit does.
+     */
+    CompletableFuture<TxnResult> requeue(TaskId task, long doneRevision, TaskSpec spec, TaskState state) {
+        return etcd.txn(
+                List.of(Compares.modRevisionIs(keys.done(task), doneRevision), Compares.absent(keys.spec(task))),
+                List.of(Operations.delete(KeyRange.key(keys.done(task))),
+                        Operations.put(keys.spec(task), utf8(spec.encode()), 0),
+                        Operations.put(keys.state(task), utf8(state.encode()), 0)),
+                List.of());
+    }
+
     /** Stores a command for a live task; refused when the task does not exist (or is done). */
     CompletableFuture<TxnResult> sendTaskCommand(TaskId task, String commandKey, TaskCommand command) {
         return etcd.txn(
