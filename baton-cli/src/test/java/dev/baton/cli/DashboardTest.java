@@ -61,6 +61,8 @@ class DashboardTest {
             assertThat(fleet).contains("\"name\":\"alpha\",\"zone\":\"z1\",\"held\":1")
                     .contains("\"leader\":{\"name\":\"alpha\"").contains("\"runnable\":1");
             assertThat(get(dashboard.url() + "api/tasks")).contains("\"id\":\"t1\"").contains("\"state\":\"runnable\"");
+            assertThat(get(dashboard.url() + "metrics")).contains("baton_tasks{state=\"runnable\"} 1.0")
+                    .contains("baton_tasks{state=\"completed\"} 0.0").contains("baton_member_held_tasks{member=\"alpha\"} 1.0");
 
             put("dash/members/beta", "{\"frozen\":false}");
             ETCD.process().etcdctl("del", "dash/tasks/t1/owner");
@@ -68,7 +70,9 @@ class DashboardTest {
                 assertThat(get(dashboard.url() + "api/fleet")).contains("\"name\":\"beta\"");
                 assertThat(get(dashboard.url() + "api/events")).contains("member beta joined")
                         .contains("task t1 released by alpha");
-                assertThat(get(dashboard.url() + "metrics")).contains("baton_task_releases_total 1.0");
+                assertThat(get(dashboard.url() + "metrics")).contains("baton_task_releases_total 1.0")
+                        .contains("baton_member_held_tasks{member=\"alpha\"} 0.0")
+                        .contains("baton_member_held_tasks{member=\"beta\"} 0.0");
             });
 
             String dom = chromium(dashboard.url(), "--dump-dom");
