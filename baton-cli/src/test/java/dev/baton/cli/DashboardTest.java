@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dashboard against a fleet written by hand: the JSON API and the metrics reflect the store
- * and follow its changes, and the page shows members, leader, task counts and the page of tasks
- * its address filters for in a headless Chromium.
+ * and follow its changes, and the page shows members, leader, task counts, the page of tasks its
+ * address filters for and its charts (tasks by state, finished per second, load per member) in a
+ * headless Chromium.
  */
 class DashboardTest {
     @RegisterExtension
@@ -66,10 +67,12 @@ class DashboardTest {
 
             put("dash/members/beta", "{\"frozen\":false}");
             ETCD.process().etcdctl("del", "dash/tasks/t1/owner");
+            put("dash/tasks/t2/spec", "{\"properties\":{},\"submitted\":\"2030-01-01T00:00:00Z\"}");
+            put("dash/tasks/t2/done", "{\"state\":\"completed\",\"since\":\"2030-01-01T00:00:01Z\",\"attempts\":1}");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(get(dashboard.url() + "api/fleet")).contains("\"name\":\"beta\"");
                 assertThat(get(dashboard.url() + "api/events")).contains("member beta joined")
-                        .contains("task t1 released by alpha");
+                        .contains("task t1 released by alpha").contains("task t2 completed");
                 assertThat(get(dashboard.url() + "metrics")).contains("baton_task_releases_total 1.0")
                         .contains("baton_member_held_tasks{member=\"alpha\"} 0.0")
                         .contains("baton_member_held_tasks{member=\"beta\"} 0.0");
@@ -80,6 +83,14 @@ class DashboardTest {
                     .contains("member beta joined");
             assertThat(taskTable(dom)).contains("t1").contains("runnable").contains(">pause</button>");
             assertThat(dom).contains(">freeze</button>");
+            assertThat(dom).as("tasks by state").contains("class=\"area runnable\"").contains("class=\"area completed\"")
+                    .doesNotContain("class=\"area failed\"");
+            assertThat(part(dom, "<div id=\"states-legend\"", "</div></figure>")).contains("runnable 1")
+                    .contains("completed 1").contains("failed 0");
+            assertThat(dom).as("finished per second").contains("class=\"rate completed\"")
+                    .doesNotContain("class=\"rate failed\"");
+            assertThat(dom).as("load per member").contains("class=\"held\" data-member=\"alpha\" data-held=\"0\"")
+                    .contains("class=\"held\" data-member=\"beta\" data-held=\"0\"").contains("class=\"fair-share\"");
             assertThat(taskTable(chromium(dashboard.url() + "?state=completed", "--dump-dom"))).doesNotContain("t1");
             assertThat(taskTable(chromium(dashboard.url() + "?prefix=t", "--dump-dom"))).contains("t1");
             chromium(dashboard.url(), "--screenshot=" + Paths.get("target", "dashboard.png").toAbsolutePath(),
@@ -89,8 +100,14 @@ class DashboardTest {
 
     /** The task table's rows in a dumped DOM. */
     private static String taskTable(String dom) {
-        int start = dom.indexOf("<tbody id=\"tasks\">");
-        return dom.substring(start, dom.indexOf("</tbody>", start));
+        return part(dom, "<tbody id=\"tasks\">", "</tbody>");
+    }
+
+    /** The part of a dumped DOM from {@code start} to the next {@code end}. */
+    private static String part(String dom, String start, String end) {
+        int from = dom.indexOf(start);
+        assertThat(from).as(start).isNotNegative();
+        return dom.substring(from, dom.indexOf(end, from));
     }
 
     private String chromium(String url, String... args) throws Exception {
