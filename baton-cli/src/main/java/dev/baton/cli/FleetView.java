@@ -158,7 +158,7 @@ final class FleetView implements AutoCloseable {
         String now = leader().map(l -> l.get("name").asText()).orElse(null);
         if (synced && now != null && !now.equals(leader)) {
             metrics.leaderChanged();
-            emit("leader", "leader is now " + now);
+            emit("leader", "leader is now " + now + (leader == null ? "" : ", after " + leader));
         }
         leader = now;
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.baton.etcd.Etcd;
+import dev.baton.etcd.KeyRange;
+import dev.baton.etcd.Operations;
 import dev.baton.tasks.TaskState;
 import dev.baton.testkit.EtcdExtension;
 import java.io.IOException;
@@ -27,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The dashboard against a fleet written by hand: the JSON API and the metrics reflect the store
  * and follow its changes, and the page shows members, leader, task counts, the page of tasks its
- * address filters for and its charts (tasks by state, finished per second, load per member) in a
- * headless Chromium.
+ * address filters for and its charts (tasks by state, finished per second, load per member, the
+ * members and their leader in time with a hand-over and a failover) in a headless Chromium.
  */
 class DashboardTest {
     @RegisterExtension
@@ -93,6 +95,22 @@ class DashboardTest {
                     .contains("class=\"held\" data-member=\"beta\" data-held=\"0\"").contains("class=\"fair-share\"");
             assertThat(taskTable(chromium(dashboard.url() + "?state=completed", "--dump-dom"))).doesNotContain("t1");
             assertThat(taskTable(chromium(dashboard.url() + "?prefix=t", "--dump-dom"))).contains("t1");
+
+            put("dash/leader/7000", "beta");
+            ETCD.process().etcdctl("del", "dash/leader/694d");
+            put("dash/leader/7100", "alpha");
+            try (Etcd writer = Etcd.builder().endpoints(ETCD.endpoint()).build()) {
+                writer.txn(List.of(), List.of(Operations.delete(KeyRange.key("dash/leader/7000")),
+                        Operations.delete(KeyRange.key("dash/members/beta"))), List.of()).get(30, TimeUnit.SECONDS);
+            }
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get(dashboard.url() + "api/events"))
+                    .contains("leader is now beta, after alpha").contains("leader is now alpha, after beta")
+                    .contains("member beta left"));
+            String timeline = part(chromium(dashboard.url(), "--dump-dom"), "<svg id=\"timeline-chart\"", "</svg>");
+            assertThat(timeline).as("members and leadership")
+                    .contains("class=\"present\" data-member=\"alpha\"").contains("class=\"present\" data-member=\"beta\"")
+                    .contains("class=\"leading\" data-member=\"beta\"").contains("class=\"leading\" data-member=\"alpha\"")
+                    .contains("class=\"hand-over\"").contains("failover from beta to alpha");
             chromium(dashboard.url(), "--screenshot=" + Paths.get("target", "dashboard.png").toAbsolutePath(),
                     "--window-size=1200,900");
         }
