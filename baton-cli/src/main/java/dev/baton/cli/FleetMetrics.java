@@ -101,7 +101,8 @@ final class FleetMetrics {
     }
 
     private static Iterable<MultiGauge.Row<?>> rows(String tag, Map<String, Integer> values) {
-        return values.entrySet().stream().<MultiGauge.Row<?>>map(e -> MultiGauge.Row.of(Tags.of(tag, e.getKey()), e.getValue()))
+        return values.entrySet().stream()
+                .<MultiGauge.Row<?>>map(e -> MultiGauge.Row.of(Tags.of(tag, e.getKey()), e.getValue()))
                 .toList();
     }
 }
