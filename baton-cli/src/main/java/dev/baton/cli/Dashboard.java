@@ -86,7 +86,8 @@ final class Dashboard implements AutoCloseable {
         serve("/api/stream", this::stream, loopback);
         serve("/api/tasks", this::tasks, loopback);
         serve("/api/members/", this::memberCommand, loopback);
-        serve("/metrics", exchange -> send(exchange, 200, "text/plain; version=0.0.4", metrics.scrape()), loopback);
+        serve("/metrics", exchange -> send(exchange, 200, "text/plain; version=0.0.4",
+                metrics.scrape(fleet.tasksByState(), fleet.heldByMember())), loopback);
         fleet.addListener(this::pushEvent);
         server.start();
         if (!loopback) {

@@ -4,14 +4,19 @@ import dev.baton.session.Session;
 import dev.baton.session.SessionState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * The fleet's Prometheus metrics, served at {@code /metrics}. Claims, releases, finished tasks and
  * leader changes are counted from the store's changes as the fleet view sees them (so every
- * process reports the whole fleet); command runs are counted by the workers of this process.
+ * process reports the whole fleet); command runs are counted by the workers of this process. Tasks by
+ * state and the claims each member holds are read from the fleet view when the metrics are scraped.
+ * Every name here is queried by the Grafana dashboard in {@code docs/grafana/baton.json}.
  */
 final class FleetMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -25,6 +30,10 @@ final class FleetMetrics {
     private final Counter runsFailed = counter("baton_command_runs_failed",
             "Command runs of this process's workers that failed (non-zero exit or timeout)");
     private final Counter leaderChanges = counter("baton_leader_changes", "Changes of the fleet's leader seen");
+    private final MultiGauge tasks = MultiGauge.builder("baton_tasks")
+            .description("Tasks of the namespace in each state").register(registry);
+    private final MultiGauge held = MultiGauge.builder("baton_member_held_tasks")
+            .description("Task claims each member holds (0 for a member holding none)").register(registry);
 
     private Counter counter(String name, String help) {
         return Counter.builder(name).description(help).register(registry);
@@ -81,8 +90,19 @@ final class FleetMetrics {
         };
     }
 
-    /** The Prometheus text exposition of every metric. */
-    String scrape() {
+    /**
+     * The Prometheus text exposition of every metric, the task gauges set from {@code tasksByState}
+     * and {@code heldByMember} first (a state or member that is no longer given is no longer exported).
+     */
+    String scrape(Map<String, Integer> tasksByState, Map<String, Integer> heldByMember) {
+        tasks.register(rows("state", tasksByState), true);
+        held.register(rows("member", heldByMember), true);
         return registry.scrape();
+    }
+
+    private static Iterable<MultiGauge.Row<?>> rows(String tag, Map<String, Integer> values) {
+        return values.entrySet().stream()
+                .<MultiGauge.Row<?>>map(e -> MultiGauge.Row.of(Tags.of(tag, e.getKey()), e.getValue()))
+                .toList();
     }
 }

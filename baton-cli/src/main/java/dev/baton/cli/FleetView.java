@@ -158,7 +158,7 @@ final class FleetView implements AutoCloseable {
         String now = leader().map(l -> l.get("name").asText()).orElse(null);
         if (synced && now != null && !now.equals(leader)) {
             metrics.leaderChanged();
-            emit("leader", "leader is now " + now);
+            emit("leader", "leader is now " + now + (leader == null ? "" : ", after " + leader));
         }
         leader = now;
     }
@@ -240,6 +240,31 @@ final class FleetView implements AutoCloseable {
     /** Task counts by state and by owner (see {@link TaskPages#counts}), read at one revision. */
     ObjectNode counts() {
         return counts(cache.snapshot());
+    }
+
+    /** Tasks by state, every state included (see {@link TaskPages#counts}), read at one revision. */
+    Map<String, Integer> tasksByState() {
+        return intFields(counts().get("states"));
+    }
+
+    /**
+     * Claims held by each member, read at one revision: every member of the fleet (0 when it holds
+     * none) and every owner that is not, or no longer, a member.
+     */
+    Map<String, Integer> heldByMember() {
+        CacheSnapshot<String> snap = cache.snapshot();
+        String members = namespace + "members/";
+        Map<String, Integer> held = new TreeMap<>();
+        snap.stream(members).map(entry -> entry.key().substring(members.length()))
+                .filter(name -> !name.contains("/")).forEach(name -> held.put(name, 0));
+        held.putAll(intFields(counts(snap).get("held")));
+        return held;
+    }
+
+    private static Map<String, Integer> intFields(JsonNode object) {
+        Map<String, Integer> values = new TreeMap<>();
+        object.fields().forEachRemaining(field -> values.put(field.getKey(), field.getValue().asInt()));
+        return values;
     }
 
     /** Counting reads every task, so the counts of the latest revision are kept for the next caller. */
