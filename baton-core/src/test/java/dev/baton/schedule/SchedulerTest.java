@@ -11,6 +11,7 @@ import dev.baton.tasks.TaskMember;
 import dev.baton.tasks.TaskProperties;
 import dev.baton.testkit.EtcdExtension;
 import dev.baton.testkit.TcpProxy;
+import dev.baton.testkit.TestClock;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -101,7 +102,7 @@ class SchedulerTest {
             catch-up:3 | 7M,8M,9M,10M
             """)
     void missedFireTimesAfterAnOutageOfTheWholeFleetFollowTheMisfirePolicy(String policy, String expected) {
-        MovableClock clock = new MovableClock(T0);
+        TestClock clock = new TestClock(T0);
         Schedules.create(etcd, namespace, clock).create("minutely", new Trigger.FixedRate(Duration.ofMinutes(1)),
                 MisfirePolicy.parse(policy), TaskProperties.empty());
         clock.advance(Duration.ofMinutes(10).plusSeconds(10));
@@ -116,7 +117,7 @@ class SchedulerTest {
 
     @Test
     void aPausedScheduleCreatesNothingAndOnResumeItsMisfirePolicyDecides() {
-        MovableClock clock = new MovableClock(T0);
+        TestClock clock = new TestClock(T0);
         Schedules schedules = Schedules.create(etcd, namespace, clock);
         Trigger minutely = new Trigger.FixedRate(Duration.ofMinutes(1));
         schedules.create("paused", minutely, MisfirePolicy.fireOnce(), TaskProperties.empty());

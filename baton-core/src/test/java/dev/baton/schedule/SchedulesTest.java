@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.baton.etcd.Etcd;
 import dev.baton.tasks.TaskProperties;
 import dev.baton.testkit.EtcdExtension;
+import dev.baton.testkit.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -26,14 +27,14 @@ class SchedulesTest {
 
     private Etcd etcd;
     private String namespace;
-    private MovableClock clock;
+    private TestClock clock;
     private Schedules schedules;
 
     @BeforeEach
     void connect() {
         etcd = Etcd.builder().endpoints(ETCD.endpoint()).build();
         namespace = "schedules-" + UUID.randomUUID() + "/";
-        clock = new MovableClock(NOW);
+        clock = new TestClock(NOW);
         schedules = Schedules.create(etcd, namespace, clock);
     }
 

@@ -2,6 +2,7 @@ package dev.baton.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.testkit.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package dev.baton.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.testkit.TestClock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

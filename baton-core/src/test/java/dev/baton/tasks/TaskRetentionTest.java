@@ -11,6 +11,7 @@ import dev.baton.etcd.KeyRange;
 import dev.baton.session.Session;
 import dev.baton.tasks.RetentionPolicy.DoneRecord;
 import dev.baton.testkit.EtcdExtension;
+import dev.baton.testkit.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.baton.etcd.KeyValue;
 import dev.baton.etcd.RangeResult;
 import dev.baton.etcd.TxnResult;
+import dev.baton.testkit.TestClock;
 import io.etcd.jetcd.op.Cmp;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.baton.schedule;
+package dev.baton.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,21 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves only when a test moves it; read from the scheduler's thread. */
-final class MovableClock extends Clock {
+/**
+ * A UTC clock that moves only when a test moves it, for the clocks Baton's recipes take
+ * ({@code TaskMember.Builder.clock}, {@code TaskClient.create}, schedules). Safe to read from
+ * other threads while the test moves it.
+ */
+public final class TestClock extends Clock {
 
     private volatile Instant now;
 
-    MovableClock(Instant start) {
+    public TestClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration duration) {
+    /** Moves the clock forward (or back, with a negative duration). */
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 
