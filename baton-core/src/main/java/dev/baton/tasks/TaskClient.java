@@ -270,10 +270,9 @@ public final class TaskClient {
     /**
      * The task's info once it is retired (completed, failed or killed): at once when it is done
      * already, else when its done record is written, which the client learns from a watch on the
-     * task's records. The info holds the final state: status, when it ended, the attempts and the
-     * last error. When the task was still live as the wait began, it also holds the properties,
-     * submit instant and not-before the client read then; the retirement removes the spec, so for a
-     * task done before the wait began they are empty, as {@link #get} shows a done task. Completes
+     * task's records. The info holds the final state (status, when it ended, the attempts and the
+     * last error) and the properties, submit instant and not-before that the done record keeps
+     * with it, as {@link #get} shows a done task. Completes
      * exceptionally with {@link NoSuchTaskException} when the task does not exist, or is deleted
      * before it ends. Cancelling the future stops the watch.
      */

@@ -14,8 +14,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Waits for one task to be retired, as {@link TaskClient#whenDone} promises: reads the task and,
  * unless it is done already, watches its records from that read's revision + 1. The done record's
- * put completes the wait with the final state it holds and the spec the read saw. The spec's delete without it (the task was
- * deleted, or retired in a revision the watch delivers in two parts) and a compacted watch both
+ * put completes the wait with what it holds: the final state and the task's spec. The spec's
+ * delete without it (the task was deleted, or retired in a revision the watch delivers in two
+ * parts) and a compacted watch both
  * lead to reading the task again and starting over from that read, so no end is missed and none
  * is guessed. Completing or cancelling the future closes the watch.
  */
@@ -27,8 +28,6 @@ final class TaskCompletion implements WatchListener {
     private final CompletableFuture<TaskInfo> done = new CompletableFuture<>();
     // Guarded by this.
     private Watch watch;
-    /** The task as the last read saw it while live: what the done record no longer holds. */
-    private volatile TaskInfo live;
 
     private TaskCompletion(Etcd etcd, Keyspace keys, TaskWrites writes, TaskId task) {
         this.etcd = etcd;
@@ -56,7 +55,6 @@ final class TaskCompletion implements WatchListener {
                 if (info.done()) {
                     done.complete(info);
                 } else {
-                    live = info;
                     watchFrom(read);
                 }
             }
@@ -80,7 +78,7 @@ final class TaskCompletion implements WatchListener {
     public void onEvents(List<WatchEvent> events) {
         for (WatchEvent event : events) {
             if (event.type() == WatchEvent.Type.PUT && event.key().equals(keys.done(task))) {
-                done.complete(withSpecOf(live, info(event.modRevision(), List.of(event.kv()))));
+                done.complete(info(event.modRevision(), List.of(event.kv())));
                 return;
             }
         }
@@ -102,12 +100,6 @@ final class TaskCompletion implements WatchListener {
     @Override
     public void onFailed(Throwable cause) {
         done.completeExceptionally(cause);
-    }
-
-    /** The final info with the properties, submit instant and not-before the task had while live. */
-    private static TaskInfo withSpecOf(TaskInfo live, TaskInfo ended) {
-        return new TaskInfo(ended.id(), live.properties(), live.submitted(), live.notBefore(), ended.owner(),
-                ended.state(), ended.done(), ended.problems());
     }
 
     private TaskInfo info(long revision, Collection<KeyValue> records) {

@@ -62,7 +62,8 @@ class TaskCompletionTest {
         assertThat(info.since()).hasValueSatisfying(ended -> assertThat(ended).isAfterOrEqualTo(submitted.submitted().orElseThrow()));
         assertThat(info.properties()).contains(TaskProperties.parse("{\"month\":\"2024-05\"}"));
         assertThat(info.submitted()).isEqualTo(submitted.submitted());
-        assertThat(client.get(TaskId.of("report")).orElseThrow().properties()).isEmpty();
+        assertThat(client.get(TaskId.of("report")).orElseThrow().properties())
+                .contains(TaskProperties.parse("{\"month\":\"2024-05\"}"));
     }
 
     @Test
