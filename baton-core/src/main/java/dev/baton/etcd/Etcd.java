@@ -295,6 +295,18 @@ public final class Etcd implements AutoCloseable {
         return unwrap(error) instanceof EtcdException etcdError && etcdError.getErrorCode() == ErrorCode.NOT_FOUND;
     }
 
+    /**
+     * Waits for {@code future} and returns its result; a failure is thrown as the facade reported
+     * it (a {@link RuntimeException} without the {@link CompletionException} around it).
+     */
+    public static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw unwrap(e) instanceof RuntimeException runtime ? runtime : e;
+        }
+    }
+
     /** Strips the {@link CompletionException} and {@link ExecutionException} wrappers off a failure. */
     public static Throwable unwrap(Throwable error) {
         Throwable cause = error;

@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
 
 /**
@@ -65,7 +63,7 @@ public final class Schedules {
         Schedule schedule = new Schedule(name, trigger, misfire, properties, false, Schedule.anchorAt(clock.instant()));
         String encoded = ScheduleCodec.encode(schedule);
         try {
-            TxnResult result = join(etcd.txn(List.of(Compares.absent(keys.def(name))),
+            TxnResult result = Etcd.join(etcd.txn(List.of(Compares.absent(keys.def(name))),
                     List.of(Operations.put(keys.def(name), encoded, 0),
                             Operations.delete(KeyRange.key(keys.fired(name)))),
                     List.of()));
@@ -73,7 +71,7 @@ public final class Schedules {
                 throw new IllegalStateException("a schedule named \"" + name + "\" exists");
             }
         } catch (StoreTimeoutException e) {
-            Optional<KeyValue> current = join(etcd.get(keys.def(name)));
+            Optional<KeyValue> current = Etcd.join(etcd.get(keys.def(name)));
             if (current.isEmpty() || !current.get().valueUtf8().equals(encoded)) {
                 throw e;
             }
@@ -118,7 +116,7 @@ public final class Schedules {
     /** Deletes a schedule and its last fire time; false when there was none. Its tasks stay. */
     public boolean delete(String name) {
         Schedule.checkName(name);
-        TxnResult result = join(etcd.txn(List.of(),
+        TxnResult result = Etcd.join(etcd.txn(List.of(),
                 List.of(Operations.get(keys.def(name)), Operations.delete(KeyRange.key(keys.def(name))),
                         Operations.delete(KeyRange.key(keys.fired(name)))),
                 List.of()));
@@ -127,7 +125,7 @@ public final class Schedules {
 
     /** Every schedule of the namespace in name order, read at one revision. */
     public List<ScheduleInfo> list() {
-        RangeResult read = join(etcd.range(KeyRange.prefix(keys.prefix())));
+        RangeResult read = Etcd.join(etcd.range(KeyRange.prefix(keys.prefix())));
         Map<String, KeyValue> defs = new TreeMap<>();
         Map<String, KeyValue> fires = new TreeMap<>();
         for (KeyValue kv : read.kvs()) {
@@ -142,7 +140,7 @@ public final class Schedules {
     /** One schedule; empty when there is none of that name. */
     public Optional<ScheduleInfo> get(String name) {
         Schedule.checkName(name);
-        TxnResult read = join(etcd.txn(List.of(),
+        TxnResult read = Etcd.join(etcd.txn(List.of(),
                 List.of(Operations.get(keys.def(name)), Operations.get(keys.fired(name))), List.of()));
         if (read.gets().get(0).isEmpty()) {
             return Optional.empty();
@@ -173,18 +171,18 @@ public final class Schedules {
         Schedule.checkName(name);
         RuntimeException last = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            KeyValue current = join(etcd.get(keys.def(name))).orElseThrow(() -> new NoSuchScheduleException(name));
+            KeyValue current = Etcd.join(etcd.get(keys.def(name))).orElseThrow(() -> new NoSuchScheduleException(name));
             Schedule changed = edit.apply(ScheduleCodec.decode(name, current.valueUtf8()));
             String encoded = ScheduleCodec.encode(changed);
             try {
-                TxnResult result = join(etcd.txn(List.of(Compares.modRevisionIs(keys.def(name), current.modRevision())),
+                TxnResult result = Etcd.join(etcd.txn(List.of(Compares.modRevisionIs(keys.def(name), current.modRevision())),
                         List.of(Operations.put(keys.def(name), encoded, 0)), List.of()));
                 if (result.succeeded()) {
                     return changed;
                 }
             } catch (StoreTimeoutException e) {
                 last = e;
-                Optional<KeyValue> now = join(etcd.get(keys.def(name)));
+                Optional<KeyValue> now = Etcd.join(etcd.get(keys.def(name)));
                 if (now.isPresent() && now.get().valueUtf8().equals(encoded)) {
                     return changed;
                 }
@@ -192,17 +190,5 @@ public final class Schedules {
         }
         throw last != null ? last
                 : new IllegalStateException("schedule \"" + name + "\" kept changing; gave up after " + ATTEMPTS + " attempts");
-    }
-
-    private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            Throwable cause = Etcd.unwrap(e);
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw e;
-        }
     }
 }

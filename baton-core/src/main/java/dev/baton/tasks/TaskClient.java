@@ -98,13 +98,13 @@ public final class TaskClient {
         for (int attempt = 0; attempt < UNKNOWN_OUTCOME_ATTEMPTS; attempt++) {
             TxnResult result;
             try {
-                result = join(writes.submit(id, spec, initial));
+                result = Etcd.join(writes.submit(id, spec, initial));
             } catch (RuntimeException e) {
                 if (!TaskWrites.outcomeUnknown(e)) {
                     throw e;
                 }
                 unknown = e;
-                Optional<KeyValue> current = join(etcd.get(keys.spec(id)));
+                Optional<KeyValue> current = Etcd.join(etcd.get(keys.spec(id)));
                 if (current.isPresent() && current.get().valueUtf8().equals(encoded)) {
                     return current.get().createRevision();
                 }
@@ -185,14 +185,14 @@ public final class TaskClient {
         RuntimeException unknown = null;
         for (int attempt = 0; attempt < UNKNOWN_OUTCOME_ATTEMPTS; attempt++) {
             try {
-                TxnResult result = join(writes.delete(id));
+                TxnResult result = Etcd.join(writes.delete(id));
                 return !result.gets().get(0).isEmpty() || !result.gets().get(1).isEmpty();
             } catch (RuntimeException e) {
                 if (!TaskWrites.outcomeUnknown(e)) {
                     throw e;
                 }
                 unknown = e;
-                if (join(writes.readTask(id)).kvs().isEmpty()) {
+                if (Etcd.join(writes.readTask(id)).kvs().isEmpty()) {
                     return true;
                 }
             }
@@ -216,7 +216,7 @@ public final class TaskClient {
         Objects.requireNonNull(id, "id");
         RuntimeException unknown = null;
         for (int attempt = 0; attempt < UNKNOWN_OUTCOME_ATTEMPTS; attempt++) {
-            RangeResult read = join(writes.readTask(id));
+            RangeResult read = Etcd.join(writes.readTask(id));
             Optional<KeyValue> doneKv = read.kvs().stream().filter(kv -> kv.key().equals(keys.done(id))).findFirst();
             if (doneKv.isEmpty()) {
                 if (unknown != null && !read.kvs().isEmpty()) {
@@ -238,7 +238,7 @@ public final class TaskClient {
             TaskState again = TaskState.of(TaskStatus.RUNNABLE, clock.instant(), 0, null,
                     last.lastError().orElse(null), last.checkpoint().orElse(null));
             try {
-                TxnResult result = join(writes.requeue(id, doneKv.get().modRevision(), spec, again));
+                TxnResult result = Etcd.join(writes.requeue(id, doneKv.get().modRevision(), spec, again));
                 if (result.succeeded()) {
                     return result.revision();
                 }
@@ -260,7 +260,7 @@ public final class TaskClient {
 
     /** One task, read at one revision; empty when there is no such task. */
     public Optional<TaskInfo> get(TaskId id) {
-        RangeResult read = join(writes.readTask(id));
+        RangeResult read = Etcd.join(writes.readTask(id));
         if (read.kvs().isEmpty()) {
             return Optional.empty();
         }
@@ -311,7 +311,7 @@ public final class TaskClient {
      */
     public Watch onEnds(Consumer<TaskInfo> listener) {
         Objects.requireNonNull(listener, "listener");
-        long now = join(etcd.range(KeyRange.key(keys.namespace()))).revision();
+        long now = Etcd.join(etcd.range(KeyRange.key(keys.namespace()))).revision();
         return TaskEnds.after(now, etcd, keys, listener);
     }
 
@@ -328,7 +328,7 @@ public final class TaskClient {
         Objects.requireNonNull(member, "member");
         Objects.requireNonNull(command, "command");
         String key = keys.memberCommandPrefix(KeySegment.check("member id", member)) + commandName();
-        join(writes.sendMemberCommand(key, command));
+        Etcd.join(writes.sendMemberCommand(key, command));
         return key;
     }
 
@@ -342,14 +342,14 @@ public final class TaskClient {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(command, "command");
         String key = keys.taskCommandPrefix(task) + commandName();
-        if (!join(writes.sendTaskCommand(task, key, command)).succeeded()) {
+        if (!Etcd.join(writes.sendTaskCommand(task, key, command)).succeeded()) {
             throw new NoSuchTaskException(task);
         }
         return key;
     }
 
     private TaskTable table(String prefix) {
-        RangeResult read = join(etcd.range(KeyRange.prefix(prefix)));
+        RangeResult read = Etcd.join(etcd.range(KeyRange.prefix(prefix)));
         TaskTable table = new TaskTable(keys);
         table.reset(read.revision(), read.kvs());
         return table;
@@ -359,17 +359,5 @@ public final class TaskClient {
     private String commandName() {
         return String.format("%013d-%s", clock.millis(),
                 HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
-    }
-
-    private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            Throwable cause = Etcd.unwrap(e);
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw e;
-        }
     }
 }

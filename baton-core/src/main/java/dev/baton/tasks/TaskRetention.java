@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,7 +106,7 @@ public final class TaskRetention {
 
     /** Reads the tasks of the namespace at one revision and returns the done records that go now, oldest first. */
     List<DoneRecord> decide() {
-        RangeResult read = join(etcd.range(KeyRange.prefix(keys.tasksPrefix())));
+        RangeResult read = Etcd.join(etcd.range(KeyRange.prefix(keys.tasksPrefix())));
         List<DoneRecord> done = new ArrayList<>();
         Set<TaskId> live = new HashSet<>();
         for (KeyValue kv : read.kvs()) {
@@ -149,7 +147,7 @@ public final class TaskRetention {
                 when.add(Compares.modRevisionIs(key, record.modRevision()));
                 then.add(Operations.delete(KeyRange.key(key)));
             }
-            TxnResult result = join(etcd.txn(when, then, List.of(Operations.get(leaderKey))));
+            TxnResult result = Etcd.join(etcd.txn(when, then, List.of(Operations.get(leaderKey))));
             if (!result.succeeded()) {
                 Optional<KeyValue> leader = result.gets().get(0).stream().findFirst();
                 if (leader.isEmpty() || leader.get().createRevision() != token) {
@@ -168,14 +166,5 @@ public final class TaskRetention {
 
     private int requestBytes(DoneRecord record) {
         return 2 * TaskWrites.utf8(keys.done(record.id())).length + 2 * TxnSplit.OPERATION_OVERHEAD_BYTES;
-    }
-
-    private static <T> T join(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            Throwable cause = Etcd.unwrap(e);
-            throw cause instanceof RuntimeException runtime ? runtime : e;
-        }
     }
 }
