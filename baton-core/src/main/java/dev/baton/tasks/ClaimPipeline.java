@@ -26,6 +26,24 @@ import org.slf4j.LoggerFactory;
 final class ClaimPipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClaimPipeline.class);
+    /**
+     * Requests a member keeps in flight at once (claims and fenced writes, many per request): one
+     * while writes trickle in, since the store's cost is per request (a proposal and an fsync) and
+     * what queues behind it leaves together in the next; up to this many while a bulk waits (see
+     * {@link TxnBatcher#BULK}). Measured on etcd, 8 requests in flight for a trickle gave more,
+     * smaller requests and no more throughput.
+     */
+    static final int REQUESTS_IN_FLIGHT = 4;
+    /**
+     * The most claims one pass sends: as many as fill the requests a member keeps in flight
+     * (each carries {@link TxnBatcher#MAX_WRITES} less a claim's {@link TaskWrites#CLAIM_OPS}
+     * operations of nested writes). A pass decides from what the member has
+     * seen so far; while the fleet is changing (members starting or unfreezing one after another)
+     * that view is briefly wrong, and a member claiming thousands at once on it would take far more
+     * than its share and make the others' claims collide. Claiming in windows, each decided after
+     * the last one settled, keeps every decision at most one window behind the store.
+     */
+    static final int MAX_PER_PASS = REQUESTS_IN_FLIGHT * (TxnBatcher.MAX_WRITES - TaskWrites.CLAIM_OPS);
 
     /** What the member learns from its claims. */
     interface Listener {

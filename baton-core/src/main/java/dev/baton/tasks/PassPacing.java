@@ -16,6 +16,10 @@ import java.time.Duration;
  */
 final class PassPacing {
 
+    /** A task member's shortest time between two passes; changes within it are taken in one pass. */
+    static final Duration MEMBER_MIN = Duration.ofMillis(20);
+    /** A task member's longest, reached while passes find nothing to do and only other members' claims arrive. */
+    static final Duration MEMBER_MAX = Duration.ofSeconds(1);
     /** How many times a pass's own duration the member waits before the next. */
     static final int COST_RATIO = 8;
 

@@ -10,8 +10,6 @@ import dev.baton.session.SessionListener;
 import dev.baton.session.SessionState;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -61,37 +59,6 @@ public final class TaskMember implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskMember.class);
     private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(5);
-    /** The shortest time between two balancing passes; changes within it are taken in one pass. */
-    static final Duration MIN_PASS_INTERVAL = Duration.ofMillis(20);
-    /** The longest, reached while passes find nothing to do and only other members' claims arrive. */
-    static final Duration MAX_PASS_INTERVAL = Duration.ofSeconds(1);
-    /**
-     * Requests a member keeps in flight at once (claims and fenced writes, many per request): one
-     * while writes trickle in, since the store's cost is per request (a proposal and an fsync) and
-     * what queues behind it leaves together in the next; up to this many while a bulk waits (see
-     * {@link TxnBatcher#BULK}). Measured on etcd, 8 requests in flight for a trickle gave more,
-     * smaller requests and no more throughput.
-     */
-    static final int MAX_REQUESTS_IN_FLIGHT = 4;
-    /**
-     * The most claims one pass sends: as many as fill the requests a member keeps in flight
-     * (each carries {@link TxnBatcher#MAX_WRITES} less a claim's {@link TaskWrites#CLAIM_OPS}
-     * operations of nested writes). A pass decides from what the member has
-     * seen so far; while the fleet is changing (members starting or unfreezing one after another)
-     * that view is briefly wrong, and a member claiming thousands at once on it would take far more
-     * than its share and make the others' claims collide. Claiming in windows, each decided after
-     * the last one settled, keeps every decision at most one window behind the store.
-     */
-    static final int MAX_CLAIMS_PER_PASS = MAX_REQUESTS_IN_FLIGHT * (TxnBatcher.MAX_WRITES - TaskWrites.CLAIM_OPS);
-    /**
-     * Spares a pass plans per task slot, up to {@link #MAX_SPARES}: enough for slots that free
-     * many times before the next pass, which waits longer the longer passes take
-     * ({@link PassPacing}). A spare another member took meanwhile is skipped, never claimed. Once
-     * half of a plan's spares are used the member asks for the next pass, so a member working
-     * through short tasks gets new spares before the last ones run out.
-     */
-    private static final int SPARES_PER_SLOT = 64;
-    private static final int MAX_SPARES = 1024;
 
     private final String id;
     private final Keyspace keys;
@@ -120,11 +87,9 @@ public final class TaskMember implements AutoCloseable {
     private final CompletableFuture<Void> allEnded = new CompletableFuture<>();
     private final AtomicInteger closeCalls = new AtomicInteger();
 
+    private final SpareClaims spares;
+
     // Control-thread state.
-    /** The last plan's spare claims: taken as slots free, until the next pass or a change of members. */
-    private final ArrayDeque<TaskId> spares = new ArrayDeque<>();
-    /** How many spares the last plan left. */
-    private int plannedSpares;
     private long lostLease;
     private boolean frozen;
     private boolean closing;
@@ -132,7 +97,7 @@ public final class TaskMember implements AutoCloseable {
     private boolean changesQueued;
     private int sessionLosses;
 
-    private TaskMember(Builder builder, Session session, boolean ownsSession) {
+    private TaskMember(TaskMemberBuilder builder, Session session, boolean ownsSession) {
         this.id = builder.id;
         this.keys = new Keyspace(builder.namespace);
         this.session = session;
@@ -151,7 +116,7 @@ public final class TaskMember implements AutoCloseable {
                 builder.blocking ? maxTasks : Math.min(maxTasks, HandlerRunner.ASYNC_THREADS), maxTasks);
         this.machine = TaskStateMachine.builder().clock(clock).retryPolicy(builder.retryPolicy).build();
         this.writes = new TaskWrites(etcd, keys);
-        this.batcher = new TxnBatcher(etcd, control, MAX_REQUESTS_IN_FLIGHT);
+        this.batcher = new TxnBatcher(etcd, control, ClaimPipeline.REQUESTS_IN_FLIGHT);
         this.feed = new NamespaceWatch(etcd, keys.namespace(), control, builder.joinTimeout);
         this.table = new TaskTable(keys, false);
         this.holdOff = new ReleaseHoldOff(clock, builder.releaseHoldOff);
@@ -161,18 +126,19 @@ public final class TaskMember implements AutoCloseable {
         this.claims = new ClaimPipeline(id, writes, batcher, control, new ClaimListener());
         this.runs = new MemberRuns(id, table, writes, batcher, handlers, commands, holdOff, control, machine, clock,
                 new SlotListener());
-        this.passes = new PassScheduler(new Passes(), new PassPacing(MIN_PASS_INTERVAL, MAX_PASS_INTERVAL),
+        this.spares = new SpareClaims(table, runs::holds, holdOff, clock);
+        this.passes = new PassScheduler(new Passes(), new PassPacing(PassPacing.MEMBER_MIN, PassPacing.MEMBER_MAX),
                 this::schedule, System::nanoTime, clock);
     }
 
     /** Starts building a member that joins with {@code session}, shared with other recipes; closing the member leaves it open. */
-    public static Builder builder(Session session, String memberId) {
-        return new Builder(Objects.requireNonNull(session, "session"), null, memberId);
+    public static TaskMemberBuilder builder(Session session, String memberId) {
+        return new TaskMemberBuilder(Objects.requireNonNull(session, "session"), null, memberId);
     }
 
     /** Starts building a member that opens (and on close revokes) its own session on {@code etcd}. */
-    public static Builder builder(Etcd etcd, String memberId) {
-        return new Builder(null, Objects.requireNonNull(etcd, "etcd"), memberId);
+    public static TaskMemberBuilder builder(Etcd etcd, String memberId) {
+        return new TaskMemberBuilder(null, Objects.requireNonNull(etcd, "etcd"), memberId);
     }
 
     /** This member's id. */
@@ -209,7 +175,12 @@ public final class TaskMember implements AutoCloseable {
 
     // ---- start ------------------------------------------------------------------------------
 
-    private TaskMember start(Duration joinTimeout) {
+    /** Builds a member from {@code builder} on {@code session} and joins the fleet; see {@link TaskMemberBuilder#start()}. */
+    static TaskMember start(TaskMemberBuilder builder, Session session, boolean ownsSession) {
+        return new TaskMember(builder, session, ownsSession).join(builder.joinTimeout);
+    }
+
+    private TaskMember join(Duration joinTimeout) {
         try {
             registration.registerAtStart(new MemberRecord(false), joinTimeout, keys.member(id));
             feed.start(new NamespaceFeed.Listener() {
@@ -367,9 +338,7 @@ public final class TaskMember implements AutoCloseable {
             LOG.error("member {}: balancer failed; keeping what it holds", id, e);
             return true;
         }
-        spares.clear();
-        spares.addAll(plan.spares());
-        plannedSpares = spares.size();
+        spares.plan(plan.spares());
         LOG.debug("member {}: pass over {} tasks: holds {}, releases {}, claims {}", id, table.size(), runs.size(),
                 plan.release().size(), plan.claim().size());
         plan.wakeAt().ifPresent(passes::wakeAt);
@@ -389,22 +358,11 @@ public final class TaskMember implements AutoCloseable {
      * True when it sent claims.
      */
     private boolean claimSpares() {
-        if (spares.isEmpty() || frozen || closing || !loaded || !registration.active()) {
+        if (frozen || closing || !loaded || !registration.active()) {
             return false;
         }
-        int room = freeSlots();
-        Instant now = clock.instant();
-        List<TaskId> claim = new ArrayList<>();
-        while (claim.size() < room && !spares.isEmpty()) {
-            TaskId task = spares.poll();
-            TaskTable.Entry entry = table.entry(task);
-            boolean due = entry != null && (entry.notBefore() == null || !entry.notBefore().isAfter(now));
-            if (due && !entry.hasOwner() && entry.runnable() && !runs.holds(task) && !holdOff.isHeldOff(task)) {
-                claim.add(task);
-            }
-        }
-        if (spares.size() * 2 < plannedSpares) {
-            plannedSpares = 0;
+        List<TaskId> claim = spares.take(freeSlots());
+        if (spares.halfUsed()) {
             requestPass(true);
         }
         if (claim.isEmpty()) {
@@ -423,8 +381,8 @@ public final class TaskMember implements AutoCloseable {
         }
         int room = freeSlots();
         return new TaskPlanner.Input(id, registration.lease(), frozen, members, table.entries(), runs.heldClaims(),
-                holdOff.until(), Math.max(0, Math.min(room, MAX_CLAIMS_PER_PASS)),
-                Math.min(SPARES_PER_SLOT * maxTasks, MAX_SPARES),
+                holdOff.until(), Math.max(0, Math.min(room, ClaimPipeline.MAX_PER_PASS)),
+                SpareClaims.wanted(maxTasks),
                 clock.instant());
     }
 
@@ -658,187 +616,6 @@ public final class TaskMember implements AutoCloseable {
         @Override
         public boolean leaseCurrent(long lease) {
             return session.lease() == lease && session.isValid();
-        }
-    }
-
-    /**
-     * Builds and starts a {@link TaskMember}; every setting is validated when set and names the
-     * bad value.
-     */
-    public static final class Builder {
-
-        /** The most tasks a member holds and runs at once unless told otherwise. */
-        public static final int DEFAULT_MAX_CONCURRENT_TASKS = 64;
-        /** How long a released task is not claimed back by the member that released it. */
-        public static final Duration DEFAULT_RELEASE_HOLD_OFF = Duration.ofSeconds(10);
-        /** How long {@link TaskMember#close()} waits for handlers to stop. */
-        public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
-        /** How long {@link #start()} waits for a previous holder of the member id to go. */
-        public static final Duration DEFAULT_JOIN_TIMEOUT = Duration.ofSeconds(30);
-        /** The TTL of a session the member opens itself. */
-        public static final Duration DEFAULT_SESSION_TTL = Duration.ofSeconds(10);
-
-        private final Session session;
-        private final Etcd etcd;
-        private final String id;
-        private String namespace = Keyspace.DEFAULT_NAMESPACE;
-        private HandlerRunner.Body body;
-        private boolean blocking;
-        private Balancer balancer = new FairBalancer();
-        private RetryPolicy retryPolicy = RetryPolicy.defaults();
-        private Clock clock = Clock.systemUTC();
-        private int maxConcurrentTasks = DEFAULT_MAX_CONCURRENT_TASKS;
-        private int claimAhead;
-        private Duration releaseHoldOff = DEFAULT_RELEASE_HOLD_OFF;
-        private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
-        private Duration joinTimeout = DEFAULT_JOIN_TIMEOUT;
-        private Duration sessionTtl = DEFAULT_SESSION_TTL;
-
-        private Builder(Session session, Etcd etcd, String id) {
-            this.session = session;
-            this.etcd = etcd;
-            Objects.requireNonNull(id, "member id");
-            this.id = KeySegment.check("member id", id);
-        }
-
-        /** The namespace of the task deployment, ending in {@code /}; default {@code baton/}. */
-        public Builder namespace(String namespace) {
-            this.namespace = Keyspace.checkNamespace(namespace);
-            return this;
-        }
-
-        /** Runs tasks with a handler that needs no state between runs and blocks a thread while it works. */
-        public Builder handler(TaskHandler handler) {
-            Objects.requireNonNull(handler, "handler");
-            this.body = HandlerRunner.blocking(context -> {
-                handler.run(context);
-                return TaskMessage.complete();
-            });
-            this.blocking = true;
-            return this;
-        }
-
-        /** Runs tasks with a handler driven by each task's persisted state machine. */
-        public Builder statefulHandler(StatefulTaskHandler handler) {
-            Objects.requireNonNull(handler, "handler");
-            this.body = HandlerRunner.blocking(context -> {
-                TaskMessage outcome = handler.run(context);
-                return outcome != null ? outcome : TaskMessage.error("the handler returned no message");
-            });
-            this.blocking = true;
-            return this;
-        }
-
-        /**
-         * Runs tasks with a handler that does not hold a thread while it waits: the member needs a
-         * few handler threads whatever the number of tasks it holds.
-         */
-        public Builder asyncHandler(AsyncTaskHandler handler) {
-            Objects.requireNonNull(handler, "handler");
-            this.body = HandlerRunner.nonBlocking(handler);
-            this.blocking = false;
-            return this;
-        }
-
-        /** Decides what to claim and release; default {@link FairBalancer}. */
-        public Builder balancer(Balancer balancer) {
-            this.balancer = Objects.requireNonNull(balancer, "balancer");
-            return this;
-        }
-
-        /** How faulting tasks are retried; default {@link RetryPolicy#defaults()}. */
-        public Builder retryPolicy(RetryPolicy retryPolicy) {
-            this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
-            return this;
-        }
-
-        /** The wall clock for state instants and not-before times; default UTC system clock. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
-         * The most tasks run at once, at least 1; default {@value #DEFAULT_MAX_CONCURRENT_TASKS}. A
-         * task whose work is over no longer counts while its retirement is written, so the next
-         * task's claim travels with it.
-         */
-        public Builder maxConcurrentTasks(int maxConcurrentTasks) {
-            if (maxConcurrentTasks < 1) {
-                throw new IllegalArgumentException("maxConcurrentTasks must be at least 1, is " + maxConcurrentTasks);
-            }
-            this.maxConcurrentTasks = maxConcurrentTasks;
-            return this;
-        }
-
-        /**
-         * How many tasks the member claims beyond those it runs, not negative; default 0. They
-         * wait, in claim order, for a running task to end, so a member working through many short
-         * tasks never waits a claim's round trip for the next. They are held all the same: a
-         * task waiting here is not run by another member with room, so keep this small when
-         * tasks are long.
-         */
-        public Builder claimAhead(int claimAhead) {
-            if (claimAhead < 0) {
-                throw new IllegalArgumentException("claimAhead must not be negative, is " + claimAhead);
-            }
-            this.claimAhead = claimAhead;
-            return this;
-        }
-
-        /** How long a task this member released is not claimed back by it; not negative; default 10 s. */
-        public Builder releaseHoldOff(Duration releaseHoldOff) {
-            Objects.requireNonNull(releaseHoldOff, "releaseHoldOff");
-            if (releaseHoldOff.isNegative()) {
-                throw new IllegalArgumentException("releaseHoldOff must not be negative, is " + releaseHoldOff);
-            }
-            this.releaseHoldOff = releaseHoldOff;
-            return this;
-        }
-
-        /** How long close() waits for handlers to stop before interrupting them; positive; default 10 s. */
-        public Builder stopTimeout(Duration stopTimeout) {
-            this.stopTimeout = positive("stopTimeout", stopTimeout);
-            return this;
-        }
-
-        /** How long start() waits for a previous holder of the member id to go; positive; default 30 s. */
-        public Builder joinTimeout(Duration joinTimeout) {
-            this.joinTimeout = positive("joinTimeout", joinTimeout);
-            return this;
-        }
-
-        /** The TTL of the session the member opens, when built with {@link #builder(Etcd, String)}; default 10 s. */
-        public Builder sessionTtl(Duration sessionTtl) {
-            if (etcd == null) {
-                throw new IllegalStateException("sessionTtl applies only to a member that opens its own session");
-            }
-            this.sessionTtl = positive("sessionTtl", sessionTtl);
-            return this;
-        }
-
-        /**
-         * Joins the fleet: opens the session (if the member owns one), registers the member key
-         * (waiting up to the join timeout for a previous holder of the id), reads the namespace and
-         * starts balancing. Returns the running member.
-         *
-         * @throws IllegalStateException when no handler was set, or the member id stays taken
-         */
-        public TaskMember start() {
-            if (body == null) {
-                throw new IllegalStateException("member " + id + " needs a handler, a statefulHandler or an asyncHandler");
-            }
-            boolean owns = session == null;
-            Session joined = owns ? Session.builder(etcd).ttl(sessionTtl).open() : session;
-            return new TaskMember(this, joined, owns).start(joinTimeout);
-        }
-
-        private static Duration positive(String name, Duration value) {
-            Objects.requireNonNull(value, name);
-            if (value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, is " + value);
-            }
-            return value;
         }
     }
 }

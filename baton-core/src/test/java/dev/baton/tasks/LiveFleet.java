@@ -53,7 +53,7 @@ final class LiveFleet implements AutoCloseable {
     }
 
     /** Starts a member on its own connection and session; {@code options} adjusts the builder. */
-    TaskMember start(String id, UnaryOperator<TaskMember.Builder> options) {
+    TaskMember start(String id, UnaryOperator<TaskMemberBuilder> options) {
         Session session = Session.builder(connect()).ttl(TTL).open();
         resources.add(session);
         TaskMember member = options.apply(TaskMember.builder(session, id).namespace(namespace)

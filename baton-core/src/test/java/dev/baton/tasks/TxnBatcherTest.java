@@ -86,7 +86,7 @@ class TxnBatcherTest {
         assertThat(results.get(0).gets().get(0)).as("the claim read the spec back").hasSize(1);
         assertThat(claims).allMatch(claim -> claim.ops() == TaskWrites.CLAIM_OPS);
         assertThat(batcher.requests()).as("requests for 501 claims of 3 operations each").isEqualTo(5);
-        assertThat(TaskMember.MAX_CLAIMS_PER_PASS).as("a pass's claims fill the requests in flight")
+        assertThat(ClaimPipeline.MAX_PER_PASS).as("a pass's claims fill the requests in flight")
                 .isEqualTo(4 * 125);
         assertThat(etcd.range(KeyRange.prefix(namespace + "tasks/")).join().kvs()
                 .stream().filter(kv -> kv.key().endsWith("/owner")).count()).isEqualTo(500);

@@ -8,7 +8,7 @@ import java.time.ZoneOffset;
 
 /**
  * A UTC clock that moves only when a test moves it, for the clocks Baton's recipes take
- * ({@code TaskMember.Builder.clock}, {@code TaskClient.create}, schedules). Safe to read from
+ * ({@code TaskMemberBuilder.clock}, {@code TaskClient.create}, schedules). Safe to read from
  * other threads while the test moves it.
  */
 public final class TestClock extends Clock {

@@ -10,6 +10,7 @@ import dev.baton.tasks.StatefulTaskHandler;
 import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskHandler;
 import dev.baton.tasks.TaskMember;
+import dev.baton.tasks.TaskMemberBuilder;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -159,12 +160,12 @@ public class BatonAutoConfiguration {
         @ConditionalOnMissingBean
         TaskMemberLifecycle batonTaskMember(Session session, BatonProperties properties, ListableBeanFactory beans,
                 ObjectProvider<TaskMemberCustomizer> customizers) {
-            Consumer<TaskMember.Builder> handler = handler(beans);
+            Consumer<TaskMemberBuilder> handler = handler(beans);
             return new TaskMemberLifecycle(() -> {
                 BatonProperties.Tasks tasks = properties.tasks();
                 String id = tasks.memberId() != null ? tasks.memberId()
                         : ManagementFactory.getRuntimeMXBean().getName() + "-" + Long.toHexString(session.lease());
-                TaskMember.Builder member = TaskMember.builder(session, id)
+                TaskMemberBuilder member = TaskMember.builder(session, id)
                         .namespace(properties.namespace())
                         .maxConcurrentTasks(tasks.maxConcurrentTasks())
                         .claimAhead(tasks.claimAhead())
@@ -178,7 +179,7 @@ public class BatonAutoConfiguration {
         }
 
         /** What sets the one handler bean on the member's builder. */
-        private static Consumer<TaskMember.Builder> handler(ListableBeanFactory beans) {
+        private static Consumer<TaskMemberBuilder> handler(ListableBeanFactory beans) {
             Map<String, TaskHandler> plain = beans.getBeansOfType(TaskHandler.class);
             Map<String, StatefulTaskHandler> stateful = beans.getBeansOfType(StatefulTaskHandler.class);
             Map<String, AsyncTaskHandler> async = beans.getBeansOfType(AsyncTaskHandler.class);

@@ -1,6 +1,7 @@
 package dev.baton.spring.boot;
 
 import dev.baton.tasks.TaskMember;
+import dev.baton.tasks.TaskMemberBuilder;
 
 /**
  * Changes the application's {@link TaskMember} before it joins, for what has no property: a
@@ -10,5 +11,5 @@ import dev.baton.tasks.TaskMember;
  */
 @FunctionalInterface
 public interface TaskMemberCustomizer {
-    void customize(TaskMember.Builder member);
+    void customize(TaskMemberBuilder member);
 }
