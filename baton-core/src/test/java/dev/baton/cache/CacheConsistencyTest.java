@@ -39,6 +39,8 @@ class CacheConsistencyTest {
     private static final int KEYS = 300;
     private static final int OPERATIONS = 12_000;
     private static final int IN_FLIGHT = 64;
+    /** The writer is the test's instrument, not under test: on a loaded machine 64 writes in flight can outlast the default. */
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
 
     @RegisterExtension
     static final EtcdExtension ETCD = new EtcdExtension();
@@ -56,7 +58,7 @@ class CacheConsistencyTest {
         URI target = URI.create(ETCD.endpoint());
         RecordingCacheListener<String> listener = new RecordingCacheListener<>();
         try (TcpProxy proxy = TcpProxy.start(target.getHost(), target.getPort());
-             Etcd writer = Etcd.builder().endpoints(ETCD.endpoint()).build();
+             Etcd writer = Etcd.builder().endpoints(ETCD.endpoint()).requestTimeout(WRITE_TIMEOUT).build();
              Etcd viaProxy = Etcd.builder().endpoints(proxy.endpoint()).build()) {
             Queue<CompletableFuture<?>> inFlight = new ArrayDeque<>();
             for (int i = 0; i < KEYS / 3; i++) {
@@ -174,6 +176,7 @@ class CacheConsistencyTest {
             synchronized (puts) {
                 deletes.computeIfAbsent(key, k -> new HashSet<>()).add(revision);
             }
+            highestRevision.accumulateAndGet(revision, Math::max);
             return revision;
         }));
     }
@@ -184,7 +187,7 @@ class CacheConsistencyTest {
         }
     }
 
-    /** Waits for every write in flight; yields the highest revision any write answered so far. */
+    /** Waits for every write in flight; yields the highest revision any put or delete answered so far. */
     private long drain(Queue<CompletableFuture<?>> inFlight) throws Exception {
         while (!inFlight.isEmpty()) {
             inFlight.remove().get(30, TimeUnit.SECONDS);
