@@ -34,10 +34,11 @@ import org.slf4j.LoggerFactory;
  * and the cost model.
  *
  * <p>The member is a small shell around parts with one job each: {@link Registration} (its member
- * key), {@link MemberCommands}, the {@link TaskPlanner} run when its {@link PassScheduler} says, the
- * {@link ClaimPipeline}, {@link MemberRuns} (one {@link TaskRun} per claim), the
- * {@link HandlerRunner}, and the {@link TxnBatcher} through which every claim and every fenced
- * write of a run reaches the store.
+ * key), {@link MemberCommands}, the {@link TaskPlanner} run when its {@link PassScheduler} says,
+ * the plan's {@link SpareClaims}, the {@link ClaimPipeline}, {@link MemberRuns} (one
+ * {@link TaskRun} per claim), the {@link HandlerRunner}, and the {@link TxnBatcher} through which
+ * every claim and every fenced write of a run reaches the store. {@link TaskMemberBuilder} holds
+ * and checks its settings.
  *
  * <p>Threads: one control thread ({@code baton-tasks-<member>}) makes every decision and every
  * store request of the member; handlers run on the member's handler threads
