@@ -127,12 +127,15 @@ public final class FairBalancer implements Balancer {
             return byScore != 0 ? byScore : a.task().compareTo(b.task());
         };
         if (wanted < candidates.size()) {
-            // The best few of many: a bounded heap of the worst kept, instead of sorting them all.
-            PriorityQueue<Candidate> best = new PriorityQueue<>(wanted + 1, order.reversed());
+            // The best few of many: a bounded heap with the worst kept on top, instead of sorting
+            // them all; a candidate no better than that worst one is not even offered to it.
+            PriorityQueue<Candidate> best = new PriorityQueue<>(wanted, order.reversed());
             for (Candidate candidate : candidates) {
-                best.add(candidate);
-                if (best.size() > wanted) {
+                if (best.size() < wanted) {
+                    best.add(candidate);
+                } else if (order.compare(candidate, best.peek()) < 0) {
                     best.poll();
+                    best.add(candidate);
                 }
             }
             candidates = new ArrayList<>(best);
