@@ -17,10 +17,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.actuate.autoconfigure.info.ConditionalOnEnabledInfoContributor;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -32,7 +36,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.env.Environment;
+import org.springframework.integration.leader.event.DefaultLeaderEventPublisher;
 
 /**
  * Baton in a Spring Boot application: an {@link Etcd} connection to {@code baton.endpoints} (with
@@ -41,8 +47,10 @@ import org.springframework.core.env.Environment;
  * {@code baton.namespace}, a {@link TaskMember} run by a {@link TaskMemberLifecycle} when the
  * application defines a task handler bean, the {@link LeaderService}s of the application's
  * {@link LeaderService.Builder} beans run by a {@link LeaderServicesLifecycle}, the campaigns of
- * {@link dev.baton.spring.LeaderOnly} methods, and the {@code baton} health indicator when the
- * actuator is present. {@link EtcdCustomizer} and {@link TaskMemberCustomizer} beans set what
+ * {@link dev.baton.spring.LeaderOnly} methods (each term published as a
+ * {@link dev.baton.spring.LeadershipEvent}, and as Spring Integration's leader events when it is
+ * present), and, when the actuator is present, the {@code baton} health indicator, info
+ * contributor and endpoint. {@link EtcdCustomizer} and {@link TaskMemberCustomizer} beans set what
  * has no property.
  * With {@code baton.embedded.enabled} and baton-server on the class path, the connection goes to
  * an embedded server the context runs.
@@ -104,6 +112,13 @@ public class BatonAutoConfiguration {
             ObjectProvider<BatonProperties> properties, Environment environment) {
         return new LeaderOnlyMethods(session::getObject, () -> properties.getObject().namespace(),
                 environment.getProperty("spring.application.name"));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public Campaigns batonCampaigns(ObjectProvider<LeaderOnlyMethods> leaderOnly,
+            ObjectProvider<LeaderServicesLifecycle> services) {
+        return new Campaigns(leaderOnly.getIfAvailable(), services.getIfAvailable());
     }
 
     /**
@@ -224,9 +239,19 @@ public class BatonAutoConfiguration {
     static class Metrics {
         @Bean
         @ConditionalOnMissingBean
-        BatonMetrics batonMetrics(Session session, ObjectProvider<LeaderOnlyMethods> leaderOnly,
-                ObjectProvider<TaskMemberLifecycle> member) {
-            return new BatonMetrics(session, leaderOnly.getIfAvailable(), member.getIfAvailable());
+        BatonMetrics batonMetrics(Session session, Campaigns campaigns, ObjectProvider<TaskMemberLifecycle> member) {
+            return new BatonMetrics(session, campaigns, member.getIfAvailable());
+        }
+    }
+
+    /** Leadership events again as Spring Integration's, when it is on the class path. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(DefaultLeaderEventPublisher.class)
+    static class IntegrationEvents {
+        @Bean
+        @ConditionalOnMissingBean
+        IntegrationLeaderEvents batonIntegrationLeaderEvents(ApplicationEventPublisher events) {
+            return new IntegrationLeaderEvents(new DefaultLeaderEventPublisher(events));
         }
     }
 
@@ -237,8 +262,35 @@ public class BatonAutoConfiguration {
     static class Health {
         @Bean
         @ConditionalOnMissingBean(name = "batonHealthIndicator")
-        SessionHealthIndicator batonHealthIndicator(Session session) {
-            return new SessionHealthIndicator(session);
+        SessionHealthIndicator batonHealthIndicator(Session session, Campaigns campaigns,
+                ObjectProvider<TaskMemberLifecycle> member) {
+            return new SessionHealthIndicator(session, campaigns, member.getIfAvailable());
+        }
+    }
+
+    /** The {@code baton} entry of {@code /actuator/info}, unless {@code management.info.baton.enabled=false}. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(InfoContributor.class)
+    @ConditionalOnEnabledInfoContributor("baton")
+    static class Info {
+        @Bean
+        @ConditionalOnMissingBean(name = "batonInfoContributor")
+        BatonInfoContributor batonInfoContributor(Session session, TaskClient tasks, Campaigns campaigns,
+                ObjectProvider<TaskMemberLifecycle> member) {
+            return new BatonInfoContributor(session, tasks, campaigns, member.getIfAvailable());
+        }
+    }
+
+    /** {@code /actuator/baton}, when the endpoint is enabled and exposed ({@code management.endpoints.web.exposure.include}). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(Endpoint.class)
+    @ConditionalOnAvailableEndpoint(endpoint = BatonEndpoint.class)
+    static class Actuator {
+        @Bean
+        @ConditionalOnMissingBean
+        BatonEndpoint batonEndpoint(Session session, TaskClient tasks, Campaigns campaigns,
+                ObjectProvider<TaskMemberLifecycle> member) {
+            return new BatonEndpoint(session, tasks, campaigns, member.getIfAvailable());
         }
     }
 }

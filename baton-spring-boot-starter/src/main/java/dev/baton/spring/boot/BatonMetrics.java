@@ -1,9 +1,7 @@
 package dev.baton.spring.boot;
 
-import dev.baton.election.LeaderService;
 import dev.baton.session.Session;
 import dev.baton.session.SessionState;
-import dev.baton.spring.LeaderOnlyMethods;
 import dev.baton.tasks.TaskMember;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,24 +15,24 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  *   <li>{@code baton.session.state}, tag {@code state}: 1 for the session's current state, 0 for
  *       the others; one gauge per {@link SessionState}, registered up front.
  *   <li>{@code baton.election.leader}, tag {@code election}: 1 while this instance leads the
- *       election, 0 otherwise; one per election a {@code @LeaderOnly} method names.
+ *       election, 0 otherwise; one per election the application campaigns in ({@link Campaigns}).
  *   <li>{@code baton.tasks.held}: the tasks the application's task member holds; only with a
  *       task member, and no value while it is not running.
  * </ul>
  */
 public final class BatonMetrics implements MeterBinder {
     private final Session session;
-    private final LeaderOnlyMethods leaderOnly;
+    private final Campaigns campaigns;
     private final TaskMemberLifecycle member;
 
     /**
      * @param session the member's session
-     * @param leaderOnly the campaigns of {@code @LeaderOnly} methods, or null without them
+     * @param campaigns the elections the application campaigns in
      * @param member the application's task member, or null without one
      */
-    public BatonMetrics(Session session, LeaderOnlyMethods leaderOnly, TaskMemberLifecycle member) {
+    public BatonMetrics(Session session, Campaigns campaigns, TaskMemberLifecycle member) {
         this.session = session;
-        this.leaderOnly = leaderOnly;
+        this.campaigns = campaigns;
         this.member = member;
     }
 
@@ -46,14 +44,11 @@ public final class BatonMetrics implements MeterBinder {
                     .description("1 for the state the member's session is in, 0 for the others")
                     .register(registry);
         }
-        if (leaderOnly != null) {
-            for (String name : leaderOnly.electionNames()) {
-                Gauge.builder("baton.election.leader", leaderOnly,
-                                methods -> methods.election(name).filter(LeaderService::isLeader).isPresent() ? 1 : 0)
-                        .tag("election", name)
-                        .description("1 while this instance leads the election, 0 otherwise")
-                        .register(registry);
-            }
+        for (String name : campaigns.names()) {
+            Gauge.builder("baton.election.leader", campaigns, c -> c.leads(name) ? 1 : 0)
+                    .tag("election", name)
+                    .description("1 while this instance leads the election, 0 otherwise")
+                    .register(registry);
         }
         if (member != null) {
             Gauge.builder("baton.tasks.held", member, BatonMetrics::held)

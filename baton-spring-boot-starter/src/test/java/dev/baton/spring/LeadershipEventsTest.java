@@ -1,0 +1,87 @@
+package dev.baton.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.baton.spring.boot.BatonAutoConfiguration;
+import dev.baton.testkit.EtcdExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationListener;
+import org.springframework.integration.leader.event.AbstractLeaderEvent;
+import org.springframework.integration.leader.event.OnGrantedEvent;
+import org.springframework.integration.leader.event.OnRevokedEvent;
+
+/** Each term of a {@code @LeaderOnly} election, as the application context's listeners hear of it. */
+class LeadershipEventsTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @RegisterExtension
+    static final EtcdExtension ETCD = new EtcdExtension();
+
+    public static class Sweep {
+        @LeaderOnly("sweep")
+        public void run() {
+        }
+    }
+
+    /** Records Baton's leadership events. */
+    public static class Terms implements ApplicationListener<LeadershipEvent> {
+        final List<LeadershipEvent> events = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onApplicationEvent(LeadershipEvent event) {
+            events.add(event);
+        }
+    }
+
+    /** Records Spring Integration's leader events, as a listener written for its leader initiators would. */
+    public static class IntegrationTerms implements ApplicationListener<AbstractLeaderEvent> {
+        final List<AbstractLeaderEvent> events = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onApplicationEvent(AbstractLeaderEvent event) {
+            events.add(event);
+        }
+    }
+
+    @Test
+    void aListenerHearsGrantedThenRevokedWithTheTokenWhenTheLeaderStops() {
+        Terms terms = new Terms();
+        IntegrationTerms integration = new IntegrationTerms();
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(BatonAutoConfiguration.class))
+                .withPropertyValues("baton.endpoints=" + ETCD.endpoint(), "baton.session.ttl=3s",
+                        "baton.namespace=leadership-events/")
+                .withBean(Sweep.class)
+                .withBean(Terms.class, () -> terms)
+                .withBean(IntegrationTerms.class, () -> integration)
+                .run(context -> {
+                    await().atMost(WAIT).until(() -> !terms.events.isEmpty());
+                    LeadershipEvent granted = terms.events.get(0);
+                    assertThat(granted).isInstanceOf(LeadershipEvent.Granted.class);
+                    assertThat(granted.election()).isEqualTo("sweep");
+                    assertThat(granted.leadership().isValid()).isTrue();
+                    assertThat(integration.events).singleElement().isInstanceOf(OnGrantedEvent.class);
+                    assertThat(integration.events.get(0).getRole()).isEqualTo("sweep");
+                    assertThat(integration.events.get(0).getContext().isLeader()).isTrue();
+
+                    context.close();
+
+                    assertThat(terms.events).hasSize(2);
+                    LeadershipEvent revoked = terms.events.get(1);
+                    assertThat(revoked).isInstanceOf(LeadershipEvent.Revoked.class);
+                    assertThat(revoked.election()).isEqualTo("sweep");
+                    assertThat(revoked.member()).isEqualTo(granted.member());
+                    assertThat(revoked.token()).isEqualTo(granted.token());
+                    assertThat(integration.events).hasSize(2);
+                    assertThat(integration.events.get(1)).isInstanceOf(OnRevokedEvent.class);
+                    assertThat(integration.events.get(1).getRole()).isEqualTo("sweep");
+                });
+    }
+}
