@@ -1,5 +1,6 @@
 package dev.baton.spring.boot;
 
+import dev.baton.cache.KeyspaceCache;
 import dev.baton.election.LeaderService;
 import dev.baton.etcd.Etcd;
 import dev.baton.server.EmbeddedEtcd;
@@ -15,6 +16,7 @@ import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -239,8 +241,13 @@ public class BatonAutoConfiguration {
     static class Metrics {
         @Bean
         @ConditionalOnMissingBean
-        BatonMetrics batonMetrics(Session session, Campaigns campaigns, ObjectProvider<TaskMemberLifecycle> member) {
-            return new BatonMetrics(session, campaigns, member.getIfAvailable());
+        BatonMetrics batonMetrics(Session session, Campaigns campaigns, ObjectProvider<TaskMemberLifecycle> member,
+                ListableBeanFactory beans) {
+            return new BatonMetrics(session, campaigns, member.getIfAvailable(), () -> {
+                Map<String, KeyspaceCache<?>> caches = new TreeMap<>();
+                beans.getBeansOfType(KeyspaceCache.class).forEach(caches::put);
+                return caches;
+            });
         }
     }
 
