@@ -3,7 +3,6 @@ package dev.baton.spring;
 import dev.baton.election.LeaderService;
 import dev.baton.election.Leadership;
 import dev.baton.session.Session;
-import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +36,7 @@ public final class LeaderOnlyMethods implements BeanPostProcessor, SmartLifecycl
 
     private final Supplier<Session> session;
     private final Supplier<String> namespace;
+    private final Supplier<String> member;
     private final String defaultName;
     private final Set<String> names = ConcurrentHashMap.newKeySet();
     private final Map<String, LeaderService> services = new ConcurrentHashMap<>();
@@ -47,11 +47,15 @@ public final class LeaderOnlyMethods implements BeanPostProcessor, SmartLifecycl
      * @param session the member's session, looked up when the campaigns start
      * @param namespace the key prefix under which elections live, at {@code <namespace>elections/<name>};
      *     looked up then too
+     * @param member the value this instance campaigns with, which the elections show as their leader;
+     *     looked up then too
      * @param defaultName the election name of a {@link LeaderOnly} without one
      */
-    public LeaderOnlyMethods(Supplier<Session> session, Supplier<String> namespace, String defaultName) {
+    public LeaderOnlyMethods(Supplier<Session> session, Supplier<String> namespace, Supplier<String> member,
+            String defaultName) {
         this.session = session;
         this.namespace = namespace;
+        this.member = member;
         this.defaultName = defaultName;
     }
 
@@ -119,7 +123,7 @@ public final class LeaderOnlyMethods implements BeanPostProcessor, SmartLifecycl
 
     @Override
     public synchronized void start() {
-        String member = ManagementFactory.getRuntimeMXBean().getName();
+        String member = this.member.get();
         for (String name : names) {
             services.computeIfAbsent(name, n -> LeaderService.builder(session.get(), namespace.get() + "elections/" + n, member)
                     .longRunning(leadership -> {

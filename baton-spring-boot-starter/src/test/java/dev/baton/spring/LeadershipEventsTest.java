@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.baton.spring.boot.BatonAutoConfiguration;
 import dev.baton.testkit.EtcdExtension;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -66,6 +67,7 @@ class LeadershipEventsTest {
                     LeadershipEvent granted = terms.events.get(0);
                     assertThat(granted).isInstanceOf(LeadershipEvent.Granted.class);
                     assertThat(granted.election()).isEqualTo("sweep");
+                    assertThat(granted.member()).isEqualTo(ManagementFactory.getRuntimeMXBean().getName());
                     assertThat(granted.leadership().isValid()).isTrue();
                     assertThat(integration.events).singleElement().isInstanceOf(OnGrantedEvent.class);
                     assertThat(integration.events.get(0).getRole()).isEqualTo("sweep");

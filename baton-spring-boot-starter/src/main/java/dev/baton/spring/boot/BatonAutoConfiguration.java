@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -107,12 +108,18 @@ public class BatonAutoConfiguration {
         return new LeaderServicesLifecycle(beans.getBeansOfType(LeaderService.Builder.class));
     }
 
-    /** Static, as a post-processor must be; the session and namespace are looked up when the campaigns start. */
+    /**
+     * Static, as a post-processor must be; the session, namespace and member are looked up when the
+     * campaigns start. The instance campaigns as {@code baton.tasks.member-id} when it is set, else
+     * as the JVM's name ({@code pid@host}).
+     */
     @Bean
     @ConditionalOnMissingBean
     public static LeaderOnlyMethods batonLeaderOnlyMethods(ObjectProvider<Session> session,
             ObjectProvider<BatonProperties> properties, Environment environment) {
         return new LeaderOnlyMethods(session::getObject, () -> properties.getObject().namespace(),
+                () -> Objects.requireNonNullElseGet(properties.getObject().tasks().memberId(),
+                        () -> ManagementFactory.getRuntimeMXBean().getName()),
                 environment.getProperty("spring.application.name"));
     }
 

@@ -12,7 +12,6 @@ import dev.baton.tasks.TaskHandler;
 import dev.baton.tasks.TaskId;
 import dev.baton.tasks.TaskProperties;
 import dev.baton.testkit.EtcdExtension;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -76,7 +75,7 @@ class BatonActuatorTest {
             JsonNode election = json.path("elections").get(0);
             assertThat(election.path("name").asText()).isEqualTo("reports");
             assertThat(election.path("prefix").asText()).isEqualTo("actuator-endpoint/elections/reports");
-            assertThat(election.path("leader").asText()).isEqualTo(ManagementFactory.getRuntimeMXBean().getName());
+            assertThat(election.path("leader").asText()).isEqualTo(MEMBER);
             assertThat(election.path("leaderLease").asText()).isEqualTo(lease);
             assertThat(election.path("token").asLong()).isPositive();
         });
