@@ -130,6 +130,13 @@ public class BatonAutoConfiguration {
         return new Campaigns(leaderOnly.getIfAvailable(), services.getIfAvailable());
     }
 
+    @Bean
+    @ConditionalOnMissingBean
+    public BatonInstance batonInstance(Session session, TaskClient tasks, Campaigns campaigns,
+            ObjectProvider<TaskMemberLifecycle> member) {
+        return new BatonInstance(session, tasks, campaigns, member.getIfAvailable());
+    }
+
     /**
      * {@code baton.embedded.enabled}: the server, and the connection to it. Nested configurations
      * are read before the outer one's beans, so the connection defined here is the one the
@@ -248,9 +255,8 @@ public class BatonAutoConfiguration {
     static class Metrics {
         @Bean
         @ConditionalOnMissingBean
-        BatonMetrics batonMetrics(Session session, Campaigns campaigns, ObjectProvider<TaskMemberLifecycle> member,
-                ListableBeanFactory beans) {
-            return new BatonMetrics(session, campaigns, member.getIfAvailable(), () -> {
+        BatonMetrics batonMetrics(BatonInstance instance, ListableBeanFactory beans) {
+            return new BatonMetrics(instance, () -> {
                 Map<String, KeyspaceCache<?>> caches = new TreeMap<>();
                 beans.getBeansOfType(KeyspaceCache.class).forEach(caches::put);
                 return caches;
@@ -276,9 +282,8 @@ public class BatonAutoConfiguration {
     static class Health {
         @Bean
         @ConditionalOnMissingBean(name = "batonHealthIndicator")
-        SessionHealthIndicator batonHealthIndicator(Session session, Campaigns campaigns,
-                ObjectProvider<TaskMemberLifecycle> member) {
-            return new SessionHealthIndicator(session, campaigns, member.getIfAvailable());
+        SessionHealthIndicator batonHealthIndicator(BatonInstance instance) {
+            return new SessionHealthIndicator(instance);
         }
     }
 
@@ -289,9 +294,8 @@ public class BatonAutoConfiguration {
     static class Info {
         @Bean
         @ConditionalOnMissingBean(name = "batonInfoContributor")
-        BatonInfoContributor batonInfoContributor(Session session, TaskClient tasks, Campaigns campaigns,
-                ObjectProvider<TaskMemberLifecycle> member) {
-            return new BatonInfoContributor(session, tasks, campaigns, member.getIfAvailable());
+        BatonInfoContributor batonInfoContributor(BatonInstance instance) {
+            return new BatonInfoContributor(instance);
         }
     }
 
@@ -302,9 +306,8 @@ public class BatonAutoConfiguration {
     static class Actuator {
         @Bean
         @ConditionalOnMissingBean
-        BatonEndpoint batonEndpoint(Session session, TaskClient tasks, Campaigns campaigns,
-                ObjectProvider<TaskMemberLifecycle> member) {
-            return new BatonEndpoint(session, tasks, campaigns, member.getIfAvailable());
+        BatonEndpoint batonEndpoint(BatonInstance instance) {
+            return new BatonEndpoint(instance);
         }
     }
 }

@@ -8,7 +8,6 @@ import dev.baton.session.Session;
 import dev.baton.tasks.MemberInfo;
 import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskInfo;
-import dev.baton.tasks.TaskMember;
 import dev.baton.tasks.TaskStatus;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,39 +29,28 @@ public final class BatonEndpoint {
     /** The most members the answer lists; {@code members.total} counts them all. */
     public static final int MEMBERS_SHOWN = 100;
 
-    private final Session session;
-    private final TaskClient tasks;
-    private final Campaigns campaigns;
-    private final TaskMemberLifecycle member;
+    private final BatonInstance instance;
 
-    /**
-     * @param session the member's session
-     * @param tasks the client of the namespace's tasks
-     * @param campaigns the elections the application campaigns in
-     * @param member the application's task member, or null without one
-     */
-    public BatonEndpoint(Session session, TaskClient tasks, Campaigns campaigns, TaskMemberLifecycle member) {
-        this.session = session;
-        this.tasks = tasks;
-        this.campaigns = campaigns;
-        this.member = member;
+    public BatonEndpoint(BatonInstance instance) {
+        this.instance = instance;
     }
 
     @ReadOperation
     public Report report() {
-        return new Report(tasks.namespace(),
-                member == null ? null : member.member().map(TaskMember::id).orElse(null),
-                new SessionView(session.state().name(), Long.toHexString(session.lease()), session.ttl().toString()),
-                campaigns.names().stream().map(this::election).toList(),
+        Session session = instance.session();
+        TaskClient tasks = instance.tasks();
+        return new Report(tasks.namespace(), instance.memberId().orElse(null),
+                new SessionView(session.state().name(), instance.lease(), session.ttl().toString()),
+                instance.campaigns().names().stream().map(this::election).toList(),
                 members(tasks.members()),
                 summary(tasks.list()));
     }
 
     private ElectionView election(String name) {
-        Optional<LeaderService> service = campaigns.running(name);
+        Optional<LeaderService> service = instance.campaigns().running(name);
         Optional<Leadership> leadership = service.flatMap(LeaderService::leadership);
         Optional<Leader> leader = service.flatMap(running -> Etcd.join(running.election().leader()
-                .orTimeout(session.etcd().requestTimeout().toMillis(), TimeUnit.MILLISECONDS)));
+                .orTimeout(instance.session().etcd().requestTimeout().toMillis(), TimeUnit.MILLISECONDS)));
         return new ElectionView(name, service.map(running -> running.election().prefix()).orElse(null),
                 leadership.isPresent(), leadership.map(Leadership::token).orElse(null),
                 leader.map(Leader::valueUtf8).orElse(null), leader.map(l -> Long.toHexString(l.lease())).orElse(null));

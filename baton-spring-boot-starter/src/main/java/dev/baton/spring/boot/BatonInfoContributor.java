@@ -1,8 +1,5 @@
 package dev.baton.spring.boot;
 
-import dev.baton.session.Session;
-import dev.baton.tasks.TaskClient;
-import dev.baton.tasks.TaskMember;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.actuate.info.Info;
@@ -14,34 +11,20 @@ import org.springframework.boot.actuate.info.InfoContributor;
  * campaigns in. Read from this instance only, never from the store.
  */
 public final class BatonInfoContributor implements InfoContributor {
-    private final Session session;
-    private final TaskClient tasks;
-    private final Campaigns campaigns;
-    private final TaskMemberLifecycle member;
+    private final BatonInstance instance;
 
-    /**
-     * @param session the member's session
-     * @param tasks the client of the namespace's tasks
-     * @param campaigns the elections the application campaigns in
-     * @param member the application's task member, or null without one
-     */
-    public BatonInfoContributor(Session session, TaskClient tasks, Campaigns campaigns, TaskMemberLifecycle member) {
-        this.session = session;
-        this.tasks = tasks;
-        this.campaigns = campaigns;
-        this.member = member;
+    public BatonInfoContributor(BatonInstance instance) {
+        this.instance = instance;
     }
 
     @Override
     public void contribute(Info.Builder builder) {
         Map<String, Object> baton = new LinkedHashMap<>();
-        baton.put("namespace", tasks.namespace());
-        baton.put("lease", Long.toHexString(session.lease()));
-        baton.put("ttl", session.ttl().toString());
-        if (member != null) {
-            member.member().map(TaskMember::id).ifPresent(id -> baton.put("member", id));
-        }
-        baton.put("elections", campaigns.names());
+        baton.put("namespace", instance.tasks().namespace());
+        baton.put("lease", instance.lease());
+        baton.put("ttl", instance.session().ttl().toString());
+        instance.memberId().ifPresent(id -> baton.put("member", id));
+        baton.put("elections", instance.campaigns().names());
         builder.withDetail("baton", baton);
     }
 }

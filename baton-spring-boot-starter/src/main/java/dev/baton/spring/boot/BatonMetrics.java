@@ -31,37 +31,32 @@ import java.util.function.Supplier;
  * </ul>
  */
 public final class BatonMetrics implements MeterBinder {
-    private final Session session;
-    private final Campaigns campaigns;
-    private final TaskMemberLifecycle member;
+    private final BatonInstance instance;
     private final Supplier<Map<String, KeyspaceCache<?>>> caches;
 
     /**
-     * @param session the member's session
-     * @param campaigns the elections the application campaigns in
-     * @param member the application's task member, or null without one
+     * @param instance the application's session, elections and task member
      * @param caches the application's caches by bean name, looked up when the meters are bound
      */
-    public BatonMetrics(Session session, Campaigns campaigns, TaskMemberLifecycle member,
-            Supplier<Map<String, KeyspaceCache<?>>> caches) {
-        this.session = session;
-        this.campaigns = campaigns;
-        this.member = member;
+    public BatonMetrics(BatonInstance instance, Supplier<Map<String, KeyspaceCache<?>>> caches) {
+        this.instance = instance;
         this.caches = caches;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
+        Session session = instance.session();
         stateGauges(registry, "baton.session.state", Tags.empty(), SessionState.values(), session::state,
                 "1 for the state the member's session is in, 0 for the others");
+        Campaigns campaigns = instance.campaigns();
         for (String name : campaigns.names()) {
             Gauge.builder("baton.election.leader", campaigns, c -> c.leads(name) ? 1 : 0)
                     .tag("election", name)
                     .description("1 while this instance leads the election, 0 otherwise")
                     .register(registry);
         }
-        if (member != null) {
-            Gauge.builder("baton.tasks.held", member, BatonMetrics::held)
+        if (instance.member() != null) {
+            Gauge.builder("baton.tasks.held", instance.member(), BatonMetrics::held)
                     .baseUnit("tasks")
                     .description("The tasks the application's task member holds")
                     .register(registry);

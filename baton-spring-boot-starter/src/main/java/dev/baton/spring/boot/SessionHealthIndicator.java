@@ -1,8 +1,6 @@
 package dev.baton.spring.boot;
 
-import dev.baton.session.Session;
 import dev.baton.session.SessionState;
-import dev.baton.tasks.TaskMember;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.actuate.health.Health;
@@ -17,33 +15,23 @@ import org.springframework.boot.actuate.health.HealthIndicator;
  * out of reach.
  */
 public final class SessionHealthIndicator implements HealthIndicator {
-    private final Session session;
-    private final Campaigns campaigns;
-    private final TaskMemberLifecycle member;
+    private final BatonInstance instance;
 
-    /**
-     * @param session the member's session
-     * @param campaigns the elections the application campaigns in
-     * @param member the application's task member, or null without one
-     */
-    public SessionHealthIndicator(Session session, Campaigns campaigns, TaskMemberLifecycle member) {
-        this.session = session;
-        this.campaigns = campaigns;
-        this.member = member;
+    public SessionHealthIndicator(BatonInstance instance) {
+        this.instance = instance;
     }
 
     @Override
     public Health health() {
-        SessionState state = session.state();
+        SessionState state = instance.session().state();
         Health.Builder health = state == SessionState.CONNECTED || state == SessionState.SUSPENDED
                 ? Health.up() : Health.down();
         health.withDetail("state", state.name())
-                .withDetail("lease", Long.toHexString(session.lease()))
-                .withDetail("ttl", session.ttl().toString());
-        if (member != null) {
-            member.member().map(TaskMember::id).ifPresent(id -> health.withDetail("member", id));
-        }
+                .withDetail("lease", instance.lease())
+                .withDetail("ttl", instance.session().ttl().toString());
+        instance.memberId().ifPresent(id -> health.withDetail("member", id));
         Map<String, Boolean> leader = new LinkedHashMap<>();
+        Campaigns campaigns = instance.campaigns();
         campaigns.names().forEach(name -> leader.put(name, campaigns.leads(name)));
         if (!leader.isEmpty()) {
             health.withDetail("leader", leader);
