@@ -3,12 +3,14 @@ package dev.baton.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.baton.election.LeaderService;
 import dev.baton.spring.boot.BatonAutoConfiguration;
 import dev.baton.testkit.EtcdExtension;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -49,6 +51,38 @@ class LeadershipEventsTest {
         public void onApplicationEvent(AbstractLeaderEvent event) {
             events.add(event);
         }
+    }
+
+    /** A listener that fails on every grant. */
+    public static class FailingListener implements ApplicationListener<LeadershipEvent.Granted> {
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public void onApplicationEvent(LeadershipEvent.Granted event) {
+            calls.incrementAndGet();
+            throw new IllegalStateException("listener failure for the test");
+        }
+    }
+
+    @Test
+    void aListenerThatThrowsDoesNotEndTheTerm() {
+        FailingListener failing = new FailingListener();
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(BatonAutoConfiguration.class))
+                .withPropertyValues("baton.endpoints=" + ETCD.endpoint(), "baton.session.ttl=3s",
+                        "baton.namespace=leadership-events-failing/")
+                .withBean(Sweep.class)
+                .withBean(FailingListener.class, () -> failing)
+                .run(context -> {
+                    LeaderOnlyMethods methods = context.getBean(LeaderOnlyMethods.class);
+                    await().atMost(WAIT).until(() -> failing.calls.get() == 1);
+                    long token = methods.election("sweep").flatMap(LeaderService::leadership).orElseThrow().token();
+
+                    await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() ->
+                            methods.election("sweep").flatMap(LeaderService::leadership)
+                                    .filter(leadership -> leadership.token() == token).isPresent());
+                    assertThat(failing.calls.get()).isEqualTo(1);
+                });
     }
 
     @Test
