@@ -73,11 +73,11 @@ public final class BatonMetrics implements MeterBinder {
                 .description("The cache's decoded entries")
                 .register(registry);
         Gauge.builder("baton.cache.decode.errors", cache, c -> c.decodeErrors().size())
-                .tags(tags).baseUnit("keys")
+                .tags(tags)
                 .description("The keys under the cache's prefix whose value does not decode")
                 .register(registry);
         Gauge.builder("baton.cache.events.pending", cache, KeyspaceCache::pendingEvents)
-                .tags(tags).baseUnit("events")
+                .tags(tags)
                 .description("The cache's events queued for its listeners and not delivered yet")
                 .register(registry);
     }
