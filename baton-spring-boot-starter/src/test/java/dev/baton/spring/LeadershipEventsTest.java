@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.baton.election.LeaderService;
 import dev.baton.spring.boot.BatonAutoConfiguration;
+import dev.baton.spring.boot.IntegrationLeaderEvents;
 import dev.baton.testkit.EtcdExtension;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -14,9 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
 import org.springframework.integration.leader.event.AbstractLeaderEvent;
+import org.springframework.integration.leader.event.DefaultLeaderEventPublisher;
 import org.springframework.integration.leader.event.OnGrantedEvent;
 import org.springframework.integration.leader.event.OnRevokedEvent;
 
@@ -64,14 +67,31 @@ class LeadershipEventsTest {
         }
     }
 
+    static ApplicationContextRunner application(String namespace) {
+        return new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(BatonAutoConfiguration.class))
+                .withPropertyValues("baton.endpoints=" + ETCD.endpoint(), "baton.session.ttl=3s",
+                        "baton.namespace=" + namespace)
+                .withBean(Sweep.class);
+    }
+
+    @Test
+    void withoutSpringIntegrationTheEventsArePublishedWithoutItsCopies() {
+        Terms terms = new Terms();
+        application("leadership-events-plain/")
+                .withClassLoader(new FilteredClassLoader(DefaultLeaderEventPublisher.class))
+                .withBean(Terms.class, () -> terms)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(IntegrationLeaderEvents.class);
+                    await().atMost(WAIT).until(() -> !terms.events.isEmpty());
+                    assertThat(terms.events.get(0)).isInstanceOf(LeadershipEvent.Granted.class);
+                });
+    }
+
     @Test
     void aListenerThatThrowsDoesNotEndTheTerm() {
         FailingListener failing = new FailingListener();
-        new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(BatonAutoConfiguration.class))
-                .withPropertyValues("baton.endpoints=" + ETCD.endpoint(), "baton.session.ttl=3s",
-                        "baton.namespace=leadership-events-failing/")
-                .withBean(Sweep.class)
+        application("leadership-events-failing/")
                 .withBean(FailingListener.class, () -> failing)
                 .run(context -> {
                     LeaderOnlyMethods methods = context.getBean(LeaderOnlyMethods.class);
@@ -89,11 +109,7 @@ class LeadershipEventsTest {
     void aListenerHearsGrantedThenRevokedWithTheTokenWhenTheLeaderStops() {
         Terms terms = new Terms();
         IntegrationTerms integration = new IntegrationTerms();
-        new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(BatonAutoConfiguration.class))
-                .withPropertyValues("baton.endpoints=" + ETCD.endpoint(), "baton.session.ttl=3s",
-                        "baton.namespace=leadership-events/")
-                .withBean(Sweep.class)
+        application("leadership-events/")
                 .withBean(Terms.class, () -> terms)
                 .withBean(IntegrationTerms.class, () -> integration)
                 .run(context -> {
