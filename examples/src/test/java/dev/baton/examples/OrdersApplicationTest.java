@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.KeyRange;
 import dev.baton.etcd.KeyValue;
+import dev.baton.spring.boot.BatonEndpoint;
 import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskId;
 import dev.baton.tasks.TaskProperties;
@@ -74,5 +75,13 @@ class OrdersApplicationTest {
         instances.get(leader).close();
 
         await().atMost(TTL).until(() -> report(client).orElseThrow().startsWith(follower + ":"));
+        BatonEndpoint.Report seen = instances.get(follower).getBean(BatonEndpoint.class).report();
+        assertThat(seen.elections()).singleElement().satisfies(election -> {
+            assertThat(election.name()).isEqualTo("orders");
+            assertThat(election.leader()).isEqualTo(follower);
+            assertThat(election.leading()).isTrue();
+        });
+        assertThat(seen.members().shown()).extracting(BatonEndpoint.MemberView::id).containsExactly(follower);
+        assertThat(seen.tasks()).containsEntry("completed", 20L);
     }
 }

@@ -1,5 +1,6 @@
 package dev.baton.spring.boot;
 
+import dev.baton.cache.KeyspaceCache;
 import dev.baton.election.LeaderService;
 import dev.baton.etcd.Etcd;
 import dev.baton.server.EmbeddedEtcd;
@@ -15,13 +16,19 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.actuate.autoconfigure.info.ConditionalOnEnabledInfoContributor;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -33,7 +40,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.env.Environment;
+import org.springframework.integration.leader.event.DefaultLeaderEventPublisher;
 
 /**
  * Baton in a Spring Boot application: an {@link Etcd} connection to {@code baton.endpoints} (with
@@ -42,8 +51,10 @@ import org.springframework.core.env.Environment;
  * {@code baton.namespace}, a {@link TaskMember} run by a {@link TaskMemberLifecycle} when the
  * application defines a task handler bean, the {@link LeaderService}s of the application's
  * {@link LeaderService.Builder} beans run by a {@link LeaderServicesLifecycle}, the campaigns of
- * {@link dev.baton.spring.LeaderOnly} methods, and the {@code baton} health indicator when the
- * actuator is present. {@link EtcdCustomizer} and {@link TaskMemberCustomizer} beans set what
+ * {@link dev.baton.spring.LeaderOnly} methods (each term published as a
+ * {@link dev.baton.spring.LeadershipEvent}, and as Spring Integration's leader events when it is
+ * present), and, when the actuator is present, the {@code baton} health indicator, info
+ * contributor and endpoint. {@link EtcdCustomizer} and {@link TaskMemberCustomizer} beans set what
  * has no property.
  * With {@code baton.embedded.enabled} and baton-server on the class path, the connection goes to
  * an embedded server the context runs.
@@ -98,13 +109,33 @@ public class BatonAutoConfiguration {
         return new LeaderServicesLifecycle(beans.getBeansOfType(LeaderService.Builder.class));
     }
 
-    /** Static, as a post-processor must be; the session and namespace are looked up when the campaigns start. */
+    /**
+     * Static, as a post-processor must be; the session, namespace and member are looked up when the
+     * campaigns start. The instance campaigns as {@code baton.tasks.member-id} when it is set, else
+     * as the JVM's name ({@code pid@host}).
+     */
     @Bean
     @ConditionalOnMissingBean
     public static LeaderOnlyMethods batonLeaderOnlyMethods(ObjectProvider<Session> session,
             ObjectProvider<BatonProperties> properties, Environment environment) {
         return new LeaderOnlyMethods(session::getObject, () -> properties.getObject().namespace(),
+                () -> Objects.requireNonNullElseGet(properties.getObject().tasks().memberId(),
+                        () -> ManagementFactory.getRuntimeMXBean().getName()),
                 environment.getProperty("spring.application.name"));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public Campaigns batonCampaigns(ObjectProvider<LeaderOnlyMethods> leaderOnly,
+            ObjectProvider<LeaderServicesLifecycle> services) {
+        return new Campaigns(leaderOnly.getIfAvailable(), services.getIfAvailable());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public BatonInstance batonInstance(Session session, TaskClient tasks, Campaigns campaigns,
+            ObjectProvider<TaskMemberLifecycle> member) {
+        return new BatonInstance(session, tasks, campaigns, member.getIfAvailable());
     }
 
     /**
@@ -225,9 +256,23 @@ public class BatonAutoConfiguration {
     static class Metrics {
         @Bean
         @ConditionalOnMissingBean
-        BatonMetrics batonMetrics(Session session, ObjectProvider<LeaderOnlyMethods> leaderOnly,
-                ObjectProvider<TaskMemberLifecycle> member) {
-            return new BatonMetrics(session, leaderOnly.getIfAvailable(), member.getIfAvailable());
+        BatonMetrics batonMetrics(BatonInstance instance, ListableBeanFactory beans) {
+            return new BatonMetrics(instance, () -> {
+                Map<String, KeyspaceCache<?>> caches = new TreeMap<>();
+                beans.getBeansOfType(KeyspaceCache.class).forEach(caches::put);
+                return caches;
+            });
+        }
+    }
+
+    /** Leadership events again as Spring Integration's, when it is on the class path. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(DefaultLeaderEventPublisher.class)
+    static class IntegrationEvents {
+        @Bean
+        @ConditionalOnMissingBean
+        IntegrationLeaderEvents batonIntegrationLeaderEvents(ApplicationEventPublisher events) {
+            return new IntegrationLeaderEvents(new DefaultLeaderEventPublisher(events));
         }
     }
 
@@ -238,8 +283,32 @@ public class BatonAutoConfiguration {
     static class Health {
         @Bean
         @ConditionalOnMissingBean(name = "batonHealthIndicator")
-        SessionHealthIndicator batonHealthIndicator(Session session) {
-            return new SessionHealthIndicator(session);
+        SessionHealthIndicator batonHealthIndicator(BatonInstance instance) {
+            return new SessionHealthIndicator(instance);
+        }
+    }
+
+    /** The {@code baton} entry of {@code /actuator/info}, unless {@code management.info.baton.enabled=false}. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(InfoContributor.class)
+    @ConditionalOnEnabledInfoContributor("baton")
+    static class Info {
+        @Bean
+        @ConditionalOnMissingBean(name = "batonInfoContributor")
+        BatonInfoContributor batonInfoContributor(BatonInstance instance) {
+            return new BatonInfoContributor(instance);
+        }
+    }
+
+    /** {@code /actuator/baton}, when the endpoint is enabled and exposed ({@code management.endpoints.web.exposure.include}). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(Endpoint.class)
+    @ConditionalOnAvailableEndpoint(endpoint = BatonEndpoint.class)
+    static class Actuator {
+        @Bean
+        @ConditionalOnMissingBean
+        BatonEndpoint batonEndpoint(BatonInstance instance) {
+            return new BatonEndpoint(instance);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.baton.spring.boot;
 import dev.baton.election.LeaderService;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
@@ -19,6 +20,11 @@ public final class LeaderServicesLifecycle implements SmartLifecycle, Disposable
     /** @param builders the services to run, by bean name */
     public LeaderServicesLifecycle(Map<String, LeaderService.Builder> builders) {
         this.builders = Map.copyOf(builders);
+    }
+
+    /** The names of the builder beans, whether or not the services run. */
+    public Set<String> names() {
+        return builders.keySet();
     }
 
     /** The running services by the name of their builder bean; empty while the context is not started. */

@@ -10,7 +10,10 @@
  * {@link dev.baton.spring.boot.TaskMemberLifecycle}: it joins once the context has started and
  * leaves (deregisters, releases its tasks) before the session closes. With the actuator on the
  * class path it adds {@link dev.baton.spring.boot.SessionHealthIndicator}, the {@code baton}
- * health; with Micrometer, {@link dev.baton.spring.boot.BatonMetrics}.
+ * health, {@link dev.baton.spring.boot.BatonInfoContributor} and
+ * {@link dev.baton.spring.boot.BatonEndpoint}, {@code /actuator/baton}, which show the elections of
+ * {@link dev.baton.spring.boot.Campaigns}; with Micrometer, {@link dev.baton.spring.boot.BatonMetrics};
+ * with Spring Integration, {@link dev.baton.spring.boot.IntegrationLeaderEvents}.
  * With {@code baton.embedded.enabled} it runs an embedded server (baton-server) and connects to it.
  */
 package dev.baton.spring.boot;

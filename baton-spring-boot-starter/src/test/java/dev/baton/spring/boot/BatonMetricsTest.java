@@ -3,6 +3,12 @@ package dev.baton.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.baton.cache.CacheState;
+import dev.baton.cache.KeyspaceCache;
+import dev.baton.cache.ValueDecoder;
+import dev.baton.election.LeaderService;
+import dev.baton.etcd.Etcd;
+import dev.baton.session.Session;
 import dev.baton.session.SessionState;
 import dev.baton.spring.LeaderOnly;
 import dev.baton.tasks.TaskClient;
@@ -17,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /** Baton's meters, bound to a registry as Spring Boot binds them, read as a scrape reads them. */
 class BatonMetricsTest {
@@ -57,6 +65,49 @@ class BatonMetricsTest {
                     context.getBean(TaskClient.class).submit(TaskId.of("held-1"), TaskProperties.empty());
 
                     await().atMost(WAIT).until(() -> registry.get("baton.tasks.held").gauge().value() == 1);
+                });
+    }
+
+    /** A leader service and a cache, as an application defines them. */
+    @Configuration(proxyBeanMethods = false)
+    static class ReaperAndFlags {
+        @Bean
+        LeaderService.Builder reaper(Session session) {
+            return LeaderService.builder(session, "metrics-cache/elections/reaper", "one")
+                    .longRunning(leadership -> leadership.lost().get());
+        }
+
+        @Bean(destroyMethod = "close")
+        KeyspaceCache<String> flags(Etcd etcd) {
+            return KeyspaceCache.builder(etcd, "metrics-cache/flags/", ValueDecoder.utf8()).start();
+        }
+    }
+
+    @Test
+    void leaderServiceBeansAndCacheBeansHaveTheirMetersBeforeAnythingHappens() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(BatonAutoConfiguration.class))
+                .withPropertyValues("baton.endpoints=" + ETCD.endpoint(), "baton.session.ttl=3s",
+                        "baton.namespace=metrics-cache/")
+                .withUserConfiguration(ReaperAndFlags.class)
+                .run(context -> {
+                    MeterRegistry registry = new SimpleMeterRegistry();
+                    context.getBean(BatonMetrics.class).bindTo(registry);
+
+                    assertThat(registry.get("baton.cache.state").tag("cache", "flags").gauges())
+                            .hasSize(CacheState.values().length);
+                    assertThat(registry.get("baton.cache.state").tags("cache", "flags", "state", "SYNCED").gauge().value())
+                            .isEqualTo(1);
+                    assertThat(registry.get("baton.cache.entries").tag("cache", "flags").gauge().value()).isZero();
+                    assertThat(registry.get("baton.cache.decode.errors").tag("cache", "flags").gauge().value()).isZero();
+                    assertThat(registry.get("baton.cache.events.pending").tag("cache", "flags").gauge().value()).isZero();
+
+                    context.getBean(Etcd.class).put("metrics-cache/flags/dark-mode", "on", 0).get();
+
+                    await().atMost(WAIT).until(() ->
+                            registry.get("baton.cache.entries").tag("cache", "flags").gauge().value() == 1);
+                    await().atMost(WAIT).until(() ->
+                            registry.get("baton.election.leader").tag("election", "reaper").gauge().value() == 1);
                 });
     }
 }
