@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * their routes (primary first, the oldest assignment). An assignment is ready when its status is
  * not empty, the allocator's default readiness check.
  *
- * <p>The totals cover every item; the rows do not: at most {@value #MAX_ROWS} items are listed,
+ * <p>The totals cover every item; the rows do not: at most {@value #MAX_ROWS} items, and
+ * {@value #MAX_ROWS_BYTES} bytes of JSON, are listed,
  * those that need attention first (fewer assignments than replicas, or an assignment not ready),
  * then by id, so a large allocation stays a small document and what is wrong with it shows first.
  * Statuses are cut at {@value #STATUS_CHARS} characters and routes at {@value #MAX_ROUTE} members.
@@ -26,6 +27,7 @@ import java.util.TreeMap;
 final class AllocationGrid {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_ROWS = 100;
+    static final int MAX_ROWS_BYTES = 32 * 1024;
     static final int MAX_ROUTE = 40;
     static final int STATUS_CHARS = 32;
 
@@ -42,6 +44,15 @@ final class AllocationGrid {
     }
 
     private AllocationGrid() {
+    }
+
+    private static ObjectNode row(Item item) {
+        ObjectNode row = JSON.createObjectNode().put("id", item.id()).put("replicas", item.replicas())
+                .put("assigned", item.route().size());
+        ArrayNode route = row.putArray("route");
+        item.route().stream().limit(MAX_ROUTE).forEach(a -> route.addObject().put("member", a.member())
+                .put("ready", a.ready()).put("status", TaskPages.head(a.status(), STATUS_CHARS)));
+        return row;
     }
 
     /** The grid of the allocation under {@code namespace} in {@code snap}. */
@@ -72,17 +83,9 @@ final class AllocationGrid {
         ArrayNode columns = grid.putArray("members");
         members.forEach((member, held) -> columns.addObject().put("name", member)
                 .put("primary", held[0]).put("replica", held[1]).put("ready", held[2]));
-        ArrayNode rows = grid.putArray("rows");
-        items.values().stream()
+        JsonRows.fill(grid.putArray("rows"), items.values().stream()
                 .sorted(Comparator.comparing((Item item) -> !item.needsAttention()).thenComparing(Item::id))
-                .limit(MAX_ROWS)
-                .forEach(item -> {
-                    ObjectNode row = rows.addObject().put("id", item.id()).put("replicas", item.replicas())
-                            .put("assigned", item.route().size());
-                    ArrayNode route = row.putArray("route");
-                    item.route().stream().limit(MAX_ROUTE).forEach(a -> route.addObject().put("member", a.member())
-                            .put("ready", a.ready()).put("status", TaskPages.head(a.status(), STATUS_CHARS)));
-                });
+                .map(AllocationGrid::row).iterator(), MAX_ROWS, MAX_ROWS_BYTES);
         return grid;
     }
 }

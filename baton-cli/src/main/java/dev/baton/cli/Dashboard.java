@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,13 @@ final class Dashboard implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Fleet pushes are coalesced to at most one per this many milliseconds. */
     private static final long PUSH_MILLIS = 250;
+    /**
+     * The page with what it embeds (the fleet, recent events, a page of tasks) stays under this:
+     * its task rows take what the rest leaves, down to a single row.
+     */
+    private static final int MAX_HTML_BYTES = 240 * 1024;
+    /** The most recent events served at once ({@code /api/events}, the page) take at most this. */
+    private static final int MAX_EVENTS_BYTES = 64 * 1024;
 
     private final HttpServer server;
     private final FleetView fleet;
@@ -264,28 +272,42 @@ final class Dashboard implements AutoCloseable {
             return;
         }
         try (InputStream in = Dashboard.class.getResourceAsStream("dashboard.html")) {
+            String html = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             ObjectNode initial = JSON.createObjectNode();
             initial.set("fleet", fleet.snapshot());
-            initial.set("tasks", initialTasks(exchange.getRequestURI().getRawQuery()));
             initial.set("events", eventsJson());
+            int used = html.getBytes(StandardCharsets.UTF_8).length + initial.toString().getBytes(StandardCharsets.UTF_8).length;
+            initial.set("tasks", initialTasks(exchange.getRequestURI().getRawQuery(),
+                    Math.min(TaskPages.MAX_PAGE_BYTES, MAX_HTML_BYTES - used)));
             // "</" is escaped so that no value can end the script element early.
             String embedded = initial.toString().replace("</", "<\\/");
-            send(exchange, 200, "text/html; charset=utf-8", new String(in.readAllBytes(), StandardCharsets.UTF_8)
-                    .replace("/*INITIAL*/null", embedded));
+            send(exchange, 200, "text/html; charset=utf-8", html.replace("/*INITIAL*/null", embedded));
         }
     }
 
-    /** The page of tasks the page's own address asks for ({@code /?state=...}); the first page if it asks amiss. */
-    private ObjectNode initialTasks(String rawQuery) {
+    /**
+     * The page of tasks the page's own address asks for ({@code /?state=...}), its rows within
+     * {@code maxBytes}; the first page if the address asks amiss.
+     */
+    private ObjectNode initialTasks(String rawQuery, int maxBytes) {
         try {
-            return fleet.tasks(TaskQuery.parse(rawQuery));
+            return fleet.tasks(TaskQuery.parse(rawQuery), maxBytes);
         } catch (IllegalArgumentException e) {
-            return fleet.tasks(TaskQuery.parse(null));
+            return fleet.tasks(TaskQuery.parse(null), maxBytes);
         }
     }
 
+    /** The recent events, oldest first: the newest that fit in {@value #MAX_EVENTS_BYTES} bytes of JSON. */
     private ArrayNode eventsJson() {
-        return JSON.createArrayNode().addAll(fleet.recentEvents().stream().map(FleetView.Event::json).toList());
+        List<FleetView.Event> recent = fleet.recentEvents();
+        ArrayNode newestFirst = JSON.createArrayNode();
+        JsonRows.fill(newestFirst, IntStream.range(0, recent.size()).mapToObj(i -> recent.get(recent.size() - 1 - i).json())
+                .iterator(), recent.size(), MAX_EVENTS_BYTES);
+        ArrayNode events = JSON.createArrayNode();
+        for (int i = newestFirst.size() - 1; i >= 0; i--) {
+            events.add(newestFirst.get(i));
+        }
+        return events;
     }
 
     private void stream(HttpExchange exchange) throws IOException {

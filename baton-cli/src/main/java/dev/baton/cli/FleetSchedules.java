@@ -16,12 +16,14 @@ import org.slf4j.LoggerFactory;
  * The schedules of a namespace as the dashboard shows them: each with its trigger, state, last
  * fire time and next fire times. Read through {@link Schedules#list()} when the fleet view has seen
  * a schedule change ({@link #changed()}), not on every fleet update; the fire times are computed
- * anew for each. When the store cannot be read the last schedules read are shown. At most {@value #MAX_ROWS} schedules are listed, the soonest to fire first.
+ * anew for each. When the store cannot be read the last schedules read are shown. At most {@value #MAX_ROWS}
+ * schedules ({@value #MAX_ROWS_BYTES} bytes of JSON) are listed, the soonest to fire first.
  */
 final class FleetSchedules {
     private static final Logger LOG = LoggerFactory.getLogger(FleetSchedules.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_ROWS = 50;
+    static final int MAX_ROWS_BYTES = 16 * 1024;
     static final int NEXT_FIRES = 3;
     private static final int COMMAND_CHARS = 200;
 
@@ -51,13 +53,11 @@ final class FleetSchedules {
         }
         List<ScheduleInfo> infos = known;
         ObjectNode root = JSON.createObjectNode().put("total", infos.size());
-        ArrayNode rows = root.putArray("rows");
-        infos.stream().map(info -> new Row(info, info.schedule().filter(s -> !s.paused())
+        JsonRows.fill(root.putArray("rows"), infos.stream().map(info -> new Row(info, info.schedule().filter(s -> !s.paused())
                         .map(s -> info.nextFireTimes(now, NEXT_FIRES)).orElse(List.of())))
                 .sorted(Comparator.comparing(Row::first, Comparator.nullsLast(Comparator.naturalOrder()))
                         .thenComparing(row -> row.info().name()))
-                .limit(MAX_ROWS)
-                .forEach(row -> rows.add(row.json()));
+                .map(Row::json).iterator(), MAX_ROWS, MAX_ROWS_BYTES);
         return root;
     }
 

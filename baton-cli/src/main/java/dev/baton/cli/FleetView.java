@@ -11,6 +11,7 @@ import dev.baton.cache.ValueDecoder;
 import dev.baton.etcd.Etcd;
 import dev.baton.tasks.TaskState;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,6 +39,8 @@ final class FleetView implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int RECENT_EVENTS = 200;
     private static final int EVENT_ERROR_CHARS = 200;
+    /** The least time given to load the namespace; a connection with a longer request timeout gives that. */
+    private static final Duration MIN_LOAD_TIME = Duration.ofSeconds(30);
 
     /** One thing that happened in the fleet, as a line for people. */
     record Event(Instant at, String kind, String text) {
@@ -63,14 +66,19 @@ final class FleetView implements AutoCloseable {
         this.namespace = namespace;
         this.metrics = metrics;
         this.schedules = new FleetSchedules(etcd, namespace);
-        this.cache = KeyspaceCache.builder(etcd, namespace, ValueDecoder.utf8()).start();
+        // A namespace of 100,000 tasks can take longer than the cache's default to load on a busy machine.
+        Duration load = etcd.requestTimeout().compareTo(MIN_LOAD_TIME) > 0 ? etcd.requestTimeout() : MIN_LOAD_TIME;
+        this.cache = KeyspaceCache.builder(etcd, namespace, ValueDecoder.utf8()).startTimeout(load).start();
         // Registered once the field is set: the listener reads the cache, and a listener given to the
         // builder can be called before the constructor has assigned it.
         cache.addListener(this::onChange);
         metrics.watchLag(cache::pendingEvents);
     }
 
-    /** Mirrors {@code namespace} (ending in {@code /}) on {@code etcd}; returns once loaded. */
+    /**
+     * Mirrors {@code namespace} (ending in {@code /}) on {@code etcd}; returns once loaded, within
+     * 30 seconds or the connection's request timeout, whichever is longer.
+     */
     static FleetView start(Etcd etcd, String namespace, FleetMetrics metrics) {
         return new FleetView(etcd, namespace, metrics);
     }
@@ -264,9 +272,14 @@ final class FleetView implements AutoCloseable {
         return root;
     }
 
-    /** One page of tasks, read at one revision (see {@link TaskPages#page}). */
+    /** One page of tasks, read at one revision (see {@link TaskPages#page}), at most {@link TaskPages#MAX_PAGE_BYTES}. */
     ObjectNode tasks(TaskQuery query) {
-        return new TaskPages(cache.snapshot(), namespace, clock.instant()).page(query);
+        return tasks(query, TaskPages.MAX_PAGE_BYTES);
+    }
+
+    /** One page of tasks whose rows take at most {@code maxBytes} (the first row always fits). */
+    ObjectNode tasks(TaskQuery query, int maxBytes) {
+        return new TaskPages(cache.snapshot(), namespace, clock.instant()).page(query, maxBytes);
     }
 
     /** Every task, read at one revision: for the command line, whose namespaces are small enough to print. */

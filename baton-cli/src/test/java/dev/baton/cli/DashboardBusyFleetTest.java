@@ -107,7 +107,7 @@ class DashboardBusyFleetTest {
             int attempts = i % 25 == 2 ? 1 : 0;
             ops.add(put("tasks/" + id + "/state", "{\"state\":\"" + (attempts > 0 ? "fault" : state) + "\",\"since\":\""
                     + since + "\",\"attempts\":" + attempts
-                    + (attempts > 0 ? ",\"lastError\":\"exit 3: upstream timed out\"" : "") + "}", 0));
+                    + (attempts > 0 ? ",\"until\":\"" + since + "\",\"lastError\":\"exit 3: upstream timed out\"" : "") + "}", 0));
             if (i % 4 == 0) {
                 ops.add(put("tasks/" + id + "/owner", "worker-" + (i % 8 == 0 ? 3 : 1 + i / 8 % MEMBERS), lease));
             }
