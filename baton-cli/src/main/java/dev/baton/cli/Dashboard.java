@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * pushes every event and the fleet after each change ({@code /api/stream}), and Prometheus metrics
  * ({@code /metrics}).
  * Read-only unless started with a token: then {@code POST /api/tasks/<id>/<command>} (pause,
- * resume, stop, kill) sends a task command and {@code POST /api/members/<name>/<command>}
+ * resume, stop, kill) sends a task command, {@code POST /api/tasks/<id>/retry} requeues a failed or
+ * killed task, and {@code POST /api/members/<name>/<command>}
  * (freeze, unfreeze, balance, release/<task>) a member command, for requests carrying
  * {@code Authorization: Bearer <token>}. A browser never adds that header to a cross-site request
  * on its own, and a request whose {@code Origin} is not this dashboard is refused as well, so
@@ -216,14 +217,18 @@ final class Dashboard implements AutoCloseable {
         return true;
     }
 
-    /** {@code POST /api/tasks/<id>/<pause|resume|stop|kill>}, allowed only with the token. */
+    /** {@code POST /api/tasks/<id>/<pause|resume|stop|kill|retry>}, allowed only with the token. */
     private void taskCommand(HttpExchange exchange) throws IOException {
         if (!mayCommand(exchange)) {
             return;
         }
         String[] parts = exchange.getRequestURI().getPath().substring("/api/tasks/".length()).split("/", -1);
         if (parts.length != 2) {
-            send(exchange, 404, "text/plain", "expected /api/tasks/<id>/<pause|resume|stop|kill>");
+            send(exchange, 404, "text/plain", "expected /api/tasks/<id>/<pause|resume|stop|kill|retry>");
+            return;
+        }
+        if (parts[1].equals("retry")) {
+            retry(exchange, parts[0]);
             return;
         }
         try {
@@ -236,7 +241,22 @@ final class Dashboard implements AutoCloseable {
             send(exchange, 404, "text/plain", e.getMessage());
         } catch (IllegalArgumentException e) {
             send(exchange, 400, "text/plain", "bad task or command in " + exchange.getRequestURI().getPath()
-                    + ": expected an id and one of pause, resume, stop, kill");
+                    + ": expected an id and one of pause, resume, stop, kill, retry");
+        }
+    }
+
+    /** Requeues a failed or killed task (as {@code baton retry}); 409 naming why when the task is not one. */
+    private void retry(HttpExchange exchange, String task) throws IOException {
+        try {
+            long revision = tasks.retry(TaskId.of(task));
+            LOG.info("dashboard retried task {}", task);
+            send(exchange, 202, "application/json", JSON.createObjectNode().put("revision", revision).toString());
+        } catch (NoSuchTaskException e) {
+            send(exchange, 404, "text/plain", e.getMessage());
+        } catch (IllegalStateException e) {
+            send(exchange, 409, "text/plain", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            send(exchange, 400, "text/plain", e.getMessage());
         }
     }
 
