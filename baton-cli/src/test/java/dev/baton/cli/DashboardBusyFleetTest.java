@@ -77,6 +77,8 @@ class DashboardBusyFleetTest {
                         .contains("failover from worker-1 to worker-2");
                 assertThat(dom).as("allocation").contains(ITEMS + " items, 3 needing attention")
                         .contains("class=\"cell primary ready\"").contains("class=\"cell replica pending\"");
+                assertThat(dom).as("a failed task can be retried").contains("<td class=\"failed\">failed</td>")
+                        .contains(">retry</button>");
                 assertThat(dom).as("schedules").contains("4 in all").contains("sync-inventory")
                         .containsPattern("\\d\\d:\\d\\d:\\d\\d \\(in \\d+ s\\)");
 
