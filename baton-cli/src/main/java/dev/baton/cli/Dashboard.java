@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * pushes every event and the fleet after each change ({@code /api/stream}), and Prometheus metrics
  * ({@code /metrics}).
  * Read-only unless started with a token: then {@code POST /api/tasks/<id>/<command>} (pause,
- * resume, stop, kill) sends a task command and {@code POST /api/members/<name>/<command>}
+ * resume, stop, kill) sends a task command, {@code POST /api/tasks/<id>/retry} requeues a failed or
+ * killed task, and {@code POST /api/members/<name>/<command>}
  * (freeze, unfreeze, balance, release/<task>) a member command, for requests carrying
  * {@code Authorization: Bearer <token>}. A browser never adds that header to a cross-site request
  * on its own, and a request whose {@code Origin} is not this dashboard is refused as well, so
@@ -56,6 +58,13 @@ final class Dashboard implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Fleet pushes are coalesced to at most one per this many milliseconds. */
     private static final long PUSH_MILLIS = 250;
+    /**
+     * The page with what it embeds (the fleet, recent events, a page of tasks) stays under this:
+     * its task rows take what the rest leaves, down to a single row.
+     */
+    private static final int MAX_HTML_BYTES = 240 * 1024;
+    /** The most recent events served at once ({@code /api/events}, the page) take at most this. */
+    private static final int MAX_EVENTS_BYTES = 64 * 1024;
 
     private final HttpServer server;
     private final FleetView fleet;
@@ -208,14 +217,18 @@ final class Dashboard implements AutoCloseable {
         return true;
     }
 
-    /** {@code POST /api/tasks/<id>/<pause|resume|stop|kill>}, allowed only with the token. */
+    /** {@code POST /api/tasks/<id>/<pause|resume|stop|kill|retry>}, allowed only with the token. */
     private void taskCommand(HttpExchange exchange) throws IOException {
         if (!mayCommand(exchange)) {
             return;
         }
         String[] parts = exchange.getRequestURI().getPath().substring("/api/tasks/".length()).split("/", -1);
         if (parts.length != 2) {
-            send(exchange, 404, "text/plain", "expected /api/tasks/<id>/<pause|resume|stop|kill>");
+            send(exchange, 404, "text/plain", "expected /api/tasks/<id>/<pause|resume|stop|kill|retry>");
+            return;
+        }
+        if (parts[1].equals("retry")) {
+            retry(exchange, parts[0]);
             return;
         }
         try {
@@ -228,7 +241,22 @@ final class Dashboard implements AutoCloseable {
             send(exchange, 404, "text/plain", e.getMessage());
         } catch (IllegalArgumentException e) {
             send(exchange, 400, "text/plain", "bad task or command in " + exchange.getRequestURI().getPath()
-                    + ": expected an id and one of pause, resume, stop, kill");
+                    + ": expected an id and one of pause, resume, stop, kill, retry");
+        }
+    }
+
+    /** Requeues a failed or killed task (as {@code baton retry}); 409 naming why when the task is not one. */
+    private void retry(HttpExchange exchange, String task) throws IOException {
+        try {
+            long revision = tasks.retry(TaskId.of(task));
+            LOG.info("dashboard retried task {}", task);
+            send(exchange, 202, "application/json", JSON.createObjectNode().put("revision", revision).toString());
+        } catch (NoSuchTaskException e) {
+            send(exchange, 404, "text/plain", e.getMessage());
+        } catch (IllegalStateException e) {
+            send(exchange, 409, "text/plain", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            send(exchange, 400, "text/plain", e.getMessage());
         }
     }
 
@@ -264,28 +292,42 @@ final class Dashboard implements AutoCloseable {
             return;
         }
         try (InputStream in = Dashboard.class.getResourceAsStream("dashboard.html")) {
+            String html = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             ObjectNode initial = JSON.createObjectNode();
             initial.set("fleet", fleet.snapshot());
-            initial.set("tasks", initialTasks(exchange.getRequestURI().getRawQuery()));
             initial.set("events", eventsJson());
+            int used = html.getBytes(StandardCharsets.UTF_8).length + initial.toString().getBytes(StandardCharsets.UTF_8).length;
+            initial.set("tasks", initialTasks(exchange.getRequestURI().getRawQuery(),
+                    Math.min(TaskPages.MAX_PAGE_BYTES, MAX_HTML_BYTES - used)));
             // "</" is escaped so that no value can end the script element early.
             String embedded = initial.toString().replace("</", "<\\/");
-            send(exchange, 200, "text/html; charset=utf-8", new String(in.readAllBytes(), StandardCharsets.UTF_8)
-                    .replace("/*INITIAL*/null", embedded));
+            send(exchange, 200, "text/html; charset=utf-8", html.replace("/*INITIAL*/null", embedded));
         }
     }
 
-    /** The page of tasks the page's own address asks for ({@code /?state=...}); the first page if it asks amiss. */
-    private ObjectNode initialTasks(String rawQuery) {
+    /**
+     * The page of tasks the page's own address asks for ({@code /?state=...}), its rows within
+     * {@code maxBytes}; the first page if the address asks amiss.
+     */
+    private ObjectNode initialTasks(String rawQuery, int maxBytes) {
         try {
-            return fleet.tasks(TaskQuery.parse(rawQuery));
+            return fleet.tasks(TaskQuery.parse(rawQuery), maxBytes);
         } catch (IllegalArgumentException e) {
-            return fleet.tasks(TaskQuery.parse(null));
+            return fleet.tasks(TaskQuery.parse(null), maxBytes);
         }
     }
 
+    /** The recent events, oldest first: the newest that fit in {@value #MAX_EVENTS_BYTES} bytes of JSON. */
     private ArrayNode eventsJson() {
-        return JSON.createArrayNode().addAll(fleet.recentEvents().stream().map(FleetView.Event::json).toList());
+        List<FleetView.Event> recent = fleet.recentEvents();
+        ArrayNode newestFirst = JSON.createArrayNode();
+        JsonRows.fill(newestFirst, IntStream.range(0, recent.size()).mapToObj(i -> recent.get(recent.size() - 1 - i).json())
+                .iterator(), recent.size(), MAX_EVENTS_BYTES);
+        ArrayNode events = JSON.createArrayNode();
+        for (int i = newestFirst.size() - 1; i >= 0; i--) {
+            events.add(newestFirst.get(i));
+        }
+        return events;
     }
 
     private void stream(HttpExchange exchange) throws IOException {

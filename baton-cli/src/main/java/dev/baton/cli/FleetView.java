@@ -2,7 +2,6 @@ package dev.baton.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.cache.CacheEntry;
 import dev.baton.cache.CacheEvent;
@@ -12,6 +11,7 @@ import dev.baton.cache.ValueDecoder;
 import dev.baton.etcd.Etcd;
 import dev.baton.tasks.TaskState;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,13 +31,16 @@ import java.util.function.Consumer;
  * or a count at a time. It
  * turns the store's changes into readable {@link Event}s (member joined, task claimed, released,
  * finished, leader changed, command sent to a member or a task, from the dashboard or
- * {@code baton command}) and counts them in {@link FleetMetrics}. Used by the dashboard, the
+ * {@code baton command}, allocator item added or removed, assigned, ready, schedule created,
+ * changed, fired or deleted) and counts them in {@link FleetMetrics}. Used by the dashboard, the
  * listing commands and the demo's timeline.
  */
 final class FleetView implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int RECENT_EVENTS = 200;
     private static final int EVENT_ERROR_CHARS = 200;
+    /** The least time given to load the namespace; a connection with a longer request timeout gives that. */
+    private static final Duration MIN_LOAD_TIME = Duration.ofSeconds(30);
 
     /** One thing that happened in the fleet, as a line for people. */
     record Event(Instant at, String kind, String text) {
@@ -53,6 +56,7 @@ final class FleetView implements AutoCloseable {
     private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
     private final Deque<Event> recent = new ArrayDeque<>();
     private final KeyspaceCache<String> cache;
+    private final FleetSchedules schedules;
     private volatile boolean synced;
     private String leader;
     private volatile ObjectNode lastCounts;
@@ -61,14 +65,20 @@ final class FleetView implements AutoCloseable {
         this.etcd = etcd;
         this.namespace = namespace;
         this.metrics = metrics;
-        this.cache = KeyspaceCache.builder(etcd, namespace, ValueDecoder.utf8()).start();
+        this.schedules = new FleetSchedules(etcd, namespace);
+        // A namespace of 100,000 tasks can take longer than the cache's default to load on a busy machine.
+        Duration load = etcd.requestTimeout().compareTo(MIN_LOAD_TIME) > 0 ? etcd.requestTimeout() : MIN_LOAD_TIME;
+        this.cache = KeyspaceCache.builder(etcd, namespace, ValueDecoder.utf8()).startTimeout(load).start();
         // Registered once the field is set: the listener reads the cache, and a listener given to the
         // builder can be called before the constructor has assigned it.
         cache.addListener(this::onChange);
         metrics.watchLag(cache::pendingEvents);
     }
 
-    /** Mirrors {@code namespace} (ending in {@code /}) on {@code etcd}; returns once loaded. */
+    /**
+     * Mirrors {@code namespace} (ending in {@code /}) on {@code etcd}; returns once loaded, within
+     * 30 seconds or the connection's request timeout, whichever is longer.
+     */
     static FleetView start(Etcd etcd, String namespace, FleetMetrics metrics) {
         return new FleetView(etcd, namespace, metrics);
     }
@@ -106,6 +116,11 @@ final class FleetView implements AutoCloseable {
             }
         } else if (parts.length == 3 && parts[0].equals("tasks")) {
             onTaskChange(parts[1], parts[2], event, added, removed);
+        } else if (parts[0].equals("alloc")) {
+            onAllocationChange(parts, event, added, removed);
+        } else if (parts.length == 3 && parts[0].equals("schedules")) {
+            schedules.changed();
+            onScheduleChange(parts[1], parts[2], added, removed);
         } else if (parts.length == 4 && parts[0].equals("commands") && added) {
             JsonNode command = parse(event.newValue());
             String name = command.path("command").asText("?") + (command.has("task") ? " " + command.get("task").asText() : "");
@@ -148,6 +163,34 @@ final class FleetView implements AutoCloseable {
         }
     }
 
+    /** Items added and removed, assignments made and dropped, and assignees turning ready or not. */
+    private void onAllocationChange(String[] parts, CacheEvent<String> event, boolean added, boolean removed) {
+        if (parts.length == 3 && parts[1].equals("items")) {
+            if (added) {
+                emit("item", "item " + parts[2] + " added (" + parse(event.newValue()).path("replicas").asInt() + " replicas)");
+            } else if (removed) {
+                emit("item", "item " + parts[2] + " removed");
+            }
+        } else if (parts.length == 4 && parts[1].equals("assign")) {
+            String item = "item " + parts[2];
+            if (added) {
+                emit("assigned", item + " assigned to " + parts[3]);
+            } else if (removed) {
+                emit("assigned", item + " unassigned from " + parts[3]);
+            } else if (event.oldValue() != null && event.oldValue().isEmpty() != event.newValue().isEmpty()) {
+                emit("ready", item + (event.newValue().isEmpty() ? " not ready on " : " ready on ") + parts[3]);
+            }
+        }
+    }
+
+    private void onScheduleChange(String kind, String name, boolean added, boolean removed) {
+        if (kind.equals("defs")) {
+            emit("schedule", "schedule " + name + (added ? " created" : removed ? " deleted" : " changed"));
+        } else if (kind.equals("fired") && !removed) {
+            emit("schedule", "schedule " + name + " fired");
+        }
+    }
+
     private void count(Runnable counter) {
         if (synced) {
             counter.run();
@@ -187,8 +230,9 @@ final class FleetView implements AutoCloseable {
     }
 
     /**
-     * Members (with the number of claims each holds), the leader, task counts by state and allocator
-     * items as one JSON document, read at one revision. Tasks themselves are listed by {@link #tasks}.
+     * Members (with the number of claims each holds), the leader, task counts by state, the
+     * allocator's grid ({@link AllocationGrid}) and the schedules ({@link FleetSchedules}) as one JSON
+     * document, the keyspace read at one revision. Tasks themselves are listed by {@link #tasks}.
      */
     ObjectNode snapshot() {
         CacheSnapshot<String> snap = cache.snapshot();
@@ -223,13 +267,19 @@ final class FleetView implements AutoCloseable {
         members.forEach((name, m) -> m.put("leader", name.equals(leaderName)));
         root.putArray("members").addAll(new ArrayList<>(members.values()));
         root.set("taskCounts", counts);
-        root.putArray("items").addAll(allocatorItems(snap));
+        root.set("allocation", AllocationGrid.of(snap, namespace));
+        root.set("schedules", schedules.json(clock.instant()));
         return root;
     }
 
-    /** One page of tasks, read at one revision (see {@link TaskPages#page}). */
+    /** One page of tasks, read at one revision (see {@link TaskPages#page}), at most {@link TaskPages#MAX_PAGE_BYTES}. */
     ObjectNode tasks(TaskQuery query) {
-        return new TaskPages(cache.snapshot(), namespace, clock.instant()).page(query);
+        return tasks(query, TaskPages.MAX_PAGE_BYTES);
+    }
+
+    /** One page of tasks whose rows take at most {@code maxBytes} (the first row always fits). */
+    ObjectNode tasks(TaskQuery query, int maxBytes) {
+        return new TaskPages(cache.snapshot(), namespace, clock.instant()).page(query, maxBytes);
     }
 
     /** Every task, read at one revision: for the command line, whose namespaces are small enough to print. */
@@ -277,31 +327,6 @@ final class FleetView implements AutoCloseable {
         return known;
     }
 
-    /**
-     * Allocator items ({@code <ns>alloc/items/<item>}) with their routes: the assignees of
-     * {@code <ns>alloc/assign/<item>/<member>} ordered by create revision, so the primary (the
-     * oldest assignment) comes first, each with its status.
-     */
-    private List<ObjectNode> allocatorItems(CacheSnapshot<String> snap) {
-        String items = namespace + "alloc/items/";
-        String assignments = namespace + "alloc/assign/";
-        Map<String, ObjectNode> byId = new TreeMap<>();
-        snap.stream(items).forEach(entry -> {
-            String id = entry.key().substring(items.length());
-            ObjectNode item = JSON.createObjectNode().put("id", id).put("replicas", parse(entry.value()).path("replicas").asInt());
-            item.putArray("route");
-            byId.put(id, item);
-        });
-        snap.stream(assignments).sorted(Comparator.comparingLong(CacheEntry::createRevision)).forEach(entry -> {
-            String[] parts = entry.key().substring(assignments.length()).split("/");
-            ObjectNode item = byId.get(parts[0]);
-            if (parts.length == 2 && item != null) {
-                ((ArrayNode) item.get("route")).addObject().put("member", parts[1]).put("status", entry.value());
-            }
-        });
-        return new ArrayList<>(byId.values());
-    }
-
     private long ttlLeft(long lease) {
         try {
             return etcd.leaseTimeToLive(lease).get(2, TimeUnit.SECONDS);
@@ -310,7 +335,7 @@ final class FleetView implements AutoCloseable {
         }
     }
 
-    private static JsonNode parse(String json) {
+    static JsonNode parse(String json) {
         try {
             return JSON.readTree(json);
         } catch (Exception e) {

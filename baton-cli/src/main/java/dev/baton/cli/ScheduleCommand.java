@@ -174,11 +174,11 @@ final class ScheduleCommand implements Runnable {
             return 0;
         }
 
-        private static String state(ScheduleInfo info) {
+        static String state(ScheduleInfo info) {
             return info.schedule().map(s -> s.paused() ? "paused" : "running").orElse("invalid");
         }
 
-        private static String commandLine(Schedule schedule) {
+        static String commandLine(Schedule schedule) {
             try {
                 return String.join(" ", CommandTask.from(schedule.properties()).argv());
             } catch (IllegalArgumentException e) {

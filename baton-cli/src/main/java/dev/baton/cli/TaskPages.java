@@ -92,24 +92,14 @@ final class TaskPages {
 
     /**
      * One page: {@code {"revision", "tasks": [rows], "next"}}, where {@code next} is the id to pass
-     * as {@code after} for the following page, or null when no task matches beyond this page.
+     * as {@code after} for the following page, or null when no task matches beyond this page. Its
+     * rows take at most {@code maxBytes} of JSON, except that the first row always fits.
      */
-    ObjectNode page(TaskQuery query) {
+    ObjectNode page(TaskQuery query, int maxBytes) {
         ObjectNode page = JSON.createObjectNode().put("revision", snapshot.revision());
         ArrayNode rows = page.putArray("tasks");
-        int bytes = 0;
-        String next = null;
-        Iterator<ObjectNode> matching = rows(query).iterator();
-        while (matching.hasNext()) {
-            ObjectNode row = matching.next();
-            int size = row.toString().getBytes(StandardCharsets.UTF_8).length + 1;
-            if (rows.size() == query.limit() || bytes + size > MAX_PAGE_BYTES) {
-                next = rows.get(rows.size() - 1).get("id").asText();
-                break;
-            }
-            rows.add(row);
-            bytes += size;
-        }
+        boolean more = JsonRows.fill(rows, rows(query).iterator(), query.limit(), maxBytes);
+        String next = more ? rows.get(rows.size() - 1).get("id").asText() : null;
         page.put("next", next);
         return page;
     }

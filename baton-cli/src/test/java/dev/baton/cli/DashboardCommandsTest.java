@@ -84,6 +84,36 @@ class DashboardCommandsTest {
     }
 
     @Test
+    void retryRequeuesAFailedTaskWithTheTokenOnly() throws Exception {
+        String spec = "\"task\":{\"properties\":{},\"submitted\":\"2030-01-01T00:00:00Z\"}}";
+        ETCD.process().etcdctl("put", "baton/tasks/broken/done",
+                "{\"state\":\"failed\",\"since\":\"2030-01-01T00:00:01Z\",\"attempts\":3,\"lastError\":\"boom\"," + spec);
+        ETCD.process().etcdctl("put", "baton/tasks/fine/done",
+                "{\"state\":\"completed\",\"since\":\"2030-01-01T00:00:01Z\",\"attempts\":1," + spec);
+        try (Etcd etcd = Etcd.builder().endpoints(ETCD.endpoint()).build();
+             Dashboard dashboard = dashboard(Optional.of("s3cret"))) {
+            String self = dashboard.url().substring(0, dashboard.url().length() - 1);
+
+            assertThat(post(dashboard, "/api/tasks/broken/retry", null, null).statusCode()).isEqualTo(401);
+            assertThat(post(dashboard, "/api/tasks/broken/retry", "Bearer s3cret", "http://evil.example").statusCode())
+                    .isEqualTo(403);
+            HttpResponse<String> completed = post(dashboard, "/api/tasks/fine/retry", "Bearer s3cret", self);
+            assertThat(completed.statusCode()).isEqualTo(409);
+            assertThat(completed.body()).contains("completed");
+            assertThat(post(dashboard, "/api/tasks/missing/retry", "Bearer s3cret", self).statusCode()).isEqualTo(404);
+            assertThat(etcd.get("baton/tasks/broken/done").get()).isPresent();
+
+            assertThat(post(dashboard, "/api/tasks/broken/retry", "Bearer s3cret", self).statusCode()).isEqualTo(202);
+
+            assertThat(etcd.get("baton/tasks/broken/done").get()).isEmpty();
+            assertThat(etcd.get("baton/tasks/broken/state").get()).hasValueSatisfying(kv ->
+                    assertThat(kv.valueUtf8()).contains("\"state\":\"runnable\"").contains("boom"));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(dashboard.fleet().recentEvents())
+                    .extracting(FleetView.Event::text).contains("task broken submitted"));
+        }
+    }
+
+    @Test
     void memberCommandsNeedTheTokenAndASameSiteOrigin() throws Exception {
         try (Etcd etcd = Etcd.builder().endpoints(ETCD.endpoint()).build();
              Dashboard dashboard = dashboard(Optional.of("s3cret"))) {

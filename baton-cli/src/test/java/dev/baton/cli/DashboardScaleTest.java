@@ -1,12 +1,18 @@
 package dev.baton.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.Operations;
+import dev.baton.schedule.MisfirePolicy;
+import dev.baton.schedule.Schedule;
+import dev.baton.schedule.Schedules;
+import dev.baton.schedule.Trigger;
+import dev.baton.tasks.TaskProperties;
 import dev.baton.tasks.TaskState;
 import dev.baton.testkit.EtcdExtension;
 import io.etcd.jetcd.op.Op;
@@ -15,6 +21,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,15 +29,19 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dashboard over a namespace of 100,000 plain tasks and 100 heavy ones (ids, owners, command
- * lines, output and errors as long as they may be, every character escaped in JSON): no response
- * of the task API, the fleet or the page grows past 256 KiB. Sizes are measured, not times.
+ * lines, output and errors as long as they may be, every character escaped in JSON), an allocation
+ * of 5,000 items, 120 schedules and a full event feed of the longest events: no response of the
+ * task API, the fleet, the events or the page grows past 256 KiB. Sizes are measured, not times.
  */
 class DashboardScaleTest {
     @RegisterExtension
@@ -45,6 +56,10 @@ class DashboardScaleTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SINCE = "2030-01-01T00:00:00Z";
+    private static final int ITEMS = 5_000;
+    private static final int ALLOC_MEMBERS = 50;
+    private static final int SCHEDULES = 120;
+    private static final int FAILED_RUNS = 200;
 
     private static Dashboard dashboard;
 
@@ -81,9 +96,65 @@ class DashboardScaleTest {
                 }
             }
             write(etcd, ops, OPS_PER_TXN);
+            writeAllocation(etcd);
+            writeSchedules(etcd);
+            // Loading the namespace into the dashboard's cache takes longer than the default request timeout on a busy machine.
+            dashboard = Dashboard.start(Etcd.builder().endpoints(ETCD.endpoint()).requestTimeout(Duration.ofSeconds(60)).build(), NS,
+                    new HostAndPort("127.0.0.1", 0), Optional.empty(), new FleetMetrics());
+            failRuns(etcd);
         }
-        dashboard = Dashboard.start(Etcd.builder().endpoints(ETCD.endpoint()).build(), NS,
-                new HostAndPort("127.0.0.1", 0), Optional.empty(), new FleetMetrics());
+    }
+
+    /**
+     * {@value #ITEMS} items of three replicas over {@value #ALLOC_MEMBERS} members with long names,
+     * statuses longer than a row carries, and every tenth item with a replica not ready.
+     */
+    private static void writeAllocation(Etcd etcd) throws Exception {
+        List<Op> ops = new ArrayList<>();
+        for (int m = 0; m < ALLOC_MEMBERS; m++) {
+            ops.add(put("alloc/members/" + allocMember(m), "{\"zone\":\"z\",\"capacity\":1000}"));
+        }
+        String status = "\u0001".repeat(AllocationGrid.STATUS_CHARS * 4);
+        for (int i = 0; i < ITEMS; i++) {
+            String item = String.format("item-%05d-", i) + "i".repeat(100);
+            ops.add(put("alloc/items/" + item, "{\"replicas\":3}"));
+            for (int r = 0; r < 3; r++) {
+                ops.add(put("alloc/assign/" + item + "/" + allocMember((i + r) % ALLOC_MEMBERS),
+                        i % 10 == 0 && r == 2 ? "" : status));
+            }
+        }
+        write(etcd, ops, OPS_PER_TXN);
+    }
+
+    private static String allocMember(int m) {
+        return String.format("alloc-member-%02d-", m) + "a".repeat(100);
+    }
+
+    /** More schedules than the fleet lists, with the longest names and long command lines. */
+    private static void writeSchedules(Etcd etcd) {
+        Schedules schedules = Schedules.create(etcd, NS);
+        TaskProperties properties = new CommandTask(List.of("echo", "\u0001".repeat(2_000)), Optional.empty()).toProperties();
+        for (int i = 0; i < SCHEDULES; i++) {
+            String name = String.format("schedule-%03d-", i);
+            schedules.create(name + "s".repeat(Schedule.MAX_NAME_BYTES - name.length()),
+                    new Trigger.FixedRate(Duration.ofMinutes(1 + i)), MisfirePolicy.fireOnce(), properties);
+        }
+    }
+
+    /**
+     * Makes the dashboard see as many failed runs as it keeps events, each with an error line longer
+     * than an event carries, every character escaped in JSON.
+     */
+    private static void failRuns(Etcd etcd) throws Exception {
+        String fault = JSON.createObjectNode().put("state", "fault").put("since", SINCE).put("until", SINCE).put("attempts", 1)
+                .put("lastError", "\u0001".repeat(400)).toString();
+        List<Op> ops = new ArrayList<>();
+        for (int i = 0; i < FAILED_RUNS; i++) {
+            ops.add(put(String.format("tasks/task-%06d/state", PLAIN - 1 - i), fault));
+        }
+        write(etcd, ops, OPS_PER_TXN);
+        await().atMost(Duration.ofSeconds(60)).until(() -> dashboard.fleet().recentEvents().stream()
+                .filter(event -> event.kind().equals("fault")).count() == FAILED_RUNS);
     }
 
     @AfterAll
@@ -145,7 +216,8 @@ class DashboardScaleTest {
         JsonNode counts = JSON.readTree(get("api/tasks/counts"));
 
         assertThat(counts.path("total").asInt()).isEqualTo(PLAIN + HEAVY);
-        assertThat(counts.path("states").path("runnable").asInt()).isEqualTo(PLAIN);
+        assertThat(counts.path("states").path("runnable").asInt()).isEqualTo(PLAIN - FAILED_RUNS);
+        assertThat(counts.path("states").path("fault").asInt()).isEqualTo(FAILED_RUNS);
         assertThat(counts.path("states").path("failed").asInt()).isEqualTo(HEAVY);
     }
 
@@ -157,5 +229,52 @@ class DashboardScaleTest {
         assertThat(fleet.path("taskCounts").path("total").asInt()).isEqualTo(PLAIN + HEAVY);
         assertThat(fleet.path("members").get(0).path("held").asInt()).isEqualTo(PLAIN / 10 / 7 + 1);
         assertThat(page).contains("a00000-").doesNotContain("task-099999");
+        assertThat(JSON.readTree(get("api/events")).size()).isBetween(1, FAILED_RUNS);
+    }
+
+    /**
+     * The page at this size in a headless Chromium: complete (counts, a page of tasks, the charts,
+     * the grid) when its script has run. How long the page, the browser and each filter took is
+     * printed (to this class's test output), not judged: timings are not asserted in tests.
+     */
+    @Test
+    void thePageOpensInABrowserAtThisSize(@TempDir Path dir) throws Exception {
+        HeadlessChromium chromium = HeadlessChromium.in(dir);
+        long started = System.nanoTime();
+        int pageBytes = get("").getBytes(StandardCharsets.UTF_8).length;
+        long pageMillis = (System.nanoTime() - started) / 1_000_000;
+
+        String dom = chromium.dumpDom(dashboard.url());
+
+        assertThat(dom).contains((PLAIN + HEAVY) + " in all").contains("class=\"task\"")
+                .contains("class=\"area runnable\"").contains("class=\"held\"")
+                .contains(ITEMS + " items, " + ITEMS / 10 + " needing attention").contains(SCHEDULES + " in all");
+        Matcher rendered = Pattern.compile("data-rendered-ms=\"(\\d+)\"").matcher(dom);
+        assertThat(rendered.find()).as("the page's script ran to its end").isTrue();
+        StringBuilder report = new StringBuilder(String.format("dashboard with %,d tasks, %,d items, %d schedules: "
+                + "page %d KiB served in %d ms, complete in Chromium %s ms after navigation started%n",
+                PLAIN + HEAVY, ITEMS, SCHEDULES, pageBytes / 1024, pageMillis, rendered.group(1)));
+        for (String filter : List.of("state=runnable", "state=failed", "state=fault", "owner=member-3", "prefix=task-05")) {
+            started = System.nanoTime();
+            int rows = JSON.readTree(get("api/tasks?" + filter)).path("tasks").size();
+            report.append(String.format("  api/tasks?%-16s %3d rows in %d ms%n", filter, rows,
+                    (System.nanoTime() - started) / 1_000_000));
+        }
+        System.out.print(report);
+    }
+
+    @Test
+    void theFleetCountsTheWholeAllocationAndListsABoundedPartOfItAndOfTheSchedules() throws Exception {
+        JsonNode fleet = JSON.readTree(get("api/fleet"));
+
+        JsonNode allocation = fleet.path("allocation");
+        assertThat(allocation.path("items").asInt()).isEqualTo(ITEMS);
+        assertThat(allocation.path("needingAttention").asInt()).isEqualTo(ITEMS / 10);
+        assertThat(allocation.path("members").size()).isEqualTo(ALLOC_MEMBERS);
+        assertThat(allocation.path("rows").size()).isBetween(1, AllocationGrid.MAX_ROWS);
+        assertThat(allocation.path("rows")).allSatisfy(row -> assertThat(row.path("assigned").asInt()).isEqualTo(3))
+                .allSatisfy(row -> assertThat(row.path("route").get(2).path("ready").asBoolean()).isFalse());
+        assertThat(fleet.path("schedules").path("total").asInt()).isEqualTo(SCHEDULES);
+        assertThat(fleet.path("schedules").path("rows").size()).isBetween(1, FleetSchedules.MAX_ROWS);
     }
 }

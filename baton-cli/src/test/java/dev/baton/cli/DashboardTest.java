@@ -13,15 +13,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,7 +77,8 @@ class DashboardTest {
                         .contains("baton_member_held_tasks{member=\"beta\"} 0.0");
             });
 
-            String dom = chromium(dashboard.url(), "--dump-dom");
+            HeadlessChromium chromium = HeadlessChromium.in(dir);
+            String dom = chromium.dumpDom(dashboard.url());
             assertThat(dom).contains("alpha ★").contains("beta").contains("runnable 1")
                     .contains("member beta joined");
             assertThat(taskTable(dom)).contains("t1").contains("runnable").contains(">pause</button>");
@@ -93,8 +91,8 @@ class DashboardTest {
                     .doesNotContain("class=\"rate failed\"");
             assertThat(dom).as("load per member").contains("class=\"held\" data-member=\"alpha\" data-held=\"0\"")
                     .contains("class=\"held\" data-member=\"beta\" data-held=\"0\"").contains("class=\"fair-share\"");
-            assertThat(taskTable(chromium(dashboard.url() + "?state=completed", "--dump-dom"))).doesNotContain("t1");
-            assertThat(taskTable(chromium(dashboard.url() + "?prefix=t", "--dump-dom"))).contains("t1");
+            assertThat(taskTable(chromium.dumpDom(dashboard.url() + "?state=completed"))).doesNotContain("t1");
+            assertThat(taskTable(chromium.dumpDom(dashboard.url() + "?prefix=t"))).contains("t1");
 
             put("dash/leader/7000", "beta");
             ETCD.process().etcdctl("del", "dash/leader/694d");
@@ -106,13 +104,11 @@ class DashboardTest {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get(dashboard.url() + "api/events"))
                     .contains("leader is now beta, after alpha").contains("leader is now alpha, after beta")
                     .contains("member beta left"));
-            String timeline = part(chromium(dashboard.url(), "--dump-dom"), "<svg id=\"timeline-chart\"", "</svg>");
+            String timeline = part(chromium.dumpDom(dashboard.url()), "<svg id=\"timeline-chart\"", "</svg>");
             assertThat(timeline).as("members and leadership")
                     .contains("class=\"present\" data-member=\"alpha\"").contains("class=\"present\" data-member=\"beta\"")
                     .contains("class=\"leading\" data-member=\"beta\"").contains("class=\"leading\" data-member=\"alpha\"")
                     .contains("class=\"hand-over\"").contains("failover from beta to alpha");
-            chromium(dashboard.url(), "--screenshot=" + Paths.get("target", "dashboard.png").toAbsolutePath(),
-                    "--window-size=1200,900");
         }
     }
 
@@ -126,27 +122,5 @@ class DashboardTest {
         int from = dom.indexOf(start);
         assertThat(from).as(start).isNotNegative();
         return dom.substring(from, dom.indexOf(end, from));
-    }
-
-    private String chromium(String url, String... args) throws Exception {
-        Optional<Path> browser = List.of("/usr/bin/chromium", "/usr/bin/chromium-browser").stream()
-                .map(Path::of).filter(Files::isExecutable).findFirst();
-        Assumptions.assumeTrue(browser.isPresent(), "chromium is not installed (./scripts/test installs it): "
-                + "skipping the browser check");
-        List<String> command = new java.util.ArrayList<>(List.of(browser.get().toString(), "--headless", "--no-sandbox",
-                "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--user-data-dir=" + Files.createTempDirectory(dir, "chromium")));
-        command.addAll(List.of(args));
-        command.add(url);
-        Path dom = dir.resolve("chromium.out");
-        Process process = new ProcessBuilder(command).redirectOutput(dom.toFile())
-                .redirectError(dir.resolve("chromium.err").toFile()).start();
-        try {
-            assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("chromium finished").isTrue();
-        } finally {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        }
-        return Files.readString(dom);
     }
 }
