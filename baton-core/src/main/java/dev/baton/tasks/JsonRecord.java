@@ -2,6 +2,7 @@ package dev.baton.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
@@ -66,6 +67,46 @@ final class JsonRecord {
             throw wrongType(field, "a non-negative 32-bit integer", value);
         }
         return value.intValue();
+    }
+
+    /** A 32-bit integer of any sign, {@code absent} when the field is missing. */
+    int optionalInt(String field, int absent) {
+        JsonNode value = present(field);
+        if (value == null) {
+            return absent;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw wrongType(field, "a 32-bit integer", value);
+        }
+        return value.intValue();
+    }
+
+    double requireDouble(String field) {
+        JsonNode value = present(field);
+        if (value == null) {
+            throw missing(field);
+        }
+        if (!value.isNumber()) {
+            throw wrongType(field, "a number", value);
+        }
+        return value.doubleValue();
+    }
+
+    Duration requireDuration(String field) {
+        return optionalDuration(field).orElseThrow(() -> missing(field));
+    }
+
+    Optional<Duration> optionalDuration(String field) {
+        Optional<String> text = optionalText(field);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Duration.parse(text.get()));
+        } catch (DateTimeParseException e) {
+            throw invalid("field \"" + field + "\" must be an ISO-8601 duration such as PT30S, is "
+                    + Excerpt.of(text.get()));
+        }
     }
 
     ObjectNode requireObject(String field) {

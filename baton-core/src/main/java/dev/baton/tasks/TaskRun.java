@@ -72,6 +72,8 @@ final class TaskRun {
     private Release releaseWanted;
     private boolean writing;
     private ScheduledFuture<?> wakeUp;
+    /** Stops the running handler when the task's timeout passes; null without a timeout or a handler. */
+    private ScheduledFuture<?> runTimeout;
     private boolean ended;
     private boolean zombie;
     private boolean retiring;
@@ -81,7 +83,7 @@ final class TaskRun {
         this.host = host;
         this.writes = writes;
         this.control = control;
-        this.machine = machine;
+        this.machine = spec.options().retryPolicy().map(machine::withRetryPolicy).orElse(machine);
         this.clock = clock;
         this.id = id;
         this.token = token;
@@ -243,12 +245,20 @@ final class TaskRun {
         return stored;
     }
 
-    /** The handler returned; {@code outcome} is null when the run ended without one. */
-    void onHandlerReturned(RunContext context, TaskMessage outcome) {
+    /**
+     * The handler returned; {@code outcome} is null when the run ended without one. A run stopped
+     * for its timeout counts as failed, whatever it returned.
+     */
+    void onHandlerReturned(RunContext context, TaskMessage returned) {
         if (context != running) {
             return;
         }
         running = null;
+        cancelRunTimeout();
+        TaskMessage outcome = context.stopReason().orElse(null) == StopReason.TIMED_OUT
+                ? TaskMessage.error("the run took longer than the task's timeout of "
+                        + spec.options().timeout().orElseThrow())
+                : returned;
         if (ended) {
             if (zombie) {
                 zombie = false;
@@ -279,7 +289,23 @@ final class TaskRun {
     }
 
     private void startHandler() {
-        running = host.runHandler(this, state, writes.fence(id, token));
+        RunContext context = host.runHandler(this, state, writes.fence(id, token));
+        running = context;
+        spec.options().timeout().ifPresent(limit -> runTimeout = schedule(() -> {
+            runTimeout = null;
+            if (context == running && !ended) {
+                LOG.warn("member {}: task {} ran longer than its timeout of {}; stopping it", host.memberId(),
+                        Excerpt.of(id.value()), limit);
+                context.requestStop(StopReason.TIMED_OUT);
+            }
+        }, limit.toNanos()));
+    }
+
+    private void cancelRunTimeout() {
+        if (runTimeout != null) {
+            runTimeout.cancel(false);
+            runTimeout = null;
+        }
     }
 
     private void scheduleWakeUp() {
@@ -516,6 +542,7 @@ final class TaskRun {
         ended = true;
         writing = false;
         cancelWakeUp();
+        cancelRunTimeout();
         for (QueuedWrite queued = queuedWrites.poll(); queued != null; queued = queuedWrites.poll()) {
             fail(queued.stored(), "the run has ended");
         }

@@ -47,6 +47,7 @@ final class TaskTable {
         int stateBytes;
         /** The not-before instant in epoch milliseconds rounded up, {@link Long#MIN_VALUE} without one. */
         long notBeforeMillis = Long.MIN_VALUE;
+        int priority = TaskOptions.DEFAULT_PRIORITY;
         String specProblem;
         long ownerRevision;
         long ownerLease;
@@ -116,6 +117,11 @@ final class TaskTable {
         @Override
         public Instant notBefore() {
             return notBeforeMillis == Long.MIN_VALUE ? null : Instant.ofEpochMilli(notBeforeMillis);
+        }
+
+        @Override
+        public int priority() {
+            return priority;
         }
 
         /** What the task's spec and state weigh, as a claim reads them back. */
@@ -361,7 +367,7 @@ final class TaskTable {
                 ? Optional.of(new TaskOwner(entry.ownerName, entry.ownerRevision)) : Optional.empty();
         Optional<TaskState> state = Optional.ofNullable(entry.hasDone ? bodies.finalState : bodies.state);
         return new TaskInfo(entry.id, spec.map(TaskSpec::properties), spec.map(TaskSpec::submitted),
-                spec.flatMap(TaskSpec::notBefore), owner, state, entry.hasDone, problems);
+                spec.flatMap(TaskSpec::notBefore), spec.map(TaskSpec::options), owner, state, entry.hasDone, problems);
     }
 
     private static void addIfPresent(List<String> problems, String problem) {
@@ -417,12 +423,14 @@ final class TaskTable {
                 entry.hasSpec = kv != null;
                 entry.specBytes = kv == null ? 0 : kv.value().length;
                 entry.notBeforeMillis = Long.MIN_VALUE;
+                entry.priority = TaskOptions.DEFAULT_PRIORITY;
                 entry.specProblem = null;
                 TaskSpec spec = null;
                 if (kv != null) {
                     try {
                         spec = TaskSpec.decode(kv.valueUtf8());
                         entry.notBeforeMillis = spec.notBefore().map(TaskTable::millisUp).orElse(Long.MIN_VALUE);
+                        entry.priority = spec.options().priority();
                     } catch (TaskFormatException e) {
                         entry.specProblem = e.getMessage();
                     }

@@ -8,6 +8,7 @@ import dev.baton.session.Session;
 import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskInfo;
 import dev.baton.tasks.TaskMember;
+import dev.baton.tasks.TaskOptions;
 import dev.baton.tasks.TaskProperties;
 import dev.baton.testkit.EtcdExtension;
 import dev.baton.testkit.TcpProxy;
@@ -131,7 +132,7 @@ class SchedulerTest {
 
         schedules.pause("paused");
         clock.advance(Duration.ofMinutes(5));
-        schedules.update("witness", minutely, MisfirePolicy.fireOnce(), TaskProperties.empty());
+        schedules.update("witness", minutely, MisfirePolicy.fireOnce(), TaskProperties.empty(), TaskOptions.defaults());
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 assertThat(fireTimes("witness")).containsExactly(t("1M"), t("5M"), t("6M")));
         assertThat(fireTimes("paused")).containsExactly(t("1M"));
