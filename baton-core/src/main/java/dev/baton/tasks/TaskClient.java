@@ -280,8 +280,9 @@ public final class TaskClient {
      * The task's info once it is retired (completed, failed or killed): at once when it is done
      * already, else when its done record is written, which the client learns from a watch on the
      * task's records. The info holds the final state (status, when it ended, the attempts and the
-     * last error) and the properties, submit instant and not-before that the done record keeps
-     * with it, as {@link #get} shows a done task. Completes
+     * last error), the handler's {@link TaskInfo#result() result} when it completed with one, and
+     * the properties, submit instant, not-before and options that the done record keeps with it,
+     * as {@link #get} shows a done task. Completes
      * exceptionally with {@link NoSuchTaskException} when the task does not exist, or is deleted
      * before it ends. Cancelling the future stops the watch.
      */
@@ -311,8 +312,8 @@ public final class TaskClient {
 
     /**
      * Tells {@code listener} about every task of the namespace that ends (is retired as completed,
-     * failed or killed) from now on, with its final info as the done record holds it (no
-     * properties: the retirement removed the spec). Calls are made one at a time, in the order the
+     * failed or killed) from now on, with its final info as the done record holds it: the final
+     * state, the spec it was submitted with and the handler's result, if any. Calls are made one at a time, in the order the
      * tasks ended, on the connection's callback executor; a listener that throws is logged and
      * called again for the next end. When the watch's history was compacted, the ends written
      * meanwhile are read back and told in order, except those retention deleted already. Close the

@@ -72,6 +72,8 @@ final class TaskRun {
     private Release releaseWanted;
     private boolean writing;
     private ScheduledFuture<?> wakeUp;
+    /** What the last run that returned set as its result; kept in the done record if the task completes. */
+    private Optional<TaskResult> result = Optional.empty();
     /** Stops the running handler when the task's timeout passes; null without a timeout or a handler. */
     private ScheduledFuture<?> runTimeout;
     private boolean ended;
@@ -255,6 +257,7 @@ final class TaskRun {
         }
         running = null;
         cancelRunTimeout();
+        result = context.handlerResult();
         TaskMessage outcome = context.stopReason().orElse(null) == StopReason.TIMED_OUT
                 ? TaskMessage.error("the run took longer than the task's timeout of "
                         + spec.options().timeout().orElseThrow())
@@ -426,7 +429,7 @@ final class TaskRun {
                       CompletableFuture<Void> stored, Backoff readBackoff) {
         TaskState changed = next.equals(state) ? null : next;
         CompletableFuture<TxnResult> write = host.send(retire
-                ? writes.retire(id, token, next, spec)
+                ? writes.retire(id, token, doneRecord(next))
                 : writes.update(id, token, changed, commandKey, release));
         write.whenComplete((result, error) -> {
             if (ended) {
@@ -471,7 +474,7 @@ final class TaskRun {
             boolean stillHeld = owner != null && owner.createRevision() == token;
             if (retire) {
                 KeyValue done = read.find(writes.keys().done(id)).orElse(null);
-                if (done != null && !stillHeld && done.valueUtf8().equals(next.encode())) {
+                if (done != null && !stillHeld && done.valueUtf8().equals(doneRecord(next).encode())) {
                     landed(next, true, false, done.modRevision(), stored);
                 } else if (stillHeld) {
                     send(next, true, release, commandKey, stored, backoff);
@@ -499,6 +502,12 @@ final class TaskRun {
                 send(next, false, release, commandKey, stored, backoff);
             }
         });
+    }
+
+    /** The done record of a retirement to {@code last}: the spec, and the result when the task completed. */
+    private DoneTask doneRecord(TaskState last) {
+        return new DoneTask(last, Optional.of(spec),
+                last.status() == TaskStatus.COMPLETED ? result : Optional.empty());
     }
 
     private void landed(TaskState next, boolean retired, boolean released, long revision,

@@ -32,6 +32,8 @@ final class TaskTable {
         TaskState finalState;
         /** The spec a done record keeps, once the spec record is gone. */
         TaskSpec finalSpec;
+        /** The result a done record keeps. */
+        TaskResult result;
     }
 
     /**
@@ -367,7 +369,8 @@ final class TaskTable {
                 ? Optional.of(new TaskOwner(entry.ownerName, entry.ownerRevision)) : Optional.empty();
         Optional<TaskState> state = Optional.ofNullable(entry.hasDone ? bodies.finalState : bodies.state);
         return new TaskInfo(entry.id, spec.map(TaskSpec::properties), spec.map(TaskSpec::submitted),
-                spec.flatMap(TaskSpec::notBefore), spec.map(TaskSpec::options), owner, state, entry.hasDone, problems);
+                spec.flatMap(TaskSpec::notBefore), spec.map(TaskSpec::options), owner, state, entry.hasDone,
+                Optional.ofNullable(entry.hasDone ? bodies.result : null), problems);
     }
 
     private static void addIfPresent(List<String> problems, String problem) {
@@ -477,6 +480,7 @@ final class TaskTable {
                     }
                     bodies(entry).finalState = done == null ? null : done.state();
                     bodies(entry).finalSpec = done == null ? null : done.spec().orElse(null);
+                    bodies(entry).result = done == null ? null : done.result().orElse(null);
                 }
             }
         }
