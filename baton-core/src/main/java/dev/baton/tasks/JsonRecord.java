@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A JSON object read as a record with a fixed set of fields: unknown fields and fields of the
@@ -97,15 +98,19 @@ final class JsonRecord {
     }
 
     Optional<Duration> optionalDuration(String field) {
+        return optionalParsed(field, Duration::parse, "an ISO-8601 duration such as PT30S");
+    }
+
+    /** A string field read by {@code parser}, which throws {@link DateTimeParseException} for a bad value. */
+    private <T> Optional<T> optionalParsed(String field, Function<String, T> parser, String expected) {
         Optional<String> text = optionalText(field);
         if (text.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Duration.parse(text.get()));
+            return Optional.of(parser.apply(text.get()));
         } catch (DateTimeParseException e) {
-            throw invalid("field \"" + field + "\" must be an ISO-8601 duration such as PT30S, is "
-                    + Excerpt.of(text.get()));
+            throw invalid("field \"" + field + "\" must be " + expected + ", is " + Excerpt.of(text.get()));
         }
     }
 
@@ -136,16 +141,7 @@ final class JsonRecord {
     }
 
     Optional<Instant> optionalInstant(String field) {
-        Optional<String> text = optionalText(field);
-        if (text.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(IsoInstant.parse(text.get()));
-        } catch (DateTimeParseException e) {
-            throw invalid("field \"" + field + "\" must be an ISO-8601 instant such as "
-                    + "2024-01-31T12:00:00Z, is " + Excerpt.of(text.get()));
-        }
+        return optionalParsed(field, IsoInstant::parse, "an ISO-8601 instant such as 2024-01-31T12:00:00Z");
     }
 
     TaskFormatException invalid(String rule) {
