@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.baton.etcd.Etcd;
 import dev.baton.session.Session;
 import dev.baton.tasks.TaskClient;
+import dev.baton.tasks.TaskId;
 import dev.baton.tasks.TaskInfo;
 import dev.baton.tasks.TaskMember;
 import dev.baton.tasks.TaskOptions;
@@ -114,6 +115,20 @@ class SchedulerTest {
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(fireTimes("minutely")).isEqualTo(wanted));
         assertThat(Schedules.create(etcd, namespace).get("minutely").orElseThrow().lastFire()).contains(t("10M"));
         assertThat(scheduler.isLeader()).isTrue();
+    }
+
+    @Test
+    void theTasksOfAFireCarryTheTemplatesOptions() {
+        TestClock clock = new TestClock(T0);
+        TaskOptions options = TaskOptions.defaults().withPriority(6).withTimeout(Duration.ofMinutes(3));
+        Schedules.create(etcd, namespace, clock).create("urgent", new Trigger.FixedRate(Duration.ofMinutes(1)),
+                MisfirePolicy.fireOnce(), TaskProperties.empty(), options);
+        clock.advance(Duration.ofSeconds(61));
+
+        scheduler(session(etcd, Duration.ofSeconds(5)), "only", clock);
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(fireTimes("urgent")).containsExactly(t("1M")));
+        assertThat(tasks.get(TaskId.of("urgent@" + t("1M"))).orElseThrow().options()).contains(options);
     }
 
     @Test
