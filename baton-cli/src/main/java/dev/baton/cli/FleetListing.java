@@ -89,7 +89,7 @@ abstract class FleetListing implements Callable<Integer> {
     }
 
     @Command(name = "tasks", mixinStandardHelpOptions = true,
-            description = "Lists tasks: state, owner, failed runs, exit code and the end of their output.")
+            description = "Lists tasks: state, owner, failed runs, exit code, result and the end of their output.")
     static final class Tasks extends FleetListing {
         @Option(names = "--state", paramLabel = "STATE",
                 description = "Only tasks in this state: runnable, paused, sleeping, fault, completed, failed or killed.")
@@ -117,7 +117,7 @@ abstract class FleetListing implements Callable<Integer> {
 
         @Override
         String[] header() {
-            return new String[] {"ID", "STATE", "OWNER", "FAILED-RUNS", "EXIT", "SINCE", "OUTPUT"};
+            return new String[] {"ID", "STATE", "OWNER", "FAILED-RUNS", "EXIT", "SINCE", "RESULT", "OUTPUT"};
         }
 
         @Override
@@ -125,8 +125,10 @@ abstract class FleetListing implements Callable<Integer> {
             String output = text(t, "output").strip();
             int lastLine = output.lastIndexOf('\n');
             String tail = lastLine < 0 ? output : output.substring(lastLine + 1);
+            String result = text(t, "result");
             return new String[] {text(t, "id"), text(t, "state"), text(t, "owner"), text(t, "attempts"),
-                text(t, "exitCode"), text(t, "since"), tail.length() > 60 ? tail.substring(0, 60) + "…" : tail};
+                text(t, "exitCode"), text(t, "since"), result.length() > 40 ? result.substring(0, 40) + "…" : result,
+                tail.length() > 60 ? tail.substring(0, 60) + "…" : tail};
         }
     }
 

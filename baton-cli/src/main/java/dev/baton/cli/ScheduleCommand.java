@@ -12,6 +12,7 @@ import dev.baton.schedule.Schedule;
 import dev.baton.schedule.ScheduleInfo;
 import dev.baton.schedule.Schedules;
 import dev.baton.schedule.Trigger;
+import dev.baton.tasks.TaskOptions;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,6 +57,9 @@ final class ScheduleCommand implements Runnable {
         @Mixin
         private StoreOptions store;
 
+        @Mixin
+        private TaskOptionFlags taskOptions;
+
         @Parameters(index = "0", paramLabel = "NAME", description = "The schedule's name; its tasks are NAME@<fire time>.")
         private String name;
 
@@ -90,17 +94,19 @@ final class ScheduleCommand implements Runnable {
             Trigger trigger;
             MisfirePolicy policy;
             CommandTask command;
+            TaskOptions options;
             try {
                 trigger = trigger();
                 policy = MisfirePolicy.parse(misfire);
                 Schedule.checkName(name);
                 command = new CommandTask(argv, Optional.ofNullable(timeout));
+                options = taskOptions.options();
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             try (Etcd etcd = store.connect()) {
                 Schedules schedules = Schedules.create(etcd, store.prefix());
-                schedules.create(name, trigger, policy, command.toProperties());
+                schedules.create(name, trigger, policy, command.toProperties(), options);
                 ScheduleInfo info = schedules.get(name).orElseThrow(() -> new CommandFailure(
                         "schedule " + name + " was removed right after it was added"));
                 PrintWriter out = spec.commandLine().getOut();

@@ -5,6 +5,8 @@ import dev.baton.tasks.DuplicateTaskException;
 import dev.baton.tasks.SubmitAllResult;
 import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskId;
+import dev.baton.tasks.TaskOptions;
+import dev.baton.tasks.TaskSubmission;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -29,7 +31,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code baton submit [--id ID] [--after 30s|TIME] [--timeout 60s] -- CMD [ARGS...]}: prints the task id.
+ * {@code baton submit [--id ID] [--after 30s|TIME] [--timeout 60s] [--priority N] [--max-attempts N]
+ * [--backoff 5s] -- CMD [ARGS...]}: prints the task id.
  * {@code baton submit --batch FILE}: submits the tasks of a JSON lines file ({@link BatchFile}) in
  * few transactions, prints how many were submitted and names the duplicates; exits 1 when any was
  * refused.
@@ -46,6 +49,9 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Mixin
     private StoreOptions store;
+
+    @Mixin
+    private TaskOptionFlags taskOptions;
 
     @Option(names = "--id", description = "Task id (default: task-<random>).")
     private String id;
@@ -71,9 +77,9 @@ final class SubmitCommand implements Callable<Integer> {
     public Integer call() {
         boolean hasCommand = argv != null && !argv.isEmpty();
         if (batch != null) {
-            if (hasCommand || id != null || after != null || timeout != null) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--batch takes no CMD, --id, --after or --timeout: each line of the file describes its task");
+            if (hasCommand || id != null || after != null || timeout != null || !taskOptions.none()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--batch takes no CMD, --id, --after, "
+                        + "--timeout, --priority, --max-attempts or --backoff: each line of the file describes its task");
             }
             return submitBatch();
         }
@@ -82,20 +88,18 @@ final class SubmitCommand implements Callable<Integer> {
         }
         TaskId task;
         CommandTask command;
+        TaskOptions options;
         try {
             task = TaskId.of(id != null ? id : "task-" + UUID.randomUUID().toString().substring(0, 8));
             command = new CommandTask(argv, Optional.ofNullable(timeout));
+            options = taskOptions.options();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Optional<Instant> notBefore = after == null ? Optional.empty() : Optional.of(notBefore(after));
         try (Etcd etcd = store.connect()) {
-            TaskClient client = TaskClient.create(etcd, store.prefix());
-            if (notBefore.isPresent()) {
-                client.submit(task, command.toProperties(), notBefore.get());
-            } else {
-                client.submit(task, command.toProperties());
-            }
+            TaskClient.create(etcd, store.prefix())
+                    .submit(new TaskSubmission(task, command.toProperties(), notBefore, options));
         } catch (DuplicateTaskException e) {
             throw new CommandFailure(e.getMessage(), e);
         }

@@ -200,6 +200,8 @@ final class TaskPages {
                     .put("output", tail(result.output(), TEXT_CHARS)));
             row.put("runtimeMs", Duration.between(state.since(), now).toMillis());
         });
+        Optional.ofNullable(task.records().get("done")).map(done -> parse(done.value()).path("result"))
+                .filter(JsonNode::isObject).ifPresent(result -> row.put("result", head(result.toString(), TEXT_CHARS)));
         return row;
     }
 

@@ -25,7 +25,7 @@ class DemoCommandTest {
             assertThat(demo.lines()).anyMatch(line -> line.matches(".*crash +worker-\\d hard-stopped.*"));
             assertThat(demo.lines()).anyMatch(line -> line.matches(".*takeover survivors took over.*"));
             assertThat(demo.lines()).contains("  tasks completed     12 of 12", "demo: every task completed");
-            assertThat(demo.lines()).anyMatch(line -> line.matches("ID +STATE +OWNER +FAILED-RUNS +EXIT +SINCE +OUTPUT"))
+            assertThat(demo.lines()).anyMatch(line -> line.matches("ID +STATE +OWNER +FAILED-RUNS +EXIT +SINCE +RESULT +OUTPUT"))
                     .anyMatch(line -> line.matches("demo-12 +completed +- +0 +0 .*task 12 slept 1\\.3 s"));
         }
     }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.baton.etcd.Etcd;
+import dev.baton.schedule.Schedules;
 import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskInfo;
+import dev.baton.tasks.TaskOptions;
 import dev.baton.tasks.TaskStatus;
 import dev.baton.testkit.ChildJvm;
 import dev.baton.testkit.EtcdExtension;
@@ -56,6 +58,19 @@ class ScheduleCommandTest {
         InProcessRun again = schedule("rm", "nightly");
         assertThat(again.exitCode()).isEqualTo(1);
         assertThat(again.err()).contains("no schedule named \"nightly\"");
+    }
+
+    @Test
+    void theTasksOfAScheduleGetItsPriorityAndRetryPolicy() {
+        InProcessRun added = schedule("add", "hourly", "--every", "1h", "--priority", "-3", "--max-attempts", "4",
+                "--", "true");
+        assertThat(added.exitCode()).as(added.err()).isZero();
+        try (Etcd etcd = Etcd.builder().endpoints(ETCD.endpoint()).build()) {
+            TaskOptions options = Schedules.create(etcd, namespace + "/").get("hourly").orElseThrow().schedule()
+                    .orElseThrow().options();
+            assertThat(options.priority()).isEqualTo(-3);
+            assertThat(options.retryPolicy().orElseThrow().maxAttempts()).isEqualTo(4);
+        }
     }
 
     @Test

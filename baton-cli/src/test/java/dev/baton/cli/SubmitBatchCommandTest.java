@@ -3,9 +3,11 @@ package dev.baton.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.etcd.Etcd;
+import dev.baton.tasks.RetryPolicy;
 import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskId;
 import dev.baton.tasks.TaskInfo;
+import dev.baton.tasks.TaskOptions;
 import dev.baton.tasks.TaskProperties;
 import dev.baton.testkit.EtcdExtension;
 import java.io.ByteArrayInputStream;
@@ -14,6 +16,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -116,6 +119,25 @@ class SubmitBatchCommandTest {
     }
 
     @Test
+    void aCommandIsSubmittedWithItsPriorityAndRetryPolicy() {
+        InProcessRun run = InProcessRun.baton("submit", "--endpoints", ETCD.endpoint(), "--namespace", namespace,
+                "--id", "urgent", "--priority", "8", "--max-attempts", "2", "--backoff", "90s", "--", "true");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        TaskOptions options = client.get(TaskId.of("urgent")).orElseThrow().options().orElseThrow();
+        assertThat(options.priority()).isEqualTo(8);
+        RetryPolicy retry = options.retryPolicy().orElseThrow();
+        assertThat(retry.maxAttempts()).isEqualTo(2);
+        assertThat(retry.initialBackoff()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(retry.maxBackoff()).isEqualTo(Duration.ofSeconds(90));
+
+        InProcessRun bad = InProcessRun.baton("submit", "--endpoints", ETCD.endpoint(), "--namespace", namespace,
+                "--max-attempts", "0", "--", "true");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("maxAttempts must be at least 1, is 0");
+    }
+
+    @Test
     void aMissingFileAndAMixOfBatchAndCommandAreRefused() {
         InProcessRun missing = submit(dir.resolve("absent.jsonl").toString());
         assertThat(missing.exitCode()).isEqualTo(1);
@@ -124,7 +146,7 @@ class SubmitBatchCommandTest {
 
         InProcessRun mixed = InProcessRun.baton("submit", "--endpoints", ETCD.endpoint(), "--batch", "-", "--", "true");
         assertThat(mixed.exitCode()).isEqualTo(2);
-        assertThat(mixed.err()).startsWith("--batch takes no CMD, --id, --after or --timeout");
+        assertThat(mixed.err()).startsWith("--batch takes no CMD, --id, --after, --timeout, --priority");
 
         InProcessRun nothing = InProcessRun.baton("submit", "--endpoints", ETCD.endpoint());
         assertThat(nothing.exitCode()).isEqualTo(2);

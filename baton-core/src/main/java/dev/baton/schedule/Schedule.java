@@ -2,6 +2,7 @@ package dev.baton.schedule;
 
 import dev.baton.tasks.TaskFormatException;
 import dev.baton.tasks.TaskId;
+import dev.baton.tasks.TaskOptions;
 import dev.baton.tasks.TaskProperties;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -9,8 +10,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
- * A stored schedule: its name, trigger, misfire policy, the properties of the tasks it creates,
- * whether it is paused, and its anchor (when it was created or its trigger last changed: fire
+ * A stored schedule: its name, trigger, misfire policy, the properties and options of the tasks
+ * it creates, whether it is paused, and its anchor (when it was created or its trigger last changed: fire
  * times before it never fire, and a fixed rate counts from it).
  *
  * <p>Each fire time becomes one task with the id {@link #taskId(Instant) NAME@INSTANT}, for
@@ -22,11 +23,12 @@ import java.util.Objects;
  * @param trigger    when it fires
  * @param misfire    what it does with missed fire times
  * @param properties the properties of every task it creates
+ * @param options    the options (timeout, retry policy, priority) of every task it creates
  * @param paused     true while it creates no tasks
  * @param anchor     whole seconds; see above
  */
-public record Schedule(String name, Trigger trigger, MisfirePolicy misfire, TaskProperties properties, boolean paused,
-                       Instant anchor) {
+public record Schedule(String name, Trigger trigger, MisfirePolicy misfire, TaskProperties properties,
+                       TaskOptions options, boolean paused, Instant anchor) {
 
     /** The longest name, in UTF-8 bytes; {@code @} and the longest instant fill the rest of a task id. */
     public static final int MAX_NAME_BYTES = 96;
@@ -36,6 +38,7 @@ public record Schedule(String name, Trigger trigger, MisfirePolicy misfire, Task
         Objects.requireNonNull(trigger, "trigger");
         Objects.requireNonNull(misfire, "misfire");
         Objects.requireNonNull(properties, "properties");
+        Objects.requireNonNull(options, "options");
         Objects.requireNonNull(anchor, "anchor");
         if (anchor.getNano() != 0) {
             throw new InvalidScheduleException("schedule \"" + name + "\" anchor " + anchor + " must be whole seconds");
@@ -73,6 +76,6 @@ public record Schedule(String name, Trigger trigger, MisfirePolicy misfire, Task
     }
 
     Schedule withPaused(boolean value) {
-        return new Schedule(name, trigger, misfire, properties, value, anchor);
+        return new Schedule(name, trigger, misfire, properties, options, value, anchor);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.tasks.TaskFormatException;
+import dev.baton.tasks.TaskOptions;
 import dev.baton.tasks.TaskProperties;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -16,20 +17,22 @@ import java.util.Set;
  * The stored forms of a schedule and of its last fire time, compact JSON:
  *
  * <pre>
- * {"trigger":{"cron":"0 2 * * *","zone":"Europe/Berlin"},"misfire":"fire-once","properties":{…},"paused":false,"anchor":"2026-12-02T10:15:00Z"}
+ * {"trigger":{"cron":"0 2 * * *","zone":"Europe/Berlin"},"misfire":"fire-once","properties":{…},"options":{"timeout":"PT1M"},"paused":false,"anchor":"2026-12-02T10:15:00Z"}
  * {"trigger":{"every":"PT1M"},…}     {"trigger":{"delay":"PT30S"},…}
  * {"lastFire":"2026-12-02T10:16:00Z"}
  * </pre>
  *
- * Decoding is strict (unknown fields, wrong types, bad values refused naming the field), so a
+ * {@code "options"} holds the tasks' {@link TaskOptions} as a task spec stores them, and only
+ * when one differs from its default; a record without it (written before options existed)
+ * reads as the defaults. Decoding is strict (unknown fields, wrong types, bad values refused naming the field), so a
  * corrupt record is listed with its problem and never fires.
  */
 final class ScheduleCodec {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> FIELDS = Set.of("trigger", "misfire", "properties", "paused", "anchor");
+    private static final Set<String> FIELDS = Set.of("trigger", "misfire", "properties", "options", "paused", "anchor");
     /** The properties' limit and room for the other fields. */
-    static final int MAX_ENCODED_BYTES = TaskProperties.MAX_ENCODED_BYTES + 1024;
+    static final int MAX_ENCODED_BYTES = TaskProperties.MAX_ENCODED_BYTES + 2048;
 
     private ScheduleCodec() {
     }
@@ -47,6 +50,9 @@ final class ScheduleCodec {
         node.put("misfire", schedule.misfire().toString());
         try {
             node.set("properties", JSON.readTree(schedule.properties().json()));
+            if (!schedule.options().isDefault()) {
+                node.set("options", JSON.readTree(schedule.options().json()));
+            }
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("task properties that were stored read back as invalid JSON", e);
         }
@@ -78,12 +84,24 @@ final class ScheduleCodec {
         } catch (TaskFormatException e) {
             throw new InvalidScheduleException(subject + ": field \"properties\": " + e.getMessage());
         }
+        TaskOptions options = TaskOptions.defaults();
+        JsonNode optionsNode = node.get("options");
+        if (optionsNode != null) {
+            if (!optionsNode.isObject()) {
+                throw new InvalidScheduleException(subject + ": field \"options\" must be a JSON object");
+            }
+            try {
+                options = TaskOptions.parse(optionsNode.toString());
+            } catch (TaskFormatException e) {
+                throw new InvalidScheduleException(subject + ": field \"options\": " + e.getMessage());
+            }
+        }
         JsonNode paused = node.get("paused");
         if (paused == null || !paused.isBoolean()) {
             throw new InvalidScheduleException(subject + ": field \"paused\" must be true or false");
         }
         return new Schedule(name, trigger(subject, node.get("trigger")),
-                MisfirePolicy.parse(text(subject, node, "misfire")), taskProperties, paused.booleanValue(),
+                MisfirePolicy.parse(text(subject, node, "misfire")), taskProperties, options, paused.booleanValue(),
                 instant(subject, node, "anchor"));
     }
 

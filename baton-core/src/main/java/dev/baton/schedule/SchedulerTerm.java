@@ -436,7 +436,8 @@ final class SchedulerTerm {
     private CompletableFuture<TxnResult> send(Schedule schedule, long defRevision, long firedRevision, Instant time,
                                               boolean withTask) {
         String name = schedule.name();
-        SubmitOperations submit = tasks.submitOperations(schedule.taskId(time), schedule.properties());
+        SubmitOperations submit = tasks.submitOperations(schedule.taskId(time), schedule.properties(),
+                schedule.options());
         List<Cmp> guards = new ArrayList<>(List.of(leadership.fence(),
                 Compares.modRevisionIs(keys.def(name), defRevision),
                 Compares.modRevisionIs(keys.fired(name), firedRevision)));

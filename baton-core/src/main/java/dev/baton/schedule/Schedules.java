@@ -8,6 +8,7 @@ import dev.baton.etcd.Operations;
 import dev.baton.etcd.RangeResult;
 import dev.baton.etcd.StoreTimeoutException;
 import dev.baton.etcd.TxnResult;
+import dev.baton.tasks.TaskOptions;
 import dev.baton.tasks.TaskProperties;
 import java.time.Clock;
 import java.time.Instant;
@@ -55,12 +56,23 @@ public final class Schedules {
     }
 
     /**
-     * Creates a running schedule anchored now.
+     * Creates a running schedule anchored now, whose tasks have the default options.
      *
      * @throws IllegalStateException when a schedule of that name exists
      */
     public Schedule create(String name, Trigger trigger, MisfirePolicy misfire, TaskProperties properties) {
-        Schedule schedule = new Schedule(name, trigger, misfire, properties, false, Schedule.anchorAt(clock.instant()));
+        return create(name, trigger, misfire, properties, TaskOptions.defaults());
+    }
+
+    /**
+     * Creates a running schedule anchored now, whose tasks have {@code options}.
+     *
+     * @throws IllegalStateException when a schedule of that name exists
+     */
+    public Schedule create(String name, Trigger trigger, MisfirePolicy misfire, TaskProperties properties,
+                           TaskOptions options) {
+        Schedule schedule = new Schedule(name, trigger, misfire, properties, options, false,
+                Schedule.anchorAt(clock.instant()));
         String encoded = ScheduleCodec.encode(schedule);
         try {
             TxnResult result = Etcd.join(etcd.txn(List.of(Compares.absent(keys.def(name))),
@@ -80,17 +92,19 @@ public final class Schedules {
     }
 
     /**
-     * Replaces a schedule's trigger, misfire policy and properties, keeping whether it is
+     * Replaces a schedule's trigger, misfire policy, task properties and options, keeping whether it is
      * paused. A new trigger anchors the schedule now (fire times of the old trigger that were
      * not fired are dropped); the same trigger keeps its anchor.
      *
      * @throws NoSuchScheduleException when there is no such schedule
      */
-    public Schedule update(String name, Trigger trigger, MisfirePolicy misfire, TaskProperties properties) {
+    public Schedule update(String name, Trigger trigger, MisfirePolicy misfire, TaskProperties properties,
+                           TaskOptions options) {
         Objects.requireNonNull(trigger, "trigger");
         Objects.requireNonNull(misfire, "misfire");
         Objects.requireNonNull(properties, "properties");
-        return change(name, current -> new Schedule(name, trigger, misfire, properties, current.paused(),
+        Objects.requireNonNull(options, "options");
+        return change(name, current -> new Schedule(name, trigger, misfire, properties, options, current.paused(),
                 current.trigger().equals(trigger) ? current.anchor() : Schedule.anchorAt(clock.instant())));
     }
 

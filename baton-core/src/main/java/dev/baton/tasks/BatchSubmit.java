@@ -70,7 +70,8 @@ final class BatchSubmit {
             this.specKey = keys.spec(id);
             this.stateKey = keys.state(id);
             this.doneKey = keys.done(id);
-            this.spec = TaskWrites.utf8(new TaskSpec(submission.properties(), now, submission.notBefore()).encode());
+            this.spec = TaskWrites.utf8(new TaskSpec(submission.properties(), now, submission.notBefore(),
+                    submission.options()).encode());
             this.state = TaskWrites.utf8(TaskState.initial(now).encode());
             // The spec key is in the compares, the puts and the gets; the done key in the compares and the gets.
             this.requestBytes = 3 * bytes(specKey) + 2 * bytes(doneKey) + bytes(stateKey) + spec.length + state.length

@@ -109,6 +109,30 @@ final class JsonCodec {
         }
     }
 
+    /**
+     * The encoding of the object {@code json} once it reads back as itself, refused when it is
+     * larger than {@code maxBytes}: a decimal read back loses its trailing zeros (1.50 becomes
+     * 1.5) and then, when they were all of its fraction, reads back as an integer (204.0 becomes
+     * 204). Two rounds reach that point; the bound only guards the loop. A value kept in this
+     * form compares equal to itself after a trip through the store.
+     */
+    static String stable(String subject, String json, int maxBytes) {
+        int size = utf8Length(json);
+        if (size > maxBytes) {
+            throw new TaskFormatException(subject, json,
+                    "encoded form must be at most " + maxBytes + " bytes of UTF-8, is " + size);
+        }
+        String stored = json;
+        for (int round = 0; round < 4; round++) {
+            String written = write(readObject(subject, stored, maxBytes));
+            if (written.equals(stored)) {
+                break;
+            }
+            stored = written;
+        }
+        return stored;
+    }
+
     static ObjectNode newObject() {
         return MAPPER.createObjectNode();
     }

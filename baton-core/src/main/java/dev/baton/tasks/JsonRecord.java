@@ -2,12 +2,14 @@ package dev.baton.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A JSON object read as a record with a fixed set of fields: unknown fields and fields of the
@@ -68,6 +70,50 @@ final class JsonRecord {
         return value.intValue();
     }
 
+    /** A 32-bit integer of any sign, {@code absent} when the field is missing. */
+    int optionalInt(String field, int absent) {
+        JsonNode value = present(field);
+        if (value == null) {
+            return absent;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw wrongType(field, "a 32-bit integer", value);
+        }
+        return value.intValue();
+    }
+
+    double requireDouble(String field) {
+        JsonNode value = present(field);
+        if (value == null) {
+            throw missing(field);
+        }
+        if (!value.isNumber()) {
+            throw wrongType(field, "a number", value);
+        }
+        return value.doubleValue();
+    }
+
+    Duration requireDuration(String field) {
+        return optionalDuration(field).orElseThrow(() -> missing(field));
+    }
+
+    Optional<Duration> optionalDuration(String field) {
+        return optionalParsed(field, Duration::parse, "an ISO-8601 duration such as PT30S");
+    }
+
+    /** A string field read by {@code parser}, which throws {@link DateTimeParseException} for a bad value. */
+    private <T> Optional<T> optionalParsed(String field, Function<String, T> parser, String expected) {
+        Optional<String> text = optionalText(field);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(parser.apply(text.get()));
+        } catch (DateTimeParseException e) {
+            throw invalid("field \"" + field + "\" must be " + expected + ", is " + Excerpt.of(text.get()));
+        }
+    }
+
     ObjectNode requireObject(String field) {
         JsonNode value = present(field);
         if (value == null) {
@@ -95,16 +141,7 @@ final class JsonRecord {
     }
 
     Optional<Instant> optionalInstant(String field) {
-        Optional<String> text = optionalText(field);
-        if (text.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(IsoInstant.parse(text.get()));
-        } catch (DateTimeParseException e) {
-            throw invalid("field \"" + field + "\" must be an ISO-8601 instant such as "
-                    + "2024-01-31T12:00:00Z, is " + Excerpt.of(text.get()));
-        }
+        return optionalParsed(field, IsoInstant::parse, "an ISO-8601 instant such as 2024-01-31T12:00:00Z");
     }
 
     TaskFormatException invalid(String rule) {

@@ -2,6 +2,7 @@ package dev.baton.tasks;
 
 import io.etcd.jetcd.op.Cmp;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,7 @@ final class RunContext implements TaskContext {
     /** Created when a handler first asks for it, so a run that never does costs nothing for it. */
     private CompletableFuture<StopReason> stop;
     private volatile StopReason stopReason;
+    private volatile TaskResult result;
 
     RunContext(TaskRun run, TaskState state, Cmp fence, Executor handlerThreads) {
         this.run = run;
@@ -94,6 +96,16 @@ final class RunContext implements TaskContext {
             stop = stopReason == null ? new CompletableFuture<>() : CompletableFuture.completedFuture(stopReason);
         }
         return stop.minimalCompletionStage();
+    }
+
+    @Override
+    public void result(TaskResult result) {
+        this.result = Objects.requireNonNull(result, "result");
+    }
+
+    /** The result the handler set, if any. */
+    Optional<TaskResult> handlerResult() {
+        return Optional.ofNullable(result);
     }
 
     @Override

@@ -16,7 +16,9 @@ package dev.baton.tasks;
  *
  * <p>When {@link TaskContext#isStopRequested()} turns true, return promptly. The message a
  * stopped run returns is applied first, then the stop (pause, release, kill); an exception
- * thrown after a stop was requested counts as no outcome, since stopping likely caused it.
+ * thrown after a stop was requested counts as no outcome, since stopping likely caused it. A run
+ * stopped for the task's {@link TaskOptions#timeout() timeout} counts as an ERROR whatever it
+ * returns.
  * After a lost claim or session nothing is applied: no write can land.
  */
 @FunctionalInterface

@@ -12,6 +12,8 @@ public enum StopReason {
     SHUTDOWN,
     /** The member's session was lost; its claims are void and none of its writes can land. */
     SESSION_LOST,
+    /** The run outlasted the task's {@link TaskOptions#timeout() timeout}; it counts as a failed run. */
+    TIMED_OUT,
     /** The claim is gone from the store (the task was deleted, or its owner key removed). */
     CLAIM_LOST
 }

@@ -70,28 +70,36 @@ public final class TaskClient {
     }
 
     /**
-     * Submits a task that may be claimed at once. Returns the revision of the submit.
+     * Submits a task that may be claimed at once, with the default options. Returns the revision
+     * of the submit.
      *
      * @throws DuplicateTaskException when a task with this id exists or is done and not yet deleted
      */
     public long submit(TaskId id, TaskProperties properties) {
-        return submit(id, properties, Optional.empty());
+        return submit(TaskSubmission.of(id, properties));
     }
 
     /**
-     * Submits a task that no member claims before {@code notBefore}. Returns the revision of the
-     * submit.
+     * Submits a task that no member claims before {@code notBefore}, with the default options.
+     * Returns the revision of the submit.
      *
      * @throws DuplicateTaskException when a task with this id exists or is done and not yet deleted
      */
     public long submit(TaskId id, TaskProperties properties, Instant notBefore) {
-        return submit(id, properties, Optional.of(Objects.requireNonNull(notBefore, "notBefore")));
+        return submit(TaskSubmission.of(id, properties, notBefore));
     }
 
-    private long submit(TaskId id, TaskProperties properties, Optional<Instant> notBefore) {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(properties, "properties");
-        TaskSpec spec = new TaskSpec(properties, clock.instant(), notBefore);
+    /**
+     * Submits one task with its not-before instant and {@link TaskOptions} (timeout, retry policy,
+     * priority). Returns the revision of the submit.
+     *
+     * @throws DuplicateTaskException when a task with this id exists or is done and not yet deleted
+     */
+    public long submit(TaskSubmission submission) {
+        Objects.requireNonNull(submission, "submission");
+        TaskId id = submission.id();
+        TaskSpec spec = new TaskSpec(submission.properties(), clock.instant(), submission.notBefore(),
+                submission.options());
         TaskState initial = TaskState.initial(spec.submitted());
         String encoded = spec.encode();
         RuntimeException unknown = null;
@@ -155,14 +163,15 @@ public final class TaskClient {
     }
 
     /**
-     * The guards and writes of a {@link #submit} of a task that may be claimed at once, submitted
+     * The guards and writes of a {@link #submit} of a task with {@code options} that may be claimed at once, submitted
      * now by this client's clock, for a caller that sends them in its own transaction. Nothing is
      * sent.
      */
-    public SubmitOperations submitOperations(TaskId id, TaskProperties properties) {
+    public SubmitOperations submitOperations(TaskId id, TaskProperties properties, TaskOptions options) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(properties, "properties");
-        TaskSpec spec = new TaskSpec(properties, clock.instant(), Optional.empty());
+        Objects.requireNonNull(options, "options");
+        TaskSpec spec = new TaskSpec(properties, clock.instant(), Optional.empty(), options);
         return new SubmitOperations(TaskWrites.submitGuards(keys, id),
                 TaskWrites.submitWrites(keys, id, spec, TaskState.initial(spec.submitted())), keys.spec(id), keys.done(id));
     }
@@ -271,8 +280,9 @@ public final class TaskClient {
      * The task's info once it is retired (completed, failed or killed): at once when it is done
      * already, else when its done record is written, which the client learns from a watch on the
      * task's records. The info holds the final state (status, when it ended, the attempts and the
-     * last error) and the properties, submit instant and not-before that the done record keeps
-     * with it, as {@link #get} shows a done task. Completes
+     * last error), the handler's {@link TaskInfo#result() result} when it completed with one, and
+     * the properties, submit instant, not-before and options that the done record keeps with it,
+     * as {@link #get} shows a done task. Completes
      * exceptionally with {@link NoSuchTaskException} when the task does not exist, or is deleted
      * before it ends. Cancelling the future stops the watch.
      */
@@ -302,8 +312,8 @@ public final class TaskClient {
 
     /**
      * Tells {@code listener} about every task of the namespace that ends (is retired as completed,
-     * failed or killed) from now on, with its final info as the done record holds it (no
-     * properties: the retirement removed the spec). Calls are made one at a time, in the order the
+     * failed or killed) from now on, with its final info as the done record holds it: the final
+     * state, the spec it was submitted with and the handler's result, if any. Calls are made one at a time, in the order the
      * tasks ended, on the connection's callback executor; a listener that throws is logged and
      * called again for the next end. When the watch's history was compacted, the ends written
      * meanwhile are read back and told in order, except those retention deleted already. Close the

@@ -51,6 +51,17 @@ public interface TaskContext {
     boolean awaitStop(Duration timeout) throws InterruptedException;
 
     /**
+     * Sets the result this run gives when it completes the task: kept in the done record with the
+     * final state, and shown by {@link TaskClient#get}, {@link TaskClient#await},
+     * {@link TaskClient#whenDone} and {@link TaskClient#onEnds}. The last call of the run wins; a
+     * run that does not complete the task (it fails, is stopped, sleeps) stores none, and a later
+     * run sets its own. A result is one JSON object of at most
+     * {@value TaskResult#MAX_ENCODED_BYTES} bytes: {@link TaskResult#parse} refuses a larger one,
+     * naming its size, before anything is stored.
+     */
+    void result(TaskResult result);
+
+    /**
      * Persists {@code checkpoint} as the task's progress (a CHECKPOINT message, fenced by the
      * claim) and returns once stored; the next run, here or on another member, starts from it.
      *

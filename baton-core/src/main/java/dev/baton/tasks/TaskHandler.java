@@ -11,7 +11,8 @@ package dev.baton.tasks;
  * true (the task is released, paused or killed, the member shuts down or lost its session) and
  * the work is not finished, end the run by throwing, for instance with
  * {@link TaskContext#throwIfStopRequested()}: a run that throws after a stop was requested has no
- * outcome, and the task continues as the stop says (elsewhere, later, or not at all). A handler
+ * outcome, and the task continues as the stop says (elsewhere, later, or not at all), except a
+ * stop for the task's {@link TaskOptions#timeout() timeout}, which counts as a failed run. A handler
  * that finished its work but whose claim was lost before the retirement could be written runs
  * again elsewhere, so work is done at least once; guard external writes with
  * {@link TaskContext#fence()} so a run that lost its claim cannot write.

@@ -14,14 +14,16 @@ import java.util.Optional;
  * @param properties the task's properties, empty when its spec is missing or corrupt
  * @param submitted  when it was submitted (the submitter's clock)
  * @param notBefore  the instant before which no member claims it
+ * @param options    its timeout, retry policy and priority, empty when its spec is missing or corrupt
  * @param owner      the member holding the claim and the claim token, when claimed
  * @param state      the persisted state; for a done task, its final state
  * @param done       true once the task has been retired (completed, failed or killed)
+ * @param result     what the handler gave when it completed the task, if it set a result
  * @param problems   one message per stored record that does not decode; empty when valid
  */
 public record TaskInfo(TaskId id, Optional<TaskProperties> properties, Optional<Instant> submitted,
-                       Optional<Instant> notBefore, Optional<TaskOwner> owner, Optional<TaskState> state,
-                       boolean done, List<String> problems) {
+                       Optional<Instant> notBefore, Optional<TaskOptions> options, Optional<TaskOwner> owner,
+                       Optional<TaskState> state, boolean done, Optional<TaskResult> result, List<String> problems) {
 
     public TaskInfo {
         Objects.requireNonNull(id, "id");

@@ -1,7 +1,9 @@
 package dev.baton.tasks;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +22,12 @@ import java.util.Set;
  * only claims the member holds and is not already releasing, and claims only tasks that are
  * unclaimed, due (not-before passed), not held off, and at most {@code room} of them. A frozen
  * member plans nothing but its wake-up.
+ *
+ * <p><b>Priorities.</b> The balancer decides how many tasks the member claims; when the unclaimed
+ * tasks differ in {@link TaskOptions#priority() priority}, the planner decides which: the highest
+ * priorities first, within one priority the balancer's own picks first (in its order), then the
+ * others by the member's rendezvous score, so members short of tasks still try different ones
+ * first. Fairness between members is the balancer's, unchanged.
  */
 final class TaskPlanner {
 
@@ -41,6 +49,9 @@ final class TaskPlanner {
 
         /** The task's not-before instant, or null. */
         Instant notBefore();
+
+        /** The task's priority; higher is claimed first. */
+        int priority();
     }
 
     /** A claim the member holds: its token, and whether it is being given up. */
@@ -113,6 +124,9 @@ final class TaskPlanner {
         }
         Map<TaskId, TaskOwner> claimed = new HashMap<>();
         Set<TaskId> unclaimed = new HashSet<>();
+        Map<TaskId, Integer> priorities = new HashMap<>();
+        Integer firstPriority = null;
+        boolean mixedPriorities = false;
         for (PlannedTask task : input.tasks()) {
             TaskId id = task.id();
             HeldClaim mine = input.held().get(id);
@@ -126,6 +140,9 @@ final class TaskPlanner {
                     wakeAt = earlier(wakeAt, notBefore);
                 } else {
                     unclaimed.add(id);
+                    priorities.put(id, task.priority());
+                    firstPriority = firstPriority == null ? task.priority() : firstPriority;
+                    mixedPriorities |= firstPriority != task.priority();
                 }
             }
         }
@@ -145,18 +162,50 @@ final class TaskPlanner {
                 release.add(task);
             }
         }
-        List<TaskId> claim = new ArrayList<>();
-        List<TaskId> spares = new ArrayList<>();
+        List<TaskId> picks = new ArrayList<>();
         Set<TaskId> chosen = new HashSet<>();
+        long wanted = (long) input.room() + input.spareRoom();
         for (TaskId task : decision.claim()) {
-            if (claim.size() >= input.room() && spares.size() >= input.spareRoom()) {
+            if (picks.size() >= wanted) {
                 break;
             }
             if (unclaimed.contains(task) && !heldOff.contains(task) && chosen.add(task)) {
-                (claim.size() < input.room() ? claim : spares).add(task);
+                picks.add(task);
             }
         }
-        return new Plan(release, claim, wake, spares);
+        if (mixedPriorities && !picks.isEmpty()) {
+            picks = highestPriorities(input.self(), picks, priorities, heldOff);
+        }
+        int claims = Math.min(input.room(), picks.size());
+        return new Plan(release, picks.subList(0, claims), wake, picks.subList(claims, picks.size()));
+    }
+
+    /**
+     * As many tasks as the balancer picked, taken by priority, highest first; within a priority
+     * the balancer's picks first, in its order, then the rest by the member's rendezvous score.
+     */
+    private static List<TaskId> highestPriorities(String self, List<TaskId> picks, Map<TaskId, Integer> priorities,
+                                                  Set<TaskId> heldOff) {
+        Map<TaskId, Integer> pickRank = new HashMap<>();
+        for (int i = 0; i < picks.size(); i++) {
+            pickRank.put(picks.get(i), i);
+        }
+        byte[] member = self.getBytes(StandardCharsets.UTF_8);
+        record Candidate(TaskId task, int priority, int pickRank, long score) {
+        }
+        List<Candidate> candidates = new ArrayList<>();
+        priorities.forEach((task, priority) -> {
+            if (!heldOff.contains(task)) {
+                Integer rank = pickRank.get(task);
+                candidates.add(rank != null ? new Candidate(task, priority, rank, 0)
+                        : new Candidate(task, priority, Integer.MAX_VALUE, FairBalancer.rendezvous(member, task)));
+            }
+        });
+        candidates.sort(Comparator.comparingInt(Candidate::priority).reversed()
+                .thenComparingInt(Candidate::pickRank)
+                .thenComparing((a, b) -> Long.compareUnsigned(b.score(), a.score()))
+                .thenComparing(Candidate::task));
+        return candidates.subList(0, picks.size()).stream().map(Candidate::task).toList();
     }
 
     private static TaskOwner heldOwner(String self, HeldClaim mine) {

@@ -50,25 +50,8 @@ public final class TaskProperties {
      * its decimal).
      */
     private static TaskProperties checked(String json) {
-        int size = JsonCodec.utf8Length(json);
-        if (size > MAX_ENCODED_BYTES) {
-            throw new TaskFormatException(SUBJECT, json,
-                    "encoded form must be at most " + MAX_ENCODED_BYTES + " bytes of UTF-8, is " + size);
-        }
-        // Read and written until the encoding reads back as itself: a decimal read back loses its
-        // trailing zeros (1.50 becomes 1.5) and then, when they were all of its fraction, reads
-        // back as an integer (204.0 becomes 204). Two rounds reach that point; the bound only
-        // guards the loop.
-        String stored = json;
+        String stored = JsonCodec.stable(SUBJECT, json, MAX_ENCODED_BYTES);
         ObjectNode tree = JsonCodec.readObject(SUBJECT, stored, MAX_ENCODED_BYTES);
-        for (int round = 0; round < 4; round++) {
-            String written = JsonCodec.write(tree);
-            if (written.equals(stored)) {
-                break;
-            }
-            stored = written;
-            tree = JsonCodec.readObject(SUBJECT, stored, MAX_ENCODED_BYTES);
-        }
         return tree.isEmpty() ? EMPTY : new TaskProperties(tree, stored);
     }
 

@@ -72,6 +72,10 @@ final class TaskRun {
     private Release releaseWanted;
     private boolean writing;
     private ScheduledFuture<?> wakeUp;
+    /** What the last run that returned set as its result; kept in the done record if the task completes. */
+    private Optional<TaskResult> result = Optional.empty();
+    /** Stops the running handler when the task's timeout passes; null without a timeout or a handler. */
+    private ScheduledFuture<?> runTimeout;
     private boolean ended;
     private boolean zombie;
     private boolean retiring;
@@ -81,7 +85,7 @@ final class TaskRun {
         this.host = host;
         this.writes = writes;
         this.control = control;
-        this.machine = machine;
+        this.machine = spec.options().retryPolicy().map(machine::withRetryPolicy).orElse(machine);
         this.clock = clock;
         this.id = id;
         this.token = token;
@@ -243,12 +247,21 @@ final class TaskRun {
         return stored;
     }
 
-    /** The handler returned; {@code outcome} is null when the run ended without one. */
-    void onHandlerReturned(RunContext context, TaskMessage outcome) {
+    /**
+     * The handler returned; {@code outcome} is null when the run ended without one. A run stopped
+     * for its timeout counts as failed, whatever it returned.
+     */
+    void onHandlerReturned(RunContext context, TaskMessage returned) {
         if (context != running) {
             return;
         }
         running = null;
+        cancelRunTimeout();
+        result = context.handlerResult();
+        TaskMessage outcome = context.stopReason().orElse(null) == StopReason.TIMED_OUT
+                ? TaskMessage.error("the run took longer than the task's timeout of "
+                        + spec.options().timeout().orElseThrow())
+                : returned;
         if (ended) {
             if (zombie) {
                 zombie = false;
@@ -279,7 +292,23 @@ final class TaskRun {
     }
 
     private void startHandler() {
-        running = host.runHandler(this, state, writes.fence(id, token));
+        RunContext context = host.runHandler(this, state, writes.fence(id, token));
+        running = context;
+        spec.options().timeout().ifPresent(limit -> runTimeout = schedule(() -> {
+            runTimeout = null;
+            if (context == running && !ended) {
+                LOG.warn("member {}: task {} ran longer than its timeout of {}; stopping it", host.memberId(),
+                        Excerpt.of(id.value()), limit);
+                context.requestStop(StopReason.TIMED_OUT);
+            }
+        }, limit.toNanos()));
+    }
+
+    private void cancelRunTimeout() {
+        if (runTimeout != null) {
+            runTimeout.cancel(false);
+            runTimeout = null;
+        }
     }
 
     private void scheduleWakeUp() {
@@ -400,7 +429,7 @@ final class TaskRun {
                       CompletableFuture<Void> stored, Backoff readBackoff) {
         TaskState changed = next.equals(state) ? null : next;
         CompletableFuture<TxnResult> write = host.send(retire
-                ? writes.retire(id, token, next, spec)
+                ? writes.retire(id, token, doneRecord(next))
                 : writes.update(id, token, changed, commandKey, release));
         write.whenComplete((result, error) -> {
             if (ended) {
@@ -445,7 +474,7 @@ final class TaskRun {
             boolean stillHeld = owner != null && owner.createRevision() == token;
             if (retire) {
                 KeyValue done = read.find(writes.keys().done(id)).orElse(null);
-                if (done != null && !stillHeld && done.valueUtf8().equals(next.encode())) {
+                if (done != null && !stillHeld && done.valueUtf8().equals(doneRecord(next).encode())) {
                     landed(next, true, false, done.modRevision(), stored);
                 } else if (stillHeld) {
                     send(next, true, release, commandKey, stored, backoff);
@@ -473,6 +502,12 @@ final class TaskRun {
                 send(next, false, release, commandKey, stored, backoff);
             }
         });
+    }
+
+    /** The done record of a retirement to {@code last}: the spec, and the result when the task completed. */
+    private DoneTask doneRecord(TaskState last) {
+        return new DoneTask(last, Optional.of(spec),
+                last.status() == TaskStatus.COMPLETED ? result : Optional.empty());
     }
 
     private void landed(TaskState next, boolean retired, boolean released, long revision,
@@ -516,6 +551,7 @@ final class TaskRun {
         ended = true;
         writing = false;
         cancelWakeUp();
+        cancelRunTimeout();
         for (QueuedWrite queued = queuedWrites.poll(); queued != null; queued = queuedWrites.poll()) {
             fail(queued.stored(), "the run has ended");
         }

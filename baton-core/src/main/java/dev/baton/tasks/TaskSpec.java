@@ -7,22 +7,29 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What a submit stores under {@code tasks/<id>/spec}: the properties, the submit instant and
- * the optional not-before instant, as one JSON object such as
- * {@code {"properties":{"url":"..."},"submitted":"2024-05-01T10:00:00.123456Z","notBefore":"2024-05-01T11:00:00Z"}}.
+ * What a submit stores under {@code tasks/<id>/spec}: the properties, the submit instant, the
+ * optional not-before instant and the {@link TaskOptions} when any differs from its default, as
+ * one JSON object such as
+ * {@code {"properties":{"url":"..."},"submitted":"2024-05-01T10:00:00.123456Z","notBefore":"2024-05-01T11:00:00Z","options":{"priority":5}}}.
  * The submit instant has the submitter's clock resolution, which also makes a submitter's own
  * write recognisable when it reads back after an unknown outcome.
  */
-record TaskSpec(TaskProperties properties, Instant submitted, Optional<Instant> notBefore) {
+record TaskSpec(TaskProperties properties, Instant submitted, Optional<Instant> notBefore, TaskOptions options) {
 
-    private static final Set<String> FIELDS = Set.of("properties", "submitted", "notBefore");
-    /** Room for the two instants and the field names around the largest properties. */
-    static final int MAX_ENCODED_BYTES = TaskProperties.MAX_ENCODED_BYTES + 256;
+    private static final Set<String> FIELDS = Set.of("properties", "submitted", "notBefore", "options");
+    /** Room for the two instants, the options and the field names around the largest properties. */
+    static final int MAX_ENCODED_BYTES = TaskProperties.MAX_ENCODED_BYTES + TaskOptions.MAX_ENCODED_BYTES + 256;
 
     TaskSpec {
         Objects.requireNonNull(properties, "properties");
         Objects.requireNonNull(submitted, "submitted");
         Objects.requireNonNull(notBefore, "notBefore");
+        Objects.requireNonNull(options, "options");
+    }
+
+    /** A spec with the default options. */
+    TaskSpec(TaskProperties properties, Instant submitted, Optional<Instant> notBefore) {
+        this(properties, submitted, notBefore, TaskOptions.defaults());
     }
 
     /** True when the task may be claimed at {@code now}. */
@@ -40,6 +47,9 @@ record TaskSpec(TaskProperties properties, Instant submitted, Optional<Instant> 
         node.set("properties", properties.tree());
         node.put("submitted", submitted.toString());
         notBefore.ifPresent(instant -> node.put("notBefore", instant.toString()));
+        if (!options.isDefault()) {
+            node.set("options", options.tree());
+        }
         return node;
     }
 
@@ -51,6 +61,14 @@ record TaskSpec(TaskProperties properties, Instant submitted, Optional<Instant> 
         } catch (TaskFormatException e) {
             throw record.invalid("field \"properties\": " + e.rule());
         }
-        return new TaskSpec(properties, record.requireInstant("submitted"), record.optionalInstant("notBefore"));
+        TaskOptions options;
+        try {
+            options = record.has("options")
+                    ? TaskOptions.parse(JsonCodec.write(record.requireObject("options"))) : TaskOptions.defaults();
+        } catch (TaskFormatException e) {
+            throw record.invalid("field \"options\": " + e.rule());
+        }
+        return new TaskSpec(properties, record.requireInstant("submitted"), record.optionalInstant("notBefore"),
+                options);
     }
 }

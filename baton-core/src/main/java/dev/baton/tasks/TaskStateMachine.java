@@ -26,9 +26,13 @@ public final class TaskStateMachine {
     private final DoubleSupplier jitter;
 
     private TaskStateMachine(Builder builder) {
-        this.clock = builder.clock;
-        this.retryPolicy = builder.retryPolicy;
-        this.jitter = builder.jitter;
+        this(builder.clock, builder.retryPolicy, builder.jitter);
+    }
+
+    private TaskStateMachine(Clock clock, RetryPolicy retryPolicy, DoubleSupplier jitter) {
+        this.clock = clock;
+        this.retryPolicy = retryPolicy;
+        this.jitter = jitter;
     }
 
     public static Builder builder() {
@@ -42,6 +46,11 @@ public final class TaskStateMachine {
 
     public RetryPolicy retryPolicy() {
         return retryPolicy;
+    }
+
+    /** This machine with the same clock and jitter and {@code retryPolicy}: for a task with a policy of its own. */
+    public TaskStateMachine withRetryPolicy(RetryPolicy retryPolicy) {
+        return new TaskStateMachine(clock, Objects.requireNonNull(retryPolicy, "retryPolicy"), jitter);
     }
 
     /** The state of a task submitted now. */

@@ -11,22 +11,30 @@ import java.util.Optional;
  * @param id         the task's id
  * @param properties the task's properties
  * @param notBefore  the instant before which no member claims the task; empty: claimable at once
+ * @param options    the task's timeout, retry policy and priority
  */
-public record TaskSubmission(TaskId id, TaskProperties properties, Optional<Instant> notBefore) {
+public record TaskSubmission(TaskId id, TaskProperties properties, Optional<Instant> notBefore, TaskOptions options) {
 
     public TaskSubmission {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(properties, "properties");
         Objects.requireNonNull(notBefore, "notBefore");
+        Objects.requireNonNull(options, "options");
     }
 
-    /** A task that may be claimed at once. */
+    /** A task that may be claimed at once, with the default options. */
     public static TaskSubmission of(TaskId id, TaskProperties properties) {
-        return new TaskSubmission(id, properties, Optional.empty());
+        return new TaskSubmission(id, properties, Optional.empty(), TaskOptions.defaults());
     }
 
-    /** A task that no member claims before {@code notBefore}. */
+    /** A task that no member claims before {@code notBefore}, with the default options. */
     public static TaskSubmission of(TaskId id, TaskProperties properties, Instant notBefore) {
-        return new TaskSubmission(id, properties, Optional.of(Objects.requireNonNull(notBefore, "notBefore")));
+        return new TaskSubmission(id, properties, Optional.of(Objects.requireNonNull(notBefore, "notBefore")),
+                TaskOptions.defaults());
+    }
+
+    /** This task with {@code options}. */
+    public TaskSubmission withOptions(TaskOptions options) {
+        return new TaskSubmission(id, properties, notBefore, options);
     }
 }

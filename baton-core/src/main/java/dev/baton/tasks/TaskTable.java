@@ -32,6 +32,8 @@ final class TaskTable {
         TaskState finalState;
         /** The spec a done record keeps, once the spec record is gone. */
         TaskSpec finalSpec;
+        /** The result a done record keeps. */
+        TaskResult result;
     }
 
     /**
@@ -47,6 +49,7 @@ final class TaskTable {
         int stateBytes;
         /** The not-before instant in epoch milliseconds rounded up, {@link Long#MIN_VALUE} without one. */
         long notBeforeMillis = Long.MIN_VALUE;
+        int priority = TaskOptions.DEFAULT_PRIORITY;
         String specProblem;
         long ownerRevision;
         long ownerLease;
@@ -116,6 +119,11 @@ final class TaskTable {
         @Override
         public Instant notBefore() {
             return notBeforeMillis == Long.MIN_VALUE ? null : Instant.ofEpochMilli(notBeforeMillis);
+        }
+
+        @Override
+        public int priority() {
+            return priority;
         }
 
         /** What the task's spec and state weigh, as a claim reads them back. */
@@ -361,7 +369,8 @@ final class TaskTable {
                 ? Optional.of(new TaskOwner(entry.ownerName, entry.ownerRevision)) : Optional.empty();
         Optional<TaskState> state = Optional.ofNullable(entry.hasDone ? bodies.finalState : bodies.state);
         return new TaskInfo(entry.id, spec.map(TaskSpec::properties), spec.map(TaskSpec::submitted),
-                spec.flatMap(TaskSpec::notBefore), owner, state, entry.hasDone, problems);
+                spec.flatMap(TaskSpec::notBefore), spec.map(TaskSpec::options), owner, state, entry.hasDone,
+                Optional.ofNullable(entry.hasDone ? bodies.result : null), problems);
     }
 
     private static void addIfPresent(List<String> problems, String problem) {
@@ -417,12 +426,14 @@ final class TaskTable {
                 entry.hasSpec = kv != null;
                 entry.specBytes = kv == null ? 0 : kv.value().length;
                 entry.notBeforeMillis = Long.MIN_VALUE;
+                entry.priority = TaskOptions.DEFAULT_PRIORITY;
                 entry.specProblem = null;
                 TaskSpec spec = null;
                 if (kv != null) {
                     try {
                         spec = TaskSpec.decode(kv.valueUtf8());
                         entry.notBeforeMillis = spec.notBefore().map(TaskTable::millisUp).orElse(Long.MIN_VALUE);
+                        entry.priority = spec.options().priority();
                     } catch (TaskFormatException e) {
                         entry.specProblem = e.getMessage();
                     }
@@ -469,6 +480,7 @@ final class TaskTable {
                     }
                     bodies(entry).finalState = done == null ? null : done.state();
                     bodies(entry).finalSpec = done == null ? null : done.spec().orElse(null);
+                    bodies(entry).result = done == null ? null : done.result().orElse(null);
                 }
             }
         }

@@ -13,7 +13,6 @@ import io.etcd.jetcd.op.Op;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -188,13 +187,13 @@ final class TaskWrites {
 
     /**
      * Retires a task for good, fenced by the claim: deletes its spec, state and owner and its
-     * pending commands, and writes its final state with the spec it was submitted with as the done
-     * record ({@link DoneTask}), all in one revision. A
+     * pending commands, and writes its final state with the spec it was submitted with and the
+     * handler's result, if any, as the done record ({@link DoneTask}), all in one revision. A
      * claim racing this transaction needs the spec present and the done record absent, so it
      * can never bring the task back.
      */
-    TxnBatcher.Write retire(TaskId task, long token, TaskState finalState, TaskSpec spec) {
-        String encoded = new DoneTask(finalState, Optional.of(spec)).encode();
+    TxnBatcher.Write retire(TaskId task, long token, DoneTask done) {
+        String encoded = done.encode();
         return new TxnBatcher.Write(List.of(fence(task, token)),
                 List.of(Operations.delete(KeyRange.key(keys.spec(task))),
                         Operations.delete(KeyRange.key(keys.state(task))),

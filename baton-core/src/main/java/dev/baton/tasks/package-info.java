@@ -47,8 +47,10 @@
  *
  * <p>Faults: an ERROR counts a failed run and, with the default policy, the task is retried 1,
  * 2, 4, 8 s (each shortened by up to 20 % jitter) after its first four consecutive failures and
- * FAILED on the fifth; the backoff doubles up to 60 s when more attempts are configured. A SLEEP
- * or CHECKPOINT (progress) resets the count. The state, with its {@code since}, attempt count,
+ * FAILED on the fifth; the backoff doubles up to 60 s when more attempts are configured. A task
+ * submitted with a retry policy of its own ({@link dev.baton.tasks.TaskOptions}) is retried by
+ * that one instead, and a run that outlasts the task's timeout is stopped and applied as an
+ * ERROR. A SLEEP or CHECKPOINT (progress) resets the count. The state, with its {@code since}, attempt count,
  * {@code until}, last error and the handler's opaque checkpoint, is stored as a small JSON
  * record whose decoder refuses corrupt input.
  *
@@ -57,7 +59,9 @@
  * members and claims into a {@link dev.baton.tasks.BalanceDecision}: what to release now and what
  * to try to claim. The default {@link dev.baton.tasks.FairBalancer} brings every member to
  * ⌊N/M⌋ or ⌈N/M⌉ tasks while moving the fewest tasks possible, releases the most recently claimed
- * tasks first, and never claims a task the member released within its hold-off.
+ * tasks first, and never claims a task the member released within its hold-off. The balancer
+ * decides how many tasks a member claims; when unclaimed tasks differ in priority, the member
+ * takes that many from the highest priorities first.
  *
  * <h2>Commands</h2>
  * {@link dev.baton.tasks.MemberCommand}s (freeze, unfreeze, balance, release a task) and
@@ -77,7 +81,9 @@
  *       and the retirement all compare the token, so a member that lost its claim (session lost,
  *       process paused, task deleted) can never write.</li>
  *   <li><b>Done is final</b>: retiring deletes the task's records and writes its done record in
- *       one revision; a claim racing it fails, so a finished task never comes back.</li>
+ *       one revision; a claim racing it fails, so a finished task never comes back. The done
+ *       record keeps the spec and, for a completed task, the {@link dev.baton.tasks.TaskResult}
+ *       its handler set, so the result is stored by the same fenced write as the completion.</li>
  *   <li><b>Commands are delivered reliably</b>: stored until applied, consumed in the same
  *       transaction that applies them (a task command only by the claim holder), kept across
  *       member restarts; unknown, malformed and inapplicable ones are reported

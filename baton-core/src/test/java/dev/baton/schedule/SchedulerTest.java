@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.baton.etcd.Etcd;
 import dev.baton.session.Session;
 import dev.baton.tasks.TaskClient;
+import dev.baton.tasks.TaskId;
 import dev.baton.tasks.TaskInfo;
 import dev.baton.tasks.TaskMember;
+import dev.baton.tasks.TaskOptions;
 import dev.baton.tasks.TaskProperties;
 import dev.baton.testkit.EtcdExtension;
 import dev.baton.testkit.TcpProxy;
@@ -116,6 +118,20 @@ class SchedulerTest {
     }
 
     @Test
+    void theTasksOfAFireCarryTheTemplatesOptions() {
+        TestClock clock = new TestClock(T0);
+        TaskOptions options = TaskOptions.defaults().withPriority(6).withTimeout(Duration.ofMinutes(3));
+        Schedules.create(etcd, namespace, clock).create("urgent", new Trigger.FixedRate(Duration.ofMinutes(1)),
+                MisfirePolicy.fireOnce(), TaskProperties.empty(), options);
+        clock.advance(Duration.ofSeconds(61));
+
+        scheduler(session(etcd, Duration.ofSeconds(5)), "only", clock);
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(fireTimes("urgent")).containsExactly(t("1M")));
+        assertThat(tasks.get(TaskId.of("urgent@" + t("1M"))).orElseThrow().options()).contains(options);
+    }
+
+    @Test
     void aPausedScheduleCreatesNothingAndOnResumeItsMisfirePolicyDecides() {
         TestClock clock = new TestClock(T0);
         Schedules schedules = Schedules.create(etcd, namespace, clock);
@@ -131,7 +147,7 @@ class SchedulerTest {
 
         schedules.pause("paused");
         clock.advance(Duration.ofMinutes(5));
-        schedules.update("witness", minutely, MisfirePolicy.fireOnce(), TaskProperties.empty());
+        schedules.update("witness", minutely, MisfirePolicy.fireOnce(), TaskProperties.empty(), TaskOptions.defaults());
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 assertThat(fireTimes("witness")).containsExactly(t("1M"), t("5M"), t("6M")));
         assertThat(fireTimes("paused")).containsExactly(t("1M"));

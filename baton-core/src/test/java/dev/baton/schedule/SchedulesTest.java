@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.etcd.Etcd;
+import dev.baton.tasks.RetryPolicy;
+import dev.baton.tasks.TaskOptions;
 import dev.baton.tasks.TaskProperties;
 import dev.baton.testkit.EtcdExtension;
 import dev.baton.testkit.TestClock;
@@ -88,11 +90,23 @@ class SchedulesTest {
         schedules.create("rate", new Trigger.FixedRate(Duration.ofSeconds(10)), MisfirePolicy.fireOnce(), TaskProperties.empty());
         clock.advance(Duration.ofMinutes(3));
         Schedule same = schedules.update("rate", new Trigger.FixedRate(Duration.ofSeconds(10)), MisfirePolicy.skip(),
-                TaskProperties.empty());
+                TaskProperties.empty(), TaskOptions.defaults());
         assertThat(same.anchor()).isEqualTo(Instant.parse("2026-12-02T10:15:42Z"));
         Schedule changed = schedules.update("rate", new Trigger.FixedRate(Duration.ofSeconds(20)), MisfirePolicy.skip(),
-                TaskProperties.empty());
+                TaskProperties.empty(), TaskOptions.defaults());
         assertThat(changed.anchor()).isEqualTo(Instant.parse("2026-12-02T10:18:42Z"));
+    }
+
+    @Test
+    void theTaskOptionsOfATemplateAreStoredAndReadBack() {
+        TaskOptions options = TaskOptions.defaults().withTimeout(Duration.ofSeconds(30)).withPriority(7)
+                .withRetryPolicy(RetryPolicy.builder().maxAttempts(2).initialBackoff(Duration.ofMillis(500)).build());
+        schedules.create("opts", new Trigger.FixedRate(Duration.ofMinutes(1)), MisfirePolicy.fireOnce(),
+                TaskProperties.empty(), options);
+        assertThat(schedules.get("opts").orElseThrow().schedule().orElseThrow().options()).isEqualTo(options);
+        schedules.update("opts", new Trigger.FixedRate(Duration.ofMinutes(1)), MisfirePolicy.fireOnce(),
+                TaskProperties.empty(), TaskOptions.defaults());
+        assertThat(schedules.get("opts").orElseThrow().schedule().orElseThrow().options()).isEqualTo(TaskOptions.defaults());
     }
 
     @Test

@@ -192,7 +192,8 @@ class TaskPlannerProperties {
                     held.put(id, new TaskPlanner.HeldClaim(owner.claimRevision(), false));
                 }
                 view.add(new TaskPlannerTest.Task(id, owner == null ? null : owner.member(),
-                        owner == null ? 0 : owner.claimRevision(), owner == null ? 0 : 1, true, notBefore));
+                        owner == null ? 0 : owner.claimRevision(), owner == null ? 0 : 1, true, notBefore,
+                        TaskOptions.DEFAULT_PRIORITY));
             });
             return new TaskPlanner.Input(member, 1, false, holdOffs.keySet(), view, held, holdOffs.get(member),
                     Integer.MAX_VALUE, 0, now);

@@ -17,18 +17,22 @@ class TaskPlannerTest {
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
     private static final long LEASE = 0x10;
 
-    record Task(TaskId id, String ownerName, long ownerRevision, long ownerLease, boolean claimable, Instant notBefore)
-            implements TaskPlanner.PlannedTask {
+    record Task(TaskId id, String ownerName, long ownerRevision, long ownerLease, boolean claimable, Instant notBefore,
+                int priority) implements TaskPlanner.PlannedTask {
         static Task free(String id) {
-            return new Task(TaskId.of(id), null, 0, 0, true, null);
+            return prioritised(id, TaskOptions.DEFAULT_PRIORITY);
+        }
+
+        static Task prioritised(String id, int priority) {
+            return new Task(TaskId.of(id), null, 0, 0, true, null, priority);
         }
 
         static Task owned(String id, String owner, long revision, long lease) {
-            return new Task(TaskId.of(id), owner, revision, lease, true, null);
+            return new Task(TaskId.of(id), owner, revision, lease, true, null, TaskOptions.DEFAULT_PRIORITY);
         }
 
         static Task due(String id, Instant notBefore) {
-            return new Task(TaskId.of(id), null, 0, 0, true, notBefore);
+            return new Task(TaskId.of(id), null, 0, 0, true, notBefore, TaskOptions.DEFAULT_PRIORITY);
         }
     }
 
@@ -120,6 +124,27 @@ class TaskPlannerTest {
     }
 
     @Test
+    void theBalancerDecidesHowManyAndPrioritiesDecideWhich() {
+        Recording balancer = new Recording(List.of(), List.of("low", "mid"));
+        List<Task> tasks = List.of(Task.prioritised("low", -1), Task.prioritised("mid", 0),
+                Task.prioritised("high", 5), Task.prioritised("top", 9), Task.prioritised("held-off", 20));
+        TaskPlanner.Plan plan = new TaskPlanner(balancer).plan(input(tasks, Map.of(),
+                Map.of(TaskId.of("held-off"), NOW.plusSeconds(1)), 10, false));
+        assertThat(plan.claim()).containsExactly(TaskId.of("top"), TaskId.of("high"));
+    }
+
+    @Test
+    void withinOnePriorityTheBalancersPicksComeFirstInItsOrder() {
+        Recording balancer = new Recording(List.of(), List.of("c", "a", "z"));
+        List<Task> tasks = List.of(Task.prioritised("a", 3), Task.prioritised("b", 3), Task.prioritised("c", 3),
+                Task.prioritised("z", 1));
+        TaskPlanner.Plan plan = new TaskPlanner(balancer).plan(new TaskPlanner.Input("me", LEASE, false,
+                Set.of("me"), tasks, Map.of(), Map.of(), 2, 1, NOW));
+        assertThat(plan.claim()).containsExactly(TaskId.of("c"), TaskId.of("a"));
+        assertThat(plan.spares()).containsExactly(TaskId.of("b"));
+    }
+
+    @Test
     void whatTheBalancerWantsBeyondTheRoomIsKeptAsSpares() {
         Recording balancer = new Recording(List.of(), List.of("a", "b", "c", "d", "e"));
         List<Task> tasks = List.of(Task.free("a"), Task.free("b"), Task.free("c"), Task.free("d"), Task.free("e"));
@@ -156,7 +181,8 @@ class TaskPlannerTest {
     @Test
     void tasksThatCannotRunBelongToNeitherSide() {
         Recording balancer = new Recording(List.of(), List.of());
-        new TaskPlanner(balancer).plan(input(List.of(new Task(TaskId.of("broken"), null, 0, 0, false, null)),
+        new TaskPlanner(balancer).plan(input(List.of(new Task(TaskId.of("broken"), null, 0, 0, false, null,
+                TaskOptions.DEFAULT_PRIORITY)),
                 Map.of(), Map.of(), 10, false));
         assertThat(balancer.view.taskCount()).isZero();
     }

@@ -151,8 +151,9 @@ class TaskRunTest {
         handlerCompletes();
         onControl(() -> host.answers.get(0).completeExceptionally(new IllegalStateException("connection reset")));
         assertThat(host.reads).hasSize(1);
-        String done = onControl(() -> TaskStateMachine.builder().clock(clock).build()
-                .apply(TaskState.initial(NOW), TaskMessage.complete()).encode());
+        String done = onControl(() -> new DoneTask(TaskStateMachine.builder().clock(clock).build()
+                .apply(TaskState.initial(NOW), TaskMessage.complete()),
+                Optional.of(new TaskSpec(TaskProperties.empty(), NOW, Optional.empty())), Optional.empty()).encode());
 
         onControl(() -> host.reads.get(0).complete(new RangeResult(51, List.of(
                 new KeyValue(keys.done(TASK), done.getBytes(StandardCharsets.UTF_8), 50, 50, 1, 0)))));

@@ -3,6 +3,7 @@ package dev.baton.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -27,6 +28,21 @@ class TaskSpecTest {
     }
 
     @Test
+    void optionsAreStoredOnlyWhenSetAndReadBack() {
+        TaskOptions options = TaskOptions.defaults().withTimeout(Duration.ofSeconds(30)).withPriority(-2)
+                .withRetryPolicy(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(250))
+                        .maxBackoff(Duration.ofSeconds(4)).multiplier(1.5).jitter(0.1).build());
+        TaskSpec spec = new TaskSpec(TaskProperties.empty(), SUBMITTED, Optional.empty(), options);
+
+        assertThat(TaskSpec.decode(spec.encode())).isEqualTo(spec);
+        assertThat(spec.encode()).isEqualTo("{\"properties\":{},\"submitted\":\"2024-05-01T10:00:00.123456Z\","
+                + "\"options\":{\"timeout\":\"PT30S\",\"priority\":-2,\"retry\":{\"maxAttempts\":3,"
+                + "\"initialBackoff\":\"PT0.25S\",\"maxBackoff\":\"PT4S\",\"multiplier\":1.5,\"jitter\":0.1}}}");
+        assertThat(TaskSpec.decode("{\"properties\":{},\"submitted\":\"2024-05-01T10:00:00Z\"}").options())
+                .isEqualTo(TaskOptions.defaults());
+    }
+
+    @Test
     void aTaskIsClaimableFromItsNotBeforeInstantOn() {
         TaskSpec later = new TaskSpec(TaskProperties.empty(), SUBMITTED, Optional.of(SUBMITTED.plusSeconds(60)));
 
@@ -44,7 +60,15 @@ class TaskSpecTest {
                 Arguments.of("{\"properties\":{},\"submitted\":\"2024-05-01T10:00:00Z\",\"owner\":\"x\"}",
                         "unknown field \"owner\""),
                 Arguments.of("{\"properties\":\"{}\",\"submitted\":\"2024-05-01T10:00:00Z\"}",
-                        "field \"properties\" must be a JSON object, is string"));
+                        "field \"properties\" must be a JSON object, is string"),
+                Arguments.of("{\"properties\":{},\"submitted\":\"2024-05-01T10:00:00Z\",\"options\":{\"timeout\":\"PT0S\"}}",
+                        "field \"options\": a task timeout must be positive, is PT0S"),
+                Arguments.of("{\"properties\":{},\"submitted\":\"2024-05-01T10:00:00Z\",\"options\":{\"priority\":1.5}}",
+                        "field \"options\": field \"priority\" must be a 32-bit integer, is 1.5"),
+                Arguments.of("{\"properties\":{},\"submitted\":\"2024-05-01T10:00:00Z\",\"options\":{\"retry\":{\"maxAttempts\":0}}}",
+                        "field \"options\": "),
+                Arguments.of("{\"properties\":{},\"submitted\":\"2024-05-01T10:00:00Z\",\"options\":{\"urgent\":true}}",
+                        "field \"options\": unknown field \"urgent\""));
     }
 
     @ParameterizedTest

@@ -105,8 +105,8 @@ class TxnBatcherTest {
         TaskState completed = machine.apply(TaskState.initial(Instant.EPOCH), TaskMessage.complete());
         List<TxnBatcher.Write> retirements = new ArrayList<>();
         for (int i = 0; i < tasks.size(); i++) {
-            retirements.add(writes.retire(tasks.get(i), claimed.get(i).revision(), completed,
-                    new TaskSpec(TaskProperties.empty(), Instant.EPOCH, Optional.empty())));
+            retirements.add(writes.retire(tasks.get(i), claimed.get(i).revision(), new DoneTask(completed,
+                    Optional.of(new TaskSpec(TaskProperties.empty(), Instant.EPOCH, Optional.empty())), Optional.empty())));
         }
 
         assertThat(batcher.sendAll(retirements).stream().map(CompletableFuture::join)).allMatch(TxnResult::succeeded);
