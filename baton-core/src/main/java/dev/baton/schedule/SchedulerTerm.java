@@ -331,34 +331,38 @@ final class SchedulerTerm {
     }
 
     /**
-     * Writes the pending fires: the next fire of up to {@value #MAX_IN_FLIGHT} schedules at once,
-     * each schedule's fires in order (each compares the last fire time the previous one wrote).
+     * Writes the pending fires, keeping up to {@value #MAX_IN_FLIGHT} transactions in flight: as
+     * soon as the oldest is settled the next is sent, so the store always has a window of work
+     * and never waits for the slowest of a round. One schedule has at most one fire in flight;
+     * its fires are written in order, each comparing the last fire time the one before wrote.
      * Returns false when a schedule changed under its decision; its remaining fires are dropped.
      */
     private boolean writeAll(List<Pending> pending) throws ExecutionException, TimeoutException, InterruptedException {
         boolean allWritten = true;
         Deque<Pending> queue = new ArrayDeque<>(pending);
-        while (!queue.isEmpty() && leadership.isValid()) {
-            List<Pending> round = new ArrayList<>();
-            List<CompletableFuture<TxnResult>> sent = new ArrayList<>();
-            while (!queue.isEmpty() && round.size() < MAX_IN_FLIGHT) {
+        Deque<Sent> inFlight = new ArrayDeque<>();
+        while ((!queue.isEmpty() || !inFlight.isEmpty()) && leadership.isValid()) {
+            while (!queue.isEmpty() && inFlight.size() < MAX_IN_FLIGHT) {
                 Pending next = queue.poll();
-                round.add(next);
-                sent.add(send(next.schedule, next.defRevision, next.firedRevision, next.times.peek(), next.withTask));
+                inFlight.add(new Sent(next, send(next.schedule, next.defRevision, next.firedRevision,
+                        next.times.peek(), next.withTask)));
             }
-            for (int i = 0; i < round.size(); i++) {
-                Pending fire = round.get(i);
-                Optional<Long> written = settle(fire.schedule, fire.defRevision, fire.firedRevision, fire.times.poll(),
-                        fire.withTask, await(sent.get(i)));
-                if (written.isEmpty()) {
-                    allWritten = false;
-                } else if (!fire.times.isEmpty()) {
-                    fire.firedRevision = written.get();
-                    queue.add(fire);
-                }
+            Sent oldest = inFlight.poll();
+            Pending fire = oldest.fire();
+            Optional<Long> written = settle(fire.schedule, fire.defRevision, fire.firedRevision, fire.times.poll(),
+                    fire.withTask, await(oldest.answer()));
+            if (written.isEmpty()) {
+                allWritten = false;
+            } else if (!fire.times.isEmpty()) {
+                fire.firedRevision = written.get();
+                queue.add(fire);
             }
         }
         return allWritten;
+    }
+
+    /** A fire's transaction on its way. */
+    private record Sent(Pending fire, CompletableFuture<TxnResult> answer) {
     }
 
     private Optional<Instant> fireAfterDelay(Schedule schedule, Trigger.FixedDelay delay, long defRevision, Fired fired)
