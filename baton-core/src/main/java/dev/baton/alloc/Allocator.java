@@ -274,7 +274,7 @@ public final class Allocator implements AutoCloseable {
         private ReadinessCheck readiness = ReadinessCheck.NON_EMPTY;
         private final List<Item> fixedItems = new ArrayList<>();
         private int maxTxnOps = 128;
-        private int transactionsInFlight = 4;
+        private int transactionsInFlight = 16;
         private String name = "allocator";
         private Consumer<AllocationRound> roundListener = round -> { };
 
@@ -307,7 +307,11 @@ public final class Allocator implements AutoCloseable {
             return this;
         }
 
-        /** Transactions of one round in flight at once; default 4. */
+        /**
+         * Transactions of one round in flight at once; default 16. A placement writes hundreds of
+         * transactions, and the store commits those in flight together, so a few in flight leave it
+         * waiting on round trips.
+         */
         public Builder transactionsInFlight(int count) {
             if (count < 1) {
                 throw new IllegalArgumentException("transactions in flight must be at least 1, got " + count);

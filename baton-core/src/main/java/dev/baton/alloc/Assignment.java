@@ -1,7 +1,5 @@
 package dev.baton.alloc;
 
-import java.util.Comparator;
-
 /**
  * One replica of an item held by one member. Ordered by item, then member.
  *
@@ -10,9 +8,6 @@ import java.util.Comparator;
  */
 public record Assignment(String item, String member) implements Comparable<Assignment> {
 
-    private static final Comparator<Assignment> ORDER =
-            Comparator.comparing(Assignment::item).thenComparing(Assignment::member);
-
     public Assignment {
         Ids.check("assignment item id", item);
         Ids.check("assignment member id", member);
@@ -20,7 +15,8 @@ public record Assignment(String item, String member) implements Comparable<Assig
 
     @Override
     public int compareTo(Assignment other) {
-        return ORDER.compare(this, other);
+        int byItem = item.compareTo(other.item);
+        return byItem != 0 ? byItem : member.compareTo(other.member);
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Plans the safe way from the current assignment to a target. Pure: values in, values out.
@@ -71,7 +70,7 @@ public final class HandoffPlanner {
             targetCount.merge(a.item(), 1, Integer::sum);
         }
 
-        Map<String, List<AssignmentState>> byItem = new TreeMap<>();
+        Map<String, List<AssignmentState>> byItem = new HashMap<>();
         Set<Assignment> currentSet = new HashSet<>();
         Map<String, Integer> held = new HashMap<>();
         for (AssignmentState s : current) {
@@ -82,12 +81,17 @@ public final class HandoffPlanner {
             held.merge(s.assignment().member(), 1, Integer::sum);
         }
 
+        // Only the missing assignments are sorted: once placed, a round has few of them among many.
+        List<Assignment> missing = new ArrayList<>();
+        for (Assignment a : target) {
+            if (!currentSet.contains(a)) {
+                missing.add(a);
+            }
+        }
+        missing.sort(null);
         List<HandoffStep> steps = new ArrayList<>();
         List<Assignment> waitingAdds = new ArrayList<>();
-        for (Assignment a : target.stream().sorted().toList()) {
-            if (currentSet.contains(a)) {
-                continue;
-            }
+        for (Assignment a : missing) {
             int holding = held.getOrDefault(a.member(), 0);
             if (holding < memberById.get(a.member()).effectiveCapacity()) {
                 steps.add(new HandoffStep.Add(a));
@@ -98,10 +102,11 @@ public final class HandoffPlanner {
         }
 
         List<Assignment> waitingRemovals = new ArrayList<>();
-        for (Map.Entry<String, List<AssignmentState>> e : byItem.entrySet()) {
-            String item = e.getKey();
+        List<String> itemsHeld = new ArrayList<>(byItem.keySet());
+        itemsHeld.sort(null);
+        for (String item : itemsHeld) {
             int required = Math.min(replicas.getOrDefault(item, 0), targetCount.getOrDefault(item, 0));
-            planItem(item, e.getValue(), required, targetSet, steps, waitingRemovals);
+            planItem(item, byItem.get(item), required, targetSet, steps, waitingRemovals);
         }
         return new HandoffPlan(steps, waitingAdds, waitingRemovals);
     }

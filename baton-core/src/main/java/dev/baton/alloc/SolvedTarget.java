@@ -1,7 +1,6 @@
 package dev.baton.alloc;
 
 import dev.baton.alloc.solver.AllocationSolver;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -23,6 +22,8 @@ final class SolvedTarget {
     private final Set<Member> members;
     private final Set<Assignment> liveAtSolve;
     private final Set<Assignment> targetSet;
+    /** How many live assignments at the solve were in the target: those the leader never removes. */
+    private final int keptAtSolve;
     private final Allocation allocation;
 
     private SolvedTarget(AllocatorView view, Allocation allocation) {
@@ -30,6 +31,7 @@ final class SolvedTarget {
         this.members = Set.copyOf(view.members());
         this.liveAtSolve = Set.copyOf(view.live());
         this.targetSet = Set.copyOf(allocation.assignments());
+        this.keptAtSolve = (int) liveAtSolve.stream().filter(targetSet::contains).count();
         this.allocation = allocation;
     }
 
@@ -41,20 +43,35 @@ final class SolvedTarget {
         return allocation;
     }
 
-    /** True when {@code view} differs from the solve's inputs only by steps toward this target. */
+    /**
+     * True when {@code view} differs from the solve's inputs only by steps toward this target.
+     * One pass over each input, no copies: rounds at a standing target must cost little.
+     */
     boolean standsFor(AllocatorView view) {
-        if (!items.equals(new HashSet<>(view.items())) || !members.equals(new HashSet<>(view.members()))) {
+        if (!sameElements(items, view.items()) || !sameElements(members, view.members())) {
             return false;
         }
-        List<Assignment> live = view.live();
-        Set<Assignment> liveNow = new HashSet<>(live);
-        for (Assignment a : live) {
-            if (!liveAtSolve.contains(a) && !targetSet.contains(a)) {
+        int kept = 0;
+        for (Assignment a : view.live()) {
+            boolean wasLive = liveAtSolve.contains(a);
+            if (!wasLive && !targetSet.contains(a)) {
                 return false;
             }
+            if (wasLive && targetSet.contains(a)) {
+                kept++;
+            }
         }
-        for (Assignment a : liveAtSolve) {
-            if (targetSet.contains(a) && !liveNow.contains(a)) {
+        // Live assignments are distinct, so every kept one is still live exactly when the counts match.
+        return kept == keptAtSolve;
+    }
+
+    /** {@code list} holds distinct values (ids are unique in a view). */
+    private static <T> boolean sameElements(Set<T> set, List<T> list) {
+        if (set.size() != list.size()) {
+            return false;
+        }
+        for (T value : list) {
+            if (!set.contains(value)) {
                 return false;
             }
         }

@@ -62,9 +62,29 @@ final class TxnBatches {
     }
 
     private static int distinctGuards(StoreChange change) {
-        Set<String> keys = new HashSet<>();
-        change.guards().forEach(g -> keys.add(g.key()));
-        return keys.size();
+        List<Guard> guards = change.guards();
+        int distinct = 0;
+        for (int i = 0; i < guards.size(); i++) {
+            if (isFirstOfItsKey(guards, i)) {
+                distinct++;
+            }
+        }
+        return distinct;
+    }
+
+    /**
+     * True when no guard before index {@code i} has the same key. A change has a handful of
+     * guards (an add three), so scanning them beats a set per change when a placement packs
+     * tens of thousands.
+     */
+    private static boolean isFirstOfItsKey(List<Guard> guards, int i) {
+        String key = guards.get(i).key();
+        for (int j = 0; j < i; j++) {
+            if (guards.get(j).key().equals(key)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The batch being filled. */
@@ -76,11 +96,12 @@ final class TxnBatches {
 
         boolean fits(StoreChange change, int maxGuards, int maxOps) {
             int newGuards = 0;
-            Set<String> counted = new HashSet<>();
-            for (Guard g : change.guards()) {
+            List<Guard> changeGuards = change.guards();
+            for (int i = 0; i < changeGuards.size(); i++) {
+                Guard g = changeGuards.get(i);
                 Guard held = guards.get(g.key());
                 if (held == null) {
-                    if (counted.add(g.key())) {
+                    if (isFirstOfItsKey(changeGuards, i)) {
                         newGuards++;
                     }
                 } else if (held.modRevision() != g.modRevision()) {
