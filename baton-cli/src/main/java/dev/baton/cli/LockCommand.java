@@ -55,14 +55,14 @@ final class LockCommand implements Callable<Integer> {
         if (grace.isZero() || grace.isNegative()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--grace must be positive, got " + grace);
         }
+        try {
+            Mutex.checkName(name);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         Etcd etcd = store.connect();
         try (etcd; Session session = Session.builder(etcd).open()) {
-            Mutex mutex;
-            try {
-                mutex = Mutex.on(session, name);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
+            Mutex mutex = Mutex.on(session, name);
             HeldLock held;
             try {
                 held = mutex.lock(UNTIL_FREE);

@@ -45,12 +45,20 @@ import org.slf4j.LoggerFactory;
  * blocker read, and causes a new read otherwise), every deletion under the lock when several are.
  * The value is an id of this attempt, so a second lock object on the same session, which would
  * derive the same key, is refused instead of sharing it. Every event is handled on one serial queue,
- * so the state below is only touched by one thread at a time.
+ * so the state below is only touched by one thread at a time. An uncontended acquire and release
+ * are two requests, the create and the delete, as with etcd's lock service: the own-key watch opens
+ * only after {@link #OWN_KEY_WATCH_DELAY}, and the answers that need no state are not queued.
  */
 final class Contender {
     private static final Logger LOG = LoggerFactory.getLogger(Contender.class);
     private static final Duration RETRY_INITIAL = Duration.ofMillis(50);
     private static final Duration RETRY_MAX = Duration.ofSeconds(1);
+    /**
+     * How long after its create the own-key watch opens. A short hold (the usual acquire, write,
+     * release) then costs the create and the delete alone; a deletion of the key by someone else is
+     * still seen, since the watch starts at the create's revision, at most this much later.
+     */
+    static final Duration OWN_KEY_WATCH_DELAY = Duration.ofMillis(100);
 
     private final LockHandle handle;
     private final Session session;
@@ -97,7 +105,9 @@ final class Contender {
     static Contender start(LockHandle handle, LongFunction<String> keyOfLease, Admission admission, boolean tryOnly) {
         Contender contender = new Contender(handle, keyOfLease, admission, tryOnly);
         contender.session.addListener(contender.sessionListener);
-        contender.events.execute(contender::create);
+        // The first create is sent from the caller's thread: it reads only the volatile loss reason,
+        // and its answer is handled on the events queue like every other.
+        contender.create();
         return contender;
     }
 
@@ -179,8 +189,19 @@ final class Contender {
         if (lossReason != null) {
             return;
         }
-        ownKeyWatch = etcd.watch(KeyRange.key(key), result.revision() + 1, onEvents(this::onOwnKeyEvents, this::verifyOwnKey));
         admit(result.gets().get(result.gets().size() - 1), result.revision());
+        if (lossReason == null) {
+            long from = result.revision() + 1;
+            CompletableFuture.delayedExecutor(OWN_KEY_WATCH_DELAY.toMillis(), TimeUnit.MILLISECONDS, events)
+                    .execute(() -> watchOwnKey(from));
+        }
+    }
+
+    /** Starts the own-key watch at {@code fromRevision}, unless the attempt ended first. */
+    private void watchOwnKey(long fromRevision) {
+        if (lossReason == null && ownKeyWatch == null) {
+            ownKeyWatch = etcd.watch(KeyRange.key(key), fromRevision, onEvents(this::onOwnKeyEvents, this::verifyOwnKey));
+        }
     }
 
     private void onCreateFailed(Throwable cause) {
@@ -344,7 +365,7 @@ final class Contender {
                 keyDeleted();
                 return;
             }
-            ownKeyWatch = etcd.watch(KeyRange.key(key), read.revision() + 1, onEvents(this::onOwnKeyEvents, this::verifyOwnKey));
+            watchOwnKey(read.revision() + 1);
         }, events);
     }
 
@@ -376,16 +397,15 @@ final class Contender {
     /**
      * Ends the attempt for {@code reason}; the first reason wins and nothing fires twice.
      * {@code afterNotified}, when given, runs once {@link #acquired()} and {@link #lost()} have
-     * completed, that is, after every callback registered on them ran; it runs on the thread that
-     * completed them, so it must be thread-safe.
+     * completed, that is, after every callback registered on them ran. They run here, on the events
+     * queue, since every later event of this attempt is ignored anyway; the watches are closed
+     * last, after a release's delete is on its way.
      */
     private void lose(LossReason reason, Runnable afterNotified) {
         if (lossReason != null) {
             return;
         }
         lossReason = reason;
-        closeBlockerWatch();
-        closeOwnKeyWatch();
         session.removeListener(sessionListener);
         handle.ended(this);
         if (reason != LossReason.RELEASED) {
@@ -398,19 +418,18 @@ final class Contender {
         } else if (wasHeld) {
             LOG.warn("lock \"{}\" (key {}, token {}) lost: {}", handle.name(), key, token, reason);
         }
-        LockLostException failure = new LockLostException("wait for lock \"" + handle.name() + "\" with key " + key
-                + " ended before the lock was held: " + reason, reason);
-        etcd.callbackExecutor().execute(() -> {
-            if (wasBusy) {
-                acquired.complete(Optional.empty());
-            } else if (!wasHeld) {
-                acquired.completeExceptionally(failure);
-            }
-            lost.complete(reason);
-            if (afterNotified != null) {
-                afterNotified.run();
-            }
-        });
+        if (wasBusy) {
+            acquired.complete(Optional.empty());
+        } else if (!wasHeld) {
+            acquired.completeExceptionally(new LockLostException("wait for lock \"" + handle.name() + "\" with key "
+                    + key + " ended before the lock was held: " + reason, reason));
+        }
+        lost.complete(reason);
+        if (afterNotified != null) {
+            afterNotified.run();
+        }
+        closeBlockerWatch();
+        closeOwnKeyWatch();
     }
 
     /** Stops an attempt that must not use the key it found; the key is left alone. */
@@ -439,23 +458,29 @@ final class Contender {
         }
     }
 
-    /** Safe to resend: the compare pins the key's creation, so a repeat deletes nothing else. */
+    /**
+     * Safe to resend: the compare pins the key's creation, so a repeat deletes nothing else. Success
+     * is told from the answer's thread; only a failure goes back to the events queue.
+     */
     private void sendDelete() {
         etcd.txn(List.of(Compares.createRevisionIs(key, token)), List.of(Operations.delete(KeyRange.key(key))), List.of())
-                .whenCompleteAsync((result, error) -> {
+                .whenComplete((result, error) -> {
                     if (error == null) {
                         keyIsGone();
-                        return;
+                    } else {
+                        events.execute(() -> onDeleteFailed(Etcd.unwrap(error)));
                     }
-                    Throwable cause = Etcd.unwrap(error);
-                    if (!sessionHoldsLease() || Etcd.isLeaseGone(cause)) {
-                        // The lease goes with the session; the key goes with the lease.
-                        keyIsGone();
-                        return;
-                    }
-                    failed("deleting lock key " + key, cause);
-                    retryLater(this::sendDelete);
-                }, events);
+                });
+    }
+
+    private void onDeleteFailed(Throwable cause) {
+        if (!sessionHoldsLease() || Etcd.isLeaseGone(cause)) {
+            // The lease goes with the session; the key goes with the lease.
+            keyIsGone();
+            return;
+        }
+        failed("deleting lock key " + key, cause);
+        retryLater(this::sendDelete);
     }
 
     private void keyIsGone() {

@@ -35,6 +35,15 @@ public final class Mutex {
         return new Mutex(new LockHandle(session, LockName.of(name), "mutex"));
     }
 
+    /**
+     * Checks {@code name} as {@link #on} does, without a session, for input checked before
+     * connecting; returns it. Fails with {@link IllegalArgumentException} naming an empty or
+     * malformed name.
+     */
+    public static String checkName(String name) {
+        return LockName.of(name).name();
+    }
+
     /** The mutex's name. */
     public String name() {
         return handle.name().name();

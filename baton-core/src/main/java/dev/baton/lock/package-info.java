@@ -10,7 +10,10 @@
  * A waiter watches from just after the read that made it wait: the nearest older blocker when one
  * permit is shared, so one deletion wakes one waiter; every deletion under the name for a semaphore
  * of several permits. Keys created later are never older, so every lock is fair, first created first
- * served. {@link dev.baton.lock.Mutex} uses etcd's {@code concurrency.Mutex} layout
+ * served. An uncontended acquire is that one transaction and a release one fenced delete; the
+ * watch on the contender's own key, which notices a deletion by another client, opens only after a
+ * short delay, from the create's revision, so short holds never open it and miss nothing.
+ * {@link dev.baton.lock.Mutex} uses etcd's {@code concurrency.Mutex} layout
  * ({@code <name>/<lease-hex>}), so Baton, Go services and {@code etcdctl lock NAME} exclude each
  * other; {@link dev.baton.lock.ReadWriteLock} uses the layout of etcd's RWMutex recipe
  * ({@code <name>/read/…}, {@code <name>/write/…}); {@link dev.baton.lock.Semaphore} keys are

@@ -3,10 +3,7 @@ package dev.baton.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.etcd.Etcd;
-import dev.baton.etcd.KeyRange;
 import dev.baton.etcd.KeyValue;
-import dev.baton.testkit.Closer;
 import dev.baton.testkit.EtcdExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +18,6 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,19 +34,15 @@ class MutexInteropTest {
     static final EtcdExtension ETCD = new EtcdExtension();
 
     @RegisterExtension
-    final Closer resources = new Closer();
+    final LockStore store = new LockStore(ETCD, "interop-lock/");
     @TempDir
     Path dir;
     private Path markers;
-    private Etcd direct;
-    private String name;
     private Process etcdctlHolder;
 
     @BeforeEach
-    void connect(TestInfo test) {
+    void markersFile() {
         markers = dir.resolve("markers");
-        direct = resources.add(Etcd.builder().endpoints(ETCD.endpoint()).build());
-        name = "interop-lock/" + test.getTestMethod().orElseThrow().getName();
     }
 
     @AfterEach
@@ -63,14 +55,10 @@ class MutexInteropTest {
         }
     }
 
-    private List<KeyValue> contenders() throws Exception {
-        return direct.range(KeyRange.prefix(name + "/")).get().kvs();
-    }
-
     /** One etcdctl holder: {@code etcdctl lock NAME -- sh -c ...} runs the markers under the lock and exits. */
     private void etcdctlRound(int round) {
         String script = "echo 'start etcdctl " + round + "' >> \"$0\"; sleep 0.05; echo 'end etcdctl " + round + "' >> \"$0\"";
-        ETCD.process().etcdctl("lock", name, "--", "sh", "-c", script, markers.toString());
+        ETCD.process().etcdctl("lock", store.name(), "--", "sh", "-c", script, markers.toString());
     }
 
     private void batonRound(Mutex mutex, int round) throws Exception {
@@ -87,8 +75,8 @@ class MutexInteropTest {
 
     @Test
     void batonAndEtcdctlNeverHoldTogetherOverManyRounds() throws Exception {
-        LockMember member = resources.add(LockMember.join(ETCD.endpoint(), Duration.ofSeconds(5)));
-        Mutex mutex = member.mutex(name);
+        LockMember member = store.member(Duration.ofSeconds(5));
+        Mutex mutex = member.mutex(store.name());
         CompletableFuture<Void> etcdctl = CompletableFuture.runAsync(() -> {
             for (int round = 0; round < ROUNDS; round++) {
                 etcdctlRound(round);
@@ -108,31 +96,31 @@ class MutexInteropTest {
         long handovers = IntStream.range(2, lines.size()).filter(i -> i % 2 == 0)
                 .filter(i -> !lines.get(i).split(" ")[1].equals(lines.get(i - 2).split(" ")[1])).count();
         assertThat(handovers).as("holds passed between Baton and etcdctl").isGreaterThanOrEqualTo(2);
-        assertThat(contenders()).isEmpty();
+        assertThat(store.contenders()).isEmpty();
     }
 
     @Test
     void batonWaitsWhileEtcdctlHoldsAndTakesOverWhenItExits() throws Exception {
-        etcdctlHolder = ETCD.process().etcdctlProcess("lock", name);
-        await().atMost(WAIT).until(() -> contenders().size() == 1);
-        Mutex mutex = resources.add(LockMember.join(ETCD.endpoint(), Duration.ofSeconds(5))).mutex(name);
+        etcdctlHolder = ETCD.process().etcdctlProcess("lock", store.name());
+        await().atMost(WAIT).until(() -> store.contenders().size() == 1);
+        Mutex mutex = store.member(Duration.ofSeconds(5)).mutex(store.name());
         assertThat(mutex.tryLock()).isEmpty();
         CompletableFuture<HeldLock> waiting = MutexTest.lockLater(mutex);
-        await().atMost(WAIT).until(() -> contenders().size() == 2);
+        await().atMost(WAIT).until(() -> store.contenders().size() == 2);
         await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> !waiting.isDone());
 
         etcdctlHolder.destroy();
 
         HeldLock held = waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(etcdctlHolder.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(contenders()).extracting(KeyValue::key).containsExactly(held.key());
+        assertThat(store.contenders()).extracting(KeyValue::key).containsExactly(held.key());
     }
 
     @Test
     void etcdctlWaitsWhileBatonHoldsAndRunsItsCommandAfterTheRelease() throws Exception {
-        HeldLock held = resources.add(LockMember.join(ETCD.endpoint(), Duration.ofSeconds(5))).mutex(name).lock(WAIT);
+        HeldLock held = store.member(Duration.ofSeconds(5)).mutex(store.name()).lock(WAIT);
         CompletableFuture<Void> etcdctl = CompletableFuture.runAsync(() -> etcdctlRound(0), runnable -> new Thread(runnable).start());
-        await().atMost(WAIT).until(() -> contenders().size() == 2);
+        await().atMost(WAIT).until(() -> store.contenders().size() == 2);
         append("start baton 0");
         await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> !etcdctl.isDone());
         append("end baton 0");

@@ -2,12 +2,10 @@ package dev.baton.lock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.baton.etcd.Etcd;
 import dev.baton.etcd.KeyRange;
 import dev.baton.etcd.KeyValue;
 import dev.baton.etcd.Operations;
 import dev.baton.testkit.ChildJvm;
-import dev.baton.testkit.Closer;
 import dev.baton.testkit.EtcdExtension;
 import dev.baton.testkit.TcpProxy;
 import java.net.URI;
@@ -36,15 +34,11 @@ class MutexProcessTest {
     static final EtcdExtension ETCD = new EtcdExtension();
 
     @RegisterExtension
-    final Closer resources = new Closer();
-    private Etcd direct;
-    private String name;
+    final LockStore store = new LockStore(ETCD, "process-lock/");
     private String ledger;
 
     @BeforeEach
     void connect(TestInfo test) {
-        direct = resources.add(Etcd.builder().endpoints(ETCD.endpoint()).build());
-        name = "process-lock/" + test.getTestMethod().orElseThrow().getName();
         ledger = "ledger/" + test.getTestMethod().orElseThrow().getName();
     }
 
@@ -53,7 +47,7 @@ class MutexProcessTest {
     }
 
     private ChildJvm holder(String endpoint, Duration ttl) {
-        ChildJvm child = resources.add(ChildJvm.start(LedgerHolderMain.class, endpoint, name,
+        ChildJvm child = store.add(ChildJvm.start(LedgerHolderMain.class, endpoint, store.name(),
                 Long.toString(ttl.toSeconds()), ledger));
         child.awaitLine("^ACCEPTED ", START);
         return child;
@@ -65,8 +59,8 @@ class MutexProcessTest {
     }
 
     private long takeOverAndWrite(long oldToken, Duration holderTtl) throws Exception {
-        LockMember member = resources.add(LockMember.join(ETCD.endpoint(), Duration.ofSeconds(5)));
-        HeldLock held = member.mutex(name).lock(holderTtl.plus(TAKEOVER_BOUND).plus(Duration.ofSeconds(5)));
+        LockMember member = store.member(Duration.ofSeconds(5));
+        HeldLock held = member.mutex(store.name()).lock(holderTtl.plus(TAKEOVER_BOUND).plus(Duration.ofSeconds(5)));
         assertThat(held.token()).isGreaterThan(oldToken);
         return member.etcd.txn(List.of(held.fence()),
                 List.of(Operations.put(ledger + "/" + held.token() + "-0", "new".getBytes(StandardCharsets.UTF_8), 0)),
@@ -79,7 +73,7 @@ class MutexProcessTest {
     }
 
     private void assertNoOldWriteAfter(long oldToken, long firstNewRevision) throws Exception {
-        List<KeyValue> entries = direct.range(KeyRange.prefix(ledger + "/")).get().kvs();
+        List<KeyValue> entries = store.direct().range(KeyRange.prefix(ledger + "/")).get().kvs();
         List<KeyValue> old = entries.stream().filter(kv -> kv.key().startsWith(ledger + "/" + oldToken + "-")).toList();
         assertThat(old).isNotEmpty().allSatisfy(kv -> assertThat(kv.modRevision()).isLessThan(firstNewRevision));
     }
@@ -121,10 +115,10 @@ class MutexProcessTest {
         try (TcpProxy proxy = TcpProxy.start(target.getHost(), target.getPort())) {
             ChildJvm child = holder(proxy.endpoint(), ttl);
             long oldToken = token(child);
-            String marker = "markers/" + name;
+            String marker = "markers/" + store.name();
             CompletableFuture<Long> relayed = CompletableFuture.supplyAsync(() -> {
                 String line = child.awaitLine(l -> l.startsWith("LOST "), START);
-                return direct.put(marker, line.getBytes(StandardCharsets.UTF_8), 0).join();
+                return store.direct().put(marker, line.getBytes(StandardCharsets.UTF_8), 0).join();
             }, runnable -> new Thread(runnable).start());
             long cutAt = System.nanoTime();
 
@@ -133,7 +127,7 @@ class MutexProcessTest {
 
             assertThat(Duration.ofNanos(System.nanoTime() - cutAt)).isLessThan(ttl.plus(TAKEOVER_BOUND));
             assertThat(relayed.get(START.toSeconds(), TimeUnit.SECONDS)).isLessThan(revision);
-            assertThat(direct.get(marker).get().orElseThrow().valueUtf8()).isEqualTo("LOST reason=SESSION_LOST");
+            assertThat(store.direct().get(marker).get().orElseThrow().valueUtf8()).isEqualTo("LOST reason=SESSION_LOST");
             int seen = child.lines().size();
             proxy.heal();
             child.awaitLine(seen, line -> line.startsWith("REJECTED "), START);

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.etcd.Etcd;
 import dev.baton.etcd.KeyRange;
 import dev.baton.etcd.KeyValue;
 import dev.baton.etcd.Operations;
-import dev.baton.testkit.Closer;
 import dev.baton.testkit.EtcdExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,9 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MutexTest {
@@ -30,22 +26,10 @@ class MutexTest {
     static final EtcdExtension ETCD = new EtcdExtension();
 
     @RegisterExtension
-    final Closer resources = new Closer();
-    private Etcd direct;
-    private String name;
-
-    @BeforeEach
-    void connect(TestInfo test) {
-        direct = resources.add(Etcd.builder().endpoints(ETCD.endpoint()).build());
-        name = "mutex/" + test.getTestMethod().orElseThrow().getName();
-    }
+    final LockStore store = new LockStore(ETCD, "mutex/");
 
     private LockMember member() {
-        return resources.add(LockMember.join(ETCD.endpoint(), TTL));
-    }
-
-    private List<KeyValue> contenders() throws Exception {
-        return direct.range(KeyRange.prefix(name + "/")).get().kvs();
+        return store.member(TTL);
     }
 
     static CompletableFuture<HeldLock> lockLater(Mutex mutex) {
@@ -62,18 +46,18 @@ class MutexTest {
     void aFreeMutexIsHeldAtOnceWithTheKeyEtcdWouldUseAndItsCreateRevisionAsToken() throws Exception {
         LockMember member = member();
 
-        HeldLock held = member.mutex(name).lock(WAIT);
+        HeldLock held = member.mutex(store.name()).lock(WAIT);
 
-        assertThat(held.key()).isEqualTo(name + "/" + Long.toHexString(member.session.lease()));
-        assertThat(held.token()).isEqualTo(contenders().get(0).createRevision());
+        assertThat(held.key()).isEqualTo(store.name() + "/" + Long.toHexString(member.session.lease()));
+        assertThat(held.token()).isEqualTo(store.contenders().get(0).createRevision());
         assertThat(held.isValid()).isTrue();
     }
 
     @Test
     void theWaiterHoldsOnlyAfterTheHolderReleasedAndWithAHigherToken() throws Exception {
-        HeldLock first = member().mutex(name).lock(WAIT);
-        CompletableFuture<HeldLock> second = lockLater(member().mutex(name));
-        await().atMost(WAIT).until(() -> contenders().size() == 2);
+        HeldLock first = member().mutex(store.name()).lock(WAIT);
+        CompletableFuture<HeldLock> second = lockLater(member().mutex(store.name()));
+        await().atMost(WAIT).until(() -> store.contenders().size() == 2);
         await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> !second.isDone());
 
         first.release().get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -86,11 +70,11 @@ class MutexTest {
 
     @Test
     void waitersAreAdmittedInTheOrderTheyArrived() throws Exception {
-        HeldLock holder = member().mutex(name).lock(WAIT);
-        CompletableFuture<HeldLock> a = lockLater(member().mutex(name));
-        await().atMost(WAIT).until(() -> contenders().size() == 2);
-        CompletableFuture<HeldLock> b = lockLater(member().mutex(name));
-        await().atMost(WAIT).until(() -> contenders().size() == 3);
+        HeldLock holder = member().mutex(store.name()).lock(WAIT);
+        CompletableFuture<HeldLock> a = lockLater(member().mutex(store.name()));
+        await().atMost(WAIT).until(() -> store.contenders().size() == 2);
+        CompletableFuture<HeldLock> b = lockLater(member().mutex(store.name()));
+        await().atMost(WAIT).until(() -> store.contenders().size() == 3);
 
         holder.release();
         HeldLock aHeld = a.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -103,24 +87,24 @@ class MutexTest {
     @Test
     void aFencedWriteOfAReleasedHolderIsRefusedByTheStore() throws Exception {
         LockMember member = member();
-        HeldLock held = member.mutex(name).lock(WAIT);
+        HeldLock held = member.mutex(store.name()).lock(WAIT);
         byte[] value = "written".getBytes(StandardCharsets.UTF_8);
-        assertThat(member.etcd.txn(List.of(held.fence()), List.of(Operations.put("fenced/" + name, value, 0)), List.of())
+        assertThat(member.etcd.txn(List.of(held.fence()), List.of(Operations.put("fenced/" + store.name(), value, 0)), List.of())
                 .get().succeeded()).isTrue();
 
         held.release().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-        assertThat(member.etcd.txn(List.of(held.fence()), List.of(Operations.put("fenced/" + name, value, 0)), List.of())
+        assertThat(member.etcd.txn(List.of(held.fence()), List.of(Operations.put("fenced/" + store.name(), value, 0)), List.of())
                 .get().succeeded()).isFalse();
     }
 
     @Test
     void tryLockFindsTheMutexBusyAndLeavesNoKeyBehind() throws Exception {
-        HeldLock holder = member().mutex(name).lock(WAIT);
-        Mutex other = member().mutex(name);
+        HeldLock holder = member().mutex(store.name()).lock(WAIT);
+        Mutex other = member().mutex(store.name());
 
         assertThat(other.tryLock()).isEmpty();
-        assertThat(contenders()).extracting(KeyValue::key).containsExactly(holder.key());
+        assertThat(store.contenders()).extracting(KeyValue::key).containsExactly(holder.key());
 
         holder.release().get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(other.tryLock()).hasValueSatisfying(held -> assertThat(held.isValid()).isTrue());
@@ -129,21 +113,21 @@ class MutexTest {
     @Test
     void theMutexIsNotReentrantNeitherThroughTheSameObjectNorThroughAnotherOnTheSameSession() throws Exception {
         LockMember member = member();
-        Mutex mutex = member.mutex(name);
+        Mutex mutex = member.mutex(store.name());
         HeldLock held = mutex.lock(WAIT);
 
         assertThatThrownBy(() -> mutex.lock(WAIT)).isInstanceOf(IllegalStateException.class).hasMessageContaining("not reentrant");
         assertThatThrownBy(() -> mutex.tryLock()).isInstanceOf(IllegalStateException.class).hasMessageContaining("not reentrant");
-        assertThatThrownBy(() -> member.mutex(name).lock(WAIT))
+        assertThatThrownBy(() -> member.mutex(store.name()).lock(WAIT))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("not reentrant");
 
         assertThat(held.isValid()).isTrue();
-        assertThat(contenders()).extracting(KeyValue::createRevision).containsExactly(held.token());
+        assertThat(store.contenders()).extracting(KeyValue::createRevision).containsExactly(held.token());
     }
 
     @Test
     void theSameMutexCanLockAgainRightAfterAnUnlockItDidNotWaitFor() throws Exception {
-        Mutex mutex = member().mutex(name);
+        Mutex mutex = member().mutex(store.name());
         HeldLock first = mutex.lock(WAIT);
 
         mutex.unlock();
@@ -156,22 +140,22 @@ class MutexTest {
 
     @Test
     void aWaitThatTimesOutRemovesItsKey() throws Exception {
-        HeldLock holder = member().mutex(name).lock(WAIT);
-        Mutex waiter = member().mutex(name);
+        HeldLock holder = member().mutex(store.name()).lock(WAIT);
+        Mutex waiter = member().mutex(store.name());
 
         assertThatThrownBy(() -> waiter.lock(Duration.ofMillis(500))).isInstanceOf(TimeoutException.class)
-                .hasMessageContaining(name);
+                .hasMessageContaining(store.name());
 
-        await().atMost(WAIT).until(() -> contenders().size() == 1);
+        await().atMost(WAIT).until(() -> store.contenders().size() == 1);
         assertThat(holder.isValid()).isTrue();
     }
 
     @Test
     void aHoldIsLostOnceWhenTheSessionClosesAndTheWaiterTakesOver() throws Exception {
         LockMember first = member();
-        HeldLock held = first.mutex(name).lock(WAIT);
-        CompletableFuture<HeldLock> next = lockLater(member().mutex(name));
-        await().atMost(WAIT).until(() -> contenders().size() == 2);
+        HeldLock held = first.mutex(store.name()).lock(WAIT);
+        CompletableFuture<HeldLock> next = lockLater(member().mutex(store.name()));
+        await().atMost(WAIT).until(() -> store.contenders().size() == 2);
 
         first.close();
 
@@ -182,12 +166,23 @@ class MutexTest {
     }
 
     @Test
-    void aHoldWhoseKeyAnotherClientDeletedIsLostAsKeyDeleted() throws Exception {
-        HeldLock held = member().mutex(name).lock(WAIT);
+    void aHoldWhoseKeyAnotherClientDeletedAtOnceIsLostAsKeyDeleted() throws Exception {
+        HeldLock held = member().mutex(store.name()).lock(WAIT);
 
-        direct.delete(KeyRange.key(held.key())).get();
+        store.direct().delete(KeyRange.key(held.key())).get();
 
         assertThat(held.lost().get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(LossReason.KEY_DELETED);
         assertThat(held.isValid()).isFalse();
     }
+    @Test
+    void aHoldWhoseKeyAnotherClientDeletedOnceItsOwnKeyWatchRanIsLostAsKeyDeleted() throws Exception {
+        HeldLock held = member().mutex(store.name()).lock(WAIT);
+        Thread.sleep(Contender.OWN_KEY_WATCH_DELAY.multipliedBy(3).toMillis());
+
+        store.direct().delete(KeyRange.key(held.key())).get();
+
+        assertThat(held.lost().get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(LossReason.KEY_DELETED);
+        assertThat(held.isValid()).isFalse();
+    }
+
 }

@@ -3,9 +3,6 @@ package dev.baton.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.etcd.Etcd;
-import dev.baton.etcd.KeyRange;
-import dev.baton.testkit.Closer;
 import dev.baton.testkit.EtcdExtension;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -14,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ReadWriteLockTest {
@@ -24,24 +20,20 @@ class ReadWriteLockTest {
     static final EtcdExtension ETCD = new EtcdExtension();
 
     @RegisterExtension
-    final Closer resources = new Closer();
-    private Etcd direct;
-    private String name;
+    final LockStore store = new LockStore(ETCD, "rw/");
     private LockMember member;
 
     @BeforeEach
-    void connect(TestInfo test) {
-        direct = resources.add(Etcd.builder().endpoints(ETCD.endpoint()).build());
-        name = "rw/" + test.getTestMethod().orElseThrow().getName();
-        member = resources.add(LockMember.join(ETCD.endpoint(), Duration.ofSeconds(5)));
+    void join() {
+        member = store.member(Duration.ofSeconds(5));
     }
 
     private ReadWriteLock lock() {
-        return ReadWriteLock.on(member.session, name);
+        return ReadWriteLock.on(member.session, store.name());
     }
 
     private int contenders() throws Exception {
-        return direct.range(KeyRange.prefix(name + "/")).get().kvs().size();
+        return store.contenders().size();
     }
 
     private static CompletableFuture<HeldLock> writeLater(ReadWriteLock lock) {
@@ -61,7 +53,7 @@ class ReadWriteLockTest {
 
         assertThat(first.isValid()).isTrue();
         assertThat(second.isValid()).isTrue();
-        assertThat(first.key()).startsWith(name + "/read/");
+        assertThat(first.key()).startsWith(store.name() + "/read/");
         assertThat(second.token()).isGreaterThan(first.token());
     }
 
@@ -75,7 +67,7 @@ class ReadWriteLockTest {
         reader.release();
 
         HeldLock held = writer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertThat(held.key()).startsWith(name + "/write/");
+        assertThat(held.key()).startsWith(store.name() + "/write/");
         assertThat(lock().tryLockRead()).isEmpty();
         assertThat(lock().tryLockWrite()).isEmpty();
     }

@@ -3,10 +3,7 @@ package dev.baton.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.etcd.Etcd;
-import dev.baton.etcd.KeyRange;
 import dev.baton.testkit.ChildJvm;
-import dev.baton.testkit.Closer;
 import dev.baton.testkit.EtcdExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,9 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,23 +29,15 @@ class SemaphoreTest {
     static final EtcdExtension ETCD = new EtcdExtension();
 
     @RegisterExtension
-    final Closer resources = new Closer();
-    private Etcd direct;
-    private String name;
-
-    @BeforeEach
-    void connect(TestInfo test) {
-        direct = resources.add(Etcd.builder().endpoints(ETCD.endpoint()).build());
-        name = "semaphore/" + test.getTestMethod().orElseThrow().getName();
-    }
+    final LockStore store = new LockStore(ETCD, "semaphore/");
 
     private Semaphore semaphore(int permits) {
-        LockMember member = resources.add(LockMember.join(ETCD.endpoint(), Duration.ofSeconds(5)));
-        return Semaphore.on(member.session, name, permits);
+        LockMember member = store.member(Duration.ofSeconds(5));
+        return Semaphore.on(member.session, store.name(), permits);
     }
 
     private int contenders() throws Exception {
-        return direct.range(KeyRange.prefix(name + "/")).get().kvs().size();
+        return store.contenders().size();
     }
 
     private static CompletableFuture<HeldLock> acquireLater(Semaphore semaphore) {
@@ -103,7 +90,7 @@ class SemaphoreTest {
         Path markers = dir.resolve("markers");
         List<ChildJvm> jvms = new ArrayList<>();
         for (int j = 0; j < 3; j++) {
-            jvms.add(resources.add(ChildJvm.start(SemaphoreHolderMain.class, ETCD.endpoint(), name,
+            jvms.add(store.add(ChildJvm.start(SemaphoreHolderMain.class, ETCD.endpoint(), store.name(),
                     Integer.toString(permits), "2", "4", markers.toString(), "jvm" + j)));
         }
         for (ChildJvm jvm : jvms) {
@@ -119,6 +106,29 @@ class SemaphoreTest {
         }
         assertThat(lines).hasSize(3 * 2 * 4 * 2);
         assertThat(most).isBetween(1, permits);
+    }
+
+    @Test
+    void waitersInSeveralJvmsAreAdmittedInTheOrderTheyArrived(@TempDir Path dir) throws Exception {
+        int permits = 1;
+        Path markers = dir.resolve("markers");
+        HeldLock held = semaphore(permits).acquire(WAIT);
+        List<ChildJvm> jvms = new ArrayList<>();
+        for (int j = 0; j < 3; j++) {
+            jvms.add(store.add(ChildJvm.start(SemaphoreHolderMain.class, ETCD.endpoint(), store.name(),
+                    Integer.toString(permits), "1", "1", markers.toString(), "jvm" + j)));
+            int arrived = permits + j + 1;
+            await().atMost(Duration.ofMinutes(1)).until(() -> contenders() == arrived);
+        }
+
+        held.release();
+        for (ChildJvm jvm : jvms) {
+            jvm.awaitLine("^DONE$", Duration.ofMinutes(2));
+        }
+
+        List<String> starts = Files.readAllLines(markers, StandardCharsets.UTF_8).stream()
+                .filter(line -> line.startsWith("start ")).toList();
+        assertThat(starts).containsExactly("start jvm0-0", "start jvm1-0", "start jvm2-0");
     }
 
     @Test
