@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.KeyRange;
+import dev.baton.etcd.Operation;
 import dev.baton.etcd.Operations;
 import dev.baton.schedule.CronExpression;
 import dev.baton.schedule.MisfirePolicy;
@@ -12,7 +13,6 @@ import dev.baton.schedule.Schedules;
 import dev.baton.schedule.Trigger;
 import dev.baton.tasks.TaskProperties;
 import dev.baton.testkit.EtcdExtension;
-import io.etcd.jetcd.op.Op;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,7 +92,7 @@ class DashboardBusyFleetTest {
 
     /** Members with their zones, worker-1 leading; tasks runnable (held, worker-3 the most), paused and failing. */
     private static void writeMembersAndTasks(Etcd etcd, long lease) throws Exception {
-        List<Op> ops = new ArrayList<>();
+        List<Operation> ops = new ArrayList<>();
         for (int m = 1; m <= MEMBERS; m++) {
             ops.add(put("members/worker-" + m, "{\"frozen\":false}", lease));
             ops.add(put("workers/worker-" + m, "{\"zone\":\"zone-" + (char) ('a' + m % 3) + "\",\"maxTasks\":400}", lease));
@@ -125,7 +125,7 @@ class DashboardBusyFleetTest {
 
     /** Items of two or three replicas over the members: one short of a replica, two with a replica not ready. */
     private static void writeAllocation(Etcd etcd) throws Exception {
-        List<Op> ops = new ArrayList<>();
+        List<Operation> ops = new ArrayList<>();
         for (int m = 1; m <= MEMBERS; m++) {
             ops.add(put("alloc/members/worker-" + m, "{\"zone\":\"zone-" + (char) ('a' + m % 3) + "\",\"capacity\":8}", 0));
         }
@@ -163,7 +163,7 @@ class DashboardBusyFleetTest {
     /** The tasks of three waves finish ten seconds apart, so that the rates show as bars in time. */
     private static void finishInWaves(Etcd etcd) throws Exception {
         for (int wave = 0; wave < WAVES; wave++) {
-            List<Op> ops = new ArrayList<>();
+            List<Operation> ops = new ArrayList<>();
             for (int i = 0; i < wave(wave); i++) {
                 String state = i % 9 == 0 ? "failed" : "completed";
                 ops.add(put("tasks/" + finished(wave, i) + "/done", "{\"state\":\"" + state + "\",\"since\":\""
@@ -194,12 +194,12 @@ class DashboardBusyFleetTest {
         etcd.put(NS + "members/worker-1", "{\"frozen\":false}", lease).get(30, TimeUnit.SECONDS);
     }
 
-    private static Op put(String key, String value, long lease) {
+    private static Operation put(String key, String value, long lease) {
         return Operations.put(NS + key, value.getBytes(StandardCharsets.UTF_8), lease);
     }
 
     /** Writes {@code ops} in transactions of etcd's default maximum of 128 operations. */
-    private static void write(Etcd etcd, List<Op> ops) throws Exception {
+    private static void write(Etcd etcd, List<Operation> ops) throws Exception {
         for (int from = 0; from < ops.size(); from += 128) {
             etcd.txn(List.of(), List.copyOf(ops.subList(from, Math.min(ops.size(), from + 128))), List.of())
                     .get(30, TimeUnit.SECONDS);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.etcd.Etcd;
+import dev.baton.etcd.Operation;
 import dev.baton.etcd.Operations;
 import dev.baton.schedule.MisfirePolicy;
 import dev.baton.schedule.Schedule;
@@ -15,7 +16,6 @@ import dev.baton.schedule.Trigger;
 import dev.baton.tasks.TaskProperties;
 import dev.baton.tasks.TaskState;
 import dev.baton.testkit.EtcdExtension;
-import io.etcd.jetcd.op.Op;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,7 +68,7 @@ class DashboardScaleTest {
         try (Etcd etcd = Etcd.builder().endpoints(ETCD.endpoint()).requestTimeout(Duration.ofSeconds(60)).build()) {
             String escaped = "\u0001".repeat(TaskState.MAX_ERROR_CHARS);
             String owner = "m".repeat(128);
-            List<Op> ops = new ArrayList<>();
+            List<Operation> ops = new ArrayList<>();
             for (int i = 0; i < 7; i++) {
                 ops.add(put("members/member-" + i, "{\"frozen\":false}"));
             }
@@ -110,7 +110,7 @@ class DashboardScaleTest {
      * statuses longer than a row carries, and every tenth item with a replica not ready.
      */
     private static void writeAllocation(Etcd etcd) throws Exception {
-        List<Op> ops = new ArrayList<>();
+        List<Operation> ops = new ArrayList<>();
         for (int m = 0; m < ALLOC_MEMBERS; m++) {
             ops.add(put("alloc/members/" + allocMember(m), "{\"zone\":\"z\",\"capacity\":1000}"));
         }
@@ -148,7 +148,7 @@ class DashboardScaleTest {
     private static void failRuns(Etcd etcd) throws Exception {
         String fault = JSON.createObjectNode().put("state", "fault").put("since", SINCE).put("until", SINCE).put("attempts", 1)
                 .put("lastError", "\u0001".repeat(400)).toString();
-        List<Op> ops = new ArrayList<>();
+        List<Operation> ops = new ArrayList<>();
         for (int i = 0; i < FAILED_RUNS; i++) {
             ops.add(put(String.format("tasks/task-%06d/state", PLAIN - 1 - i), fault));
         }
@@ -162,12 +162,12 @@ class DashboardScaleTest {
         dashboard.close();
     }
 
-    private static Op put(String key, String value) {
+    private static Operation put(String key, String value) {
         return Operations.put(NS + key, value.getBytes(StandardCharsets.UTF_8), 0);
     }
 
     /** Writes {@code ops} in transactions of {@code perTxn} operations, a few at a time. */
-    private static void write(Etcd etcd, List<Op> ops, int perTxn) throws Exception {
+    private static void write(Etcd etcd, List<Operation> ops, int perTxn) throws Exception {
         Semaphore inFlight = new Semaphore(8);
         List<CompletableFuture<?>> writes = new ArrayList<>();
         for (int from = 0; from < ops.size(); from += perTxn) {

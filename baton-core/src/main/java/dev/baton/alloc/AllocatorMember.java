@@ -8,6 +8,7 @@ import dev.baton.cache.KeyspaceCache;
 import dev.baton.etcd.Backoff;
 import dev.baton.etcd.Compares;
 import dev.baton.etcd.Etcd;
+import dev.baton.etcd.Guard;
 import dev.baton.etcd.KeyRange;
 import dev.baton.etcd.KeyValue;
 import dev.baton.etcd.Operations;
@@ -16,7 +17,6 @@ import dev.baton.etcd.TxnResult;
 import dev.baton.session.Session;
 import dev.baton.session.SessionListener;
 import dev.baton.session.SessionState;
-import io.etcd.jetcd.op.Cmp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -166,7 +166,7 @@ public final class AllocatorMember implements AutoCloseable {
      * The compare {@code createRevision(assignment key) == token}: put it into the application's own
      * transactions made on behalf of this assignment, so they fail once it is gone.
      */
-    public Cmp fence(String item, long token) {
+    public Guard fence(String item, long token) {
         return Compares.createRevisionIs(keys.assignment(new Assignment(item, id)), token);
     }
 

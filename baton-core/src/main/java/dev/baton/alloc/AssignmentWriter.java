@@ -1,15 +1,14 @@
 package dev.baton.alloc;
 
-import dev.baton.alloc.StoreChange.Guard;
 import dev.baton.alloc.StoreChange.Write;
 import dev.baton.alloc.TxnBatches.Batch;
 import dev.baton.etcd.Compares;
 import dev.baton.etcd.Etcd;
+import dev.baton.etcd.Guard;
 import dev.baton.etcd.KeyRange;
+import dev.baton.etcd.Operation;
 import dev.baton.etcd.Operations;
 import dev.baton.etcd.TxnResult;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.Op;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -56,7 +55,7 @@ final class AssignmentWriter {
      * answer lets the next batch go), until all are answered, one fails with an unknown outcome,
      * or a refusal comes while {@code leading} is false; then waits for every batch sent.
      */
-    Outcome apply(List<Batch> batches, Cmp fence, BooleanSupplier leading) throws InterruptedException {
+    Outcome apply(List<Batch> batches, Guard fence, BooleanSupplier leading) throws InterruptedException {
         Semaphore slots = new Semaphore(inFlight);
         AtomicBoolean stop = new AtomicBoolean();
         List<CompletableFuture<TxnResult>> sent = new ArrayList<>(batches.size());
@@ -94,15 +93,15 @@ final class AssignmentWriter {
         return new Outcome(committed, refused, batches.size() - sent.size(), failure, revision);
     }
 
-    private CompletableFuture<TxnResult> send(Batch batch, Cmp fence) {
-        List<Cmp> when = new ArrayList<>(batch.guards().size() + 1);
+    private CompletableFuture<TxnResult> send(Batch batch, Guard fence) {
+        List<Guard> when = new ArrayList<>(batch.guards().size() + 1);
         when.add(fence);
-        for (Guard guard : batch.guards()) {
+        for (StoreChange.Guard guard : batch.guards()) {
             when.add(guard.modRevision() == 0
                     ? Compares.absent(guard.key())
                     : Compares.modRevisionIs(guard.key(), guard.modRevision()));
         }
-        List<Op> then = new ArrayList<>(batch.writes().size());
+        List<Operation> then = new ArrayList<>(batch.writes().size());
         for (Write write : batch.writes()) {
             then.add(write instanceof Write.Put put
                     ? Operations.put(put.key(), put.value(), put.lease())

@@ -2,8 +2,8 @@ package dev.baton.election;
 
 import dev.baton.etcd.Compares;
 import dev.baton.etcd.Etcd;
+import dev.baton.etcd.Guard;
 import dev.baton.etcd.Operations;
-import io.etcd.jetcd.op.Cmp;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -67,7 +67,7 @@ public final class Leadership {
      * The compare {@code createRevision(key) == token}: put it into every transaction made on behalf
      * of this leader, and the transaction fails once anyone else can lead.
      */
-    public Cmp fence() {
+    public Guard fence() {
         return Compares.createRevisionIs(key, token);
     }
 

@@ -7,8 +7,6 @@ import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.CompactOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
@@ -174,11 +172,11 @@ public final class Etcd implements AutoCloseable {
     }
 
     /** Commits {@code if (when) then else otherwise}, once. */
-    public CompletableFuture<TxnResult> txn(List<Cmp> when, List<Op> then, List<Op> otherwise) {
+    public CompletableFuture<TxnResult> txn(List<Guard> when, List<Operation> then, List<Operation> otherwise) {
         var request = client.getKVClient().txn()
-                .If(when.toArray(Cmp[]::new))
-                .Then(then.toArray(Op[]::new))
-                .Else(otherwise.toArray(Op[]::new))
+                .If(Guard.toJetcd(when))
+                .Then(Operation.toJetcd(then))
+                .Else(Operation.toJetcd(otherwise))
                 .commit();
         return deliver(request, response -> txnResult(response, response.getHeader().getRevision()));
     }

@@ -1,7 +1,6 @@
 package dev.baton.etcd;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
@@ -9,33 +8,33 @@ import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** The transaction operations Baton uses, as jetcd {@link Op}s on UTF-8 keys. */
+/** The transaction {@link Operation}s Baton uses, on UTF-8 keys. */
 public final class Operations {
     private Operations() {
     }
 
     /** Puts {@code value}; with {@code lease} 0 the key is bound to no lease. */
-    public static Op put(String key, byte[] value, long lease) {
+    public static Operation put(String key, byte[] value, long lease) {
         PutOption option = lease == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(lease).build();
-        return Op.put(Compares.bytes(key), ByteSequence.from(value), option);
+        return new Operation(Op.put(Compares.bytes(key), ByteSequence.from(value), option));
     }
 
     /** Puts {@code value} as UTF-8, as {@link #put(String, byte[], long)} does. */
-    public static Op put(String key, String value, long lease) {
+    public static Operation put(String key, String value, long lease) {
         return put(key, value.getBytes(StandardCharsets.UTF_8), lease);
     }
 
     /** Deletes one key or every key of a prefix. */
-    public static Op delete(KeyRange range) {
+    public static Operation delete(KeyRange range) {
         DeleteOption option = range.isPrefix()
                 ? DeleteOption.builder().isPrefix(true).build()
                 : DeleteOption.DEFAULT;
-        return Op.delete(range.startBytes(), option);
+        return new Operation(Op.delete(range.startBytes(), option));
     }
 
     /** Reads one key; its result appears in {@link TxnResult#gets()}. */
-    public static Op get(String key) {
-        return Op.get(Compares.bytes(key), GetOption.DEFAULT);
+    public static Operation get(String key) {
+        return new Operation(Op.get(Compares.bytes(key), GetOption.DEFAULT));
     }
 
     /**
@@ -43,27 +42,27 @@ public final class Operations {
      * one request can carry many independent guarded writes. Its outcome appears in
      * {@link TxnResult#nested()}. No two writes of one request may touch the same key.
      */
-    public static Op txn(List<Cmp> when, List<Op> then, List<Op> otherwise) {
-        return Op.txn(when.toArray(Cmp[]::new), then.toArray(Op[]::new), otherwise.toArray(Op[]::new));
+    public static Operation txn(List<Guard> when, List<Operation> then, List<Operation> otherwise) {
+        return new Operation(Op.txn(Guard.toJetcd(when), Operation.toJetcd(then), Operation.toJetcd(otherwise)));
     }
 
     /**
      * Reads every key of {@code range} in one response, unpaged: for small ranges only, such as the
      * contenders of a lock. Its result appears in {@link TxnResult#gets()}.
      */
-    public static Op getAll(KeyRange range) {
+    public static Operation getAll(KeyRange range) {
         GetOption option = range.isPrefix() ? GetOption.builder().withRange(range.endBytes()).build() : GetOption.DEFAULT;
-        return Op.get(range.startBytes(), option);
+        return new Operation(Op.get(range.startBytes(), option));
     }
 
     /** Reads the key with the lowest create revision under {@code prefix}; used by elections. */
-    public static Op getOldest(String prefix) {
+    public static Operation getOldest(String prefix) {
         KeyRange range = KeyRange.prefix(prefix);
-        return Op.get(range.startBytes(), GetOption.builder()
+        return new Operation(Op.get(range.startBytes(), GetOption.builder()
                 .withRange(range.endBytes())
                 .withSortField(GetOption.SortTarget.CREATE)
                 .withSortOrder(GetOption.SortOrder.ASCEND)
                 .withLimit(1)
-                .build());
+                .build()));
     }
 }

@@ -2,7 +2,9 @@
  * A thin facade over jetcd with exactly what Baton's recipes need.
  *
  * <p>{@link dev.baton.etcd.Etcd} reads ranges (paged, at one revision), commits transactions
- * built from jetcd's {@link io.etcd.jetcd.op.Cmp} and {@link io.etcd.jetcd.op.Op}, grants,
+ * of {@link dev.baton.etcd.Guard}s and {@link dev.baton.etcd.Operation}s (built with
+ * {@link dev.baton.etcd.Compares} and {@link dev.baton.etcd.Operations}; no jetcd type appears in
+ * Baton's public signatures), grants,
  * refreshes and revokes leases, and opens {@link dev.baton.etcd.Watch watches} that resume
  * after disconnects.
  *

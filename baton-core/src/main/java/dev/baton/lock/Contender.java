@@ -5,6 +5,7 @@ import dev.baton.etcd.Compares;
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.KeyRange;
 import dev.baton.etcd.KeyValue;
+import dev.baton.etcd.Operation;
 import dev.baton.etcd.Operations;
 import dev.baton.etcd.RangeResult;
 import dev.baton.etcd.SerialExecutor;
@@ -15,7 +16,6 @@ import dev.baton.etcd.WatchListener;
 import dev.baton.session.Session;
 import dev.baton.session.SessionListener;
 import dev.baton.session.SessionState;
-import io.etcd.jetcd.op.Op;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -163,7 +163,7 @@ final class Contender {
         if (lossReason != null) {
             return;
         }
-        Op contenders = Operations.getAll(KeyRange.prefix(handle.name().contenders()));
+        Operation contenders = Operations.getAll(KeyRange.prefix(handle.name().contenders()));
         etcd.txn(List.of(Compares.absent(key)), List.of(Operations.put(key, value, lease), contenders),
                         List.of(Operations.get(key), contenders))
                 .whenCompleteAsync(this::onCreated, events);

@@ -1,7 +1,7 @@
 package dev.baton.lock;
 
 import dev.baton.etcd.Compares;
-import io.etcd.jetcd.op.Cmp;
+import dev.baton.etcd.Guard;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -67,7 +67,7 @@ public final class HeldLock {
      * The compare {@code createRevision(key) == token}: put it into every transaction made on behalf
      * of this holder, and the transaction fails once anyone else can hold the lock.
      */
-    public Cmp fence() {
+    public Guard fence() {
         return Compares.createRevisionIs(key, token);
     }
 

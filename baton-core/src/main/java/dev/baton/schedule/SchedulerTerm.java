@@ -4,8 +4,10 @@ import dev.baton.election.Leadership;
 import dev.baton.etcd.Backoff;
 import dev.baton.etcd.Compares;
 import dev.baton.etcd.Etcd;
+import dev.baton.etcd.Guard;
 import dev.baton.etcd.KeyRange;
 import dev.baton.etcd.KeyValue;
+import dev.baton.etcd.Operation;
 import dev.baton.etcd.Operations;
 import dev.baton.etcd.RangeResult;
 import dev.baton.etcd.TxnResult;
@@ -16,8 +18,6 @@ import dev.baton.tasks.SubmitOperations;
 import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskId;
 import dev.baton.tasks.TaskInfo;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.Op;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -442,10 +442,10 @@ final class SchedulerTerm {
         String name = schedule.name();
         SubmitOperations submit = tasks.submitOperations(schedule.taskId(time), schedule.properties(),
                 schedule.options());
-        List<Cmp> guards = new ArrayList<>(List.of(leadership.fence(),
+        List<Guard> guards = new ArrayList<>(List.of(leadership.fence(),
                 Compares.modRevisionIs(keys.def(name), defRevision),
                 Compares.modRevisionIs(keys.fired(name), firedRevision)));
-        List<Op> puts = new ArrayList<>();
+        List<Operation> puts = new ArrayList<>();
         if (withTask) {
             guards.addAll(submit.guards());
             puts.addAll(submit.writes());

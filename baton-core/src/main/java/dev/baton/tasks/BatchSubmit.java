@@ -2,11 +2,11 @@ package dev.baton.tasks;
 
 import dev.baton.etcd.Compares;
 import dev.baton.etcd.Etcd;
+import dev.baton.etcd.Guard;
 import dev.baton.etcd.KeyValue;
+import dev.baton.etcd.Operation;
 import dev.baton.etcd.Operations;
 import dev.baton.etcd.TxnResult;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.Op;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -143,8 +143,8 @@ final class BatchSubmit {
     }
 
     private CompletableFuture<TxnResult> send(List<Item> batch) {
-        List<Cmp> when = new ArrayList<>(2 * batch.size());
-        List<Op> then = new ArrayList<>(2 * batch.size());
+        List<Guard> when = new ArrayList<>(2 * batch.size());
+        List<Operation> then = new ArrayList<>(2 * batch.size());
         for (Item item : batch) {
             when.add(Compares.absent(item.specKey));
             when.add(Compares.absent(item.doneKey));
@@ -154,8 +154,8 @@ final class BatchSubmit {
         return etcd.txn(when, then, reads(batch));
     }
 
-    private static List<Op> reads(List<Item> batch) {
-        List<Op> reads = new ArrayList<>(2 * batch.size());
+    private static List<Operation> reads(List<Item> batch) {
+        List<Operation> reads = new ArrayList<>(2 * batch.size());
         for (Item item : batch) {
             reads.add(Operations.get(item.specKey));
             reads.add(Operations.get(item.doneKey));

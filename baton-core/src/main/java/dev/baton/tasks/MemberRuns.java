@@ -1,9 +1,9 @@
 package dev.baton.tasks;
 
+import dev.baton.etcd.Guard;
 import dev.baton.etcd.KeyValue;
 import dev.baton.etcd.RangeResult;
 import dev.baton.etcd.TxnResult;
-import io.etcd.jetcd.op.Cmp;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -151,7 +151,7 @@ final class MemberRuns implements RunHost {
     }
 
     @Override
-    public RunContext runHandler(TaskRun run, TaskState state, Cmp fence) {
+    public RunContext runHandler(TaskRun run, TaskState state, Guard fence) {
         RunContext context = new RunContext(run, state, fence, handlers.threads());
         handlers.run(context, outcome -> {
             try {

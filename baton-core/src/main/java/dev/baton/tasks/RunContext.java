@@ -1,11 +1,11 @@
 package dev.baton.tasks;
 
-import io.etcd.jetcd.op.Cmp;
+import dev.baton.etcd.Guard;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -17,14 +17,14 @@ final class RunContext implements TaskContext {
 
     private final TaskRun run;
     private final TaskState state;
-    private final Cmp fence;
+    private final Guard fence;
     private final Executor handlerThreads;
     /** Created when a handler first asks for it, so a run that never does costs nothing for it. */
     private CompletableFuture<StopReason> stop;
     private volatile StopReason stopReason;
     private volatile TaskResult result;
 
-    RunContext(TaskRun run, TaskState state, Cmp fence, Executor handlerThreads) {
+    RunContext(TaskRun run, TaskState state, Guard fence, Executor handlerThreads) {
         this.run = run;
         this.handlerThreads = handlerThreads;
         this.state = state;
@@ -57,7 +57,7 @@ final class RunContext implements TaskContext {
     }
 
     @Override
-    public Cmp fence() {
+    public Guard fence() {
         return fence;
     }
 

@@ -1,9 +1,9 @@
 package dev.baton.tasks;
 
+import dev.baton.etcd.Guard;
 import dev.baton.etcd.KeyValue;
 import dev.baton.etcd.RangeResult;
 import dev.baton.etcd.TxnResult;
-import io.etcd.jetcd.op.Cmp;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -30,7 +30,7 @@ interface RunHost {
      * returns the run's context; the outcome comes back through {@link TaskRun#onHandlerReturned},
      * never before this returns.
      */
-    RunContext runHandler(TaskRun run, TaskState state, Cmp fence);
+    RunContext runHandler(TaskRun run, TaskState state, Guard fence);
 
     /** Reports a command the run refused; the run consumes it. */
     void reject(KeyValue command, String reason);

@@ -1,7 +1,7 @@
 package dev.baton.tasks;
 
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.Op;
+import dev.baton.etcd.Guard;
+import dev.baton.etcd.Operation;
 import java.util.List;
 import java.util.Objects;
 
@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param specKey the task's spec key, to read back who is in the way when the guards fail
  * @param doneKey the task's done key
  */
-public record SubmitOperations(List<Cmp> guards, List<Op> writes, String specKey, String doneKey) {
+public record SubmitOperations(List<Guard> guards, List<Operation> writes, String specKey, String doneKey) {
 
     public SubmitOperations {
         guards = List.copyOf(guards);

@@ -1,6 +1,6 @@
 package dev.baton.tasks;
 
-import io.etcd.jetcd.op.Cmp;
+import dev.baton.etcd.Guard;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -26,7 +26,7 @@ public interface TaskContext {
      * compares of any transaction made on behalf of the task, and a run that has lost its claim
      * can never write.
      */
-    Cmp fence();
+    Guard fence();
 
     /** True once the run should end; see {@link #stopReason()}. */
     boolean isStopRequested();

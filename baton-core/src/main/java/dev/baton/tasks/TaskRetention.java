@@ -3,14 +3,14 @@ package dev.baton.tasks;
 import dev.baton.election.Leadership;
 import dev.baton.etcd.Compares;
 import dev.baton.etcd.Etcd;
+import dev.baton.etcd.Guard;
 import dev.baton.etcd.KeyRange;
 import dev.baton.etcd.KeyValue;
+import dev.baton.etcd.Operation;
 import dev.baton.etcd.Operations;
 import dev.baton.etcd.RangeResult;
 import dev.baton.etcd.TxnResult;
 import dev.baton.tasks.RetentionPolicy.DoneRecord;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.Op;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -139,8 +139,8 @@ public final class TaskRetention {
             if (Thread.currentThread().isInterrupted()) {
                 return removed;
             }
-            List<Cmp> when = new ArrayList<>(batch.size() + 1);
-            List<Op> then = new ArrayList<>(batch.size());
+            List<Guard> when = new ArrayList<>(batch.size() + 1);
+            List<Operation> then = new ArrayList<>(batch.size());
             when.add(Compares.createRevisionIs(leaderKey, token));
             for (DoneRecord record : batch) {
                 String key = keys.done(record.id());

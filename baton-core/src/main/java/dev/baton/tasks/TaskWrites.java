@@ -2,14 +2,14 @@ package dev.baton.tasks;
 
 import dev.baton.etcd.Compares;
 import dev.baton.etcd.Etcd;
+import dev.baton.etcd.Guard;
 import dev.baton.etcd.KeyRange;
+import dev.baton.etcd.Operation;
 import dev.baton.etcd.Operations;
 import dev.baton.etcd.RangeResult;
 import dev.baton.etcd.StoreTimeoutException;
 import dev.baton.etcd.TxnResult;
 import io.etcd.jetcd.common.exception.EtcdException;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.Op;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +43,7 @@ final class TaskWrites {
     }
 
     /** The guard of every write made for the claim {@code token} on {@code task}. */
-    Cmp fence(TaskId task, long token) {
+    Guard fence(TaskId task, long token) {
         return Compares.createRevisionIs(keys.owner(task), token);
     }
 
@@ -58,12 +58,12 @@ final class TaskWrites {
     }
 
     /** The guard of a submit: neither the task nor a retired task of the same id exists. */
-    static List<Cmp> submitGuards(Keyspace keys, TaskId task) {
+    static List<Guard> submitGuards(Keyspace keys, TaskId task) {
         return List.of(Compares.absent(keys.spec(task)), Compares.absent(keys.done(task)));
     }
 
     /** The writes of a submit: the spec and the initial state. */
-    static List<Op> submitWrites(Keyspace keys, TaskId task, TaskSpec spec, TaskState initial) {
+    static List<Operation> submitWrites(Keyspace keys, TaskId task, TaskSpec spec, TaskState initial) {
         return List.of(Operations.put(keys.spec(task), utf8(spec.encode()), 0),
                 Operations.put(keys.state(task), utf8(initial.encode()), 0));
     }
@@ -168,7 +168,7 @@ final class TaskWrites {
      * owner key so another member can claim the task.
      */
     TxnBatcher.Write update(TaskId task, long token, TaskState state, String commandKey, boolean release) {
-        List<Op> then = new ArrayList<>(3);
+        List<Operation> then = new ArrayList<>(3);
         int bytes = keys.owner(task).length();
         if (state != null) {
             String encoded = state.encode();

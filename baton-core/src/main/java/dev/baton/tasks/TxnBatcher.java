@@ -1,10 +1,10 @@
 package dev.baton.tasks;
 
 import dev.baton.etcd.Etcd;
+import dev.baton.etcd.Guard;
+import dev.baton.etcd.Operation;
 import dev.baton.etcd.Operations;
 import dev.baton.etcd.TxnResult;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.Op;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -63,7 +63,7 @@ final class TxnBatcher {
      * @param bytes the keys and values it writes plus what it reads, an estimate of its share of
      *              the request and of the answer
      */
-    record Write(List<Cmp> when, List<Op> then, List<Op> otherwise, String group, int bytes) {
+    record Write(List<Guard> when, List<Operation> then, List<Operation> otherwise, String group, int bytes) {
         Write {
             when = List.copyOf(when);
             then = List.copyOf(then);
@@ -224,7 +224,7 @@ final class TxnBatcher {
     }
 
     private CompletableFuture<TxnResult> sendNested(List<Queued> batch) {
-        List<Op> nested = new ArrayList<>(batch.size());
+        List<Operation> nested = new ArrayList<>(batch.size());
         for (Queued queued : batch) {
             Write write = queued.write();
             nested.add(Operations.txn(write.when(), write.then(), write.otherwise()));

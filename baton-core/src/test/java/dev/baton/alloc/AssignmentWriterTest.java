@@ -3,16 +3,15 @@ package dev.baton.alloc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.baton.alloc.StoreChange.Guard;
 import dev.baton.alloc.StoreChange.Write;
 import dev.baton.alloc.TxnBatches.Batch;
 import dev.baton.etcd.Compares;
 import dev.baton.etcd.Etcd;
+import dev.baton.etcd.Guard;
 import dev.baton.etcd.KeyRange;
+import dev.baton.etcd.Operation;
 import dev.baton.etcd.Operations;
 import dev.baton.testkit.EtcdExtension;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.Op;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +33,7 @@ class AssignmentWriterTest {
 
     private Etcd etcd;
     private String prefix;
-    private Cmp fence;
+    private Guard fence;
     private String fenceKey;
 
     @BeforeEach
@@ -57,7 +56,7 @@ class AssignmentWriterTest {
 
     private StoreChange create(String name) {
         String key = prefix + name;
-        return new StoreChange("create " + name, List.of(new Guard(key, 0)), List.of(new Write.Put(key, bytes(name), 0)));
+        return new StoreChange("create " + name, List.of(new StoreChange.Guard(key, 0)), List.of(new Write.Put(key, bytes(name), 0)));
     }
 
     private long count() throws Exception {
@@ -81,11 +80,11 @@ class AssignmentWriterTest {
 
     @Test
     void etcdRefusesOneCompareMoreThanItsLimit() {
-        List<Cmp> when = new ArrayList<>();
+        List<Guard> when = new ArrayList<>();
         for (int i = 0; i <= ETCD_MAX_TXN_OPS; i++) {
             when.add(Compares.absent(prefix + "k" + i));
         }
-        List<Op> then = List.of(Operations.put(prefix + "x", bytes("x"), 0));
+        List<Operation> then = List.of(Operations.put(prefix + "x", bytes("x"), 0));
 
         assertThatThrownBy(() -> etcd.txn(when, then, List.of()).get()).hasMessageContaining("too many operations");
     }
@@ -108,7 +107,7 @@ class AssignmentWriterTest {
     void aStaleGuardRefusesItsWholeBatchAndOnlyIt() throws Exception {
         String guarded = prefix + "status";
         long read = etcd.put(guarded, bytes("ready"), 0).get();
-        StoreChange stale = new StoreChange("stale", List.of(new Guard(guarded, read)),
+        StoreChange stale = new StoreChange("stale", List.of(new StoreChange.Guard(guarded, read)),
                 List.of(new Write.Delete(guarded), new Write.Put(prefix + "k-stale", bytes("x"), 0)));
         etcd.put(guarded, bytes("not ready"), 0).get();
         List<Batch> packing = TxnBatches.pack(List.of(stale, create("k-fresh")), 2);

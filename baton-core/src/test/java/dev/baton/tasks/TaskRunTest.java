@@ -2,11 +2,11 @@ package dev.baton.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.etcd.Guard;
 import dev.baton.etcd.KeyValue;
 import dev.baton.etcd.RangeResult;
 import dev.baton.etcd.TxnResult;
 import dev.baton.testkit.TestClock;
-import io.etcd.jetcd.op.Cmp;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,7 +73,7 @@ class TaskRunTest {
         }
 
         @Override
-        public RunContext runHandler(TaskRun run, TaskState state, Cmp fence) {
+        public RunContext runHandler(TaskRun run, TaskState state, Guard fence) {
             RunContext context = new RunContext(run, state, fence, Runnable::run);
             handlers.add(context);
             return context;

@@ -7,9 +7,9 @@ import dev.baton.cache.CacheEvent;
 import dev.baton.cache.KeyspaceCache;
 import dev.baton.etcd.Compares;
 import dev.baton.etcd.Etcd;
+import dev.baton.etcd.Guard;
+import dev.baton.etcd.Operation;
 import dev.baton.etcd.Operations;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.Op;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -149,8 +149,8 @@ final class LiveFleet implements AutoCloseable {
     private void sendDue() {
         List<CompletableFuture<?>> sent = new ArrayList<>();
         for (int from = 0; from < due.size(); from += REPORTS_PER_TXN) {
-            List<Cmp> guards = new ArrayList<>();
-            List<Op> puts = new ArrayList<>();
+            List<Guard> guards = new ArrayList<>();
+            List<Operation> puts = new ArrayList<>();
             for (Report report : due.subList(from, Math.min(due.size(), from + REPORTS_PER_TXN))) {
                 guards.add(Compares.createRevisionIs(report.key(), report.createRevision()));
                 puts.add(Operations.put(report.key(), READY.getBytes(StandardCharsets.UTF_8), report.lease()));
@@ -163,7 +163,7 @@ final class LiveFleet implements AutoCloseable {
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
     }
 
-    private CompletableFuture<Void> oneByOne(List<Cmp> guards, List<Op> puts) {
+    private CompletableFuture<Void> oneByOne(List<Guard> guards, List<Operation> puts) {
         List<CompletableFuture<?>> sent = new ArrayList<>();
         for (int i = 0; i < guards.size(); i++) {
             sent.add(etcd.txn(List.of(guards.get(i)), List.of(puts.get(i)), List.of()));

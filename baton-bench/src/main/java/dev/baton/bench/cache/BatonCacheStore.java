@@ -4,8 +4,8 @@ import dev.baton.cache.CacheEvent;
 import dev.baton.cache.KeyspaceCache;
 import dev.baton.cache.ValueDecoder;
 import dev.baton.etcd.Etcd;
+import dev.baton.etcd.Operation;
 import dev.baton.etcd.Operations;
-import io.etcd.jetcd.op.Op;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,7 +35,7 @@ final class BatonCacheStore implements CachedStore {
     @Override
     public void fill(String prefix, int keys, int valueBytes) throws Exception {
         Queue<CompletableFuture<?>> inFlight = new ArrayDeque<>();
-        List<Op> batch = new ArrayList<>();
+        List<Operation> batch = new ArrayList<>();
         for (int i = 0; i < keys; i++) {
             batch.add(Operations.put(prefix + CachedStore.keyName(i), CachedStore.value(i, valueBytes), 0));
             if (batch.size() == PUTS_PER_TXN || i == keys - 1) {

@@ -2,11 +2,9 @@ package dev.baton.bench.tasks;
 
 import dev.baton.etcd.Compares;
 import dev.baton.etcd.Etcd;
+import dev.baton.etcd.Guard;
 import dev.baton.etcd.LeaseGrant;
 import dev.baton.etcd.Operations;
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,8 +55,7 @@ final class TtlRefresher implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             String key = prefix + i;
             long lease = leases[i];
-            Cmp owned = new Cmp(ByteSequence.from(key, StandardCharsets.UTF_8), Cmp.Op.EQUAL,
-                    CmpTarget.value(ByteSequence.from(value)));
+            Guard owned = Compares.valueIs(key, value);
             long phase = ThreadLocalRandom.current().nextLong(interval.toNanos());
             timer.scheduleAtFixedRate(() -> {
                 if (window.tryAcquire(2)) {

@@ -2,9 +2,9 @@ package dev.baton.chaos.workload;
 
 import dev.baton.chaos.history.LedgerEntry;
 import dev.baton.etcd.Etcd;
+import dev.baton.etcd.Guard;
 import dev.baton.etcd.Operations;
 import dev.baton.etcd.TxnResult;
-import io.etcd.jetcd.op.Cmp;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +29,7 @@ final class Ledger {
      * Writes one entry fenced by {@code fence}; true when it landed, false when the fence refused
      * it. A timeout or connection error is thrown: the write may or may not have landed.
      */
-    boolean append(LedgerEntry.Writer writer, String subject, long token, int seq, boolean last, Cmp fence)
+    boolean append(LedgerEntry.Writer writer, String subject, long token, int seq, boolean last, Guard fence)
             throws Exception {
         String key = LedgerEntry.key(writer, subject, token, member, unique.getAndIncrement());
         String value = LedgerEntry.value(writer, subject, token, member, seq, last, System.nanoTime());

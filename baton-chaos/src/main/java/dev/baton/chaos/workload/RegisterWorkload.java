@@ -1,13 +1,12 @@
 package dev.baton.chaos.workload;
 
 import dev.baton.chaos.linear.RegisterOp;
+import dev.baton.etcd.Compares;
 import dev.baton.etcd.Etcd;
+import dev.baton.etcd.Guard;
 import dev.baton.etcd.KeyValue;
 import dev.baton.etcd.Operations;
 import dev.baton.etcd.TxnResult;
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,10 +127,7 @@ public final class RegisterWorkload implements AutoCloseable {
 
     private RegisterOp cas(String process, String key, String expected, String value) {
         long invoked = System.nanoTime();
-        ByteSequence keyBytes = ByteSequence.from(key, StandardCharsets.UTF_8);
-        Cmp compare = expected == null
-                ? new Cmp(keyBytes, Cmp.Op.EQUAL, CmpTarget.createRevision(0))
-                : new Cmp(keyBytes, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(expected, StandardCharsets.UTF_8)));
+        Guard compare = expected == null ? Compares.absent(key) : Compares.valueIs(key, expected);
         try {
             TxnResult result = etcd.txn(List.of(compare), List.of(Operations.put(key, bytes(value), 0)), List.of())
                     .get(timeoutMillis(), TimeUnit.MILLISECONDS);
