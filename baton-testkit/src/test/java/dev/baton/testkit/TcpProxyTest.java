@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -120,6 +126,46 @@ class TcpProxyTest {
     }
 
     @Test
+    void freezeToClientDeliversRequestsButHoldsAnswersUntilHeal() throws Exception {
+        try (ServerSocket target = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             TcpProxy proxy = TcpProxy.start("127.0.0.1", target.getLocalPort());
+             Socket client = new Socket(InetAddress.getLoopbackAddress(), proxy.port());
+             Socket server = target.accept()) {
+            LineReader received = new LineReader(server.getInputStream(), "test-target-reader");
+            LineReader answers = new LineReader(client.getInputStream(), "test-client-reader");
+
+            proxy.freeze(TcpProxy.Direction.TO_CLIENT);
+            send(client, "request");
+            assertThat(received.next(Duration.ofSeconds(30))).isEqualTo("request");
+            send(server, "answer");
+            assertThat(answers.next(Duration.ofSeconds(1))).as("an answer crossed the frozen direction").isNull();
+
+            proxy.heal();
+            assertThat(answers.next(Duration.ofSeconds(30))).isEqualTo("answer");
+        }
+    }
+
+    @Test
+    void freezeToTargetHoldsRequestsButDeliversAnswersUntilHeal() throws Exception {
+        try (ServerSocket target = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             TcpProxy proxy = TcpProxy.start("127.0.0.1", target.getLocalPort());
+             Socket client = new Socket(InetAddress.getLoopbackAddress(), proxy.port());
+             Socket server = target.accept()) {
+            LineReader received = new LineReader(server.getInputStream(), "test-target-reader");
+            LineReader answers = new LineReader(client.getInputStream(), "test-client-reader");
+
+            proxy.freeze(TcpProxy.Direction.TO_TARGET);
+            send(client, "request");
+            send(server, "push");
+            assertThat(answers.next(Duration.ofSeconds(30))).isEqualTo("push");
+            assertThat(received.next(Duration.ofSeconds(1))).as("a request crossed the frozen direction").isNull();
+
+            proxy.heal();
+            assertThat(received.next(Duration.ofSeconds(30))).isEqualTo("request");
+        }
+    }
+
+    @Test
     void closeIsIdempotentAndReleasesThePort() {
         TcpProxy proxy = TcpProxy.start("127.0.0.1", etcd.process().clientPort());
         proxy.close();
@@ -132,6 +178,12 @@ class TcpProxyTest {
     void badTargetIsRejectedWithTheValue() {
         assertThatThrownBy(() -> TcpProxy.start("127.0.0.1", 70_000)).hasMessageContaining("70000");
         assertThatThrownBy(() -> TcpProxy.start(" ", 2379)).hasMessageContaining("' '");
+    }
+
+    private static void send(Socket socket, String line) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     private static void drain(LineReader output) throws InterruptedException {

@@ -140,6 +140,11 @@ public final class Fleet implements AutoCloseable {
         slots.get(i).proxies.forEach(TcpProxy::cut);
     }
 
+    /** Holds the bytes worker {@code i}'s connections to the store carry in {@code direction}. */
+    synchronized void freeze(int i, TcpProxy.Direction direction) {
+        slots.get(i).proxies.forEach(proxy -> proxy.freeze(direction));
+    }
+
     synchronized void heal(int i) {
         slots.get(i).proxies.forEach(TcpProxy::heal);
     }

@@ -2,6 +2,7 @@ package dev.baton.chaos.fault;
 
 import dev.baton.chaos.history.Fault;
 import dev.baton.testkit.EtcdProcess;
+import dev.baton.testkit.TcpProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,19 @@ public enum Nemesis {
             return isolateRandomWorker(name, fleet, random, ttl, fleet::cut, fleet::heal);
         }
     },
+    /**
+     * A random worker half cut off for its TTL + 2 s, then healed: its proxies hold either the
+     * store's answers (its requests, lease keep-alives among them, still arrive) or its requests
+     * (it still receives what the store sends, watch events among them).
+     */
+    WORKER_HALF_PARTITION("worker-half-partition") {
+        @Override
+        public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
+            TcpProxy.Direction direction = random.nextBoolean() ? TcpProxy.Direction.TO_CLIENT
+                    : TcpProxy.Direction.TO_TARGET;
+            return isolateRandomWorker(name, fleet, random, ttl, i -> fleet.freeze(i, direction), fleet::heal);
+        }
+    },
     /** kill -9 of the etcd leader; restarted on its data directory three seconds later. */
     ETCD_LEADER_KILL("etcd-leader-kill") {
         @Override
@@ -64,6 +78,25 @@ public enum Nemesis {
             leader.pause();
             Thread.sleep(ttl.plusSeconds(1).toMillis());
             leader.resume();
+            cluster.awaitHealthy();
+            return List.of(new Fault(name, leader.name(), injected, injected, true));
+        }
+    },
+    /**
+     * The etcd leader partitioned from both its peers for the workers' TTL + 2 s, then healed: it
+     * still reaches every worker, as the minority side of a partition would, while the majority
+     * elects a new leader.
+     */
+    ETCD_PARTITION("etcd-partition") {
+        @Override
+        public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
+            EtcdClusterStore cluster = (EtcdClusterStore) store;
+            EtcdProcess leader = cluster.leader();
+            long injected = System.nanoTime();
+            cluster.isolate(leader);
+            cluster.awaitOtherLeader(leader);
+            Thread.sleep(Math.max(0, ttl.plusSeconds(2).toMillis() - (System.nanoTime() - injected) / 1_000_000));
+            cluster.healPartitions();
             cluster.awaitHealthy();
             return List.of(new Fault(name, leader.name(), injected, injected, true));
         }
