@@ -164,6 +164,13 @@ public final class Fleet implements AutoCloseable {
         return members;
     }
 
+    /** The running incarnations' member ids and process ids. */
+    public synchronized Map<String, Long> processes() {
+        Map<String, Long> processes = new LinkedHashMap<>();
+        slots.stream().filter(slot -> slot.process.isAlive()).forEach(slot -> processes.put(slot.member, slot.process.pid()));
+        return processes;
+    }
+
     /** Every incarnation's member id and cache log, in start order. */
     public synchronized Map<String, Path> cacheLogs() {
         return new LinkedHashMap<>(cacheLogs);
