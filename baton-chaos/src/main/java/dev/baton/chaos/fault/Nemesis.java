@@ -58,28 +58,16 @@ public enum Nemesis {
     ETCD_LEADER_KILL("etcd-leader-kill") {
         @Override
         public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
-            EtcdClusterStore cluster = (EtcdClusterStore) store;
-            EtcdProcess leader = cluster.leader();
-            long injected = System.nanoTime();
-            leader.kill();
-            Thread.sleep(3_000);
-            leader.restart();
-            cluster.awaitHealthy();
-            return List.of(new Fault(name, leader.name(), injected, injected, true));
+            return holdOnLeader(name, store, Duration.ofSeconds(3), (cluster, leader) -> leader.kill(),
+                    (cluster, leader) -> leader.restart());
         }
     },
     /** SIGSTOP of the etcd leader for the workers' TTL + 1 s, then SIGCONT. */
     ETCD_LEADER_PAUSE("etcd-leader-pause") {
         @Override
         public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
-            EtcdClusterStore cluster = (EtcdClusterStore) store;
-            EtcdProcess leader = cluster.leader();
-            long injected = System.nanoTime();
-            leader.pause();
-            Thread.sleep(ttl.plusSeconds(1).toMillis());
-            leader.resume();
-            cluster.awaitHealthy();
-            return List.of(new Fault(name, leader.name(), injected, injected, true));
+            return holdOnLeader(name, store, ttl.plusSeconds(1), (cluster, leader) -> leader.pause(),
+                    (cluster, leader) -> leader.resume());
         }
     },
     /**
@@ -90,15 +78,10 @@ public enum Nemesis {
     ETCD_PARTITION("etcd-partition") {
         @Override
         public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
-            EtcdClusterStore cluster = (EtcdClusterStore) store;
-            EtcdProcess leader = cluster.leader();
-            long injected = System.nanoTime();
-            cluster.isolate(leader);
-            cluster.awaitOtherLeader(leader);
-            Thread.sleep(Math.max(0, ttl.plusSeconds(2).toMillis() - (System.nanoTime() - injected) / 1_000_000));
-            cluster.healPartitions();
-            cluster.awaitHealthy();
-            return List.of(new Fault(name, leader.name(), injected, injected, true));
+            return holdOnLeader(name, store, ttl.plusSeconds(2), (cluster, leader) -> {
+                cluster.isolate(leader);
+                cluster.awaitOtherLeader(leader);
+            }, (cluster, leader) -> cluster.healPartitions());
         }
     },
     /** kill -9 of the embedded server, started again on the same data directory a second later. */
@@ -170,6 +153,27 @@ public enum Nemesis {
      */
     public abstract List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl)
             throws InterruptedException;
+
+    /** What a nemesis does to the etcd leader, or undoes. */
+    private interface LeaderAction {
+        void apply(EtcdClusterStore cluster, EtcdProcess leader) throws InterruptedException;
+    }
+
+    /**
+     * Starts a fault on the current etcd leader, holds it until {@code hold} after it began, ends
+     * it and waits until the cluster is healthy. The fleet's recovery is measured from the start.
+     */
+    private static List<Fault> holdOnLeader(String name, StoreTarget store, Duration hold, LeaderAction start,
+                                            LeaderAction end) throws InterruptedException {
+        EtcdClusterStore cluster = (EtcdClusterStore) store;
+        EtcdProcess leader = cluster.leader();
+        long injected = System.nanoTime();
+        start.apply(cluster, leader);
+        Thread.sleep(Math.max(0, hold.toMillis() - (System.nanoTime() - injected) / 1_000_000));
+        end.apply(cluster, leader);
+        cluster.awaitHealthy();
+        return List.of(new Fault(name, leader.name(), injected, injected, true));
+    }
 
     /**
      * Cuts a random worker off (paused, or its connections reset) for its TTL + 2 s, long enough
