@@ -40,8 +40,8 @@ public final class ResourceCheck {
             judge("live heap", ResourceSample::liveHeap, HEAP_SLACK, first, after, violations);
             judge("threads", ResourceSample::threads, THREAD_SLACK, first, after, violations);
             judge("open file descriptors", ResourceSample::fds, FD_SLACK, first, after, violations);
-            notes.add(after.process() + " heap " + first.liveHeap() / 1024 / 1024 + "→" + after.liveHeap() / 1024 / 1024
-                    + " MiB, threads " + first.threads() + "→" + after.threads() + ", fds " + first.fds() + "→"
+            notes.add(after.process() + " heap " + first.liveHeap() / 1024 / 1024 + "→"
+                    + after.liveHeap() / 1024 / 1024 + " MiB, threads " + first.threads() + "→" + after.threads() + ", fds " + first.fds() + "→"
                     + after.fds());
         }
         return new CheckResult(NAME, compared, violations, notes.isEmpty() ? "no process lived through the run"

@@ -167,7 +167,8 @@ public final class Fleet implements AutoCloseable {
     /** The running incarnations' member ids and process ids. */
     public synchronized Map<String, Long> processes() {
         Map<String, Long> processes = new LinkedHashMap<>();
-        slots.stream().filter(slot -> slot.process.isAlive()).forEach(slot -> processes.put(slot.member, slot.process.pid()));
+        slots.stream().filter(slot -> slot.process.isAlive())
+                .forEach(slot -> processes.put(slot.member, slot.process.pid()));
         return processes;
     }
 

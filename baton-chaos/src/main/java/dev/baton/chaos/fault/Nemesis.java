@@ -131,6 +131,19 @@ public enum Nemesis {
             }
             return faults;
         }
+    },
+
+    /**
+     * Each time one of the etcd cluster's nemeses that leave every worker process running (so
+     * the resource checker follows each for the whole run), drawn at random: the soak.
+     */
+    SOAK("soak") {
+        @Override
+        public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
+            List<Nemesis> cycle = List.of(WORKER_PAUSE, WORKER_CUT, WORKER_HALF_PARTITION, ETCD_LEADER_KILL,
+                    ETCD_LEADER_PAUSE, ETCD_PARTITION);
+            return cycle.get(random.nextInt(cycle.size())).inject(fleet, store, random, ttl);
+        }
     };
 
     /** How many times {@link #SERVER_KILL_BURST} kills the server. */
