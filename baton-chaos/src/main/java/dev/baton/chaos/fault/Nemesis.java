@@ -58,7 +58,7 @@ public enum Nemesis {
     ETCD_LEADER_KILL("etcd-leader-kill") {
         @Override
         public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
-            return holdOnLeader(name, store, Duration.ofSeconds(3), (cluster, leader) -> leader.kill(),
+            return holdOnLeader(name, store, Duration.ofSeconds(3), false, (cluster, leader) -> leader.kill(),
                     (cluster, leader) -> leader.restart());
         }
     },
@@ -66,19 +66,20 @@ public enum Nemesis {
     ETCD_LEADER_PAUSE("etcd-leader-pause") {
         @Override
         public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
-            return holdOnLeader(name, store, ttl.plusSeconds(1), (cluster, leader) -> leader.pause(),
+            return holdOnLeader(name, store, ttl.plusSeconds(1), false, (cluster, leader) -> leader.pause(),
                     (cluster, leader) -> leader.resume());
         }
     },
     /**
      * The etcd leader partitioned from both its peers for the workers' TTL + 2 s, then healed: it
      * still reaches every worker, as the minority side of a partition would, while the majority
-     * elects a new leader.
+     * elects a new leader. A worker whose requests go to the isolated member waits for them to
+     * time out rather than being refused, so the partition counts as a store outage until healed.
      */
     ETCD_PARTITION("etcd-partition") {
         @Override
         public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
-            return holdOnLeader(name, store, ttl.plusSeconds(2), (cluster, leader) -> {
+            return holdOnLeader(name, store, ttl.plusSeconds(2), true, (cluster, leader) -> {
                 cluster.isolate(leader);
                 cluster.awaitOtherLeader(leader);
             }, (cluster, leader) -> cluster.healPartitions());
@@ -174,18 +175,20 @@ public enum Nemesis {
 
     /**
      * Starts a fault on the current etcd leader, holds it until {@code hold} after it began, ends
-     * it and waits until the cluster is healthy. The fleet's recovery is measured from the start.
+     * it and waits until the cluster is healthy. The fleet's recovery is measured from the start,
+     * with the time until the end as store outage when {@code outageUntilHealed}.
      */
-    private static List<Fault> holdOnLeader(String name, StoreTarget store, Duration hold, LeaderAction start,
-                                            LeaderAction end) throws InterruptedException {
+    private static List<Fault> holdOnLeader(String name, StoreTarget store, Duration hold, boolean outageUntilHealed,
+                                            LeaderAction start, LeaderAction end) throws InterruptedException {
         EtcdClusterStore cluster = (EtcdClusterStore) store;
         EtcdProcess leader = cluster.leader();
         long injected = System.nanoTime();
         start.apply(cluster, leader);
         Thread.sleep(Math.max(0, hold.toMillis() - (System.nanoTime() - injected) / 1_000_000));
         end.apply(cluster, leader);
+        long healed = outageUntilHealed ? System.nanoTime() : injected;
         cluster.awaitHealthy();
-        return List.of(new Fault(name, leader.name(), injected, injected, true));
+        return List.of(new Fault(name, leader.name(), injected, healed, true));
     }
 
     /**
