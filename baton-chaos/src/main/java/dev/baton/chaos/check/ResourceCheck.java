@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * Checker 7: no process leaks. Every process sampled after warm-up and again at the end of the
  * run (the same pid: a restarted process starts afresh) ends with its live heap, threads and open
  * file descriptors within 10 % of where they were, plus an allowance for what a short run cannot
- * tell from noise (4 MiB of class caches; 16 threads, as gRPC's and the common pools grow with
+ * tell from noise (4 MiB of class caches; 32 threads, as gRPC's and the common pools grow with
  * bursts and shrink only after a minute idle; 8 descriptors): a leak per fault outgrows it.
  */
 public final class ResourceCheck {
@@ -20,7 +20,7 @@ public final class ResourceCheck {
     static final String NAME = "resources";
     static final double GROWTH = 0.10;
     static final long HEAP_SLACK = 4L * 1024 * 1024;
-    static final long THREAD_SLACK = 16;
+    static final long THREAD_SLACK = 32;
     static final long FD_SLACK = 8;
 
     private ResourceCheck() {
