@@ -8,16 +8,19 @@ import dev.baton.chaos.check.Violation;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * {@code scripts/chaos [SCENARIO|all] [--runs N] [--seed S] [--json] [--long]}: runs scenarios,
- * prints a summary per scenario (and, with {@code --json}, one JSON verdict per scenario on a
+ * {@code scripts/chaos [SCENARIO|all] [--runs N] [--seed S] [--json] [--long | --soak DURATION]}:
+ * runs scenarios, prints a summary per scenario (and, with {@code --json}, one JSON verdict per scenario on a
  * line of its own), and exits 1 when any checker found a violation, 2 on bad arguments.
  *
  * <p>The seed is printed first; each run's schedule (which worker, when) is drawn from the seed,
@@ -27,7 +30,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ChaosCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String USAGE = "usage: scripts/chaos [SCENARIO|all] [--runs N] [--seed S] [--json] [--long]\n"
+    private static final String USAGE = "usage: scripts/chaos [SCENARIO|all] [--runs N] [--seed S] [--json] "
+            + "[--long | --soak DURATION]\n"
             + "scenarios: " + String.join(", ", Arrays.stream(Scenario.values()).map(Scenario::label).toList());
 
     private ChaosCommand() {
@@ -45,6 +49,7 @@ public final class ChaosCommand {
         long seed = ThreadLocalRandom.current().nextLong(1, 1_000_000_000L);
         boolean json = false;
         boolean longForm = false;
+        Duration soak = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -52,6 +57,7 @@ public final class ChaosCommand {
                     case "--seed" -> seed = Long.parseLong(args[++i]);
                     case "--json" -> json = true;
                     case "--long" -> longForm = true;
+                    case "--soak" -> soak = soakDuration(args[++i]);
                     case "-h", "--help" -> {
                         System.out.println(USAGE);
                         return;
@@ -67,12 +73,17 @@ public final class ChaosCommand {
             if (runs < 1) {
                 throw new IllegalArgumentException("--runs must be at least 1, got " + runs);
             }
+            if (soak != null && !which.equals("all") && !which.equals(Scenario.SOAK.label())) {
+                throw new IllegalArgumentException("--soak runs the soak scenario only, not " + which);
+            }
         } catch (RuntimeException e) {
             System.err.println("chaos: " + e.getMessage() + "\n" + USAGE);
             System.exit(2);
         }
         List<Scenario> scenarios = new ArrayList<>();
-        if (which.equals("all")) {
+        if (soak != null) {
+            scenarios.add(Scenario.SOAK);
+        } else if (which.equals("all")) {
             scenarios.addAll(Arrays.asList(Scenario.values()));
         } else {
             String name = which;
@@ -82,11 +93,12 @@ public final class ChaosCommand {
                 return null;
             }));
         }
-        RunSettings settings = longForm ? RunSettings.LONG : RunSettings.SHORT;
+        RunSettings settings = soak != null ? RunSettings.soak(soak)
+                : longForm ? RunSettings.LONG : RunSettings.SHORT;
         PrintStream out = System.out;
         out.printf("chaos: seed %d, %s form (faults for %d s per run, %d tasks, %d workers, TTL %d s)%n", seed,
-                longForm ? "long" : "short", settings.chaos().toSeconds(), settings.tasks(), settings.workers(),
-                settings.ttl().toSeconds());
+                soak != null ? "soak" : longForm ? "long" : "short", settings.chaos().toSeconds(), settings.tasks(),
+                settings.workers(), settings.ttl().toSeconds());
         Path root = Files.createTempDirectory("baton-chaos-");
         boolean anyViolation = false;
         int failedScenarios = 0;
@@ -127,6 +139,20 @@ public final class ChaosCommand {
         }
         out.flush();
         System.exit(anyViolation ? 1 : 0);
+    }
+
+    /** {@code 90s}, {@code 30m}, {@code 1h}: at least a minute. */
+    private static Duration soakDuration(String text) {
+        Duration duration;
+        try {
+            duration = Duration.parse("PT" + text.toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("--soak takes a duration such as 90s, 30m or 1h, got '" + text + "'");
+        }
+        if (duration.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new IllegalArgumentException("--soak must be at least 1m, got " + text);
+        }
+        return duration;
     }
 
     private static void printRun(PrintStream out, Scenario scenario, int run, RunResult result) {

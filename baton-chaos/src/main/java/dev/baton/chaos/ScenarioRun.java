@@ -7,6 +7,7 @@ import dev.baton.chaos.check.CheckResult;
 import dev.baton.chaos.check.FencingCheck;
 import dev.baton.chaos.check.LivenessCheck;
 import dev.baton.chaos.check.RegisterCheck;
+import dev.baton.chaos.check.ResourceCheck;
 import dev.baton.chaos.check.TaskCompletionCheck;
 import dev.baton.chaos.check.Violation;
 import dev.baton.chaos.fault.EmbeddedServerStore;
@@ -17,6 +18,7 @@ import dev.baton.chaos.history.CacheLine;
 import dev.baton.chaos.history.CacheReport;
 import dev.baton.chaos.history.Fault;
 import dev.baton.chaos.history.LedgerEntry;
+import dev.baton.chaos.history.ResourceSample;
 import dev.baton.chaos.history.StoreEvent;
 import dev.baton.chaos.history.TaskRecord;
 import dev.baton.chaos.linear.RegisterOp;
@@ -24,6 +26,7 @@ import dev.baton.chaos.workload.CacheLog;
 import dev.baton.chaos.workload.ChaosWorker;
 import dev.baton.chaos.workload.Compactor;
 import dev.baton.chaos.workload.RegisterWorkload;
+import dev.baton.chaos.workload.ResourceProbe;
 import dev.baton.chaos.workload.StoreRecorder;
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.KeyRange;
@@ -41,6 +44,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -86,6 +90,8 @@ final class ScenarioRun {
                 submitter.setDaemon(true);
                 submitter.start();
 
+                Thread.sleep(RunSettings.WARM_UP.toMillis());
+                List<ResourceSample> warm = ResourceProbe.sample(processes(fleet, store), dir);
                 List<Fault> faults = new ArrayList<>();
                 long end = System.nanoTime() + settings.chaos().toNanos();
                 while (System.nanoTime() - end < 0) {
@@ -106,6 +112,7 @@ final class ScenarioRun {
                         .get(10, TimeUnit.SECONDS);
                 List<String> reporting = fleet.awaitAll("^(reported|unreported)", RunSettings.REPORT_TIMEOUT);
 
+                List<ResourceSample> ended = ResourceProbe.sample(processes(fleet, store), dir);
                 List<LedgerEntry> ledger = readLedger(etcd);
                 List<TaskRecord> tasks = readTasks(etcd, submitted);
                 List<CacheReport> caches = readCaches(etcd, fleet.cacheLogs(), reporting);
@@ -123,11 +130,18 @@ final class ScenarioRun {
                 checks.add(LivenessCheck.check(faults, ledger, settings.ttl(), store.failoverAllowance()));
                 checks.add(RegisterCheck.check(registerHistory, RunSettings.SEARCH_BUDGET));
                 checks.add(CacheCheck.check(caches));
+                checks.add(ResourceCheck.check(warm, ended));
                 checks.add(new CheckResult("harness", 0, harness, ""));
                 int faultCount = faults.size();
                 return new RunResult(seed, faultCount, compactor.compactions(), checks);
             }
         }
+    }
+
+    private static Map<String, Long> processes(Fleet fleet, StoreTarget store) {
+        Map<String, Long> processes = new LinkedHashMap<>(fleet.processes());
+        processes.putAll(store.jvmProcesses());
+        return processes;
     }
 
     /** Submits the run's tasks evenly over the chaos span; an acknowledged submit is recorded. */

@@ -66,9 +66,12 @@ final class ResumableWatch implements Watch {
             }
             streamGeneration = ++generation;
         }
+        // A member cut off from its cluster's leader keeps a plain watch open but silent; with
+        // require-leader it ends the stream, and the watch resumes on a member that hears the leader.
         WatchOption.Builder option = WatchOption.builder()
                 .withRevision(nextRevision)
-                .withProgressNotify(true);
+                .withProgressNotify(true)
+                .withRequireLeader(true);
         if (range.isPrefix()) {
             option.withRange(range.endBytes());
         }

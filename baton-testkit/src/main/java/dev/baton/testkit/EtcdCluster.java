@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.IntUnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
@@ -165,8 +166,20 @@ public final class EtcdCluster implements AutoCloseable {
         private int members = 3;
         private final List<String> extraArgs = new ArrayList<>();
         private Duration startTimeout = Duration.ofSeconds(60);
+        private IntUnaryOperator peerFront = IntUnaryOperator.identity();
 
         private Builder() {
+        }
+
+        /**
+         * Makes members reach each other through a front of the caller's (a proxy that can
+         * partition them): given the port a member listens on for peers, {@code front} returns
+         * the port its peers are told to dial, which must forward to it. Called once per member
+         * and start attempt; identity by default.
+         */
+        public Builder peerFront(IntUnaryOperator front) {
+            this.peerFront = Objects.requireNonNull(front, "front");
+            return this;
         }
 
         /** The number of members, 1 to 9. */
@@ -227,8 +240,9 @@ public final class EtcdCluster implements AutoCloseable {
         private List<EtcdProcess> launchAll() {
             int[] ports = FreePorts.pick(2 * members);
             String token = "baton-" + UUID.randomUUID();
+            int[] advertised = IntStream.range(0, members).map(i -> peerFront.applyAsInt(ports[2 * i + 1])).toArray();
             String initialCluster = IntStream.range(0, members)
-                    .mapToObj(i -> "m" + i + "=http://127.0.0.1:" + ports[2 * i + 1])
+                    .mapToObj(i -> "m" + i + "=http://127.0.0.1:" + advertised[i])
                     .collect(Collectors.joining(","));
             List<EtcdProcess> processes = new ArrayList<>();
             try {
@@ -239,7 +253,7 @@ public final class EtcdCluster implements AutoCloseable {
                             .startTimeout(startTimeout)
                             .build();
                     processes.add(member);
-                    member.configure(ports[2 * i], ports[2 * i + 1], initialCluster, token);
+                    member.configure(ports[2 * i], ports[2 * i + 1], advertised[i], initialCluster, token);
                     member.launch();
                 }
                 return processes;

@@ -76,6 +76,7 @@ public final class EtcdProcess implements AutoCloseable {
 
     private volatile int clientPort;
     private volatile int peerPort;
+    private volatile int advertisedPeerPort;
     private volatile String initialCluster;
     private volatile String clusterToken;
     private volatile Process process;
@@ -125,7 +126,10 @@ public final class EtcdProcess implements AutoCloseable {
         return clientPort;
     }
 
-    /** The port members of the same cluster use to reach this one. */
+    /**
+     * The port this member listens on for its peers; they dial it directly unless the cluster
+     * fronts it (see {@link EtcdCluster.Builder#peerFront}).
+     */
     public int peerPort() {
         return peerPort;
     }
@@ -336,17 +340,21 @@ public final class EtcdProcess implements AutoCloseable {
 
     /**
      * Sets the ports and cluster layout used by every later {@link #launch()}. The token keeps
-     * members of different clusters that happen to reuse a port from joining each other.
+     * members of different clusters that happen to reuse a port from joining each other. Peers
+     * dial {@code advertisedPeerPort}, which is {@code peerPort} unless something (a proxy)
+     * forwards from one to the other.
      */
-    synchronized void configure(int clientPort, int peerPort, String initialCluster, String clusterToken) {
+    synchronized void configure(int clientPort, int peerPort, int advertisedPeerPort, String initialCluster,
+                                String clusterToken) {
         this.clientPort = clientPort;
         this.peerPort = peerPort;
+        this.advertisedPeerPort = advertisedPeerPort;
         this.initialCluster = initialCluster;
         this.clusterToken = clusterToken;
     }
 
-    String peerUrl() {
-        return "http://127.0.0.1:" + peerPort;
+    private static String peerUrl(int port) {
+        return "http://127.0.0.1:" + port;
     }
 
     /** Starts the etcd process with the configured ports without waiting for it to be healthy. */
@@ -358,8 +366,8 @@ public final class EtcdProcess implements AutoCloseable {
                 "--data-dir=" + dataDir,
                 "--listen-client-urls=" + endpoint(),
                 "--advertise-client-urls=" + endpoint(),
-                "--listen-peer-urls=" + peerUrl(),
-                "--initial-advertise-peer-urls=" + peerUrl(),
+                "--listen-peer-urls=" + peerUrl(peerPort),
+                "--initial-advertise-peer-urls=" + peerUrl(advertisedPeerPort),
                 "--initial-cluster=" + initialCluster,
                 "--initial-cluster-state=new",
                 "--initial-cluster-token=" + clusterToken,
@@ -593,7 +601,7 @@ public final class EtcdProcess implements AutoCloseable {
             try {
                 for (int attempt = 1; ; attempt++) {
                     int[] ports = FreePorts.pick(2);
-                    etcd.configure(ports[0], ports[1], name + "=http://127.0.0.1:" + ports[1], token);
+                    etcd.configure(ports[0], ports[1], ports[1], name + "=" + peerUrl(ports[1]), token);
                     etcd.launch();
                     try {
                         etcd.awaitHealthy(deadline);

@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  *       accepting it, like a peer that has gone away: clients fail fast.</li>
  *   <li>{@link #freeze()} keeps connections open but stops moving bytes in both directions,
  *       like a network partition: clients time out. New connections are accepted and stall too.</li>
+ *   <li>{@link #freeze(Direction)} stops one direction only, like an asymmetric partition:
+ *       requests reach the target but its answers are held ({@link Direction#TO_CLIENT}), or
+ *       the reverse.</li>
  *   <li>{@link #heal()} returns to forwarding; bytes held during a freeze are delivered.</li>
  * </ul>
  *
@@ -42,7 +45,15 @@ public final class TcpProxy implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
     private static final long CLOSE_JOIN_MILLIS = 5_000;
 
-    private enum Mode { FORWARD, FROZEN, CUT }
+    /** One direction of the proxied connections. */
+    public enum Direction {
+        /** Bytes the client sends: its requests. */
+        TO_TARGET,
+        /** Bytes the target sends: its answers. */
+        TO_CLIENT
+    }
+
+    private enum Mode { FORWARD, FROZEN, FROZEN_TO_TARGET, FROZEN_TO_CLIENT, CUT }
 
     private final String targetHost;
     private final int targetPort;
@@ -108,6 +119,14 @@ public final class TcpProxy implements AutoCloseable {
     /** Stops forwarding bytes on all connections, open and new, until {@link #heal()}. */
     public void freeze() {
         setMode(Mode.FROZEN);
+    }
+
+    /**
+     * Stops forwarding bytes in {@code direction} only, on all connections, open and new, until
+     * {@link #heal()}; the other direction keeps flowing.
+     */
+    public void freeze(Direction direction) {
+        setMode(direction == Direction.TO_TARGET ? Mode.FROZEN_TO_TARGET : Mode.FROZEN_TO_CLIENT);
     }
 
     /** Forwards again; connections that were frozen resume with the bytes they held. */
@@ -194,13 +213,17 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    /** Blocks while frozen; returns false when the link should stop instead of forwarding. */
-    private boolean awaitForwarding(Link link) throws InterruptedException {
+    /**
+     * Blocks while {@code direction} is frozen; returns false when the link should stop instead
+     * of forwarding.
+     */
+    private boolean awaitForwarding(Link link, Direction direction) throws InterruptedException {
+        Mode frozenHere = direction == Direction.TO_TARGET ? Mode.FROZEN_TO_TARGET : Mode.FROZEN_TO_CLIENT;
         synchronized (gate) {
-            while (mode == Mode.FROZEN && !link.closed && !closed) {
+            while ((mode == Mode.FROZEN || mode == frozenHere) && !link.closed && !closed) {
                 gate.wait();
             }
-            return mode == Mode.FORWARD && !link.closed && !closed;
+            return mode != Mode.CUT && mode != Mode.FROZEN && mode != frozenHere && !link.closed && !closed;
         }
     }
 
@@ -239,13 +262,13 @@ public final class TcpProxy implements AutoCloseable {
                 close(true);
                 return;
             }
-            Thread toClient = new Thread(() -> pump(upstream, client), name + "-to-client");
+            Thread toClient = new Thread(() -> pump(upstream, client, Direction.TO_CLIENT), name + "-to-client");
             toClient.setDaemon(true);
             toClient.start();
-            pump(client, upstream);
+            pump(client, upstream, Direction.TO_TARGET);
         }
 
-        private void pump(Socket from, Socket to) {
+        private void pump(Socket from, Socket to, Direction direction) {
             byte[] buffer = new byte[16 * 1024];
             try {
                 InputStream in = from.getInputStream();
@@ -258,7 +281,7 @@ public final class TcpProxy implements AutoCloseable {
                         }
                         break;
                     }
-                    if (!awaitForwarding(this)) {
+                    if (!awaitForwarding(this, direction)) {
                         break;
                     }
                     out.write(buffer, 0, read);

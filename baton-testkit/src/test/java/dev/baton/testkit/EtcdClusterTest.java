@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,6 +29,27 @@ class EtcdClusterTest {
         assertThat(cluster.endpoints()).hasSize(3).doesNotHaveDuplicates();
         assertThat(cluster.etcdctl("member", "list").lines()).hasSize(3);
         await().atMost(ELECTION).until(() -> cluster.leaderIndex() >= 0);
+    }
+
+    @Test
+    void peersReachEachOtherThroughTheirFronts() {
+        List<TcpProxy> fronts = new CopyOnWriteArrayList<>();
+        try (EtcdCluster cluster = EtcdCluster.builder().members(3).peerFront(port -> {
+            TcpProxy front = TcpProxy.start("127.0.0.1", port);
+            fronts.add(front);
+            return front.port();
+        }).start()) {
+            cluster.member(0).etcdctl("put", "k", "replicated");
+
+            String members = cluster.etcdctl("member", "list");
+            for (TcpProxy front : fronts) {
+                assertThat(members).contains(front.endpoint());
+            }
+            await().atMost(ELECTION).until(() -> getLocally(cluster.member(2), "k").equals("replicated"));
+            assertThat(fronts).allSatisfy(front -> assertThat(front.openConnections()).isPositive());
+        } finally {
+            fronts.forEach(TcpProxy::close);
+        }
     }
 
     @Test

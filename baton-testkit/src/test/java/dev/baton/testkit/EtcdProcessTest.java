@@ -138,7 +138,7 @@ class EtcdProcessTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 EtcdProcess etcd = EtcdProcess.builder().build()) {
             int[] free = FreePorts.pick(1);
-            etcd.configure(taken.getLocalPort(), free[0], "etcd=http://127.0.0.1:" + free[0], "port-test");
+            etcd.configure(taken.getLocalPort(), free[0], free[0], "etcd=http://127.0.0.1:" + free[0], "port-test");
             etcd.launch();
 
             assertThatThrownBy(() -> etcd.awaitHealthy(EtcdProcess.deadlineAfter(Duration.ofSeconds(30))))

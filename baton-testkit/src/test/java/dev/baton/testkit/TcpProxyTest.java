@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -120,6 +126,34 @@ class TcpProxyTest {
     }
 
     @Test
+    void freezeToClientDeliversRequestsButHoldsAnswersUntilHeal() throws Exception {
+        try (Connection connection = Connection.through(TcpProxy.Direction.TO_CLIENT)) {
+            connection.send(connection.client, "request");
+            assertThat(connection.received.next(Duration.ofSeconds(30))).isEqualTo("request");
+            connection.send(connection.server, "answer");
+            assertThat(connection.answers.next(Duration.ofSeconds(1))).as("an answer crossed the frozen direction")
+                    .isNull();
+
+            connection.proxy.heal();
+            assertThat(connection.answers.next(Duration.ofSeconds(30))).isEqualTo("answer");
+        }
+    }
+
+    @Test
+    void freezeToTargetHoldsRequestsButDeliversAnswersUntilHeal() throws Exception {
+        try (Connection connection = Connection.through(TcpProxy.Direction.TO_TARGET)) {
+            connection.send(connection.client, "request");
+            connection.send(connection.server, "push");
+            assertThat(connection.answers.next(Duration.ofSeconds(30))).isEqualTo("push");
+            assertThat(connection.received.next(Duration.ofSeconds(1))).as("a request crossed the frozen direction")
+                    .isNull();
+
+            connection.proxy.heal();
+            assertThat(connection.received.next(Duration.ofSeconds(30))).isEqualTo("request");
+        }
+    }
+
+    @Test
     void closeIsIdempotentAndReleasesThePort() {
         TcpProxy proxy = TcpProxy.start("127.0.0.1", etcd.process().clientPort());
         proxy.close();
@@ -149,5 +183,50 @@ class TcpProxyTest {
             }
         }
         return false;
+    }
+
+    /**
+     * One line-based connection from a client through a proxy, frozen in one direction, to a
+     * plain socket target; the proxy knows no protocol, so lines show what crosses it.
+     */
+    private static final class Connection implements AutoCloseable {
+        final ServerSocket target;
+        final TcpProxy proxy;
+        final Socket client;
+        final Socket server;
+        final LineReader received;
+        final LineReader answers;
+
+        private Connection(ServerSocket target, TcpProxy proxy, Socket client, Socket server) throws IOException {
+            this.target = target;
+            this.proxy = proxy;
+            this.client = client;
+            this.server = server;
+            this.received = new LineReader(server.getInputStream(), "test-target-reader");
+            this.answers = new LineReader(client.getInputStream(), "test-client-reader");
+        }
+
+        static Connection through(TcpProxy.Direction frozen) throws IOException {
+            ServerSocket target = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            TcpProxy proxy = TcpProxy.start("127.0.0.1", target.getLocalPort());
+            Socket client = new Socket(InetAddress.getLoopbackAddress(), proxy.port());
+            Connection connection = new Connection(target, proxy, client, target.accept());
+            proxy.freeze(frozen);
+            return connection;
+        }
+
+        void send(Socket from, String line) throws IOException {
+            OutputStream out = from.getOutputStream();
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            client.close();
+            server.close();
+            proxy.close();
+            target.close();
+        }
     }
 }

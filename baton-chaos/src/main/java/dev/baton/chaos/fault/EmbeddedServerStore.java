@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The embedded server as {@code baton server} in its own JVM, durable in a data directory; the
@@ -49,6 +50,11 @@ public final class EmbeddedServerStore implements StoreTarget {
     @Override
     public Duration failoverAllowance() {
         return FAILOVER;
+    }
+
+    @Override
+    public synchronized Map<String, Long> jvmProcesses() {
+        return server.isAlive() ? Map.of("server", server.pid()) : Map.of();
     }
 
     /** kill -9: nothing acknowledged may be lost. */

@@ -1,11 +1,19 @@
 package dev.baton.chaos.fault;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.testkit.EtcdCluster;
 import dev.baton.testkit.EtcdProcess;
+import java.io.IOException;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** A three-member etcd cluster (Debian's etcd), with the leader as the fault target. */
+/**
+ * A three-member etcd cluster (Debian's etcd), with the leader as the fault target. Members reach
+ * each other through a {@link PeerProxy} each, so one can be partitioned from the others.
+ */
 public final class EtcdClusterStore implements StoreTarget {
 
     /**
@@ -15,14 +23,28 @@ public final class EtcdClusterStore implements StoreTarget {
     private static final Duration FAILOVER = Duration.ofSeconds(8);
     private static final Duration LEADER_WAIT = Duration.ofSeconds(30);
 
-    private final EtcdCluster cluster;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private EtcdClusterStore(EtcdCluster cluster) {
+    private final EtcdCluster cluster;
+    /** The proxy in front of each member, by the peer port the member listens on. */
+    private final Map<Integer, PeerProxy> peerProxies;
+
+    private EtcdClusterStore(EtcdCluster cluster, Map<Integer, PeerProxy> peerProxies) {
         this.cluster = cluster;
+        this.peerProxies = peerProxies;
     }
 
     public static EtcdClusterStore start() {
-        return new EtcdClusterStore(EtcdCluster.builder().members(3).startTimeout(Duration.ofSeconds(90)).start());
+        Map<Integer, PeerProxy> proxies = new ConcurrentHashMap<>();
+        try {
+            EtcdCluster cluster = EtcdCluster.builder().members(3).startTimeout(Duration.ofSeconds(90))
+                    .peerFront(port -> proxies.computeIfAbsent(port, PeerProxy::start).port())
+                    .start();
+            return new EtcdClusterStore(cluster, proxies);
+        } catch (RuntimeException e) {
+            proxies.values().forEach(PeerProxy::close);
+            throw e;
+        }
     }
 
     @Override
@@ -53,6 +75,49 @@ public final class EtcdClusterStore implements StoreTarget {
         throw new IllegalStateException("no etcd member led within " + LEADER_WAIT);
     }
 
+    /**
+     * Cuts {@code member} off from its peers in both directions (it still serves its clients):
+     * its own proxy refuses everyone, the others refuse it.
+     */
+    void isolate(EtcdProcess member) {
+        String id = memberId(member);
+        for (EtcdProcess each : cluster.members()) {
+            peerProxies.get(each.peerPort()).refuse(each == member ? sender -> true : id::equals);
+        }
+    }
+
+    /**
+     * Waits until a member other than {@code old} leads: the majority side of a partition has
+     * elected its own leader.
+     */
+    void awaitOtherLeader(EtcdProcess old) throws InterruptedException {
+        long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            if (leader() != old) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the partition of " + old.name() + " did not take: no other member led within "
+                + LEADER_WAIT);
+    }
+
+    /** Ends every partition. */
+    void healPartitions() {
+        peerProxies.values().forEach(PeerProxy::heal);
+    }
+
+    /** The member's raft id in hex, as its peers name it. */
+    private static String memberId(EtcdProcess member) {
+        try {
+            String status = member.etcdctl("endpoint", "status", "-w", "json");
+            String decimal = JSON.readTree(status).path(0).path("Status").path("header").path("member_id").asText();
+            return new BigInteger(decimal).toString(16);
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read the member id of " + member.name() + ": " + e, e);
+        }
+    }
+
     /** Waits until every running member is healthy. */
     void awaitHealthy() {
         cluster.awaitHealthy(Duration.ofSeconds(60));
@@ -60,6 +125,10 @@ public final class EtcdClusterStore implements StoreTarget {
 
     @Override
     public void close() {
-        cluster.close();
+        try {
+            cluster.close();
+        } finally {
+            peerProxies.values().forEach(PeerProxy::close);
+        }
     }
 }

@@ -140,6 +140,11 @@ public final class Fleet implements AutoCloseable {
         slots.get(i).proxies.forEach(TcpProxy::cut);
     }
 
+    /** Holds the bytes worker {@code i}'s connections to the store carry in {@code direction}. */
+    synchronized void freeze(int i, TcpProxy.Direction direction) {
+        slots.get(i).proxies.forEach(proxy -> proxy.freeze(direction));
+    }
+
     synchronized void heal(int i) {
         slots.get(i).proxies.forEach(TcpProxy::heal);
     }
@@ -157,6 +162,14 @@ public final class Fleet implements AutoCloseable {
             }
         }
         return members;
+    }
+
+    /** The running incarnations' member ids and process ids. */
+    public synchronized Map<String, Long> processes() {
+        Map<String, Long> processes = new LinkedHashMap<>();
+        slots.stream().filter(slot -> slot.process.isAlive())
+                .forEach(slot -> processes.put(slot.member, slot.process.pid()));
+        return processes;
     }
 
     /** Every incarnation's member id and cache log, in start order. */

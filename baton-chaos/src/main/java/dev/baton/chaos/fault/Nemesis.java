@@ -2,6 +2,7 @@ package dev.baton.chaos.fault;
 
 import dev.baton.chaos.history.Fault;
 import dev.baton.testkit.EtcdProcess;
+import dev.baton.testkit.TcpProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,32 +41,48 @@ public enum Nemesis {
             return isolateRandomWorker(name, fleet, random, ttl, fleet::cut, fleet::heal);
         }
     },
+    /**
+     * A random worker half cut off for its TTL + 2 s, then healed: its proxies hold either the
+     * store's answers (its requests, lease keep-alives among them, still arrive) or its requests
+     * (it still receives what the store sends, watch events among them).
+     */
+    WORKER_HALF_PARTITION("worker-half-partition") {
+        @Override
+        public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
+            TcpProxy.Direction direction = random.nextBoolean() ? TcpProxy.Direction.TO_CLIENT
+                    : TcpProxy.Direction.TO_TARGET;
+            return isolateRandomWorker(name, fleet, random, ttl, i -> fleet.freeze(i, direction), fleet::heal);
+        }
+    },
     /** kill -9 of the etcd leader; restarted on its data directory three seconds later. */
     ETCD_LEADER_KILL("etcd-leader-kill") {
         @Override
         public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
-            EtcdClusterStore cluster = (EtcdClusterStore) store;
-            EtcdProcess leader = cluster.leader();
-            long injected = System.nanoTime();
-            leader.kill();
-            Thread.sleep(3_000);
-            leader.restart();
-            cluster.awaitHealthy();
-            return List.of(new Fault(name, leader.name(), injected, injected, true));
+            return holdOnLeader(name, store, Duration.ofSeconds(3), false, (cluster, leader) -> leader.kill(),
+                    (cluster, leader) -> leader.restart());
         }
     },
     /** SIGSTOP of the etcd leader for the workers' TTL + 1 s, then SIGCONT. */
     ETCD_LEADER_PAUSE("etcd-leader-pause") {
         @Override
         public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
-            EtcdClusterStore cluster = (EtcdClusterStore) store;
-            EtcdProcess leader = cluster.leader();
-            long injected = System.nanoTime();
-            leader.pause();
-            Thread.sleep(ttl.plusSeconds(1).toMillis());
-            leader.resume();
-            cluster.awaitHealthy();
-            return List.of(new Fault(name, leader.name(), injected, injected, true));
+            return holdOnLeader(name, store, ttl.plusSeconds(1), false, (cluster, leader) -> leader.pause(),
+                    (cluster, leader) -> leader.resume());
+        }
+    },
+    /**
+     * The etcd leader partitioned from both its peers for the workers' TTL + 2 s, then healed: it
+     * still reaches every worker, as the minority side of a partition would, while the majority
+     * elects a new leader. A worker whose requests go to the isolated member waits for them to
+     * time out rather than being refused, so the partition counts as a store outage until healed.
+     */
+    ETCD_PARTITION("etcd-partition") {
+        @Override
+        public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
+            return holdOnLeader(name, store, ttl.plusSeconds(2), true, (cluster, leader) -> {
+                cluster.isolate(leader);
+                cluster.awaitOtherLeader(leader);
+            }, (cluster, leader) -> cluster.healPartitions());
         }
     },
     /** kill -9 of the embedded server, started again on the same data directory a second later. */
@@ -115,6 +132,19 @@ public enum Nemesis {
             }
             return faults;
         }
+    },
+
+    /**
+     * Each time one of the etcd cluster's nemeses that leave every worker process running (so
+     * the resource checker follows each for the whole run), drawn at random: the soak.
+     */
+    SOAK("soak") {
+        @Override
+        public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
+            List<Nemesis> cycle = List.of(WORKER_PAUSE, WORKER_CUT, WORKER_HALF_PARTITION, ETCD_LEADER_KILL,
+                    ETCD_LEADER_PAUSE, ETCD_PARTITION);
+            return cycle.get(random.nextInt(cycle.size())).inject(fleet, store, random, ttl);
+        }
     };
 
     /** How many times {@link #SERVER_KILL_BURST} kills the server. */
@@ -137,6 +167,29 @@ public enum Nemesis {
      */
     public abstract List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl)
             throws InterruptedException;
+
+    /** What a nemesis does to the etcd leader, or undoes. */
+    private interface LeaderAction {
+        void apply(EtcdClusterStore cluster, EtcdProcess leader) throws InterruptedException;
+    }
+
+    /**
+     * Starts a fault on the current etcd leader, holds it until {@code hold} after it began, ends
+     * it and waits until the cluster is healthy. The fleet's recovery is measured from the start,
+     * with the time until the end as store outage when {@code outageUntilHealed}.
+     */
+    private static List<Fault> holdOnLeader(String name, StoreTarget store, Duration hold, boolean outageUntilHealed,
+                                            LeaderAction start, LeaderAction end) throws InterruptedException {
+        EtcdClusterStore cluster = (EtcdClusterStore) store;
+        EtcdProcess leader = cluster.leader();
+        long injected = System.nanoTime();
+        start.apply(cluster, leader);
+        Thread.sleep(Math.max(0, hold.toMillis() - (System.nanoTime() - injected) / 1_000_000));
+        end.apply(cluster, leader);
+        long healed = outageUntilHealed ? System.nanoTime() : injected;
+        cluster.awaitHealthy();
+        return List.of(new Fault(name, leader.name(), injected, healed, true));
+    }
 
     /**
      * Cuts a random worker off (paused, or its connections reset) for its TTL + 2 s, long enough

@@ -2,6 +2,7 @@ package dev.baton.chaos.fault;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** The store a run uses, and the faults that can be done to it. */
 public interface StoreTarget extends AutoCloseable {
@@ -14,6 +15,11 @@ public interface StoreTarget extends AutoCloseable {
 
     /** How long the store may take to fail over after a fault, on top of a measured outage. */
     Duration failoverAllowance();
+
+    /** The store's JVM processes, by name, whose resources a run samples; none by default. */
+    default Map<String, Long> jvmProcesses() {
+        return Map.of();
+    }
 
     @Override
     void close();
