@@ -79,6 +79,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
     private ScheduledExecutorService watchTimer;
     private ExecutorService watchSender;
     private ExecutorService recipeCallbacks;
+    private ExecutorService passwordHashing;
     private SelfClient selfClient;
     private volatile String endpoint;
 
@@ -144,14 +145,18 @@ public final class EmbeddedEtcd implements AutoCloseable {
         // Handlers run on the transport's threads: none of them blocks (writes are queued to the
         // writer, reads are in-memory), so handing each call to another thread would only add latency.
         SpaceQuota quota = new SpaceQuota(config.quotaBackendBytes, journal, pipeline, memberId);
-        ServerServiceDefinition kv = new KvService(state, pipeline, headers, maxRequestBytes, quota).bindWithDeepTxns();
-        ServerServiceDefinition watch = UnknownMethods.only(new WatchService(watchHub, watchSender).bindService(),
-                "Watch");
-        ServerServiceDefinition lease = new LeaseService(state, pipeline, headers, maxRequestBytes, quota)
+        SimpleTokens tokens = new SimpleTokens(config.authTokenTtl, System::nanoTime);
+        CallerIdentity identity = new CallerIdentity(state, tokens, config.clientCa != null);
+        ServerServiceDefinition kv = new KvService(state, pipeline, headers, maxRequestBytes, quota, identity)
+                .bindWithDeepTxns();
+        ServerServiceDefinition watch = UnknownMethods.only(
+                new WatchService(watchHub, watchSender, state, identity).bindService(), "Watch");
+        ServerServiceDefinition lease = new LeaseService(state, pipeline, headers, maxRequestBytes, quota, identity)
                 .bindWithLeaseList();
         recipeCallbacks = Executors.newFixedThreadPool(2, new NamedThreads("baton-recipes"));
-        ServerServiceDefinition maintenance = new MaintenanceService(state, journal, headers, pipeline, exportDir())
-                .bindService();
+        passwordHashing = Executors.newFixedThreadPool(2, new NamedThreads("baton-password-hashing"));
+        ServerServiceDefinition maintenance = new MaintenanceService(state, journal, headers, pipeline, exportDir(),
+                identity).bindService();
         ServerServiceDefinition cluster = UnknownMethods.only(
                 new ClusterService(headers, config.name, this::endpoint).bindService(), "MemberList");
         selfClient = SelfClient.start(List.of(kv, watch, lease, maintenance, cluster), recipeCallbacks);
@@ -174,8 +179,10 @@ public final class EmbeddedEtcd implements AutoCloseable {
                 .addService(new ElectionService(selfClient))
                 .addService(maintenance)
                 .addService(cluster)
+                .addService(new AuthService(state, pipeline, headers, identity, tokens, passwordHashing))
                 .addService(GrpcHealthService.definition())
                 .fallbackHandlerRegistry(new UnknownMethods())
+                .intercept(identity)
                 .intercept(calls)
                 .build();
         try {
@@ -347,6 +354,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
             selfClient.close();
         }
         shutdown(recipeCallbacks);
+        shutdown(passwordHashing);
         shutdown(leaseTimer);
         shutdown(watchTimer);
         if (pipeline != null) {
@@ -388,6 +396,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
         private int maxRequestBytes = 1536 * 1024;
         private long quotaBackendBytes = SpaceQuota.DEFAULT_BYTES;
         private Duration progressNotifyInterval = Duration.ofMinutes(10);
+        private Duration authTokenTtl = Duration.ofMinutes(5);
         private Path certificate;
         private Path privateKey;
         private Path clientCa;
@@ -505,6 +514,18 @@ public final class EmbeddedEtcd implements AutoCloseable {
         }
 
         /**
+         * How long a token from {@code Authenticate} stays valid without being used (etcd's
+         * {@code --auth-token-ttl}; default 5 min, as etcd); each call with it renews it.
+         */
+        public Builder authTokenTtl(Duration ttl) {
+            if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+                throw new IllegalArgumentException("auth token TTL must be positive, was " + ttl);
+            }
+            this.authTokenTtl = ttl;
+            return this;
+        }
+
+        /**
          * @throws IllegalStateException when neither a data directory nor in-memory was chosen, a
          *     client CA is given without TLS, or the address is not loopback and there is neither
          *     TLS nor {@link #insecureListen()}
@@ -532,6 +553,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
             copy.maxRequestBytes = maxRequestBytes;
             copy.quotaBackendBytes = quotaBackendBytes;
             copy.progressNotifyInterval = progressNotifyInterval;
+            copy.authTokenTtl = authTokenTtl;
             copy.certificate = certificate;
             copy.privateKey = privateKey;
             copy.clientCa = clientCa;
