@@ -24,7 +24,7 @@ import javax.net.ssl.SSLSession;
  * {@link #user()} resolves them against the auth state.
  */
 final class CallerIdentity implements ServerInterceptor {
-    private static final Metadata.Key<String> TOKEN = Metadata.Key.of("token", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> TOKEN = Metadata.Key.of("token", Metadata.ASCII_STRING_MARSHALLER);
     private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
             Metadata.ASCII_STRING_MARSHALLER);
     private static final Context.Key<String> CALL_TOKEN = Context.key("baton-token");

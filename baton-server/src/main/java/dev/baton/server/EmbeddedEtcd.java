@@ -6,6 +6,7 @@ import dev.baton.server.wal.Journal;
 import dev.baton.server.wal.WriteAheadLog;
 import dev.baton.server.watch.WatchHub;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -22,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +30,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -159,7 +160,10 @@ public final class EmbeddedEtcd implements AutoCloseable {
                 identity).bindService();
         ServerServiceDefinition cluster = UnknownMethods.only(
                 new ClusterService(headers, config.name, this::endpoint).bindService(), "MemberList");
-        selfClient = SelfClient.start(List.of(kv, watch, lease, maintenance, cluster), recipeCallbacks);
+        ServerServiceDefinition auth = new AuthService(state, pipeline, headers, identity, tokens, passwordHashing)
+                .bindService();
+        selfClient = SelfClient.start(Stream.of(kv, watch, lease, maintenance, cluster, auth)
+                .map(service -> ServerInterceptors.intercept(service, identity)).toList(), recipeCallbacks);
         GrpcCallMetrics calls = new GrpcCallMetrics();
         Metrics metrics = new Metrics(state, journal, config.quotaBackendBytes, syncLatency, calls);
         SslContext tls = config.certificate == null ? null : sslContext();
@@ -179,7 +183,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
                 .addService(new ElectionService(selfClient))
                 .addService(maintenance)
                 .addService(cluster)
-                .addService(new AuthService(state, pipeline, headers, identity, tokens, passwordHashing))
+                .addService(auth)
                 .addService(GrpcHealthService.definition())
                 .fallbackHandlerRegistry(new UnknownMethods())
                 .intercept(identity)
