@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A single-node server speaking the etcd v3 gRPC API (KV, Watch, Lease, Maintenance, Lock,
- * Election, and enough of Cluster for {@code etcdctl member list}), with
+ * Election, Auth, and enough of Cluster for {@code etcdctl member list}), with
  * etcd 3.4's semantics, so jetcd, etcdctl and every Baton recipe work against it unchanged.
  *
  * <pre>{@code
@@ -56,9 +56,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Who may connect.</b> The server listens on {@code 127.0.0.1} unless told otherwise. With
  * {@link Builder#tls(Path, Path)} it speaks TLS only (its endpoint is {@code https://}), and with
  * {@link Builder#clientCa(Path)} as well it accepts only clients presenting a certificate signed
- * by that CA. It has no users or roles: anyone who connects may read and write every key, so
- * {@link Builder#build()} refuses a non-loopback address without TLS unless
- * {@link Builder#insecureListen()} forces it.
+ * by that CA. Until auth is enabled (etcd's Auth service: users, roles, key permissions, tokens)
+ * anyone who connects may read and write every key, so {@link Builder#build()} refuses a
+ * non-loopback address without TLS unless {@link Builder#insecureListen()} forces it.
  *
  * <p>{@link #close()} is idempotent and bounded: it stops accepting calls, ends open streams,
  * finishes the writes in progress and releases the data directory.
