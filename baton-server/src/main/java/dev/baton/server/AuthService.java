@@ -83,8 +83,7 @@ final class AuthService extends AuthGrpc.AuthImplBase {
 
     @Override
     public void authEnable(AuthEnableRequest request, StreamObserver<AuthEnableResponse> responses) {
-        change(responses, AuthData::enable, () -> {
-        }, h -> AuthEnableResponse.newBuilder().setHeader(h).build());
+        change(responses, AuthData::enable, h -> AuthEnableResponse.newBuilder().setHeader(h).build());
     }
 
     @Override
@@ -112,9 +111,9 @@ final class AuthService extends AuthGrpc.AuthImplBase {
     @Override
     public void userAdd(AuthUserAddRequest request, StreamObserver<AuthUserAddResponse> responses) {
         String name = request.getName();
-        changeWithHash(responses, noPassword(request) ? null : request.getPassword(), hash -> a -> a.addUser(name, hash),
-                () -> {
-                }, h -> AuthUserAddResponse.newBuilder().setHeader(h).build());
+        String password = noPassword(request) ? null : request.getPassword();
+        changeWithHash(responses, password, hash -> a -> a.addUser(name, hash), () -> {
+        }, h -> AuthUserAddResponse.newBuilder().setHeader(h).build());
     }
 
     @Override
@@ -122,7 +121,8 @@ final class AuthService extends AuthGrpc.AuthImplBase {
             StreamObserver<AuthUserChangePasswordResponse> responses) {
         String name = request.getName();
         changeWithHash(responses, request.getPassword(), hash -> a -> a.changePassword(name, hash),
-                () -> tokens.invalidateUser(name), h -> AuthUserChangePasswordResponse.newBuilder().setHeader(h).build());
+                () -> tokens.invalidateUser(name),
+                h -> AuthUserChangePasswordResponse.newBuilder().setHeader(h).build());
     }
 
     @Override
@@ -133,42 +133,41 @@ final class AuthService extends AuthGrpc.AuthImplBase {
 
     @Override
     public void userGrantRole(AuthUserGrantRoleRequest request, StreamObserver<AuthUserGrantRoleResponse> responses) {
-        change(responses, a -> a.grantRole(request.getUser(), request.getRole()), () -> {
-        }, h -> AuthUserGrantRoleResponse.newBuilder().setHeader(h).build());
+        change(responses, a -> a.grantRole(request.getUser(), request.getRole()),
+                h -> AuthUserGrantRoleResponse.newBuilder().setHeader(h).build());
     }
 
     @Override
     public void userRevokeRole(AuthUserRevokeRoleRequest request,
             StreamObserver<AuthUserRevokeRoleResponse> responses) {
-        change(responses, a -> a.revokeRole(request.getName(), request.getRole()), () -> {
-        }, h -> AuthUserRevokeRoleResponse.newBuilder().setHeader(h).build());
+        change(responses, a -> a.revokeRole(request.getName(), request.getRole()),
+                h -> AuthUserRevokeRoleResponse.newBuilder().setHeader(h).build());
     }
 
     @Override
     public void roleAdd(AuthRoleAddRequest request, StreamObserver<AuthRoleAddResponse> responses) {
-        change(responses, a -> a.addRole(request.getName()), () -> {
-        }, h -> AuthRoleAddResponse.newBuilder().setHeader(h).build());
+        change(responses, a -> a.addRole(request.getName()),
+                h -> AuthRoleAddResponse.newBuilder().setHeader(h).build());
     }
 
     @Override
     public void roleDelete(AuthRoleDeleteRequest request, StreamObserver<AuthRoleDeleteResponse> responses) {
-        change(responses, a -> a.deleteRole(request.getRole()), () -> {
-        }, h -> AuthRoleDeleteResponse.newBuilder().setHeader(h).build());
+        change(responses, a -> a.deleteRole(request.getRole()),
+                h -> AuthRoleDeleteResponse.newBuilder().setHeader(h).build());
     }
 
     @Override
     public void roleGrantPermission(AuthRoleGrantPermissionRequest request,
             StreamObserver<AuthRoleGrantPermissionResponse> responses) {
-        change(responses, a -> a.grantPermission(request.getName(), request.getPerm()), () -> {
-        }, h -> AuthRoleGrantPermissionResponse.newBuilder().setHeader(h).build());
+        change(responses, a -> a.grantPermission(request.getName(), request.getPerm()),
+                h -> AuthRoleGrantPermissionResponse.newBuilder().setHeader(h).build());
     }
 
     @Override
     public void roleRevokePermission(AuthRoleRevokePermissionRequest request,
             StreamObserver<AuthRoleRevokePermissionResponse> responses) {
         change(responses, a -> a.revokePermission(request.getRole(), request.getKey(), request.getRangeEnd()),
-                () -> {
-                }, h -> AuthRoleRevokePermissionResponse.newBuilder().setHeader(h).build());
+                h -> AuthRoleRevokePermissionResponse.newBuilder().setHeader(h).build());
     }
 
     /** A user's roles: the root role, or the user themselves. */
@@ -216,6 +215,12 @@ final class AuthService extends AuthGrpc.AuthImplBase {
             auth.checkAdmin(identity.user());
             return AuthRoleListResponse.newBuilder().setHeader(header()).addAllRoles(auth.roles().keySet()).build();
         });
+    }
+
+    private <R> void change(StreamObserver<R> responses, UnaryOperator<AuthData> change,
+            Function<ResponseHeader, R> answer) {
+        change(responses, change, () -> {
+        }, answer);
     }
 
     private <R> void change(StreamObserver<R> responses, UnaryOperator<AuthData> change, Runnable after,

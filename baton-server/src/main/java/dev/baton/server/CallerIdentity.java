@@ -48,8 +48,8 @@ final class CallerIdentity implements ServerInterceptor {
         if (token == null) {
             token = headers.get(AUTHORIZATION);
         }
-        String certificateName = certificateNames ? commonName(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION))
-                : null;
+        String certificateName = certificateNames
+                ? commonName(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION)) : null;
         if (token == null && certificateName == null) {
             return next.startCall(call, headers);
         }

@@ -145,7 +145,8 @@ public record AuthData(boolean enabled, long revision, SortedMap<String, User> u
             if (user.getRolesList().contains(name)) {
                 List<String> kept = new ArrayList<>(user.getRolesList());
                 kept.remove(name);
-                changedUsers.put(user.getName().toStringUtf8(), user.toBuilder().clearRoles().addAllRoles(kept).build());
+                changedUsers.put(user.getName().toStringUtf8(),
+                        user.toBuilder().clearRoles().addAllRoles(kept).build());
             }
         }
         SortedMap<String, Role> changedRoles = new TreeMap<>(roles);
