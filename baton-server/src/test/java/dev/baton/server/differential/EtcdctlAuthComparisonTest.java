@@ -2,7 +2,6 @@ package dev.baton.server.differential;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.baton.server.EmbeddedEtcd;
 import dev.baton.testkit.EtcdExtension;
 import dev.baton.testkit.Etcdctl;
 import java.nio.file.Path;
@@ -23,19 +22,16 @@ class EtcdctlAuthComparisonTest {
     @RegisterExtension
     final EtcdExtension etcd = new EtcdExtension(b -> b.dataDir(etcdDir));
 
-    private Path embeddedDir;
-    private EmbeddedEtcd embedded;
+    private Differential servers;
 
     @BeforeEach
     void start() {
-        embeddedDir = FastTempDirs.create("baton-embedded-");
-        embedded = EmbeddedEtcd.builder().dataDir(embeddedDir).build().start();
+        servers = Differential.against(etcd.endpoint());
     }
 
     @AfterEach
     void stop() {
-        embedded.close();
-        FastTempDirs.delete(embeddedDir);
+        servers.close();
         FastTempDirs.delete(etcdDir);
     }
 
@@ -54,7 +50,7 @@ class EtcdctlAuthComparisonTest {
     }
 
     private void same(String... args) {
-        assertThat(outcome(embedded.endpoint(), args)).as("etcdctl %s", String.join(" ", args))
+        assertThat(outcome(servers.embeddedEndpoint(), args)).as("etcdctl %s", String.join(" ", args))
                 .isEqualTo(outcome(etcd.endpoint(), args));
     }
 
