@@ -80,11 +80,8 @@ final class KvService extends KVGrpc.KVImplBase {
     @Override
     public void range(RangeRequest request, StreamObserver<RangeResponse> responses) {
         Replies.now(responses, () -> {
-            String user = identity.user();
-            if (state.auth().enabled()) {
-                KvRequestChecks.checkRange(request);
-                RequestPermissions.range(state.auth(), user, request);
-            }
+            KvRequestChecks.checkRange(request);
+            RequestPermissions.range(state.auth(), identity.user(), request);
             RangeResponse r = state.range(request);
             return r.toBuilder().setHeader(headers.fill(r.getHeader())).build();
         });
@@ -116,11 +113,8 @@ final class KvService extends KVGrpc.KVImplBase {
     public void txn(TxnRequest request, StreamObserver<TxnResponse> responses) {
         if (StoreState.isReadOnly(request)) {
             Replies.now(responses, () -> {
-                String user = identity.user();
-                if (state.auth().enabled()) {
-                    KvRequestChecks.checkTxn(request);
-                    RequestPermissions.txn(state.auth(), user, request);
-                }
+                KvRequestChecks.checkTxn(request);
+                RequestPermissions.txn(state.auth(), identity.user(), request);
                 TxnResponse r = state.readOnlyTxn(request);
                 return r.toBuilder().setHeader(headers.fill(r.getHeader())).build();
             });
