@@ -1,9 +1,12 @@
 package dev.baton.server;
 
+import io.grpc.Attributes;
+import io.grpc.Grpc;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcHttp2ConnectionHandler;
 import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiationEvent;
 import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiator;
 import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiators;
+import io.grpc.netty.shaded.io.grpc.netty.ProtocolNegotiationEvent;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
@@ -12,6 +15,7 @@ import io.grpc.netty.shaded.io.netty.handler.codec.ByteToMessageDecoder;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpObjectAggregator;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpServerCodec;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslHandler;
 import io.grpc.netty.shaded.io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -122,10 +126,25 @@ final class ClientPortNegotiator implements InternalProtocolNegotiator.ProtocolN
             if (n == HTTP2_PREFACE.length) {
                 ctx.pipeline().addAfter(ctx.name(), null, grpcNegotiation);
                 if (negotiationEvent != null) {
-                    ctx.fireUserEventTriggered(negotiationEvent);
+                    ctx.fireUserEventTriggered(withTlsSession(ctx, negotiationEvent));
                 }
                 ctx.pipeline().remove(this);
             }
+        }
+
+        /**
+         * The negotiation event with the connection's TLS session among its attributes, as gRPC's
+         * own TLS negotiation records it, so calls can see the client's certificate.
+         */
+        private Object withTlsSession(ChannelHandlerContext ctx, Object event) {
+            SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+            if (ssl == null) {
+                return event;
+            }
+            ProtocolNegotiationEvent negotiation = (ProtocolNegotiationEvent) event;
+            Attributes attributes = InternalProtocolNegotiationEvent.getAttributes(negotiation).toBuilder()
+                    .set(Grpc.TRANSPORT_ATTR_SSL_SESSION, ssl.engine().getSession()).build();
+            return InternalProtocolNegotiationEvent.withAttributes(negotiation, attributes);
         }
 
         @Override

@@ -6,6 +6,7 @@ import dev.baton.server.wal.Journal;
 import dev.baton.server.wal.WriteAheadLog;
 import dev.baton.server.watch.WatchHub;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -22,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,13 +30,14 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A single-node server speaking the etcd v3 gRPC API (KV, Watch, Lease, Maintenance, Lock,
- * Election, and enough of Cluster for {@code etcdctl member list}), with
+ * Election, Auth, and enough of Cluster for {@code etcdctl member list}), with
  * etcd 3.4's semantics, so jetcd, etcdctl and every Baton recipe work against it unchanged.
  *
  * <pre>{@code
@@ -55,9 +56,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Who may connect.</b> The server listens on {@code 127.0.0.1} unless told otherwise. With
  * {@link Builder#tls(Path, Path)} it speaks TLS only (its endpoint is {@code https://}), and with
  * {@link Builder#clientCa(Path)} as well it accepts only clients presenting a certificate signed
- * by that CA. It has no users or roles: anyone who connects may read and write every key, so
- * {@link Builder#build()} refuses a non-loopback address without TLS unless
- * {@link Builder#insecureListen()} forces it.
+ * by that CA. Until auth is enabled (etcd's Auth service: users, roles, key permissions, tokens)
+ * anyone who connects may read and write every key, so {@link Builder#build()} refuses a
+ * non-loopback address without TLS unless {@link Builder#insecureListen()} forces it.
  *
  * <p>{@link #close()} is idempotent and bounded: it stops accepting calls, ends open streams,
  * finishes the writes in progress and releases the data directory.
@@ -79,6 +80,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
     private ScheduledExecutorService watchTimer;
     private ExecutorService watchSender;
     private ExecutorService recipeCallbacks;
+    private ExecutorService passwordHashing;
     private SelfClient selfClient;
     private volatile String endpoint;
 
@@ -144,17 +146,24 @@ public final class EmbeddedEtcd implements AutoCloseable {
         // Handlers run on the transport's threads: none of them blocks (writes are queued to the
         // writer, reads are in-memory), so handing each call to another thread would only add latency.
         SpaceQuota quota = new SpaceQuota(config.quotaBackendBytes, journal, pipeline, memberId);
-        ServerServiceDefinition kv = new KvService(state, pipeline, headers, maxRequestBytes, quota).bindWithDeepTxns();
-        ServerServiceDefinition watch = UnknownMethods.only(new WatchService(watchHub, watchSender).bindService(),
-                "Watch");
-        ServerServiceDefinition lease = new LeaseService(state, pipeline, headers, maxRequestBytes, quota)
+        SimpleTokens tokens = new SimpleTokens(config.authTokenTtl, System::nanoTime);
+        CallerIdentity identity = new CallerIdentity(state, tokens, config.clientCa != null);
+        ServerServiceDefinition kv = new KvService(state, pipeline, headers, maxRequestBytes, quota, identity)
+                .bindWithDeepTxns();
+        ServerServiceDefinition watch = UnknownMethods.only(
+                new WatchService(watchHub, watchSender, state, identity).bindService(), "Watch");
+        ServerServiceDefinition lease = new LeaseService(state, pipeline, headers, maxRequestBytes, quota, identity)
                 .bindWithLeaseList();
         recipeCallbacks = Executors.newFixedThreadPool(2, new NamedThreads("baton-recipes"));
-        ServerServiceDefinition maintenance = new MaintenanceService(state, journal, headers, pipeline, exportDir())
-                .bindService();
+        passwordHashing = Executors.newFixedThreadPool(2, new NamedThreads("baton-password-hashing"));
+        ServerServiceDefinition maintenance = new MaintenanceService(state, journal, headers, pipeline, exportDir(),
+                identity).bindService();
         ServerServiceDefinition cluster = UnknownMethods.only(
                 new ClusterService(headers, config.name, this::endpoint).bindService(), "MemberList");
-        selfClient = SelfClient.start(List.of(kv, watch, lease, maintenance, cluster), recipeCallbacks);
+        ServerServiceDefinition auth = new AuthService(state, pipeline, headers, identity, tokens, passwordHashing)
+                .bindService();
+        selfClient = SelfClient.start(Stream.of(kv, watch, lease, maintenance, cluster, auth)
+                .map(service -> ServerInterceptors.intercept(service, identity)).toList(), recipeCallbacks);
         GrpcCallMetrics calls = new GrpcCallMetrics();
         Metrics metrics = new Metrics(state, journal, config.quotaBackendBytes, syncLatency, calls);
         SslContext tls = config.certificate == null ? null : sslContext();
@@ -174,8 +183,10 @@ public final class EmbeddedEtcd implements AutoCloseable {
                 .addService(new ElectionService(selfClient))
                 .addService(maintenance)
                 .addService(cluster)
+                .addService(auth)
                 .addService(GrpcHealthService.definition())
                 .fallbackHandlerRegistry(new UnknownMethods())
+                .intercept(identity)
                 .intercept(calls)
                 .build();
         try {
@@ -347,6 +358,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
             selfClient.close();
         }
         shutdown(recipeCallbacks);
+        shutdown(passwordHashing);
         shutdown(leaseTimer);
         shutdown(watchTimer);
         if (pipeline != null) {
@@ -388,6 +400,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
         private int maxRequestBytes = 1536 * 1024;
         private long quotaBackendBytes = SpaceQuota.DEFAULT_BYTES;
         private Duration progressNotifyInterval = Duration.ofMinutes(10);
+        private Duration authTokenTtl = Duration.ofMinutes(5);
         private Path certificate;
         private Path privateKey;
         private Path clientCa;
@@ -505,6 +518,18 @@ public final class EmbeddedEtcd implements AutoCloseable {
         }
 
         /**
+         * How long a token from {@code Authenticate} stays valid without being used (etcd's
+         * {@code --auth-token-ttl}; default 5 min, as etcd); each call with it renews it.
+         */
+        public Builder authTokenTtl(Duration ttl) {
+            if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+                throw new IllegalArgumentException("auth token TTL must be positive, was " + ttl);
+            }
+            this.authTokenTtl = ttl;
+            return this;
+        }
+
+        /**
          * @throws IllegalStateException when neither a data directory nor in-memory was chosen, a
          *     client CA is given without TLS, or the address is not loopback and there is neither
          *     TLS nor {@link #insecureListen()}
@@ -532,6 +557,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
             copy.maxRequestBytes = maxRequestBytes;
             copy.quotaBackendBytes = quotaBackendBytes;
             copy.progressNotifyInterval = progressNotifyInterval;
+            copy.authTokenTtl = authTokenTtl;
             copy.certificate = certificate;
             copy.privateKey = privateKey;
             copy.clientCa = clientCa;

@@ -90,7 +90,7 @@ final class GrpcCallMetrics implements ServerInterceptor {
      * Go's name of a status code: {@code InvalidArgument} for INVALID_ARGUMENT, and the two that
      * differ from that rule, {@code OK} and {@code Canceled}.
      */
-    private static String goName(Status.Code code) {
+    static String goName(Status.Code code) {
         if (code == Status.Code.OK) {
             return "OK";
         }

@@ -62,6 +62,7 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
             Map.entry("/v3/cluster/member/remove", untyped(ClusterGrpc.getMemberRemoveMethod())),
             Map.entry("/v3/cluster/member/update", untyped(ClusterGrpc.getMemberUpdateMethod())),
             Map.entry("/v3/cluster/member/promote", untyped(ClusterGrpc.getMemberPromoteMethod())),
+            // Auth: the calls made with the request's Authorization header as their token.
             Map.entry("/v3/auth/enable", untyped(AuthGrpc.getAuthEnableMethod())),
             Map.entry("/v3/auth/disable", untyped(AuthGrpc.getAuthDisableMethod())),
             Map.entry("/v3/auth/authenticate", untyped(AuthGrpc.getAuthenticateMethod())),
@@ -161,7 +162,7 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
             gatewayError(ctx, keepAlive, Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
             return;
         }
-        client.call(call, parsed).whenComplete((response, failure) -> {
+        client.call(call, parsed, token(request)).whenComplete((response, failure) -> {
             if (failure != null) {
                 gatewayError(ctx, keepAlive, RecipeCalls.grpcStatus(failure));
             } else {
@@ -197,7 +198,7 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON);
         HttpUtil.setTransferEncodingChunked(head, true);
         ctx.writeAndFlush(head);
-        Runnable cancel = client.stream(call, first, halfClose,
+        Runnable cancel = client.stream(call, first, token(request), halfClose,
                 response -> ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(
                         "{\"result\":" + GatewayJson.write(response) + "}\n", StandardCharsets.UTF_8))),
                 failure -> {
@@ -209,6 +210,11 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
                     ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
                 });
         ctx.channel().closeFuture().addListener(closed -> cancel.run());
+    }
+
+    /** The token of a gateway request: its {@code Authorization} header, which etcd's gateway passes on. */
+    private static String token(FullHttpRequest request) {
+        return request.headers().get(HttpHeaderNames.AUTHORIZATION);
     }
 
     private static String gatewayErrorJson(Status status) {

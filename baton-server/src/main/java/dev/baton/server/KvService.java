@@ -7,6 +7,7 @@ import com.google.protobuf.Message;
 import dev.baton.server.store.EtcdError;
 import dev.baton.server.store.KvRequestChecks;
 import dev.baton.server.store.QuotaCost;
+import dev.baton.server.store.RequestPermissions;
 import dev.baton.server.store.StoreState;
 import io.etcd.jetcd.api.CompactionRequest;
 import io.etcd.jetcd.api.CompactionResponse;
@@ -26,7 +27,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -45,9 +46,11 @@ final class KvService extends KVGrpc.KVImplBase {
     private final ResponseHeaders headers;
     private final int maxRequestBytes;
     private final SpaceQuota quota;
+    private final CallerIdentity identity;
 
     KvService(StoreState state, CommitPipeline pipeline, ResponseHeaders headers, int maxRequestBytes,
-            SpaceQuota quota) {
+            SpaceQuota quota, CallerIdentity identity) {
+        this.identity = identity;
         this.state = state;
         this.pipeline = pipeline;
         this.headers = headers;
@@ -77,6 +80,8 @@ final class KvService extends KVGrpc.KVImplBase {
     @Override
     public void range(RangeRequest request, StreamObserver<RangeResponse> responses) {
         Replies.now(responses, () -> {
+            KvRequestChecks.checkRange(request);
+            RequestPermissions.range(state.auth(), identity.user(), request);
             RangeResponse r = state.range(request);
             return r.toBuilder().setHeader(headers.fill(r.getHeader())).build();
         });
@@ -84,27 +89,44 @@ final class KvService extends KVGrpc.KVImplBase {
 
     @Override
     public void put(PutRequest request, StreamObserver<PutResponse> responses) {
-        write(request, QuotaCost.of(request), responses, s -> s.put(request),
-                r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build());
+        write(request, QuotaCost.of(request), responses, (s, user) -> {
+            if (s.auth().enabled()) {
+                KvRequestChecks.checkPut(request);
+                RequestPermissions.put(s.auth(), user, request, s.leases());
+            }
+            return s.put(request);
+        }, r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build());
     }
 
     @Override
     public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> responses) {
-        write(request, 0, responses, s -> s.deleteRange(request),
-                r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build());
+        write(request, 0, responses, (s, user) -> {
+            if (s.auth().enabled()) {
+                KvRequestChecks.checkDelete(request);
+                RequestPermissions.delete(s.auth(), user, request);
+            }
+            return s.deleteRange(request);
+        }, r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build());
     }
 
     @Override
     public void txn(TxnRequest request, StreamObserver<TxnResponse> responses) {
         if (StoreState.isReadOnly(request)) {
             Replies.now(responses, () -> {
+                KvRequestChecks.checkTxn(request);
+                RequestPermissions.txn(state.auth(), identity.user(), request);
                 TxnResponse r = state.readOnlyTxn(request);
                 return r.toBuilder().setHeader(headers.fill(r.getHeader())).build();
             });
             return;
         }
-        write(request, QuotaCost.of(request), responses, s -> s.txn(request),
-                r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build());
+        write(request, QuotaCost.of(request), responses, (s, user) -> {
+            if (s.auth().enabled()) {
+                KvRequestChecks.checkTxn(request);
+                RequestPermissions.txn(s.auth(), user, request);
+            }
+            return s.txn(request);
+        }, r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build());
     }
 
     /**
@@ -158,22 +180,29 @@ final class KvService extends KVGrpc.KVImplBase {
 
     @Override
     public void compact(CompactionRequest request, StreamObserver<CompactionResponse> responses) {
-        write(request, 0, responses, s -> s.compact(request),
+        write(request, 0, responses, (s, user) -> s.compact(request),
                 r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build());
     }
 
-    /** Queues a write costing {@code cost} against the space quota, which is checked first (as in etcd). */
+    /**
+     * Queues a write costing {@code cost} against the space quota, in etcd's order: the quota,
+     * the caller's token, the request's size, then on the writer the request's checks and, with
+     * auth enabled, the caller's permissions against the auth state the write applies to (so the
+     * write's own checks come first there, as etcd validates a request before its permissions).
+     */
     private <R> void write(Message request, long cost, StreamObserver<R> responses,
-            Function<StoreState, R> write, UnaryOperator<R> finish) {
+            BiFunction<StoreState, String, R> write, UnaryOperator<R> finish) {
         if (quota.refuses(cost, responses)) {
             return;
         }
+        String user;
         try {
+            user = identity.user();
             checkSize(request, maxRequestBytes);
         } catch (EtcdError e) {
             responses.onError(e.toStatus().asRuntimeException());
             return;
         }
-        pipeline.submit(write).whenComplete(Replies.later(responses, finish));
+        pipeline.submit(s -> write.apply(s, user)).whenComplete(Replies.later(responses, finish));
     }
 }

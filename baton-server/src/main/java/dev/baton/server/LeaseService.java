@@ -4,6 +4,7 @@ import dev.baton.server.store.EtcdError;
 import dev.baton.server.store.Lease;
 import dev.baton.server.store.LeaseExpiredException;
 import dev.baton.server.store.QuotaCost;
+import dev.baton.server.store.RequestPermissions;
 import dev.baton.server.store.StoreState;
 import io.etcd.jetcd.api.LeaseGrantRequest;
 import io.etcd.jetcd.api.LeaseGrantResponse;
@@ -29,9 +30,11 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
     private final ResponseHeaders headers;
     private final int maxRequestBytes;
     private final SpaceQuota quota;
+    private final CallerIdentity identity;
 
     LeaseService(StoreState state, CommitPipeline pipeline, ResponseHeaders headers, int maxRequestBytes,
-            SpaceQuota quota) {
+            SpaceQuota quota, CallerIdentity identity) {
+        this.identity = identity;
         this.state = state;
         this.pipeline = pipeline;
         this.headers = headers;
@@ -45,6 +48,7 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
             return;
         }
         try {
+            identity.user();
             KvService.checkSize(request, maxRequestBytes);
         } catch (EtcdError e) {
             responses.onError(e.toStatus().asRuntimeException());
@@ -56,7 +60,17 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
 
     @Override
     public void leaseRevoke(LeaseRevokeRequest request, StreamObserver<LeaseRevokeResponse> responses) {
-        pipeline.submit(s -> s.revokeLease(request.getID())).whenComplete(Replies.later(responses,
+        String user;
+        try {
+            user = identity.user();
+        } catch (EtcdError e) {
+            responses.onError(e.toStatus().asRuntimeException());
+            return;
+        }
+        pipeline.submit(s -> {
+            RequestPermissions.leaseKeys(s.auth(), user, s.leases().get(request.getID()));
+            return s.revokeLease(request.getID());
+        }).whenComplete(Replies.later(responses,
                 r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build()));
     }
 

@@ -64,10 +64,12 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     private final ResponseHeaders headers;
     private final CommitPipeline pipeline;
     private final Path exportDir;
+    private final CallerIdentity identity;
 
     /** @param exportDir where a snapshot being streamed is kept until it is sent */
     MaintenanceService(StoreState state, Journal journal, ResponseHeaders headers, CommitPipeline pipeline,
-            Path exportDir) {
+            Path exportDir, CallerIdentity identity) {
+        this.identity = identity;
         this.state = state;
         this.journal = journal;
         this.headers = headers;
@@ -109,8 +111,34 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
         pipeline.submit(s -> s.alarm(request)).whenComplete(Replies.later(responses, r -> r));
     }
 
+    /**
+     * Why the caller may not make a call that needs the root role (Defragment, Hash, HashKV,
+     * Snapshot), or null when they may (or auth is disabled). etcd answers these refusals
+     * UNKNOWN with its auth package's wording ("auth: permission denied"), not with the gRPC
+     * errors of other calls.
+     */
+    private Status adminRefusal() {
+        try {
+            state.auth().checkAdmin(identity.user());
+            return null;
+        } catch (EtcdError e) {
+            return Status.UNKNOWN.withDescription(e.getMessage().replaceFirst("^etcdserver: ", "auth: "));
+        }
+    }
+
+    private boolean refusedAdmin(StreamObserver<?> responses) {
+        Status refusal = adminRefusal();
+        if (refusal != null) {
+            responses.onError(refusal.asRuntimeException());
+        }
+        return refusal != null;
+    }
+
     @Override
     public void defragment(DefragmentRequest request, StreamObserver<DefragmentResponse> responses) {
+        if (refusedAdmin(responses)) {
+            return;
+        }
         pipeline.submit(s -> {
             try {
                 journal.snapshot(s);
@@ -123,6 +151,9 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
 
     @Override
     public void hash(HashRequest request, StreamObserver<HashResponse> responses) {
+        if (refusedAdmin(responses)) {
+            return;
+        }
         pipeline.submit(s -> HashResponse.newBuilder()
                 .setHeader(headers.at(s.kv().revision()))
                 .setHash(KeyspaceHash.hash(s.kv(), s.leases()))
@@ -131,6 +162,9 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
 
     @Override
     public void hashKV(HashKVRequest request, StreamObserver<HashKVResponse> responses) {
+        if (refusedAdmin(responses)) {
+            return;
+        }
         pipeline.submit(s -> KeyspaceHash.hashKv(s.kv(), request.getRevision()))
                 .whenComplete(Replies.later(responses, h -> HashKVResponse.newBuilder()
                         .setHeader(headers.at(h.currentRevision()))
@@ -153,6 +187,11 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> responses) {
         SnapshotSender sender = new SnapshotSender((ServerCallStreamObserver<SnapshotResponse>) responses,
                 SNAPSHOT_CHUNK_BYTES);
+        Status refusal = adminRefusal();
+        if (refusal != null) {
+            sender.fail(refusal);
+            return;
+        }
         Path file;
         try {
             file = Files.createTempFile(exportDir, "export-", ".tmp");

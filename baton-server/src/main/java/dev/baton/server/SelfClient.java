@@ -20,9 +20,12 @@ import io.etcd.jetcd.api.WatchGrpc;
 import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
 import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ClientCall;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
@@ -32,6 +35,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,10 +104,20 @@ final class SelfClient implements AutoCloseable {
         return unary(kv::deleteRange, DeleteRangeRequest.newBuilder().setKey(key).build());
     }
 
-    /** Any unary call of the served services. */
-    <Q, R> CompletableFuture<R> call(MethodDescriptor<Q, R> method, Q request) {
-        return unary((q, observer) -> ClientCalls.asyncUnaryCall(channel.newCall(method, CallOptions.DEFAULT), q,
-                observer), request);
+    /** Any unary call of the served services, made with {@code token} (null: none), as etcd's gateway forwards it. */
+    <Q, R> CompletableFuture<R> call(MethodDescriptor<Q, R> method, Q request, String token) {
+        return unary((q, observer) -> ClientCalls.asyncUnaryCall(channelWith(token).newCall(method,
+                CallOptions.DEFAULT), q, observer), request);
+    }
+
+    /** The channel, its calls carrying {@code token} in the metadata etcd reads it from (null: none). */
+    private Channel channelWith(String token) {
+        if (token == null) {
+            return channel;
+        }
+        Metadata headers = new Metadata();
+        headers.put(CallerIdentity.TOKEN, token);
+        return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     CompletableFuture<LeaseGrantResponse> grant(long ttlSeconds) {
@@ -202,11 +216,11 @@ final class SelfClient implements AutoCloseable {
      * {@code responses} and the stream's end (null when it ended normally) to {@code ended}.
      * Returns what cancels the stream.
      */
-    <Q, R> Runnable stream(MethodDescriptor<Q, R> method, Q first, boolean halfClose, Consumer<R> responses,
-            Consumer<Throwable> ended) {
+    <Q, R> Runnable stream(MethodDescriptor<Q, R> method, Q first, String token, boolean halfClose,
+            Consumer<R> responses, Consumer<Throwable> ended) {
         AtomicReference<ClientCall<Q, R>> call = new AtomicReference<>();
         Context.ROOT.run(() -> {
-            call.set(channel.newCall(method, CallOptions.DEFAULT));
+            call.set(channelWith(token).newCall(method, CallOptions.DEFAULT));
             StreamObserver<Q> requests = ClientCalls.asyncBidiStreamingCall(call.get(), new StreamObserver<>() {
                 @Override
                 public void onNext(R response) {

@@ -1,7 +1,11 @@
 package dev.baton.server;
 
+import dev.baton.server.store.EtcdError;
+import dev.baton.server.store.KeyRange;
+import dev.baton.server.store.StoreState;
 import dev.baton.server.watch.WatchHub;
 import dev.baton.server.watch.WatchStream;
+import io.etcd.jetcd.api.WatchCreateRequest;
 import io.etcd.jetcd.api.WatchGrpc;
 import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
@@ -16,10 +20,27 @@ final class WatchService extends WatchGrpc.WatchImplBase {
 
     private final WatchHub hub;
     private final Executor sendExecutor;
+    private final StoreState state;
+    private final CallerIdentity identity;
 
-    WatchService(WatchHub hub, Executor sendExecutor) {
+    WatchService(WatchHub hub, Executor sendExecutor, StoreState state, CallerIdentity identity) {
         this.hub = hub;
         this.sendExecutor = sendExecutor;
+        this.state = state;
+        this.identity = identity;
+    }
+
+    /**
+     * Why the caller may not read what {@code request} watches, as etcd words it in the refusal
+     * (the gRPC error as Go prints it); null when they may (auth disabled: anyone may).
+     */
+    private String refusal(WatchCreateRequest request) {
+        try {
+            state.auth().check(identity.user(), KeyRange.of(request.getKey(), request.getRangeEnd()), false);
+            return null;
+        } catch (EtcdError e) {
+            return "rpc error: code = " + GrpcCallMetrics.goName(e.code()) + " desc = " + e.getMessage();
+        }
     }
 
     @Override
@@ -32,7 +53,14 @@ final class WatchService extends WatchGrpc.WatchImplBase {
             @Override
             public void onNext(WatchRequest request) {
                 switch (request.getRequestUnionCase()) {
-                    case CREATE_REQUEST -> stream.create(request.getCreateRequest());
+                    case CREATE_REQUEST -> {
+                        String refusal = refusal(request.getCreateRequest());
+                        if (refusal == null) {
+                            stream.create(request.getCreateRequest());
+                        } else {
+                            stream.refuse(refusal);
+                        }
+                    }
                     case CANCEL_REQUEST -> stream.cancel(request.getCancelRequest().getWatchId());
                     case PROGRESS_REQUEST -> stream.requestProgress();
                     default -> {

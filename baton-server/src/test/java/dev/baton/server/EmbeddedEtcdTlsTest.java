@@ -7,6 +7,7 @@ import dev.baton.testkit.CertificateFiles;
 import dev.baton.testkit.TestCertificates;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.auth.Permission;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.InputStream;
@@ -120,6 +121,33 @@ class EmbeddedEtcdTlsTest {
                     .satisfies(error -> assertThat(rootOf(error)).isInstanceOf(SSLHandshakeException.class)
                             .hasMessageContaining("certificate_required"));
         }
+    }
+
+    @Test
+    void withAuthEnabledAClientCertificateNamesItsUser() throws Exception {
+        try (EmbeddedEtcd server = tlsServer().clientCa(ca.caFile()).build().start()) {
+            CertificateFiles root = ca.issueClient("root");
+            SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(ca.caFile().toFile())
+                    .keyManager(root.certificate().toFile(), root.privateKey().toFile());
+            try (Client admin = Client.builder().endpoints(server.endpoint()).sslContext(ssl.build()).build()) {
+                var auth = admin.getAuthClient();
+                auth.userAdd(bytes("root"), bytes("rootpw")).get(10, TimeUnit.SECONDS);
+                auth.userGrantRole(bytes("root"), bytes("root")).get(10, TimeUnit.SECONDS);
+                auth.userAdd(bytes("alice"), bytes("alicepw")).get(10, TimeUnit.SECONDS);
+                auth.roleAdd(bytes("tls")).get(10, TimeUnit.SECONDS);
+                auth.roleGrantPermission(bytes("tls"), bytes("tls/"), bytes("tls0"), Permission.Type.READWRITE)
+                        .get(10, TimeUnit.SECONDS);
+                auth.userGrantRole(bytes("alice"), bytes("tls")).get(10, TimeUnit.SECONDS);
+                auth.authEnable().get(10, TimeUnit.SECONDS);
+            }
+            assertThat(roundTrip(server, ca.caFile(), Optional.of(ca.issueClient("alice")))).isEqualTo("v");
+            assertThatThrownBy(() -> roundTrip(server, ca.caFile(), Optional.of(ca.issueClient("bob"))))
+                    .hasStackTraceContaining("etcdserver: permission denied");
+        }
+    }
+
+    private static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
     }
 
     @Test

@@ -3,8 +3,6 @@ package dev.baton.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.etcd.jetcd.api.AuthGrpc;
-import io.etcd.jetcd.api.AuthUserAddRequest;
 import io.etcd.jetcd.api.ClusterGrpc;
 import io.etcd.jetcd.api.MemberAddRequest;
 import io.etcd.jetcd.api.MemberRemoveRequest;
@@ -55,17 +53,10 @@ class UnimplementedCallsTest {
     }
 
     @Test
-    void methodsOfAbsentServicesAreUnknownMethodsToo() {
-        assertUnknown(() -> AuthGrpc.newBlockingStub(channel).userAdd(AuthUserAddRequest.newBuilder().setName("u")
-                .build()), "unknown method UserAdd for service etcdserverpb.Auth");
-    }
-
-    @Test
     void gatewayPathsOfUnservedCallsAnswerUnimplementedInEtcdsWords() throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         for (String[] call : new String[][] {
-            {"/v3/auth/user/add", "{\"name\":\"u\"}", "unknown method UserAdd for service etcdserverpb.Auth"},
-            {"/v3/auth/enable", "{}", "unknown method AuthEnable for service etcdserverpb.Auth"},
+            {"/v3/cluster/member/add", "{}", "unknown method MemberAdd for service etcdserverpb.Cluster"},
             {"/v3beta/cluster/member/remove", "{\"ID\":\"1\"}",
                 "unknown method MemberRemove for service etcdserverpb.Cluster"},
         }) {

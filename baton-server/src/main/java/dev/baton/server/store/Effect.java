@@ -25,4 +25,8 @@ public sealed interface Effect {
     /** An alarm of a member was raised ({@code raised}) or disarmed. */
     record AlarmChanged(long memberId, int alarm, boolean raised) implements Effect {
     }
+
+    /** Users, roles, permissions or whether auth is enabled changed: the whole auth state after the change. */
+    record AuthChanged(AuthData auth) implements Effect {
+    }
 }

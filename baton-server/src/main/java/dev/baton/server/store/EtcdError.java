@@ -80,4 +80,66 @@ public final class EtcdError extends RuntimeException {
     public static EtcdError leaseTtlTooLarge() {
         return new EtcdError(Status.Code.OUT_OF_RANGE, "etcdserver: too large lease TTL");
     }
+
+    public static EtcdError rootUserMissing() {
+        return new EtcdError(Status.Code.FAILED_PRECONDITION, "etcdserver: root user does not exist");
+    }
+
+    public static EtcdError rootRoleMissing() {
+        return new EtcdError(Status.Code.FAILED_PRECONDITION, "etcdserver: root user does not have root role");
+    }
+
+    public static EtcdError userExists() {
+        return new EtcdError(Status.Code.FAILED_PRECONDITION, "etcdserver: user name already exists");
+    }
+
+    public static EtcdError userEmpty() {
+        return new EtcdError(Status.Code.INVALID_ARGUMENT, "etcdserver: user name is empty");
+    }
+
+    public static EtcdError userNotFound() {
+        return new EtcdError(Status.Code.FAILED_PRECONDITION, "etcdserver: user name not found");
+    }
+
+    public static EtcdError roleExists() {
+        return new EtcdError(Status.Code.FAILED_PRECONDITION, "etcdserver: role name already exists");
+    }
+
+    public static EtcdError roleNotFound() {
+        return new EtcdError(Status.Code.FAILED_PRECONDITION, "etcdserver: role name not found");
+    }
+
+    public static EtcdError roleEmpty() {
+        return new EtcdError(Status.Code.INVALID_ARGUMENT, "etcdserver: role name is empty");
+    }
+
+    public static EtcdError authFailed() {
+        return new EtcdError(Status.Code.INVALID_ARGUMENT,
+                "etcdserver: authentication failed, invalid user ID or password");
+    }
+
+    public static EtcdError permissionDenied() {
+        return new EtcdError(Status.Code.PERMISSION_DENIED, "etcdserver: permission denied");
+    }
+
+    public static EtcdError roleNotGranted() {
+        return new EtcdError(Status.Code.FAILED_PRECONDITION, "etcdserver: role is not granted to the user");
+    }
+
+    public static EtcdError permissionNotGranted() {
+        return new EtcdError(Status.Code.FAILED_PRECONDITION, "etcdserver: permission is not granted to the role");
+    }
+
+    public static EtcdError authNotEnabled() {
+        return new EtcdError(Status.Code.FAILED_PRECONDITION, "etcdserver: authentication is not enabled");
+    }
+
+    public static EtcdError invalidAuthToken() {
+        return new EtcdError(Status.Code.UNAUTHENTICATED, "etcdserver: invalid auth token");
+    }
+
+    /** Deleting the root user or role, or taking the root role from the root user, while auth is enabled. */
+    public static EtcdError invalidAuthManagement() {
+        return new EtcdError(Status.Code.INVALID_ARGUMENT, "etcdserver: invalid auth management");
+    }
 }

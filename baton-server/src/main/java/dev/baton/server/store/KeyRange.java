@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.List;
 import java.util.NavigableMap;
 
 /**
@@ -72,6 +73,43 @@ public final class KeyRange {
             return Collections.emptyNavigableMap();
         }
         return map.subMap(key, true, end, false);
+    }
+
+    /**
+     * The exclusive upper bound of the keys in the range, {@code null} for "to the end"; a
+     * single key (or an empty range, taken as its first key) ends just after it.
+     */
+    private byte[] upperBound() {
+        if (end == null || isEmpty()) {
+            return Arrays.copyOf(key, key.length + 1);
+        }
+        return end.length == 0 ? null : end;
+    }
+
+    /** Whether every key of {@code wanted} falls in one of {@code ranges}. */
+    public static boolean covers(List<KeyRange> ranges, KeyRange wanted) {
+        byte[] cursor = wanted.key;
+        byte[] limit = wanted.upperBound();
+        while (limit == null || ORDER.compare(cursor, limit) < 0) {
+            byte[] furthest = null;
+            for (KeyRange r : ranges) {
+                if (r.isEmpty() || !r.contains(cursor)) {
+                    continue;
+                }
+                byte[] bound = r.upperBound();
+                if (bound == null) {
+                    return true;
+                }
+                if (furthest == null || ORDER.compare(bound, furthest) > 0) {
+                    furthest = bound;
+                }
+            }
+            if (furthest == null) {
+                return false;
+            }
+            cursor = furthest;
+        }
+        return true;
     }
 
     @Override

@@ -22,6 +22,7 @@ import io.etcd.jetcd.api.TxnResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The whole state machine: key space and leases, with etcd's request semantics.
@@ -44,6 +45,7 @@ public final class StoreState {
     private volatile long publishedRevision = 1;
     /** The raised alarms, in the order they were raised; replaced whole on each change. */
     private volatile List<AlarmMember> alarms = List.of();
+    private volatile AuthData auth = AuthData.INITIAL;
 
     /**
      * @param nanoClock the monotonic clock lease deadlines are measured on
@@ -239,6 +241,24 @@ public final class StoreState {
         alarms = List.copyOf(changed);
     }
 
+    /** Users, roles, permissions and whether auth is enabled, as of the last auth change (any thread). */
+    public AuthData auth() {
+        return auth;
+    }
+
+    /**
+     * Applies an auth change made by {@code change} to the current auth state, recording it when
+     * it changed anything (writer thread).
+     */
+    public AuthData changeAuth(UnaryOperator<AuthData> change) {
+        AuthData changed = change.apply(auth);
+        if (changed != auth) {
+            auth = changed;
+            effects.add(new Effect.AuthChanged(changed));
+        }
+        return changed;
+    }
+
     private void refuseWhenNoSpace() {
         for (AlarmMember alarm : alarms) {
             if (alarm.getAlarm() == AlarmType.NOSPACE) {
@@ -276,6 +296,8 @@ public final class StoreState {
             if (alarm.raised() != alarms.contains(member)) {
                 changeAlarm(member, alarm.raised());
             }
+        } else if (effect instanceof Effect.AuthChanged changed) {
+            auth = changed.auth();
         }
     }
 
@@ -286,6 +308,8 @@ public final class StoreState {
         void lease(long id, long ttlSeconds);
 
         void alarm(long memberId, int alarm);
+
+        void auth(AuthData auth);
 
         /** A revision below the compaction revision that reads at or after it still need. */
         void compactedRevision(KeyRevision revision);
@@ -303,6 +327,7 @@ public final class StoreState {
         for (AlarmMember alarm : alarms) {
             sink.alarm(alarm.getMemberID(), alarm.getAlarmValue());
         }
+        sink.auth(auth);
         kv.forEachCompactedRevision(sink::compactedRevision);
         kv.forEachChange(kv.compactRevision(), Long.MAX_VALUE, sink::change);
     }
@@ -312,11 +337,13 @@ public final class StoreState {
      * a full TTL, as etcd's leases do when a new leader takes over.
      */
     public void restore(long revision, long compactRevision, List<long[]> leaseIdsAndTtls,
-            List<AlarmMember> raisedAlarms, Iterable<KeyRevision> compactedRevisions, Iterable<KeyRevision> changes) {
+            List<AlarmMember> raisedAlarms, AuthData restoredAuth, Iterable<KeyRevision> compactedRevisions,
+            Iterable<KeyRevision> changes) {
         for (long[] lease : leaseIdsAndTtls) {
             leases.add(lease[0], lease[1]);
         }
         alarms = List.copyOf(raisedAlarms);
+        auth = restoredAuth;
         kv.restore(revision, compactRevision, compactedRevisions, changes);
         kv.forEachLive(live -> {
             if (live.lease() != 0) {

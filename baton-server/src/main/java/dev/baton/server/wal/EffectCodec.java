@@ -1,10 +1,15 @@
 package dev.baton.server.wal;
 
+import dev.baton.server.store.AuthData;
 import dev.baton.server.store.Effect;
 import dev.baton.server.store.KeyRevision;
+import io.etcd.jetcd.api.Role;
+import io.etcd.jetcd.api.User;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /** The binary form of effects and key revisions shared by log records and snapshots. */
 final class EffectCodec {
@@ -13,6 +18,7 @@ final class EffectCodec {
     private static final int LEASE_REVOKED = 3;
     private static final int COMPACTED = 4;
     private static final int ALARM_CHANGED = 5;
+    private static final int AUTH_CHANGED = 6;
     /** Keys and values are bounded by the request limit; anything larger is damage. */
     private static final int MAX_BYTES = 64 * 1024 * 1024;
 
@@ -38,6 +44,9 @@ final class EffectCodec {
             out.writeLong(alarm.memberId());
             out.writeInt(alarm.alarm());
             out.writeBoolean(alarm.raised());
+        } else if (effect instanceof Effect.AuthChanged changed) {
+            out.writeByte(AUTH_CHANGED);
+            writeAuth(out, changed.auth());
         }
     }
 
@@ -49,8 +58,47 @@ final class EffectCodec {
             case LEASE_REVOKED -> new Effect.LeaseRevoked(in.readLong());
             case COMPACTED -> new Effect.Compacted(in.readLong());
             case ALARM_CHANGED -> new Effect.AlarmChanged(in.readLong(), in.readInt(), in.readBoolean());
+            case AUTH_CHANGED -> new Effect.AuthChanged(readAuth(in));
             default -> throw new IOException("unknown effect tag " + tag);
         };
+    }
+
+    /** The auth state: enabled, revision, then each user and each role as its protobuf encoding. */
+    static void writeAuth(DataOutput out, AuthData auth) throws IOException {
+        out.writeBoolean(auth.enabled());
+        out.writeLong(auth.revision());
+        out.writeInt(auth.users().size());
+        for (User user : auth.users().values()) {
+            writeBytes(out, user.toByteArray());
+        }
+        out.writeInt(auth.roles().size());
+        for (Role role : auth.roles().values()) {
+            writeBytes(out, role.toByteArray());
+        }
+    }
+
+    static AuthData readAuth(DataInput in) throws IOException {
+        boolean enabled = in.readBoolean();
+        long revision = in.readLong();
+        SortedMap<String, User> users = new TreeMap<>();
+        for (int i = readCount(in); i > 0; i--) {
+            User user = User.parseFrom(readBytes(in));
+            users.put(user.getName().toStringUtf8(), user);
+        }
+        SortedMap<String, Role> roles = new TreeMap<>();
+        for (int i = readCount(in); i > 0; i--) {
+            Role role = Role.parseFrom(readBytes(in));
+            roles.put(role.getName().toStringUtf8(), role);
+        }
+        return new AuthData(enabled, revision, users, roles);
+    }
+
+    private static int readCount(DataInput in) throws IOException {
+        int count = in.readInt();
+        if (count < 0) {
+            throw new IOException("negative count " + count);
+        }
+        return count;
     }
 
     static void writeKeyRevision(DataOutput out, KeyRevision r) throws IOException {

@@ -1,5 +1,6 @@
 package dev.baton.server.wal;
 
+import dev.baton.server.store.AuthData;
 import dev.baton.server.store.KeyRevision;
 import dev.baton.server.store.StoreState;
 import io.etcd.jetcd.api.AlarmMember;
@@ -39,6 +40,8 @@ final class SnapshotFile {
     private static final int COMPACTED = 3;
     private static final int CHANGE = 4;
     private static final int ALARM = 5;
+    /** The auth state; a snapshot without it (written before auth existed) has {@link AuthData#INITIAL}. */
+    private static final int AUTH = 6;
 
     /** What a snapshot says besides the state it restores. */
     record Identity(long memberId, long index) {
@@ -82,6 +85,14 @@ final class SnapshotFile {
                             out.writeByte(ALARM);
                             out.writeLong(memberId);
                             out.writeInt(alarm);
+                        });
+                    }
+
+                    @Override
+                    public void auth(AuthData auth) {
+                        io(() -> {
+                            out.writeByte(AUTH);
+                            EffectCodec.writeAuth(out, auth);
                         });
                     }
 
@@ -160,6 +171,7 @@ final class SnapshotFile {
             long compactRevision = 0;
             List<long[]> leases = new ArrayList<>();
             List<AlarmMember> alarms = new ArrayList<>();
+            AuthData auth = AuthData.INITIAL;
             List<KeyRevision> compacted = new ArrayList<>();
             List<KeyRevision> changes = new ArrayList<>();
             while (true) {
@@ -175,6 +187,7 @@ final class SnapshotFile {
                     case LEASE -> leases.add(new long[] {in.readLong(), in.readLong()});
                     case ALARM -> alarms.add(AlarmMember.newBuilder().setMemberID(in.readLong())
                             .setAlarmValue(in.readInt()).build());
+                    case AUTH -> auth = EffectCodec.readAuth(in);
                     case COMPACTED -> compacted.add(EffectCodec.readKeyRevision(in));
                     case CHANGE -> changes.add(EffectCodec.readKeyRevision(in));
                     default -> throw corrupt(file, "unknown section tag " + tag, null);
@@ -190,7 +203,7 @@ final class SnapshotFile {
                     throw corrupt(file, "bytes follow its checksum", null);
                 }
             }
-            state.restore(revision, compactRevision, leases, alarms, compacted, changes);
+            state.restore(revision, compactRevision, leases, alarms, auth, compacted, changes);
             return new Identity(memberId, index);
         } catch (EOFException e) {
             throw corrupt(file, "it ends early", e);

@@ -91,6 +91,14 @@ public final class WatchHub {
         }
     }
 
+    void refuse(WatchStream stream, String reason) {
+        synchronized (lock) {
+            if (!stream.closed) {
+                stream.sink.send(refusal(publishedRevision, reason));
+            }
+        }
+    }
+
     private WatchResponse refusal(long revision, String reason) {
         return WatchStream.response(-1).setHeader(headers.apply(revision)).setCreated(true).setCanceled(true)
                 .setCancelReason(reason).build();

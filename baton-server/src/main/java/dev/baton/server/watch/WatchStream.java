@@ -51,6 +51,11 @@ public final class WatchStream {
         return ids.isEmpty() ? 0 : ids.get(ids.size() - 1);
     }
 
+    /** Answers a create request with a refusal (created and cancelled at once, watch ID -1) giving {@code reason}. */
+    public void refuse(String reason) {
+        hub.refuse(this, reason);
+    }
+
     /** Cancels a watch; an unknown ID is ignored, as etcd does. */
     public void cancel(long watchId) {
         hub.cancel(this, watchId);

@@ -48,6 +48,11 @@ final class Differential implements AutoCloseable {
                 dir);
     }
 
+    /** The embedded server's client URL, for tools that take one (etcdctl). */
+    String embeddedEndpoint() {
+        return server.endpoint();
+    }
+
     /** Text added to every failure, such as the seed of a random run. */
     void context(String context) {
         this.context = context;

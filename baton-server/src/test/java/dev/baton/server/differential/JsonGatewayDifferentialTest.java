@@ -59,9 +59,61 @@ class JsonGatewayDifferentialTest {
     }
 
     private static HttpResponse<String> post(String endpoint, String path, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + path)).timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return post(endpoint, path, body, null);
+    }
+
+    /** A POST with {@code token} (null: none) in its Authorization header, as etcd's gateway takes tokens. */
+    private static HttpResponse<String> post(String endpoint, String path, String body, String token)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint + path))
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void authPathsAndTokensInTheAuthorizationHeaderAnswerAsEtcd() throws Exception {
+        String[][] setUp = {
+            {"/v3/auth/user/add", "{\"name\":\"root\",\"password\":\"rootpw\"}"},
+            {"/v3/auth/user/grant", "{\"user\":\"root\",\"role\":\"root\"}"},
+            {"/v3/auth/user/add", "{\"name\":\"alice\",\"password\":\"alicepw\"}"},
+            {"/v3/auth/role/add", "{\"name\":\"reader\"}"},
+            {"/v3/auth/role/grant", "{\"name\":\"reader\",\"perm\":{\"permType\":\"READ\",\"key\":\""
+                    + b64("gw/") + "\",\"range_end\":\"" + b64("gw0") + "\"}}"},
+            {"/v3/auth/role/get", "{\"role\":\"reader\"}"},
+            {"/v3/auth/user/grant", "{\"user\":\"alice\",\"role\":\"reader\"}"},
+            {"/v3/auth/user/get", "{\"name\":\"alice\"}"},
+            {"/v3/auth/enable", "{}"},
+            {"/v3/kv/range", "{\"key\":\"" + b64("gw/a") + "\"}"},
+            {"/v3/auth/authenticate", "{\"name\":\"alice\",\"password\":\"wrong\"}"},
+        };
+        for (String[] call : setUp) {
+            assertThat(gatewayAnswer(post(embedded.endpoint(), call[0], call[1]), true)).as(call[0])
+                    .isEqualTo(gatewayAnswer(post(etcd.endpoint(), call[0], call[1]), true));
+        }
+        String[] tokens = new String[2];
+        String[] endpoints = {etcd.endpoint(), embedded.endpoint()};
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> login = post(endpoints[i], "/v3/auth/authenticate",
+                    "{\"name\":\"alice\",\"password\":\"alicepw\"}");
+            assertThat(login.statusCode()).isEqualTo(200);
+            tokens[i] = JSON.readTree(login.body()).get("token").asText();
+        }
+        String[][] asAlice = {
+            {"/v3/kv/range", "{\"key\":\"" + b64("gw/a") + "\"}"},
+            {"/v3/kv/put", "{\"key\":\"" + b64("gw/a") + "\",\"value\":\"" + b64("1") + "\"}"},
+            {"/v3/auth/user/list", "{}"},
+            {"/v3/auth/user/get", "{\"name\":\"alice\"}"},
+            {"/v3/auth/disable", "{}"},
+        };
+        for (String[] call : asAlice) {
+            assertThat(gatewayAnswer(post(embedded.endpoint(), call[0], call[1], tokens[1]), true)).as(call[0])
+                    .isEqualTo(gatewayAnswer(post(etcd.endpoint(), call[0], call[1], tokens[0]), true));
+        }
+        assertThat(gatewayAnswer(post(embedded.endpoint(), "/v3/kv/range", "{}", "notAToken.1"), true))
+                .isEqualTo(gatewayAnswer(post(etcd.endpoint(), "/v3/kv/range", "{}", "notAToken.1"), true));
     }
 
     /** Status and JSON body, with the header's cluster fields removed (they differ by nature). */

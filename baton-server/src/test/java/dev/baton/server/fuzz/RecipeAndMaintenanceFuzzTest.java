@@ -9,6 +9,18 @@ import dev.baton.testkit.FuzzRun;
 import io.etcd.jetcd.api.AlarmMember;
 import io.etcd.jetcd.api.AlarmRequest;
 import io.etcd.jetcd.api.AlarmType;
+import io.etcd.jetcd.api.AuthEnableRequest;
+import io.etcd.jetcd.api.AuthGrpc;
+import io.etcd.jetcd.api.AuthRoleAddRequest;
+import io.etcd.jetcd.api.AuthRoleDeleteRequest;
+import io.etcd.jetcd.api.AuthRoleGetRequest;
+import io.etcd.jetcd.api.AuthRoleGrantPermissionRequest;
+import io.etcd.jetcd.api.AuthRoleRevokePermissionRequest;
+import io.etcd.jetcd.api.AuthUserAddRequest;
+import io.etcd.jetcd.api.AuthUserDeleteRequest;
+import io.etcd.jetcd.api.AuthUserGetRequest;
+import io.etcd.jetcd.api.AuthUserGrantRoleRequest;
+import io.etcd.jetcd.api.AuthenticateRequest;
 import io.etcd.jetcd.api.CampaignRequest;
 import io.etcd.jetcd.api.DefragmentRequest;
 import io.etcd.jetcd.api.ElectionGrpc;
@@ -22,6 +34,7 @@ import io.etcd.jetcd.api.LeaseGrpc;
 import io.etcd.jetcd.api.LeaseRevokeRequest;
 import io.etcd.jetcd.api.MaintenanceGrpc;
 import io.etcd.jetcd.api.MoveLeaderRequest;
+import io.etcd.jetcd.api.Permission;
 import io.etcd.jetcd.api.ProclaimRequest;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RangeRequest;
@@ -57,8 +70,8 @@ import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeProperty;
 
 /**
- * Malformed and extreme requests to the Lock, Election and Maintenance services and to the
- * JSON gateway: each is answered, or refused with etcd's own error (UNKNOWN with an etcd or
+ * Malformed and extreme requests to the Lock, Election, Maintenance and Auth services and to
+ * the JSON gateway: each is answered, or refused with etcd's own error (UNKNOWN with an etcd or
  * recipe message where etcd answers so, FAILED_PRECONDITION for an alarm the server cannot
  * raise), never INTERNAL, never left waiting; the gateway never answers 5xx; a normal write and
  * read work after every request, once a NOSPACE alarm it raised is disarmed. Each try holds one granted lease and names hold no {@code /},
@@ -83,7 +96,8 @@ class RecipeAndMaintenanceFuzzTest {
         "/v3/lease/grant", "/v3/lease/revoke", "/v3/lease/timetolive", "/v3/maintenance/status",
         "/v3/maintenance/alarm", "/v3/maintenance/transfer-leadership", "/v3/cluster/member/list",
         "/v3/lease/keepalive", "/v3/lease/leases", "/v3/kv/lease/leases", "/v3/maintenance/hash",
-        "/v3/maintenance/snapshot", "/v3beta/kv/range", "/v3beta/kv/put",
+        "/v3/maintenance/snapshot", "/v3beta/kv/range", "/v3beta/kv/put", "/v3/auth/user/add",
+        "/v3/auth/role/grant", "/v3/auth/authenticate", "/v3/auth/user/get", "/v3/auth/role/revoke",
     };
     private static final String[] BODIES = {
         "", "null", "[]", "{", "{\"key\":\"\"}", "{\"key\":\"!!\"}", "{\"key\":1}", "{\"key\":\"YQ==\",\"limit\":\"x\"}",
@@ -92,7 +106,8 @@ class RecipeAndMaintenanceFuzzTest {
         "{\"compare\":[{}],\"success\":[{}]}", "{\"success\":[{\"request_txn\":{\"success\":[{\"request_put\":{}}]}}]}",
         "{\"key\":\"YQ==\",\"value\":\"YQ==\",\"lease\":\"12345\"}", "{\"unknown\":true}", "{\"key\":{\"a\":1}}",
         "{\"key\":\"YQ==\",\"keys_only\":\"yes\"}", "{\"action\":\"ACTIVATE\",\"alarm\":\"NOSPACE\"}",
-        "{\"action\":7}", "{\"targetID\":\"-1\"}",
+        "{\"action\":7}", "{\"targetID\":\"-1\"}", "{\"name\":\"\",\"password\":\"\"}",
+        "{\"name\":\"r\",\"perm\":{\"permType\":9,\"key\":\"YQ==\"}}", "{\"name\":\"r\",\"perm\":{}}",
     };
 
     private EmbeddedEtcd server;
@@ -218,7 +233,7 @@ class RecipeAndMaintenanceFuzzTest {
         long ungranted = pick(random, UNGRANTED);
         long revision = pick(random, REVISIONS);
         String shown = name.size() > 20 ? name.size() + " bytes" : name.toString();
-        return switch (random.nextInt(14)) {
+        return switch (random.nextInt(16)) {
             case 0 -> new Call("Lock " + shown + (granted ? " on the try's lease" : " on " + ungranted), t ->
                     t.lock().lock(LockRequest.newBuilder().setName(name).setLease(t.lease(granted, ungranted)).build()));
             case 1 -> new Call("Unlock " + shown, t -> t.lock().unlock(UnlockRequest.newBuilder().setKey(name).build()));
@@ -248,12 +263,52 @@ class RecipeAndMaintenanceFuzzTest {
             case 10 -> new Call("MoveLeader to " + ungranted, t -> t.maintenance().moveLeader(
                     MoveLeaderRequest.newBuilder().setTargetID(ungranted).build()));
             case 11 -> new Call("Defragment", t -> t.maintenance().defragment(DefragmentRequest.getDefaultInstance()));
+            case 12, 13 -> authCall(random, name.toStringUtf8(), shown);
             default -> {
                 String path = GATEWAY_PATHS[random.nextInt(GATEWAY_PATHS.length)];
                 String body = BODIES[random.nextInt(BODIES.length)];
                 yield new Call("POST " + path + " " + body, t -> t.gateway(path, body));
             }
         };
+    }
+
+    /**
+     * An Auth call on names that are never "root" (so auth is never enabled and the canary write
+     * keeps working): users and roles added, deleted and granted in any order, permissions of any
+     * type (also outside the API) on odd keys and ranges, authentication while auth is disabled.
+     */
+    private static Call authCall(Random random, String name, String shown) {
+        ByteString key = ByteString.copyFrom(NAMES[random.nextInt(NAMES.length)]);
+        ByteString end = ByteString.copyFrom(NAMES[random.nextInt(NAMES.length)]);
+        int type = random.nextInt(5) - 1;
+        return switch (random.nextInt(10)) {
+            case 0 -> new Call("UserAdd " + shown, t -> t.auth().userAdd(AuthUserAddRequest.newBuilder().setName(name)
+                    .setPassword(name).build()));
+            case 1 -> new Call("RoleAdd " + shown, t -> t.auth().roleAdd(AuthRoleAddRequest.newBuilder().setName(name)
+                    .build()));
+            case 2 -> new Call("UserGrantRole " + shown, t -> t.auth().userGrantRole(AuthUserGrantRoleRequest
+                    .newBuilder().setUser(name).setRole(name).build()));
+            case 3 -> new Call("RoleGrantPermission " + shown + " type " + type, t -> t.auth().roleGrantPermission(
+                    AuthRoleGrantPermissionRequest.newBuilder().setName(name).setPerm(Permission.newBuilder()
+                            .setPermTypeValue(type).setKey(key).setRangeEnd(end)).build()));
+            case 4 -> new Call("RoleRevokePermission " + shown, t -> t.auth().roleRevokePermission(
+                    AuthRoleRevokePermissionRequest.newBuilder().setRole(name).setKey(key).setRangeEnd(end).build()));
+            case 5 -> new Call("UserDelete " + shown, t -> t.auth().userDelete(AuthUserDeleteRequest.newBuilder()
+                    .setName(name).build()));
+            case 6 -> new Call("RoleDelete " + shown, t -> t.auth().roleDelete(AuthRoleDeleteRequest.newBuilder()
+                    .setRole(name).build()));
+            case 7 -> new Call("UserGet and RoleGet " + shown, t -> {
+                t.auth().roleGet(AuthRoleGetRequest.newBuilder().setRole(name).build());
+                return t.auth().userGet(AuthUserGetRequest.newBuilder().setName(name).build());
+            });
+            case 8 -> new Call("Authenticate " + shown, t -> t.auth().authenticate(AuthenticateRequest.newBuilder()
+                    .setName(name).setPassword(name).build()));
+            default -> new Call("AuthEnable", t -> t.auth().authEnable(AuthEnableRequest.getDefaultInstance()));
+        };
+    }
+
+    private AuthGrpc.AuthBlockingStub auth() {
+        return AuthGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 
     private LockGrpc.LockBlockingStub lock() {
