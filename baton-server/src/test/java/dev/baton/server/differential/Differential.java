@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Message;
-import dev.baton.server.EmbeddedEtcd;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.LeaseGrpc;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -28,24 +26,20 @@ final class Differential implements AutoCloseable {
 
     final Target etcd;
     final Target embedded;
-    private final EmbeddedEtcd server;
-    private final Path serverDir;
+    private final ScratchServer server;
     private final Deque<String> history = new ArrayDeque<>();
     private String context = "";
 
-    private Differential(Target etcd, Target embedded, EmbeddedEtcd server, Path serverDir) {
+    private Differential(Target etcd, Target embedded, ScratchServer server) {
         this.etcd = etcd;
         this.embedded = embedded;
         this.server = server;
-        this.serverDir = serverDir;
     }
 
     /** Compares against the etcd at {@code etcdEndpoint} a fresh embedded server with fsync on. */
     static Differential against(String etcdEndpoint) {
-        Path dir = FastTempDirs.create("baton-embedded-");
-        EmbeddedEtcd server = EmbeddedEtcd.builder().dataDir(dir).build().start();
-        return new Differential(new Target("etcd", etcdEndpoint), new Target("embedded", server.endpoint()), server,
-                dir);
+        ScratchServer server = ScratchServer.start();
+        return new Differential(new Target("etcd", etcdEndpoint), new Target("embedded", server.endpoint()), server);
     }
 
     /** The embedded server's client URL, for tools that take one (etcdctl). */
@@ -172,6 +166,5 @@ final class Differential implements AutoCloseable {
         etcd.close();
         embedded.close();
         server.close();
-        FastTempDirs.delete(serverDir);
     }
 }

@@ -2,7 +2,6 @@ package dev.baton.server.differential;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.baton.server.EmbeddedEtcd;
 import dev.baton.testkit.EtcdExtension;
 import dev.baton.testkit.Etcdctl;
 import io.etcd.jetcd.api.AlarmRequest;
@@ -13,7 +12,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,19 +33,16 @@ class EtcdctlComparisonTest {
     @RegisterExtension
     static final EtcdExtension ETCD = new EtcdExtension();
 
-    private static Path embeddedDir;
-    private static EmbeddedEtcd embedded;
+    private static ScratchServer embedded;
 
     @BeforeAll
     static void start() {
-        embeddedDir = FastTempDirs.create("baton-embedded-");
-        embedded = EmbeddedEtcd.builder().dataDir(embeddedDir).build().start();
+        embedded = ScratchServer.start();
     }
 
     @AfterAll
     static void stop() {
         embedded.close();
-        FastTempDirs.delete(embeddedDir);
     }
 
     private static List<String> endpoints() {

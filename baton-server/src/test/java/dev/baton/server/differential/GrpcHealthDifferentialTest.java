@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnknownFieldSet;
-import dev.baton.server.EmbeddedEtcd;
 import dev.baton.testkit.EtcdExtension;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
@@ -37,19 +36,16 @@ class GrpcHealthDifferentialTest {
     @RegisterExtension
     final EtcdExtension etcd = new EtcdExtension(b -> b.dataDir(etcdDir));
 
-    private Path embeddedDir;
-    private EmbeddedEtcd embedded;
+    private ScratchServer embedded;
 
     @BeforeEach
     void start() {
-        embeddedDir = FastTempDirs.create("baton-embedded-");
-        embedded = EmbeddedEtcd.builder().dataDir(embeddedDir).build().start();
+        embedded = ScratchServer.start();
     }
 
     @AfterEach
     void stop() {
         embedded.close();
-        FastTempDirs.delete(embeddedDir);
         FastTempDirs.delete(etcdDir);
     }
 

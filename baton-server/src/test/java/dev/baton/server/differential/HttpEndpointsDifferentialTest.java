@@ -2,7 +2,6 @@ package dev.baton.server.differential;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.baton.server.EmbeddedEtcd;
 import dev.baton.testkit.EtcdExtension;
 import dev.baton.testkit.Etcdctl;
 import io.etcd.jetcd.api.RangeRequest;
@@ -31,21 +30,18 @@ class HttpEndpointsDifferentialTest {
     @RegisterExtension
     static final EtcdExtension ETCD = new EtcdExtension();
 
-    private static Path embeddedDir;
-    private static EmbeddedEtcd embedded;
+    private static ScratchServer embedded;
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
     @BeforeAll
     static void start() {
-        embeddedDir = FastTempDirs.create("baton-embedded-");
-        embedded = EmbeddedEtcd.builder().dataDir(embeddedDir).build().start();
+        embedded = ScratchServer.start();
     }
 
     @AfterAll
     static void stop() {
         embedded.close();
-        FastTempDirs.delete(embeddedDir);
     }
 
     private static HttpResponse<String> call(String endpoint, String method, String path) throws Exception {

@@ -42,19 +42,16 @@ class JsonGatewayDifferentialTest {
     @RegisterExtension
     final EtcdExtension etcd = new EtcdExtension(b -> b.dataDir(etcdDir));
 
-    private Path embeddedDir;
-    private EmbeddedEtcd embedded;
+    private ScratchServer embedded;
 
     @BeforeEach
     void start() {
-        embeddedDir = FastTempDirs.create("baton-embedded-");
-        embedded = EmbeddedEtcd.builder().dataDir(embeddedDir).build().start();
+        embedded = ScratchServer.start();
     }
 
     @AfterEach
     void stop() {
         embedded.close();
-        FastTempDirs.delete(embeddedDir);
         FastTempDirs.delete(etcdDir);
     }
 
@@ -284,8 +281,8 @@ class JsonGatewayDifferentialTest {
             shapes.add(shape.subList(shape.size() - 1, shape.size()));
         }
         assertThat(shapes.get(1)).as("the last line's fields").isEqualTo(shapes.get(0));
-        Path file = embeddedDir.resolveSibling(embeddedDir.getFileName() + ".snapshot");
-        Path restored = embeddedDir.resolveSibling(embeddedDir.getFileName() + "-restored");
+        Path file = embedded.dir().resolveSibling(embedded.dir().getFileName() + ".snapshot");
+        Path restored = embedded.dir().resolveSibling(embedded.dir().getFileName() + "-restored");
         Files.write(file, saved);
         try {
             EmbeddedEtcd.restore(file, restored);

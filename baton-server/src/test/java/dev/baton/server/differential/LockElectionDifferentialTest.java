@@ -5,7 +5,6 @@ import static dev.baton.server.differential.Requests.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.server.EmbeddedEtcd;
 import dev.baton.testkit.EtcdExtension;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -53,19 +52,16 @@ class LockElectionDifferentialTest {
     @RegisterExtension
     final EtcdExtension etcd = new EtcdExtension(b -> b.dataDir(etcdDir));
 
-    private Path embeddedDir;
-    private EmbeddedEtcd embedded;
+    private ScratchServer embedded;
 
     @BeforeEach
     void start() {
-        embeddedDir = FastTempDirs.create("baton-embedded-");
-        embedded = EmbeddedEtcd.builder().dataDir(embeddedDir).build().start();
+        embedded = ScratchServer.start();
     }
 
     @AfterEach
     void stop() {
         embedded.close();
-        FastTempDirs.delete(embeddedDir);
         FastTempDirs.delete(etcdDir);
     }
 

@@ -6,7 +6,6 @@ import static dev.baton.server.differential.Requests.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.baton.server.EmbeddedEtcd;
 import dev.baton.testkit.EtcdExtension;
 import io.etcd.jetcd.api.AlarmMember;
 import io.etcd.jetcd.api.AlarmRequest;
@@ -48,19 +47,16 @@ class SpaceQuotaDifferentialTest {
     final EtcdExtension etcd = new EtcdExtension(b -> b.dataDir(etcdDir)
             .extraArgs("--quota-backend-bytes=" + QUOTA_BYTES));
 
-    private Path embeddedDir;
-    private EmbeddedEtcd embedded;
+    private ScratchServer embedded;
 
     @BeforeEach
     void start() {
-        embeddedDir = FastTempDirs.create("baton-embedded-");
-        embedded = EmbeddedEtcd.builder().dataDir(embeddedDir).quotaBackendBytes(QUOTA_BYTES).build().start();
+        embedded = ScratchServer.start(b -> b.quotaBackendBytes(QUOTA_BYTES));
     }
 
     @AfterEach
     void stop() {
         embedded.close();
-        FastTempDirs.delete(embeddedDir);
         FastTempDirs.delete(etcdDir);
     }
 
