@@ -117,11 +117,7 @@ final class JsonCodec {
      * form compares equal to itself after a trip through the store.
      */
     static String stable(String subject, String json, int maxBytes) {
-        int size = utf8Length(json);
-        if (size > maxBytes) {
-            throw new TaskFormatException(subject, json,
-                    "encoded form must be at most " + maxBytes + " bytes of UTF-8, is " + size);
-        }
+        requireEncodedAtMost(subject, json, maxBytes);
         String stored = json;
         for (int round = 0; round < 4; round++) {
             String written = write(readObject(subject, stored, maxBytes));
@@ -135,6 +131,15 @@ final class JsonCodec {
 
     static ObjectNode newObject() {
         return MAPPER.createObjectNode();
+    }
+
+    /** Refuses an encoded form of more than {@code maxBytes} UTF-8 bytes. */
+    static void requireEncodedAtMost(String subject, String json, int maxBytes) {
+        int size = utf8Length(json);
+        if (size > maxBytes) {
+            throw new TaskFormatException(subject, json,
+                    "encoded form must be at most " + maxBytes + " bytes of UTF-8, is " + size);
+        }
     }
 
     /** Writes a tree given as input, refusing one that cannot be written (nested over 1,000 deep). */

@@ -45,6 +45,18 @@ public final class TaskProperties {
     }
 
     /**
+     * Properties as a stored record holds them: {@code parsed} is what the store's text parsed to,
+     * so it is kept as it is and written once, instead of taking it through the store's encoding
+     * again as {@link #of} does. Records Baton wrote are in that encoding already, so both give
+     * equal properties; this is the decoding path every member takes for every task it sees.
+     */
+    static TaskProperties read(ObjectNode parsed) {
+        String json = JsonCodec.write(parsed);
+        JsonCodec.requireEncodedAtMost(SUBJECT, json, MAX_ENCODED_BYTES);
+        return parsed.isEmpty() ? EMPTY : new TaskProperties(parsed, json);
+    }
+
+    /**
      * The tree kept is the one the stored encoding reads back as, so properties compare equal to
      * themselves after a trip through the store ({@code 1.0} is stored as {@code 1}, a double as
      * its decimal).

@@ -57,7 +57,7 @@ record TaskSpec(TaskProperties properties, Instant submitted, Optional<Instant> 
         JsonRecord record = JsonRecord.parse("task spec", json, MAX_ENCODED_BYTES, FIELDS);
         TaskProperties properties;
         try {
-            properties = TaskProperties.of(record.requireObject("properties"));
+            properties = TaskProperties.read(record.requireObject("properties"));
         } catch (TaskFormatException e) {
             throw record.invalid("field \"properties\": " + e.rule());
         }

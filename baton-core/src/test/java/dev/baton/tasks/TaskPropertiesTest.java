@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.stream.Stream;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -31,6 +35,31 @@ class TaskPropertiesTest {
     @MethodSource("validJson")
     void objectsAreAcceptedAndStoredCompactWithExactNumbers(String input, String stored) {
         assertThat(TaskProperties.parse(input).json()).isEqualTo(stored);
+    }
+
+    @ParameterizedTest
+    @MethodSource("validJson")
+    void propertiesReadBackFromTheirStoredTextEqualThoseStored(String input, String stored) {
+        TaskProperties properties = TaskProperties.parse(input);
+
+        TaskProperties read = TaskProperties.read(JsonCodec.readObject("test", properties.json(), Integer.MAX_VALUE));
+
+        assertThat(read).isEqualTo(properties);
+        assertThat(read.json()).isEqualTo(stored);
+    }
+
+    @Property(tries = 500)
+    void anyStoredNumberReadsBackAsTheSameProperties(@ForAll long unscaled,
+                                                     @ForAll @IntRange(min = -40, max = 40) int scale,
+                                                     @ForAll @IntRange(min = 0, max = 3) int trailingZeros) {
+        String number = new BigDecimal(BigInteger.valueOf(unscaled), scale)
+                + (scale > 0 ? "0".repeat(trailingZeros) : "");
+        TaskProperties properties = TaskProperties.parse("{\"n\":" + number + ",\"list\":[" + number + "]}");
+
+        TaskProperties read = TaskProperties.read(JsonCodec.readObject("test", properties.json(), Integer.MAX_VALUE));
+
+        assertThat(read).isEqualTo(properties);
+        assertThat(read.json()).isEqualTo(properties.json());
     }
 
     static Stream<Arguments> invalidJson() {
