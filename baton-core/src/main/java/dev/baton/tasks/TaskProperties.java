@@ -77,6 +77,11 @@ public final class TaskProperties {
         return tree.deepCopy();
     }
 
+    /** The object itself, to be written into a record and never changed: saves a copy on every write. */
+    ObjectNode treeToWrite() {
+        return tree;
+    }
+
     /** Properties are equal when their objects hold the same fields and values, in any order. */
     @Override
     public boolean equals(Object other) {

@@ -41,10 +41,13 @@ record TaskSpec(TaskProperties properties, Instant submitted, Optional<Instant> 
         return JsonCodec.write(tree());
     }
 
-    /** The stored form as a JSON object, for records that carry a spec. */
+    /**
+     * The stored form as a JSON object, for records that carry a spec; it shares the properties'
+     * object, so it is only written, never changed.
+     */
     ObjectNode tree() {
         ObjectNode node = JsonCodec.newObject();
-        node.set("properties", properties.tree());
+        node.set("properties", properties.treeToWrite());
         node.put("submitted", submitted.toString());
         notBefore.ifPresent(instant -> node.put("notBefore", instant.toString()));
         if (!options.isDefault()) {
