@@ -124,9 +124,8 @@ final class TaskPlanner {
         }
         Map<TaskId, TaskOwner> claimed = new HashMap<>();
         Set<TaskId> unclaimed = new HashSet<>();
-        Map<TaskId, Integer> priorities = new HashMap<>();
-        Integer firstPriority = null;
-        boolean mixedPriorities = false;
+        int lowestPriority = Integer.MAX_VALUE;
+        int highestPriority = Integer.MIN_VALUE;
         for (PlannedTask task : input.tasks()) {
             TaskId id = task.id();
             HeldClaim mine = input.held().get(id);
@@ -140,9 +139,8 @@ final class TaskPlanner {
                     wakeAt = earlier(wakeAt, notBefore);
                 } else {
                     unclaimed.add(id);
-                    priorities.put(id, task.priority());
-                    firstPriority = firstPriority == null ? task.priority() : firstPriority;
-                    mixedPriorities |= firstPriority != task.priority();
+                    lowestPriority = Math.min(lowestPriority, task.priority());
+                    highestPriority = Math.max(highestPriority, task.priority());
                 }
             }
         }
@@ -173,8 +171,8 @@ final class TaskPlanner {
                 picks.add(task);
             }
         }
-        if (mixedPriorities && !picks.isEmpty()) {
-            picks = highestPriorities(input.self(), picks, priorities, heldOff);
+        if (highestPriority > lowestPriority && !picks.isEmpty()) {
+            picks = highestPriorities(input, picks, unclaimed, heldOff);
         }
         int claims = Math.min(input.room(), picks.size());
         return new Plan(release, picks.subList(0, claims), wake, picks.subList(claims, picks.size()));
@@ -183,24 +181,28 @@ final class TaskPlanner {
     /**
      * As many tasks as the balancer picked, taken by priority, highest first; within a priority
      * the balancer's picks first, in its order, then the rest by the member's rendezvous score.
+     * Only run when the unclaimed tasks differ in priority, so a namespace of one priority pays
+     * nothing for it.
      */
-    private static List<TaskId> highestPriorities(String self, List<TaskId> picks, Map<TaskId, Integer> priorities,
+    private static List<TaskId> highestPriorities(Input input, List<TaskId> picks, Set<TaskId> unclaimed,
                                                   Set<TaskId> heldOff) {
         Map<TaskId, Integer> pickRank = new HashMap<>();
         for (int i = 0; i < picks.size(); i++) {
             pickRank.put(picks.get(i), i);
         }
-        byte[] member = self.getBytes(StandardCharsets.UTF_8);
+        byte[] member = input.self().getBytes(StandardCharsets.UTF_8);
         record Candidate(TaskId task, int priority, int pickRank, long score) {
         }
         List<Candidate> candidates = new ArrayList<>();
-        priorities.forEach((task, priority) -> {
-            if (!heldOff.contains(task)) {
+        for (PlannedTask planned : input.tasks()) {
+            TaskId task = planned.id();
+            if (unclaimed.contains(task) && !heldOff.contains(task)) {
                 Integer rank = pickRank.get(task);
+                int priority = planned.priority();
                 candidates.add(rank != null ? new Candidate(task, priority, rank, 0)
                         : new Candidate(task, priority, Integer.MAX_VALUE, FairBalancer.rendezvous(member, task)));
             }
-        });
+        }
         candidates.sort(Comparator.comparingInt(Candidate::priority).reversed()
                 .thenComparingInt(Candidate::pickRank)
                 .thenComparing((a, b) -> Long.compareUnsigned(b.score(), a.score()))
