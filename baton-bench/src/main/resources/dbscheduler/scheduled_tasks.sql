@@ -1,6 +1,6 @@
 -- db-scheduler's table on PostgreSQL, as its documentation lays it out: one row per scheduled
 -- execution, the primary key being the task's name and instance id.
-CREATE TABLE scheduled_tasks (
+CREATE TABLE IF NOT EXISTS scheduled_tasks (
     task_name            TEXT                     NOT NULL,
     task_instance        TEXT                     NOT NULL,
     task_data            BYTEA,
@@ -18,6 +18,6 @@ CREATE TABLE scheduled_tasks (
 
 -- Due executions are found by time (and by priority first when priorities are enabled); dead
 -- ones by their heartbeat.
-CREATE INDEX execution_time_idx ON scheduled_tasks (execution_time);
-CREATE INDEX last_heartbeat_idx ON scheduled_tasks (last_heartbeat);
-CREATE INDEX priority_execution_time_idx ON scheduled_tasks (priority DESC, execution_time ASC);
+CREATE INDEX IF NOT EXISTS execution_time_idx ON scheduled_tasks (execution_time);
+CREATE INDEX IF NOT EXISTS last_heartbeat_idx ON scheduled_tasks (last_heartbeat);
+CREATE INDEX IF NOT EXISTS priority_execution_time_idx ON scheduled_tasks (priority DESC, execution_time ASC);

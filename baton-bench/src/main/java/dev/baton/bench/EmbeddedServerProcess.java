@@ -50,6 +50,11 @@ public final class EmbeddedServerProcess implements AutoCloseable {
         }
     }
 
+    /** The server JVM's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** {@code http://127.0.0.1:<port>}. */
     public String endpoint() {
         return endpoint;

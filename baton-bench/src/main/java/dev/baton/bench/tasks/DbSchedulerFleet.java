@@ -99,8 +99,8 @@ final class DbSchedulerFleet implements AutoCloseable {
         return new HikariDataSource(config);
     }
 
-    /** Creates db-scheduler's table from the benchmark's DDL. */
-    void createTable() throws SQLException {
+    /** Creates db-scheduler's table and indexes from the benchmark's DDL, unless they exist. */
+    void createTableIfAbsent() throws SQLException {
         try (Connection connection = client.getConnection(); Statement statement = connection.createStatement()) {
             for (String sql : SqlScript.resource(TABLE_DDL)) {
                 statement.execute(sql);

@@ -224,6 +224,11 @@ final class PostgresProcess implements AutoCloseable {
         delete(dir);
     }
 
+    /** The postmaster's process id; the backends serving connections are its children. */
+    long pid() {
+        return process.pid();
+    }
+
     @Override
     public String toString() {
         return "PostgreSQL at " + jdbcUrl + " (pid " + process.pid() + ")";

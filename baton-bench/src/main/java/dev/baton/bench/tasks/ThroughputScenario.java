@@ -3,6 +3,7 @@ package dev.baton.bench.tasks;
 import dev.baton.bench.BenchRun;
 import dev.baton.bench.EmbeddedServerProcess;
 import dev.baton.bench.Figure;
+import dev.baton.bench.ProcessCpu;
 import dev.baton.bench.Scenario;
 import dev.baton.tasks.MemberCommand;
 import dev.baton.testkit.EtcdProcess;
@@ -19,9 +20,16 @@ import java.util.function.LongSupplier;
  * then claimed, run and retired by 4 members, on real etcd and on the embedded server, next to
  * 4 db-scheduler instances on PostgreSQL completing the same N one-time tasks.
  *
- * <p>Submissions are not timed. The time runs from releasing the workers (unfreezing the
- * members; starting the schedulers) to the last completion: a task's done record seen through a
- * watch, a db-scheduler execution's row deleted.
+ * <p>Each side first completes a warm-up round of its own (2,000 tasks; quick: 200) in a fleet
+ * that is then closed, so the timed round runs compiled code on both sides instead of charging the
+ * JIT compiler to whichever side runs first. Submissions are not timed. The time runs from
+ * releasing the workers (unfreezing the members; starting the schedulers) to the last completion:
+ * a task's done record seen through a watch, a db-scheduler execution's row deleted.
+ *
+ * <p>Over the same span the scenario takes the CPU time used by this JVM (the members or the
+ * schedulers, with the JIT compiler and the garbage collector) and by the store (etcd, the
+ * embedded server's JVM, or PostgreSQL with its backends): on a shared machine the rate moves with
+ * whatever else runs, the CPU spent on the same work much less.
  */
 public final class ThroughputScenario implements Scenario {
     private static final String NAME = "throughput";
@@ -39,78 +47,139 @@ public final class ThroughputScenario implements Scenario {
     @Override
     public String summary() {
         return "4 members complete N short tasks end to end (etcd, embedded server), next to 4 db-scheduler"
-                + " instances on PostgreSQL";
+                + " instances on PostgreSQL; rates and CPU per task";
     }
 
     @Override
     public List<Figure> run(BenchRun run) throws Exception {
         int tasks = run.size(10_000, 1_000);
+        int warmUp = run.size(2_000, 200);
         run.progress("Baton on etcd");
         EtcdProcess etcd = run.startEtcd("--quota-backend-bytes=8589934592");
-        double onEtcd = baton(run, etcd.endpoint(), tasks);
+        Round onEtcd = warmThenTime(run, warmUp, tasks,
+                (prefix, n) -> baton(run, etcd.endpoint(), etcd.pid(), prefix, n));
         etcd.close();
         run.progress("Baton on the embedded server");
         EmbeddedServerProcess embedded = run.startEmbeddedServer("-Xmx2g");
-        double onEmbedded = baton(run, embedded.endpoint(), tasks);
+        Round onEmbedded = warmThenTime(run, warmUp, tasks,
+                (prefix, n) -> baton(run, embedded.endpoint(), embedded.pid(), prefix, n));
         embedded.close();
         run.progress("db-scheduler on PostgreSQL");
-        Baseline dbScheduler = dbScheduler(run, tasks);
+        String[] versions = new String[1];
+        Round dbScheduler;
+        try (PostgresProcess postgres = run.closeAtEnd(PostgresProcess.start())) {
+            dbScheduler = warmThenTime(run, warmUp, tasks, (prefix, n) -> {
+                try (DbSchedulerFleet fleet = new DbSchedulerFleet(postgres.jdbcUrl(), PostgresProcess.USER, WORKERS,
+                        CONCURRENCY, POLLING_INTERVAL)) {
+                    versions[0] = fleet.versions();
+                    return dbScheduler(run, fleet, postgres.pid(), prefix, n);
+                }
+            });
+        }
 
-        String baseline = String.format(Locale.ROOT, "%d instances of %s", WORKERS, dbScheduler.versions());
-        double baselineRate = tasks / dbScheduler.seconds();
+        String baseline = String.format(Locale.ROOT, "%d instances of %s", WORKERS, versions[0]);
+        String cpuBaseline = baseline + ": this JVM + PostgreSQL";
         return List.of(
                 Figure.compared(NAME, String.format(Locale.ROOT, "%d members on etcd complete %,d tasks", WORKERS,
-                        tasks), "tasks/s", tasks / onEtcd, baselineRate, baseline),
+                        tasks), "tasks/s", onEtcd.rate(tasks), dbScheduler.rate(tasks), baseline),
                 Figure.compared(NAME, String.format(Locale.ROOT, "%d members on the embedded server complete %,d"
-                        + " tasks", WORKERS, tasks), "tasks/s", tasks / onEmbedded, baselineRate, baseline));
+                        + " tasks", WORKERS, tasks), "tasks/s", onEmbedded.rate(tasks), dbScheduler.rate(tasks),
+                        baseline),
+                Figure.compared(NAME, "CPU per 1,000 tasks on etcd: this JVM + etcd (lower is better)", "core-ms",
+                        onEtcd.cpuPerThousand(tasks), dbScheduler.cpuPerThousand(tasks), cpuBaseline),
+                Figure.compared(NAME, "CPU per 1,000 tasks on the embedded server: this JVM + the server's JVM"
+                        + " (lower is better)", "core-ms", onEmbedded.cpuPerThousand(tasks),
+                        dbScheduler.cpuPerThousand(tasks), cpuBaseline),
+                Figure.compared(NAME, "of which this JVM, on etcd (lower is better)", "core-ms",
+                        onEtcd.clientCpuPerThousand(tasks), dbScheduler.clientCpuPerThousand(tasks),
+                        baseline + ": this JVM"));
     }
 
-    /** Seconds for {@link #WORKERS} members on {@code endpoint} to complete {@code tasks} tasks. */
-    private static double baton(BenchRun run, String endpoint, int tasks) throws Exception {
+    /** A timed round: its seconds and the CPU this JVM and the store used over them. */
+    private record Round(double seconds, Duration clientCpu, Duration storeCpu) {
+        double rate(int tasks) {
+            return tasks / seconds;
+        }
+
+        double cpuPerThousand(int tasks) {
+            return clientCpu.plus(storeCpu).toNanos() / 1e6 * 1000 / tasks;
+        }
+
+        double clientCpuPerThousand(int tasks) {
+            return clientCpu.toNanos() / 1e6 * 1000 / tasks;
+        }
+    }
+
+    /** One round of a side: a fleet of its own completes {@code tasks} tasks named {@code <prefix>-N}. */
+    @FunctionalInterface
+    private interface Side {
+        Round complete(String prefix, int tasks) throws Exception;
+    }
+
+    /** Completes a warm-up round of {@code warmUp} tasks, then times a round of {@code tasks}. */
+    private static Round warmThenTime(BenchRun run, int warmUp, int tasks, Side side) throws Exception {
+        run.progress("warm-up: %,d tasks", warmUp);
+        side.complete("warm", warmUp);
+        return side.complete("job", tasks);
+    }
+
+    /** {@link #WORKERS} members on {@code endpoint} (the store's process {@code storePid}) complete {@code tasks} tasks. */
+    private static Round baton(BenchRun run, String endpoint, long storePid, String prefix, int tasks)
+            throws Exception {
         try (TaskFleet fleet = new TaskFleet(run, endpoint, CONCURRENCY, TaskFleet.Work.NONE)) {
             fleet.startMembers("m", WORKERS);
             fleet.sendToAll(new MemberCommand.Freeze(), true);
             run.progress("submitting %,d tasks to frozen members", tasks);
-            fleet.submit("job", tasks, Instant.now());
+            fleet.submit(prefix, tasks, Instant.now());
             try (DoneCounter done = new DoneCounter(fleet.etcd(), TaskFleet.NAMESPACE)) {
                 run.progress("completing");
-                long start = System.nanoTime();
+                Meter meter = new Meter(storePid);
                 fleet.sendToAll(new MemberCommand.Unfreeze(), false);
-                return awaitAll(run, tasks, start, done::count, done::lastNanos);
+                return meter.awaitAll(run, tasks, done::count, done::lastNanos);
             }
         }
     }
 
-    /** How long db-scheduler took, and which versions of it and of PostgreSQL. */
-    private record Baseline(double seconds, String versions) {
-    }
-
-    /** Seconds for {@link #WORKERS} db-scheduler instances to complete {@code tasks} one-time tasks. */
-    private static Baseline dbScheduler(BenchRun run, int tasks) throws Exception {
-        try (PostgresProcess postgres = run.closeAtEnd(PostgresProcess.start());
-                DbSchedulerFleet fleet = new DbSchedulerFleet(postgres.jdbcUrl(), PostgresProcess.USER, WORKERS,
-                        CONCURRENCY, POLLING_INTERVAL)) {
-            fleet.createTable();
+    /** {@link #WORKERS} db-scheduler instances on PostgreSQL (postmaster {@code storePid}) complete {@code tasks} one-time tasks. */
+    private static Round dbScheduler(BenchRun run, DbSchedulerFleet fleet, long storePid, String prefix, int tasks)
+            throws InterruptedException {
+        try {
+            fleet.createTableIfAbsent();
             run.progress("scheduling %,d one-time tasks", tasks);
-            fleet.schedule("job", tasks);
+            fleet.schedule(prefix, tasks);
             run.progress("completing");
-            long start = System.nanoTime();
+            Meter meter = new Meter(storePid);
             fleet.start();
-            double seconds = awaitAll(run, tasks, start, fleet::completed, fleet::lastNanos);
+            Round round = meter.awaitAll(run, tasks, fleet::completed, fleet::lastNanos);
             long left = fleet.remaining();
             if (left != 0) {
                 throw new IllegalStateException(tasks + " completions counted but " + left
                         + " executions are still in db-scheduler's table");
             }
-            return new Baseline(seconds, fleet.versions());
+            return round;
         } catch (SQLException e) {
             throw new IllegalStateException("db-scheduler's database failed: " + e.getMessage(), e);
         }
     }
 
-    private static double awaitAll(BenchRun run, int tasks, long start, IntSupplier completed, LongSupplier last)
-            throws InterruptedException {
-        run.await(tasks + " tasks completed", TIMEOUT, () -> completed.getAsInt() >= tasks);
-        return (last.getAsLong() - start) / 1e9;
+    /** The clock and the CPU counters of one round, started when it is built. */
+    private static final class Meter {
+        private final long storePid;
+        private final long start = System.nanoTime();
+        private final Duration clientCpu = ProcessCpu.thisJvm();
+        private final Duration storeCpu;
+
+        Meter(long storePid) {
+            this.storePid = storePid;
+            this.storeCpu = ProcessCpu.tree(storePid);
+        }
+
+        /** Waits until {@code completed} reaches {@code tasks}; the round ends at the last completion. */
+        Round awaitAll(BenchRun run, int tasks, IntSupplier completed, LongSupplier last) throws InterruptedException {
+            run.await(tasks + " tasks completed", TIMEOUT, () -> completed.getAsInt() >= tasks);
+            Duration client = ProcessCpu.thisJvm().minus(clientCpu);
+            Duration store = ProcessCpu.tree(storePid).minus(storeCpu);
+            return new Round((last.getAsLong() - start) / 1e9, client, store);
+        }
     }
 }

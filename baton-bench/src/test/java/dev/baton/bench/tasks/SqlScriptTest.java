@@ -30,7 +30,7 @@ class SqlScriptTest {
     void dbSchedulersTableIsOneTableAndItsThreeIndexes() {
         assertThat(SqlScript.resource(DbSchedulerFleet.TABLE_DDL))
                 .hasSize(4)
-                .satisfies(statements -> assertThat(statements.get(0)).startsWith("CREATE TABLE scheduled_tasks")
+                .satisfies(statements -> assertThat(statements.get(0)).startsWith("CREATE TABLE IF NOT EXISTS scheduled_tasks")
                         .contains("PRIMARY KEY (task_name, task_instance)"))
                 .allSatisfy(statement -> assertThat(statement).doesNotContain("--"));
     }
