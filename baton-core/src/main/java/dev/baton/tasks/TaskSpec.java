@@ -48,8 +48,8 @@ record TaskSpec(TaskProperties properties, Instant submitted, Optional<Instant> 
     ObjectNode tree() {
         ObjectNode node = JsonCodec.newObject();
         node.set("properties", properties.treeToWrite());
-        node.put("submitted", submitted.toString());
-        notBefore.ifPresent(instant -> node.put("notBefore", instant.toString()));
+        node.put("submitted", IsoInstant.format(submitted));
+        notBefore.ifPresent(instant -> node.put("notBefore", IsoInstant.format(instant)));
         if (!options.isDefault()) {
             node.set("options", options.tree());
         }

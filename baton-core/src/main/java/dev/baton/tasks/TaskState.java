@@ -102,10 +102,10 @@ public final class TaskState {
     ObjectNode tree() {
         ObjectNode node = JsonCodec.newObject();
         node.put("state", status.wireName());
-        node.put("since", since.toString());
+        node.put("since", IsoInstant.format(since));
         node.put("attempts", attempts);
         if (until != null) {
-            node.put("until", until.toString());
+            node.put("until", IsoInstant.format(until));
         }
         if (lastError != null) {
             node.put("lastError", lastError);

@@ -21,6 +21,19 @@ class IsoInstantTest {
     }
 
     @Property(tries = 3000)
+    void writesEveryInstantAsInstantToStringDoes(@ForAll("anyInstants") Instant instant) {
+        assertThat(IsoInstant.format(instant)).isEqualTo(instant.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "-0001-12-31T23:59:59Z",
+            "+10000-01-01T00:00:00Z", "1970-01-01T00:00:00.000001Z", "2024-02-29T12:00:00.100Z"})
+    void writesTheEdgesAsInstantToStringDoes(String text) {
+        Instant instant = Instant.parse(text);
+        assertThat(IsoInstant.format(instant)).isEqualTo(instant.toString());
+    }
+
+    @Property(tries = 3000)
     void acceptsAndRefusesExactlyWhatInstantParseDoes(@ForAll("nearlyInstants") String text) {
         Instant expected;
         try {
@@ -56,6 +69,15 @@ class IsoInstantTest {
         Arbitrary<Integer> nanos = Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(0, 999)
                 .map(millis -> millis * 1_000_000), Arbitraries.integers().between(0, 999_999_999));
         return seconds.flatMap(second -> nanos.map(nano -> Instant.ofEpochSecond(second, nano)));
+    }
+
+    /** Instants of the fast range, micro- and millisecond ones more often, and some far outside it. */
+    @Provide
+    Arbitrary<Instant> anyInstants() {
+        Arbitrary<Instant> micros = instants().map(instant -> instant.minusNanos(instant.getNano() % 1_000));
+        Arbitrary<Instant> far = Arbitraries.longs().between(Instant.MIN.getEpochSecond(), Instant.MAX.getEpochSecond())
+                .map(Instant::ofEpochSecond);
+        return Arbitraries.oneOf(instants(), micros, far);
     }
 
     /** Canonical instants with one character replaced, dropped or repeated. */
