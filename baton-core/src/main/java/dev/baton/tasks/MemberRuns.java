@@ -10,9 +10,12 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The runs a member holds, one {@link TaskRun} per claim, and the slots they take: a run takes a
@@ -21,6 +24,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * thread.
  */
 final class MemberRuns implements RunHost {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskMember.class);
 
     /** What the member hears from its runs. */
     interface Listener {
@@ -62,11 +67,48 @@ final class MemberRuns implements RunHost {
         this.listener = listener;
     }
 
-    /** Starts the run of a claim that landed with {@code token}, from the spec and state read with it. */
-    void start(TaskId task, long token, TaskSpec spec, TaskState state, long stateRevision) {
-        TaskRun run = new TaskRun(this, writes, control, machine, clock, task, token, spec, state, stateRevision);
+    /**
+     * Starts the run of a claim that landed with {@code token}, from the spec and state read with
+     * it; a claimed task whose records cannot be run is released (and held off) instead.
+     */
+    void start(TaskId task, long token, KeyValue specKv, KeyValue stateKv) {
+        TaskSpec spec;
+        TaskState state;
+        try {
+            spec = TaskSpec.decode(Objects.requireNonNull(specKv, "spec").valueUtf8());
+            state = stateKv == null ? TaskState.initial(spec.submitted()) : TaskState.decode(stateKv.valueUtf8());
+        } catch (TaskFormatException | NullPointerException e) {
+            LOG.warn("member {}: claimed task {} cannot be run ({}); releasing it", memberId, Excerpt.of(task.value()),
+                    e.getMessage());
+            holdOff.released(task);
+            giveUp(task, token);
+            return;
+        }
+        TaskRun run = new TaskRun(this, writes, control, machine, clock, task, token, spec, state,
+                stateKv == null ? 0 : stateKv.modRevision());
         runs.put(task, run);
         run.advance();
+    }
+
+    /** Releases the claim {@code token} on {@code task} without running it: a fenced delete of its owner key. */
+    CompletableFuture<TxnResult> giveUp(TaskId task, long token) {
+        return batcher.send(writes.update(task, token, null, null, true));
+    }
+
+    /** Tells the runs concerned of what the store changed: their owner keys, their task commands. */
+    void onChanges(TaskTable.Changes changes) {
+        changes.ownerEvents().forEach((task, revision) -> {
+            TaskRun run = runs.get(task);
+            if (run != null) {
+                run.checkClaim(table.entry(task), revision);
+            }
+        });
+        for (TaskId task : changes.commandedTasks()) {
+            TaskRun run = runs.get(task);
+            if (run != null) {
+                run.onCommands();
+            }
+        }
     }
 
     /** The run of {@code task}, or null when the member holds no claim on it. */

@@ -2,7 +2,6 @@ package dev.baton.tasks;
 
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.KeyValue;
-import dev.baton.etcd.Threads;
 import dev.baton.etcd.TxnResult;
 import dev.baton.etcd.WatchEvent;
 import dev.baton.session.Session;
@@ -11,16 +10,11 @@ import dev.baton.session.SessionState;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,11 +28,11 @@ import org.slf4j.LoggerFactory;
  * and the cost model.
  *
  * <p>The member is a small shell around parts with one job each: {@link Registration} (its member
- * key), {@link MemberCommands}, the {@link TaskPlanner} run when its {@link PassScheduler} says,
- * the plan's {@link SpareClaims}, the {@link ClaimPipeline}, {@link MemberRuns} (one
- * {@link TaskRun} per claim), the {@link HandlerRunner}, and the {@link TxnBatcher} through which
- * every claim and every fenced write of a run reaches the store. {@link TaskMemberBuilder} holds
- * and checks its settings.
+ * key), {@link MemberCommands}, {@link Balancing} (the pure {@link TaskPlanner}, paced by its
+ * {@link PassScheduler}), the {@link ClaimPipeline}, {@link MemberRuns} (one {@link TaskRun} per
+ * claim), {@link LeaseLoss}, the {@link HandlerRunner}, and the {@link TxnBatcher} through which
+ * every claim and every fenced write of a run reaches the store, all on one {@link ControlThread}.
+ * {@link TaskMemberBuilder} holds and checks its settings.
  *
  * <p>Threads: one control thread ({@code baton-tasks-<member>}) makes every decision and every
  * store request of the member; handlers run on the member's handler threads
@@ -67,10 +61,8 @@ public final class TaskMember implements AutoCloseable {
     private final boolean ownsSession;
     private final Etcd etcd;
     private final Clock clock;
-    private final int maxTasks;
-    private final int claimAhead;
     private final Duration stopTimeout;
-    private final ScheduledExecutorService control;
+    private final ControlThread control;
     private final HandlerRunner handlers;
     private final TaskStateMachine machine;
     private final TaskWrites writes;
@@ -78,25 +70,21 @@ public final class TaskMember implements AutoCloseable {
     private final NamespaceFeed feed;
     private final TaskTable table;
     private final ReleaseHoldOff holdOff;
-    private final TaskPlanner planner;
-    private final PassScheduler passes;
+    private final Balancing balancing;
     private final Registration registration;
     private final MemberCommands commands;
     private final ClaimPipeline claims;
     private final MemberRuns runs;
+    private final LeaseLoss leaseLoss;
     private final SessionListener sessionListener = this::onSessionChange;
     private final CompletableFuture<Void> allEnded = new CompletableFuture<>();
     private final AtomicInteger closeCalls = new AtomicInteger();
 
-    private final SpareClaims spares;
-
     // Control-thread state.
-    private long lostLease;
     private boolean frozen;
     private boolean closing;
     private boolean loaded;
     private boolean changesQueued;
-    private int sessionLosses;
 
     private TaskMember(TaskMemberBuilder builder, Session session, boolean ownsSession) {
         this.id = builder.id;
@@ -105,31 +93,27 @@ public final class TaskMember implements AutoCloseable {
         this.ownsSession = ownsSession;
         this.etcd = session.etcd();
         this.clock = builder.clock;
-        this.maxTasks = builder.maxConcurrentTasks;
-        this.claimAhead = builder.claimAhead;
+        int maxTasks = builder.maxConcurrentTasks;
         this.stopTimeout = builder.stopTimeout;
-        ScheduledThreadPoolExecutor controlThread = new ScheduledThreadPoolExecutor(1,
-                Threads.named("baton-tasks-" + id));
-        controlThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        controlThread.setRemoveOnCancelPolicy(true);
-        this.control = controlThread;
+        this.control = new ControlThread(id);
+        ScheduledExecutorService thread = control.executor();
         this.handlers = new HandlerRunner(id, builder.body,
                 builder.blocking ? maxTasks : Math.min(maxTasks, HandlerRunner.ASYNC_THREADS), maxTasks);
         this.machine = TaskStateMachine.builder().clock(clock).retryPolicy(builder.retryPolicy).build();
         this.writes = new TaskWrites(etcd, keys);
-        this.batcher = new TxnBatcher(etcd, control, ClaimPipeline.REQUESTS_IN_FLIGHT);
-        this.feed = new NamespaceWatch(etcd, keys.namespace(), control, builder.joinTimeout);
+        this.batcher = new TxnBatcher(etcd, thread, ClaimPipeline.REQUESTS_IN_FLIGHT);
+        this.feed = new NamespaceWatch(etcd, keys.namespace(), thread, builder.joinTimeout);
         this.table = new TaskTable(keys, false);
         this.holdOff = new ReleaseHoldOff(clock, builder.releaseHoldOff);
-        this.planner = new TaskPlanner(builder.balancer);
-        this.registration = new Registration(id, session, writes, control);
-        this.commands = new MemberCommands(id, writes, control, clock, new CommandTarget());
-        this.claims = new ClaimPipeline(id, writes, batcher, control, new ClaimListener());
-        this.runs = new MemberRuns(id, table, writes, batcher, handlers, commands, holdOff, control, machine, clock,
+        this.registration = new Registration(id, session, writes, thread);
+        this.commands = new MemberCommands(id, writes, thread, clock, new CommandTarget());
+        this.claims = new ClaimPipeline(id, writes, batcher, thread, new ClaimListener());
+        this.runs = new MemberRuns(id, table, writes, batcher, handlers, commands, holdOff, thread, machine, clock,
                 new SlotListener());
-        this.spares = new SpareClaims(table, runs::holds, holdOff, clock);
-        this.passes = new PassScheduler(new Passes(), new PassPacing(PassPacing.MEMBER_MIN, PassPacing.MEMBER_MAX),
-                this::schedule, System::nanoTime, clock);
+        this.leaseLoss = new LeaseLoss(id, session, registration, runs);
+        this.balancing = new Balancing(new Balancing.Limits(id, maxTasks, builder.claimAhead),
+                new TaskPlanner(builder.balancer), table, runs, claims, registration, holdOff, control, clock,
+                new BalancedMember());
     }
 
     /** Starts building a member that joins with {@code session}, shared with other recipes; closing the member leaves it open. */
@@ -158,20 +142,15 @@ public final class TaskMember implements AutoCloseable {
      */
     public MemberStatus status() {
         try {
-            return CompletableFuture.supplyAsync(this::statusNow, control)
-                    .get(STATUS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            return new MemberStatus(id, session.state(), frozen, List.of(), List.of(), sessionLosses);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("member " + id + " did not report its status within " + STATUS_TIMEOUT, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while asking member " + id + " for its status", e);
+            return control.ask(this::statusNow, STATUS_TIMEOUT,
+                    new MemberStatus(id, session.state(), frozen, List.of(), List.of(), leaseLoss.count()));
+        } catch (ControlThread.NoAnswerException e) {
+            throw new IllegalStateException("member " + id + " did not report its status: " + e.getMessage(), e);
         }
     }
 
     private MemberStatus statusNow() {
-        return new MemberStatus(id, session.state(), frozen, runs.held(), commands.rejected(), sessionLosses);
+        return new MemberStatus(id, session.state(), frozen, runs.held(), commands.rejected(), leaseLoss.count());
     }
 
     // ---- start ------------------------------------------------------------------------------
@@ -204,11 +183,12 @@ public final class TaskMember implements AutoCloseable {
             });
             onControlThread(() -> {
                 loaded = true;
-                requestPass(true);
+                balancing.request(true);
             });
             session.addListener(sessionListener);
             LOG.info("member {} joined {} with lease {} (runs at most {} tasks, claims {} ahead)", id,
-                    keys.namespace(), Long.toHexString(registration.lease()), maxTasks, claimAhead);
+                    keys.namespace(), Long.toHexString(registration.lease()), balancing.limits().maxTasks(),
+                    balancing.limits().claimAhead());
             return this;
         } catch (RuntimeException e) {
             registration.deregister();
@@ -234,27 +214,16 @@ public final class TaskMember implements AutoCloseable {
     }
 
     private void onChanges(TaskTable.Changes changes) {
-        stepDownIfPastDeadline();
-        changes.ownerEvents().forEach((task, revision) -> {
-            TaskRun run = runs.get(task);
-            if (run != null) {
-                run.checkClaim(table.entry(task), revision);
-            }
-        });
-        for (TaskId task : changes.commandedTasks()) {
-            TaskRun run = runs.get(task);
-            if (run != null) {
-                run.onCommands();
-            }
-        }
+        leaseLoss.checkDeadline();
+        runs.onChanges(changes);
         if (changes.memberCommands()) {
             commands.process();
         }
         if (changes.members()) {
-            spares.clear();
+            balancing.clearSpares();
         }
         if (changes.any()) {
-            requestPass(changes.members());
+            balancing.request(changes.members());
         }
     }
 
@@ -266,7 +235,7 @@ public final class TaskMember implements AutoCloseable {
                         registration.registerAgain(lease, new MemberRecord(frozen), () -> {
                             if (!closing) {
                                 commands.process();
-                                requestPass(true);
+                                balancing.request(true);
                             }
                         });
                     }
@@ -274,130 +243,14 @@ public final class TaskMember implements AutoCloseable {
                 case SUSPENDED -> {
                     // Claims stay valid until the session's deadline; writes are fenced regardless.
                 }
-                case LOST -> loseEverything(lease, "lost");
+                case LOST -> leaseLoss.lose(lease, "lost");
                 case CLOSED -> {
                     if (!closing) {
-                        loseEverything(lease, "closed under the member; it stops working");
+                        leaseLoss.lose(lease, "closed under the member; it stops working");
                     }
                 }
             }
         });
-    }
-
-    /**
-     * Rule 3 from this side: news from the store can arrive (after a pause of the process, say)
-     * before the session's timer has declared the lease lost; the claims are void either way.
-     */
-    private void stepDownIfPastDeadline() {
-        long lease = registration.lease();
-        if (lease != 0 && !session.isValid() && session.lease() == lease) {
-            loseEverything(lease, "is past its deadline");
-        }
-    }
-
-    private void loseEverything(long lease, String what) {
-        if (lease == lostLease) {
-            return;
-        }
-        lostLease = lease;
-        registration.lost();
-        sessionLosses++;
-        List<TaskRun> lost = runs.all();
-        for (TaskRun run : lost) {
-            run.lose(StopReason.SESSION_LOST);
-        }
-        LOG.warn("member {}: session lease {} {}; told {} handlers to stop, their claims are void and fenced",
-                id, Long.toHexString(lease), what, lost.size());
-    }
-
-    // ---- balancing ---------------------------------------------------------------------------
-
-    private void requestPass(boolean urgent) {
-        passes.request(urgent);
-    }
-
-    /** The member's side of {@link PassScheduler}. */
-    private final class Passes implements PassScheduler.Member {
-        @Override
-        public boolean mayPass() {
-            return !closing && claims.inFlight() == 0 && !commands.busy();
-        }
-
-        @Override
-        public boolean pass() {
-            stepDownIfPastDeadline();
-            return !loaded || !registration.active() || TaskMember.this.pass();
-        }
-    }
-
-    /** Plans one pass and applies it; true when it found nothing to do. */
-    private boolean pass() {
-        TaskPlanner.Plan plan;
-        try {
-            plan = planner.plan(planInput());
-        } catch (RuntimeException e) {
-            LOG.error("member {}: balancer failed; keeping what it holds", id, e);
-            return true;
-        }
-        spares.plan(plan.spares());
-        LOG.debug("member {}: pass over {} tasks: holds {}, releases {}, claims {}", id, table.size(), runs.size(),
-                plan.release().size(), plan.claim().size());
-        plan.wakeAt().ifPresent(passes::wakeAt);
-        for (TaskId task : plan.release()) {
-            runs.get(task).requestRelease(StopReason.RELEASED, null);
-        }
-        List<TaskId> claim = plan.claim();
-        if (!claim.isEmpty()) {
-            claims.claim(claim, registration.lease(), i -> recordBytes(claim.get(i)));
-        }
-        return plan.idle();
-    }
-
-    /**
-     * A slot freed: claims the last plan's spares that are still unclaimed, at once, instead of
-     * waiting for the next pass (which still comes, and corrects anything the spares got wrong).
-     * True when it sent claims.
-     */
-    private boolean claimSpares() {
-        if (frozen || closing || !loaded || !registration.active()) {
-            return false;
-        }
-        List<TaskId> claim = spares.take(freeSlots());
-        if (spares.halfUsed()) {
-            requestPass(true);
-        }
-        if (claim.isEmpty()) {
-            return false;
-        }
-        claims.claim(claim, registration.lease(), i -> recordBytes(claim.get(i)));
-        return true;
-    }
-
-    private TaskPlanner.Input planInput() {
-        Set<String> members = new HashSet<>();
-        for (TaskTable.Member member : table.members()) {
-            if (!member.frozen() && member.problem() == null) {
-                members.add(member.id());
-            }
-        }
-        int room = freeSlots();
-        return new TaskPlanner.Input(id, registration.lease(), frozen, members, table.entries(), runs.heldClaims(),
-                holdOff.until(), Math.max(0, Math.min(room, ClaimPipeline.MAX_PER_PASS)),
-                SpareClaims.wanted(maxTasks),
-                clock.instant());
-    }
-
-    /**
-     * Tasks the member may take on now: what it may run and claim ahead, less what it runs (or
-     * holds waiting to run), claims and still waits for.
-     */
-    private int freeSlots() {
-        return maxTasks + claimAhead - runs.slotsTaken() - claims.inFlight();
-    }
-
-    private int recordBytes(TaskId task) {
-        TaskTable.Entry entry = table.entry(task);
-        return entry == null ? 0 : entry.recordBytes();
     }
 
     /** A claim landed with {@code token}: start a run from the spec and state read with it. */
@@ -406,22 +259,10 @@ public final class TaskMember implements AutoCloseable {
             return;
         }
         if (closing) {
-            batcher.send(writes.update(task, token, null, null, true));
-            return;
+            runs.giveUp(task, token);
+        } else {
+            runs.start(task, token, specKv, stateKv);
         }
-        TaskSpec spec;
-        TaskState state;
-        try {
-            spec = TaskSpec.decode(Objects.requireNonNull(specKv, "spec").valueUtf8());
-            state = stateKv == null ? TaskState.initial(spec.submitted()) : TaskState.decode(stateKv.valueUtf8());
-        } catch (TaskFormatException | NullPointerException e) {
-            LOG.warn("member {}: claimed task {} cannot be run ({}); releasing it", id, Excerpt.of(task.value()),
-                    e.getMessage());
-            holdOff.released(task);
-            batcher.send(writes.update(task, token, null, null, true));
-            return;
-        }
-        runs.start(task, token, spec, state, stateKv == null ? 0 : stateKv.modRevision());
     }
 
     private void checkAllEnded() {
@@ -434,21 +275,11 @@ public final class TaskMember implements AutoCloseable {
 
     /** Runs {@code action} on the control thread; false when the member is closed and it will never run. */
     private boolean onControlThread(Runnable action) {
-        try {
-            control.execute(action);
-            return true;
-        } catch (RejectedExecutionException e) {
+        boolean queued = control.execute(action);
+        if (!queued) {
             LOG.debug("member {} is closed; dropped a control action", id);
-            return false;
         }
-    }
-
-    private ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
-        try {
-            return control.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            return null;
-        }
+        return queued;
     }
 
     // ---- shutdown ----------------------------------------------------------------------------
@@ -485,20 +316,20 @@ public final class TaskMember implements AutoCloseable {
 
     private void beginClose() {
         closing = true;
-        passes.stop();
+        balancing.stop();
         registration.deregister().whenCompleteAsync((result, error) -> {
             for (TaskRun run : runs.all()) {
                 run.requestRelease(StopReason.SHUTDOWN, null);
             }
             checkAllEnded();
-        }, control);
+        }, control.executor());
     }
 
     /** After the stop timeout: gives up every remaining claim with a fenced delete, without waiting for handlers. */
     private void releaseRemaining() {
         List<CompletableFuture<TxnResult>> released = new ArrayList<>();
         for (TaskRun run : runs.all()) {
-            released.add(batcher.send(writes.update(run.id(), run.token(), null, null, true)));
+            released.add(runs.giveUp(run.id(), run.token()));
             run.lose(StopReason.SHUTDOWN);
         }
         runs.forgetLostHandlers();
@@ -519,19 +350,30 @@ public final class TaskMember implements AutoCloseable {
     }
 
     private void shutdownExecutors() {
-        control.shutdown();
-        try {
-            if (!control.awaitTermination(2, TimeUnit.SECONDS)) {
-                control.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            control.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        control.shutdown(Duration.ofSeconds(2));
         handlers.shutdown(Duration.ofSeconds(2));
     }
 
     // ---- what the parts see of the member ------------------------------------------------------
+
+    /** What balancing sees of the member. */
+    private final class BalancedMember implements Balancing.Member {
+        @Override
+        public boolean mayPass() {
+            return !closing && !commands.busy();
+        }
+
+        @Override
+        public boolean ready() {
+            leaseLoss.checkDeadline();
+            return !closing && loaded && registration.active();
+        }
+
+        @Override
+        public boolean frozen() {
+            return frozen;
+        }
+    }
 
     /** What the member does when its runs free slots. */
     private final class SlotListener implements MemberRuns.Listener {
@@ -540,16 +382,16 @@ public final class TaskMember implements AutoCloseable {
             if (closing) {
                 checkAllEnded();
             } else if (runEnded) {
-                requestPass(!claimSpares());
+                balancing.request(!balancing.claimSpares());
             } else {
-                requestPass(true);
+                balancing.request(true);
             }
         }
 
         @Override
         public void retiring() {
             if (!closing) {
-                claimSpares();
+                balancing.claimSpares();
             }
         }
     }
@@ -574,12 +416,12 @@ public final class TaskMember implements AutoCloseable {
         @Override
         public void frozen(boolean frozen) {
             TaskMember.this.frozen = frozen;
-            spares.clear();
+            balancing.clearSpares();
         }
 
         @Override
         public void balance() {
-            requestPass(true);
+            balancing.request(true);
         }
 
         @Override
@@ -610,7 +452,7 @@ public final class TaskMember implements AutoCloseable {
             if (closing) {
                 checkAllEnded();
             } else {
-                requestPass(true);
+                balancing.request(true);
             }
         }
 
