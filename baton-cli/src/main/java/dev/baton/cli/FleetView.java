@@ -267,7 +267,9 @@ final class FleetView implements AutoCloseable {
     /**
      * Members (with the number of claims each holds), the leader, task counts by state, the
      * allocator's grid ({@link AllocationGrid}) and the schedules ({@link FleetSchedules}) as one JSON
-     * document, the keyspace read at one revision. Tasks themselves are listed by {@link #tasks}.
+     * document, the keyspace read at one revision; the task counts and claims held are the
+     * {@link TaskIndex}'s, and the grid is the one last built if the allocation has not changed since.
+     * Tasks themselves are listed by {@link #tasks}.
      */
     ObjectNode snapshot() {
         long allocationSeen = allocationChanges.get();
