@@ -98,6 +98,9 @@ final class Dashboard implements AutoCloseable {
         serve("/metrics", exchange -> send(exchange, 200, "text/plain; version=0.0.4",
                 metrics.scrape(fleet.tasksByState(), fleet.heldByMember())), loopback);
         fleet.addListener(this::pushEvent);
+        // The first fleet builds the allocator's grid and reads the schedules, which later ones reuse
+        // until they change: built here, it does not delay the first page.
+        fleet.snapshot();
         server.start();
         if (!loopback) {
             LOG.warn("the dashboard listens on {}, which is not a loopback address: everyone who reaches it can see "
@@ -351,7 +354,9 @@ final class Dashboard implements AutoCloseable {
         if (pendingPush.getAndIncrement() == 0 && !closed) {
             pusher.schedule(() -> {
                 pendingPush.set(0);
-                broadcast("fleet", fleet.snapshot().toString());
+                if (!streams.isEmpty()) {
+                    broadcast("fleet", fleet.snapshot().toString());
+                }
             }, PUSH_MILLIS, TimeUnit.MILLISECONDS);
         }
     }

@@ -21,8 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -41,6 +45,8 @@ final class FleetView implements AutoCloseable {
     private static final int EVENT_ERROR_CHARS = 200;
     /** The least time given to load the namespace; a connection with a longer request timeout gives that. */
     private static final Duration MIN_LOAD_TIME = Duration.ofSeconds(30);
+    /** How long the fleet waits for the members' lease times; the members are asked at once. */
+    private static final Duration TTL_WAIT = Duration.ofSeconds(2);
 
     /** One thing that happened in the fleet, as a line for people. */
     record Event(Instant at, String kind, String text) {
@@ -57,15 +63,25 @@ final class FleetView implements AutoCloseable {
     private final Deque<Event> recent = new ArrayDeque<>();
     private final KeyspaceCache<String> cache;
     private final FleetSchedules schedules;
+    private final TaskIndex taskIndex;
+    /** Completes when the listener has taken in the whole namespace once. */
+    private final CompletableFuture<Void> indexed = new CompletableFuture<>();
+    /** Changes of {@code <ns>alloc/} the listener has seen; the grid is built again only after one. */
+    private final AtomicLong allocationChanges = new AtomicLong();
+    private volatile Grid grid = new Grid(-1, null);
     private volatile boolean synced;
     private String leader;
-    private volatile ObjectNode lastCounts;
+
+    /** The allocator's grid as built after {@code changes} changes of the allocation. */
+    private record Grid(long changes, ObjectNode json) {
+    }
 
     private FleetView(Etcd etcd, String namespace, FleetMetrics metrics) {
         this.etcd = etcd;
         this.namespace = namespace;
         this.metrics = metrics;
         this.schedules = new FleetSchedules(etcd, namespace);
+        this.taskIndex = new TaskIndex(namespace);
         // A namespace of 100,000 tasks can take longer than the cache's default to load on a busy machine.
         Duration load = etcd.requestTimeout().compareTo(MIN_LOAD_TIME) > 0 ? etcd.requestTimeout() : MIN_LOAD_TIME;
         this.cache = KeyspaceCache.builder(etcd, namespace, ValueDecoder.utf8()).startTimeout(load).start();
@@ -73,6 +89,16 @@ final class FleetView implements AutoCloseable {
         // builder can be called before the constructor has assigned it.
         cache.addListener(this::onChange);
         metrics.watchLag(cache::pendingEvents);
+        try {
+            indexed.get(load.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cache.close();
+            throw new IllegalStateException("interrupted while indexing the tasks of " + namespace, e);
+        } catch (ExecutionException | TimeoutException e) {
+            cache.close();
+            throw new IllegalStateException("the tasks of " + namespace + " were not indexed within " + load, e);
+        }
     }
 
     /**
@@ -97,12 +123,21 @@ final class FleetView implements AutoCloseable {
     }
 
     private void onChange(CacheEvent<String> event) {
+        taskIndex.apply(event);
         if (event.kind() == CacheEvent.Kind.RESYNCED) {
             synced = true;
             updateLeader();
+            indexed.complete(null);
             return;
         }
         String key = event.key().substring(namespace.length());
+        if (key.startsWith("alloc/")) {
+            allocationChanges.incrementAndGet();
+        }
+        if (!synced) {
+            // Loading: the index has what it needs, and no event is told of what was already there.
+            return;
+        }
         boolean added = event.kind() == CacheEvent.Kind.ADDED;
         boolean removed = event.kind() == CacheEvent.Kind.REMOVED;
         String[] parts = key.split("/");
@@ -232,16 +267,20 @@ final class FleetView implements AutoCloseable {
     /**
      * Members (with the number of claims each holds), the leader, task counts by state, the
      * allocator's grid ({@link AllocationGrid}) and the schedules ({@link FleetSchedules}) as one JSON
-     * document, the keyspace read at one revision. Tasks themselves are listed by {@link #tasks}.
+     * document, the keyspace read at one revision; the task counts and claims held are the
+     * {@link TaskIndex}'s, and the grid is the one last built if the allocation has not changed since.
+     * Tasks themselves are listed by {@link #tasks}.
      */
     ObjectNode snapshot() {
+        long allocationSeen = allocationChanges.get();
         CacheSnapshot<String> snap = cache.snapshot();
-        ObjectNode counts = counts(snap);
+        ObjectNode counts = taskIndex.counts();
         ObjectNode root = JSON.createObjectNode().put("namespace", namespace).put("revision", snap.revision())
                 .put("time", clock.instant().toString());
         Optional<ObjectNode> leaderNode = leader();
         leaderNode.ifPresentOrElse(l -> root.set("leader", l), () -> root.putNull("leader"));
         Map<String, ObjectNode> members = new TreeMap<>();
+        Map<String, CompletableFuture<Long>> ttls = new TreeMap<>();
         snap.stream(namespace + "members/").forEach(entry -> {
             String name = entry.key().substring((namespace + "members/").length());
             if (name.contains("/")) {
@@ -249,9 +288,12 @@ final class FleetView implements AutoCloseable {
             }
             members.put(name, JSON.createObjectNode().put("name", name).put("zone", "")
                     .put("held", counts.path("held").path(name).asInt())
-                    .put("lease", Long.toHexString(entry.lease())).put("ttlLeft", ttlLeft(entry.lease()))
+                    .put("lease", Long.toHexString(entry.lease()))
                     .put("frozen", parse(entry.value()).path("frozen").asBoolean()));
+            ttls.put(name, etcd.leaseTimeToLive(entry.lease()));
         });
+        long ttlDeadline = System.nanoTime() + TTL_WAIT.toNanos();
+        ttls.forEach((name, ttl) -> members.get(name).put("ttlLeft", ttlLeft(ttl, ttlDeadline)));
         for (CacheEntry<String> entry : (Iterable<CacheEntry<String>>) snap.stream(FleetKeys.workers(namespace))::iterator) {
             String name = entry.key().substring(FleetKeys.workers(namespace).length());
             ObjectNode m = members.get(name);
@@ -267,9 +309,19 @@ final class FleetView implements AutoCloseable {
         members.forEach((name, m) -> m.put("leader", name.equals(leaderName)));
         root.putArray("members").addAll(new ArrayList<>(members.values()));
         root.set("taskCounts", counts);
-        root.set("allocation", AllocationGrid.of(snap, namespace));
+        root.set("allocation", grid(allocationSeen, snap));
         root.set("schedules", schedules.json(clock.instant()));
         return root;
+    }
+
+    /** The allocator's grid, built again only when the allocation changed since it was last built. */
+    private ObjectNode grid(long allocationSeen, CacheSnapshot<String> snap) {
+        Grid known = grid;
+        if (known.changes() != allocationSeen) {
+            known = new Grid(allocationSeen, AllocationGrid.of(snap, namespace));
+            grid = known;
+        }
+        return known.json();
     }
 
     /** One page of tasks, read at one revision (see {@link TaskPages#page}), at most {@link TaskPages#MAX_PAGE_BYTES}. */
@@ -279,26 +331,30 @@ final class FleetView implements AutoCloseable {
 
     /** One page of tasks whose rows take at most {@code maxBytes} (the first row always fits). */
     ObjectNode tasks(TaskQuery query, int maxBytes) {
-        return new TaskPages(cache.snapshot(), namespace, clock.instant()).page(query, maxBytes);
+        return pages().page(query, maxBytes);
     }
 
     /** Every task, read at one revision: for the command line, whose namespaces are small enough to print. */
     List<ObjectNode> allTasks() {
-        return new TaskPages(cache.snapshot(), namespace, clock.instant()).rows(TaskQuery.all()).toList();
+        return pages().rows(TaskQuery.all()).toList();
     }
 
-    /** Task counts by state and by owner (see {@link TaskPages#counts}), read at one revision. */
+    private TaskPages pages() {
+        return new TaskPages(taskIndex, cache.snapshot(), namespace, clock.instant());
+    }
+
+    /** Task counts by state and by owner (see {@link TaskIndex#counts}), as of the last change taken in. */
     ObjectNode counts() {
-        return counts(cache.snapshot());
+        return taskIndex.counts();
     }
 
-    /** Tasks by state, every state included (see {@link TaskPages#counts}), read at one revision. */
+    /** Tasks by state, every state included (see {@link TaskIndex#counts}). */
     Map<String, Integer> tasksByState() {
         return intFields(counts().get("states"));
     }
 
     /**
-     * Claims held by each member, read at one revision: every member of the fleet (0 when it holds
+     * Claims held by each member: every member of the fleet (0 when it holds
      * none) and every owner that is not, or no longer, a member.
      */
     Map<String, Integer> heldByMember() {
@@ -307,7 +363,7 @@ final class FleetView implements AutoCloseable {
         Map<String, Integer> held = new TreeMap<>();
         snap.stream(members).map(entry -> entry.key().substring(members.length()))
                 .filter(name -> !name.contains("/")).forEach(name -> held.put(name, 0));
-        held.putAll(intFields(counts(snap).get("held")));
+        held.putAll(intFields(counts().get("held")));
         return held;
     }
 
@@ -317,19 +373,10 @@ final class FleetView implements AutoCloseable {
         return values;
     }
 
-    /** Counting reads every task, so the counts of the latest revision are kept for the next caller. */
-    private ObjectNode counts(CacheSnapshot<String> snap) {
-        ObjectNode known = lastCounts;
-        if (known == null || known.get("revision").asLong() != snap.revision()) {
-            known = new TaskPages(snap, namespace, clock.instant()).counts();
-            lastCounts = known;
-        }
-        return known;
-    }
-
-    private long ttlLeft(long lease) {
+    /** The seconds {@code ttl} gives, or -1 when it failed or did not answer by {@code deadline} ({@link System#nanoTime()}). */
+    private static long ttlLeft(CompletableFuture<Long> ttl, long deadline) {
         try {
-            return etcd.leaseTimeToLive(lease).get(2, TimeUnit.SECONDS);
+            return ttl.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (Exception e) {
             return -1;
         }

@@ -11,28 +11,30 @@ import dev.baton.cache.CacheSnapshot;
 import dev.baton.tasks.TaskState;
 import dev.baton.tasks.TaskStatus;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * A namespace's tasks as a table, read from one cache snapshot of {@code <ns>tasks/<id>/spec},
- * {@code state}, {@code owner} and {@code done} (the layout is in docs/keyspace.md): a row per
- * task, in the store's key order, so that paging by "the last id seen" is stable while tasks come
- * and go; pages bounded both in rows and in bytes; and counts by state and by owner, which list
- * nothing.
+ * A namespace's tasks as a table: a row per task, in the store's key order, so that paging by "the
+ * last id seen" is stable while tasks come and go; pages bounded both in rows and in bytes. Which
+ * tasks a page shows comes from the {@link TaskIndex}; what each row says is read from one cache
+ * snapshot of {@code <ns>tasks/<id>/spec}, {@code state}, {@code owner} and {@code done} (the layout
+ * is in docs/keyspace.md), where the filters are checked again, so a page never shows a task that
+ * the snapshot says does not match.
  *
  * <p>A row cuts the long texts (the command line, the output tail and the last error) to at most
  * {@value #TEXT_CHARS} characters each, so a row stays under 16 KiB even when every character needs
@@ -49,20 +51,19 @@ final class TaskPages {
 
     /** An instant as written by {@code Instant.toString()} fits in this; a longer one is not one. */
     private static final int INSTANT_CHARS = 40;
+    /** How many ids are taken from the index at a time. */
+    private static final int IDS_AT_ONCE = 128;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CUT = "…";
 
-    /** The records of one task, by record name ({@code spec}, {@code state}, ...). */
+    /** The records of one task, by record name ({@code spec}, {@code state}, ...; "" for a key that is the task's id alone). */
     private record Task(String id, Map<String, CacheEntry<String>> records) {
         Optional<TaskState> state() {
             return records.containsKey("done") ? decodeDone(records.get("done").value())
                     : stateRecord().flatMap(TaskPages::decode);
         }
 
-        /**
-         * The status alone, read without decoding the rest of the record (its error and checkpoint
-         * can take kilobytes): filters and counts read it for every task.
-         */
+        /** The status alone, read without decoding the rest of the record (its error and checkpoint can take kilobytes). */
         Optional<TaskStatus> status() {
             return stateRecord().flatMap(TaskPages::statusOf);
         }
@@ -75,8 +76,14 @@ final class TaskPages {
         Optional<String> owner() {
             return Optional.ofNullable(records.get("owner")).map(CacheEntry::value);
         }
+
+        boolean matches(TaskQuery query) {
+            return !records.isEmpty() && (query.state().isEmpty() || status().equals(query.state()))
+                    && (query.owner().isEmpty() || owner().equals(query.owner()));
+        }
     }
 
+    private final TaskIndex index;
     private final CacheSnapshot<String> snapshot;
     private final String tasksPrefix;
     private final Instant now;
@@ -84,7 +91,8 @@ final class TaskPages {
     /**
      * @param now the instant a row's runtime is measured to
      */
-    TaskPages(CacheSnapshot<String> snapshot, String namespace, Instant now) {
+    TaskPages(TaskIndex index, CacheSnapshot<String> snapshot, String namespace, Instant now) {
+        this.index = index;
         this.snapshot = snapshot;
         this.tasksPrefix = namespace + "tasks/";
         this.now = now;
@@ -106,77 +114,49 @@ final class TaskPages {
 
     /** Every row the query matches from its {@code after} on, whatever its limit. */
     Stream<ObjectNode> rows(TaskQuery query) {
-        Stream<Task> tasks = tasks(query.prefix());
-        if (query.after().isPresent()) {
-            byte[] after = keySegment(query.after().get());
-            tasks = tasks.dropWhile(task -> Arrays.compareUnsigned(keySegment(task.id()), after) <= 0);
-        }
-        return tasks
-                .filter(task -> query.state().isEmpty() || task.status().equals(query.state()))
-                .filter(task -> query.owner().isEmpty() || task.owner().equals(query.owner()))
-                .map(this::row);
-    }
-
-    /**
-     * {@code {"revision", "total", "states": {state: n}, "held": {member: n}}}: how many tasks are in
-     * each state (every state is listed, with 0 when none is) and how many claims each member holds.
-     */
-    ObjectNode counts() {
-        Map<TaskStatus, Integer> states = new TreeMap<>();
-        Arrays.stream(TaskStatus.values()).forEach(status -> states.put(status, 0));
-        Map<String, Integer> held = new TreeMap<>();
-        int[] total = {0};
-        tasks("").forEach(task -> {
-            total[0]++;
-            task.status().ifPresent(status -> states.merge(status, 1, Integer::sum));
-            task.owner().ifPresent(owner -> held.merge(owner, 1, Integer::sum));
-        });
-        ObjectNode counts = JSON.createObjectNode().put("revision", snapshot.revision()).put("total", total[0]);
-        ObjectNode byState = counts.putObject("states");
-        states.forEach((status, n) -> byState.put(status.wireName(), n));
-        ObjectNode byOwner = counts.putObject("held");
-        held.forEach(byOwner::put);
-        return counts;
-    }
-
-    /** The tasks whose id starts with {@code idPrefix}, each with all its records, in key order. */
-    private Stream<Task> tasks(String idPrefix) {
-        Iterator<CacheEntry<String>> entries = snapshot.stream(tasksPrefix + idPrefix).iterator();
-        Iterator<Task> grouped = new Iterator<>() {
-            private CacheEntry<String> pending = entries.hasNext() ? entries.next() : null;
+        Iterator<Task> matching = new Iterator<>() {
+            private final Deque<String> ids = new ArrayDeque<>();
+            private Optional<String> after = query.after();
+            private boolean indexEnded;
+            private Task next;
 
             @Override
             public boolean hasNext() {
-                return pending != null;
+                while (next == null && !(ids.isEmpty() && indexEnded)) {
+                    if (ids.isEmpty()) {
+                        List<String> read = index.ids(query, after, IDS_AT_ONCE);
+                        indexEnded = read.size() < IDS_AT_ONCE;
+                        ids.addAll(read);
+                        after = read.isEmpty() ? after : Optional.of(read.get(read.size() - 1));
+                    } else {
+                        Task task = task(ids.removeFirst());
+                        next = task.matches(query) ? task : null;
+                    }
+                }
+                return next != null;
             }
 
             @Override
             public Task next() {
-                if (pending == null) {
+                if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                String id = idOf(pending);
-                Map<String, CacheEntry<String>> records = new HashMap<>();
-                while (pending != null && idOf(pending).equals(id)) {
-                    records.put(pending.key().substring(Math.min(pending.key().length(),
-                            tasksPrefix.length() + id.length() + 1)), pending);
-                    pending = entries.hasNext() ? entries.next() : null;
-                }
-                return new Task(id, records);
+                Task task = next;
+                next = null;
+                return task;
             }
         };
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(grouped, Spliterator.ORDERED), false);
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(matching, Spliterator.ORDERED), false)
+                .map(this::row);
     }
 
-    private String idOf(CacheEntry<String> entry) {
-        String rest = entry.key().substring(tasksPrefix.length());
-        int slash = rest.indexOf('/');
-        return slash < 0 ? rest : rest.substring(0, slash);
-    }
-
-    /** A task id as its keys order it: its UTF-8 bytes followed by the separator. */
-    private static byte[] keySegment(String id) {
-        return (id + "/").getBytes(StandardCharsets.UTF_8);
+    /** Task {@code id} with every record the snapshot holds of it (none when it is gone). */
+    private Task task(String id) {
+        Map<String, CacheEntry<String>> records = new HashMap<>();
+        String key = tasksPrefix + id;
+        snapshot.get(key).ifPresent(entry -> records.put("", entry));
+        snapshot.stream(key + "/").forEach(entry -> records.put(entry.key().substring(key.length() + 1), entry));
+        return new Task(id, records);
     }
 
     private ObjectNode row(Task task) {
@@ -237,7 +217,7 @@ final class TaskPages {
     }
 
     /** The {@code state} field of a stored task state; empty when there is none or it names no status. */
-    private static Optional<TaskStatus> statusOf(String json) {
+    static Optional<TaskStatus> statusOf(String json) {
         try (JsonParser parser = JSON.getFactory().createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return Optional.empty();
