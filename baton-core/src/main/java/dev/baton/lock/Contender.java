@@ -47,7 +47,10 @@ import org.slf4j.LoggerFactory;
  * derive the same key, is refused instead of sharing it. Every event is handled on one serial queue,
  * so the state below is only touched by one thread at a time. An uncontended acquire and release
  * are two requests, the create and the delete, as with etcd's lock service: the own-key watch opens
- * only after {@link #OWN_KEY_WATCH_DELAY}, and the answers that need no state are not queued.
+ * only after {@link #OWN_KEY_WATCH_DELAY}. Each thread hop costs a wake-up on a busy machine, so the
+ * create's answer is handled on the client thread that received it whenever the queue is idle (until
+ * the lock is held, no code of the user's runs in this handling), and a delete's success or a
+ * session state that changes nothing is not queued at all.
  */
 final class Contender {
     private static final Logger LOG = LoggerFactory.getLogger(Contender.class);
@@ -118,7 +121,7 @@ final class Contender {
     /**
      * Completes with the held lock once admitted; with empty when this was a try and the lock was
      * busy; exceptionally with {@link LockLostException} when the attempt ended first. Completes on
-     * the connection's callback executor.
+     * the thread that handled the deciding answer or event, so it is only waited for, never chained on.
      */
     CompletableFuture<Optional<HeldLock>> acquired() {
         return acquired;
@@ -165,8 +168,8 @@ final class Contender {
         }
         Operation contenders = Operations.getAll(KeyRange.prefix(handle.name().contenders()));
         etcd.txn(List.of(Compares.absent(key)), List.of(Operations.put(key, value, lease), contenders),
-                        List.of(Operations.get(key), contenders))
-                .whenCompleteAsync(this::onCreated, events);
+                        List.of(Operations.get(key), contenders), events::executeHere)
+                .whenComplete((result, error) -> events.executeHere(() -> onCreated(result, error)));
     }
 
     private void onCreated(TxnResult result, Throwable error) {
@@ -369,25 +372,16 @@ final class Contender {
         }, events);
     }
 
+    /** Only a state that ends the attempt is queued; the others, such as the state told on registration, are not. */
     private void onSessionState(SessionState state, long stateLease) {
-        events.execute(() -> {
-            if (lossReason != null) {
-                return;
-            }
-            switch (state) {
-                case CLOSED -> lose(LossReason.SESSION_CLOSED);
-                case LOST -> {
-                    if (stateLease == lease) {
-                        lose(LossReason.SESSION_LOST);
-                    }
-                }
-                case CONNECTED, SUSPENDED -> {
-                    if (stateLease != lease) {
-                        lose(LossReason.SESSION_LOST);
-                    }
-                }
-            }
-        });
+        LossReason reason = switch (state) {
+            case CLOSED -> LossReason.SESSION_CLOSED;
+            case LOST -> stateLease == lease ? LossReason.SESSION_LOST : null;
+            case CONNECTED, SUSPENDED -> stateLease != lease ? LossReason.SESSION_LOST : null;
+        };
+        if (reason != null) {
+            events.execute(() -> lose(reason));
+        }
     }
 
     private void lose(LossReason reason) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +48,85 @@ class SerialExecutorTest {
             });
             serial.execute(ran::incrementAndGet);
             await().untilAtomic(ran, org.hamcrest.Matchers.equalTo(1));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void executeHereFromInsideATaskWithNothingQueuedRunsAtOnceOnTheSameThread() {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            SerialExecutor serial = new SerialExecutor(pool);
+            List<String> steps = new CopyOnWriteArrayList<>();
+            serial.execute(() -> {
+                Thread outer = Thread.currentThread();
+                serial.executeHere(() -> steps.add("inner on outer thread: " + (Thread.currentThread() == outer)));
+                steps.add("outer ends");
+            });
+            await().until(() -> steps.size() == 2);
+            assertThat(steps).containsExactly("inner on outer thread: true", "outer ends");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void executeHereFromInsideATaskWithTasksQueuedKeepsSubmissionOrder() {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            SerialExecutor serial = new SerialExecutor(pool);
+            List<String> steps = new CopyOnWriteArrayList<>();
+            serial.execute(() -> {
+                serial.execute(() -> steps.add("queued first"));
+                serial.executeHere(() -> steps.add("here"));
+                steps.add("outer ends");
+            });
+            await().until(() -> steps.size() == 3);
+            assertThat(steps).containsExactly("outer ends", "queued first", "here");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void executeHereOnAnIdleExecutorRunsOnTheCallingThreadAndHandsLaterTasksToThePool() {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            SerialExecutor serial = new SerialExecutor(pool);
+            Thread caller = Thread.currentThread();
+            List<String> steps = new CopyOnWriteArrayList<>();
+            serial.executeHere(() -> {
+                steps.add("here on caller: " + (Thread.currentThread() == caller));
+                serial.execute(() -> steps.add("queued meanwhile on caller: " + (Thread.currentThread() == caller)));
+            });
+            assertThat(steps).containsExactly("here on caller: true");
+            await().until(() -> steps.size() == 2);
+            assertThat(steps).containsExactly("here on caller: true", "queued meanwhile on caller: false");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void executeHereWhileATaskRunsWaitsForIt() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            SerialExecutor serial = new SerialExecutor(pool);
+            CountDownLatch running = new CountDownLatch(1);
+            CountDownLatch finish = new CountDownLatch(1);
+            List<String> steps = new CopyOnWriteArrayList<>();
+            serial.execute(() -> {
+                running.countDown();
+                await().until(() -> finish.getCount() == 0);
+                steps.add("running task ends");
+            });
+            running.await();
+            serial.executeHere(() -> steps.add("here"));
+            assertThat(steps).isEmpty();
+            finish.countDown();
+            await().until(() -> steps.size() == 2);
+            assertThat(steps).containsExactly("running task ends", "here");
         } finally {
             pool.shutdownNow();
         }
