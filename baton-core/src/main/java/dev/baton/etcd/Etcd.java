@@ -178,11 +178,12 @@ public final class Etcd implements AutoCloseable {
 
     /**
      * Commits {@code if (when) then else otherwise}, once, completing the future on {@code completion}
-     * instead of the callback executor. {@code completion} is handed the task on the client's thread
-     * that received the answer: a caller that handles answers on its own {@link SerialExecutor} passes
-     * {@code queue::executeHere} and saves the thread hops onto the callback executor and its queue,
-     * provided its handling is short and runs no code of its users. When {@code completion} drops
-     * tasks after {@link #close()}, as a {@link SerialExecutor} does, the future is left uncompleted.
+     * instead of the callback executor: a caller that handles every answer on its own
+     * {@link SerialExecutor} of the callback executor passes that queue, and continues with
+     * {@link SerialExecutor#executeHere}, saving the thread hop onto the queue. {@code completion} must
+     * run tasks on the callback executor (rule 6: no caller code on the client's threads); when it
+     * drops tasks after {@link #close()}, as a {@link SerialExecutor} does, the future is left
+     * uncompleted.
      */
     public CompletableFuture<TxnResult> txn(List<Guard> when, List<Operation> then, List<Operation> otherwise,
                                             Executor completion) {

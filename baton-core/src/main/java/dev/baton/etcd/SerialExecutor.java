@@ -8,8 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs tasks one at a time, in submission order, on a shared executor ({@link #executeHere} also on
- * the calling thread). Baton gives each watch and
+ * Runs tasks one at a time, in submission order, on a shared executor. Baton gives each watch and
  * each listener set its own, so callbacks stay ordered without a thread per source. A task that
  * throws is logged and does not stop the ones after it. Once the shared executor has shut down
  * (the connection was closed), tasks are dropped.
@@ -36,11 +35,6 @@ public final class SerialExecutor implements Executor {
             }
             running = true;
         }
-        handOver();
-    }
-
-    /** Has the shared executor drain the queue; {@code running} is set. */
-    private void handOver() {
         try {
             delegate.execute(this::drain);
         } catch (RejectedExecutionException e) {
@@ -53,37 +47,20 @@ public final class SerialExecutor implements Executor {
     }
 
     /**
-     * Runs {@code task} on the calling thread when that keeps the order: when nothing is running or
-     * queued, or when called from within one of this executor's tasks with nothing queued after it
-     * (the task would run next anyway, one thread hop later). Otherwise queues it as {@link #execute}
-     * does; tasks queued while it ran go to the shared executor. For short continuations that run no
-     * code of the caller's users, such as handling a store answer on the thread that received it.
+     * Runs {@code task} at once when called from within one of this executor's tasks with nothing
+     * queued after it, as part of that task (it would run next anyway, one thread hop later);
+     * otherwise queues it as {@link #execute} does. For a continuation that may be called from inside
+     * or outside the executor, such as one on a future that a task of this executor completes.
      */
     public void executeHere(Runnable task) {
-        Thread current = Thread.currentThread();
-        boolean claimed;
+        boolean now;
         synchronized (queue) {
-            if (draining == current && queue.isEmpty()) {
-                claimed = false;
-            } else if (!running) {
-                running = true;
-                draining = current;
-                claimed = true;
-            } else {
-                queue.add(task);
-                return;
-            }
+            now = draining == Thread.currentThread() && queue.isEmpty();
         }
-        runLogged(task);
-        if (claimed) {
-            synchronized (queue) {
-                draining = null;
-                if (queue.isEmpty()) {
-                    running = false;
-                    return;
-                }
-            }
-            handOver();
+        if (now) {
+            runLogged(task);
+        } else {
+            execute(task);
         }
     }
 

@@ -48,9 +48,8 @@ import org.slf4j.LoggerFactory;
  * so the state below is only touched by one thread at a time. An uncontended acquire and release
  * are two requests, the create and the delete, as with etcd's lock service: the own-key watch opens
  * only after {@link #OWN_KEY_WATCH_DELAY}. Each thread hop costs a wake-up on a busy machine, so the
- * create's answer is handled on the client thread that received it whenever the queue is idle (until
- * the lock is held, no code of the user's runs in this handling), and a delete's success or a
- * session state that changes nothing is not queued at all.
+ * create's answer comes straight onto the events queue (not first onto the callback executor), and a
+ * delete's success or a session state that changes nothing is not queued at all.
  */
 final class Contender {
     private static final Logger LOG = LoggerFactory.getLogger(Contender.class);
@@ -121,7 +120,7 @@ final class Contender {
     /**
      * Completes with the held lock once admitted; with empty when this was a try and the lock was
      * busy; exceptionally with {@link LockLostException} when the attempt ended first. Completes on
-     * the thread that handled the deciding answer or event, so it is only waited for, never chained on.
+     * the connection's callback executor.
      */
     CompletableFuture<Optional<HeldLock>> acquired() {
         return acquired;
@@ -168,7 +167,7 @@ final class Contender {
         }
         Operation contenders = Operations.getAll(KeyRange.prefix(handle.name().contenders()));
         etcd.txn(List.of(Compares.absent(key)), List.of(Operations.put(key, value, lease), contenders),
-                        List.of(Operations.get(key), contenders), events::executeHere)
+                        List.of(Operations.get(key), contenders), events)
                 .whenComplete((result, error) -> events.executeHere(() -> onCreated(result, error)));
     }
 
