@@ -1,6 +1,5 @@
 package dev.baton.election;
 
-import dev.baton.etcd.Backoff;
 import dev.baton.etcd.Compares;
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.KeyRange;
@@ -8,6 +7,7 @@ import dev.baton.etcd.KeyValue;
 import dev.baton.etcd.Operations;
 import dev.baton.etcd.RangeResult;
 import dev.baton.etcd.SerialExecutor;
+import dev.baton.etcd.StepRetry;
 import dev.baton.etcd.TxnResult;
 import dev.baton.etcd.Watch;
 import dev.baton.etcd.WatchEvent;
@@ -15,13 +15,11 @@ import dev.baton.etcd.WatchListener;
 import dev.baton.session.Session;
 import dev.baton.session.SessionListener;
 import dev.baton.session.SessionState;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -44,8 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Candidacy {
     private static final Logger LOG = LoggerFactory.getLogger(Candidacy.class);
-    private static final Duration RETRY_INITIAL = Duration.ofMillis(50);
-    private static final Duration RETRY_MAX = Duration.ofSeconds(1);
 
     private final Election election;
     private final Session session;
@@ -57,14 +53,13 @@ public final class Candidacy {
     private final SessionListener sessionListener = this::onSessionState;
     private final CompletableFuture<Leadership> elected = new CompletableFuture<>();
     private final CompletableFuture<LossReason> lost = new CompletableFuture<>();
-    private final Backoff backoff = new Backoff(RETRY_INITIAL, RETRY_MAX);
+    private final StepRetry retry;
     private final AtomicBoolean deleting = new AtomicBoolean();
 
     // Confined to the events queue.
     private Watch ownKeyWatch;
     private Watch predecessorWatch;
     private Leadership leadership;
-    private boolean failing;
     private boolean keyRemoved;
     private int predecessorGeneration;
     private final List<CompletableFuture<Void>> removals = new ArrayList<>();
@@ -82,6 +77,7 @@ public final class Candidacy {
         this.key = election.keys().candidateKey(lease);
         this.value = value;
         this.events = new SerialExecutor(etcd.callbackExecutor());
+        this.retry = new StepRetry(events, LOG, "candidacy " + key);
     }
 
     static Candidacy start(Election election, byte[] value) {
@@ -172,7 +168,7 @@ public final class Candidacy {
             onCreateFailed(Etcd.unwrap(error));
             return;
         }
-        recovered();
+        retry.recovered();
         KeyValue existing = result.succeeded() ? null : result.gets().get(0).get(0);
         if (existing != null && !Arrays.equals(existing.value(), value)) {
             // Another Election object on this session and prefix owns the key; sharing it would let
@@ -209,16 +205,16 @@ public final class Candidacy {
         }
         // The compare makes the create safe to send again: if the first one was applied, the
         // retry takes the else branch and returns the key it created.
-        failed("creating candidate key " + key, cause);
-        retryLater(this::create);
+        retry.failed("creating candidate key " + key, cause);
+        retry.retryLater(this::create);
     }
 
     private void resolveAfterWithdrawal() {
         etcd.range(KeyRange.key(key)).whenCompleteAsync((read, error) -> {
             if (error != null) {
-                failed("reading back candidate key " + key, Etcd.unwrap(error));
+                retry.failed("reading back candidate key " + key, Etcd.unwrap(error));
                 if (session.isValid() && session.lease() == lease) {
-                    retryLater(this::resolveAfterWithdrawal);
+                    retry.retryLater(this::resolveAfterWithdrawal);
                 } else {
                     completeRemovals();
                 }
@@ -246,11 +242,11 @@ public final class Candidacy {
             return;
         }
         if (error != null) {
-            failed("reading the candidates of election \"" + election.prefix() + "\"", Etcd.unwrap(error));
-            retryLater(this::readCandidates);
+            retry.failed("reading the candidates of election \"" + election.prefix() + "\"", Etcd.unwrap(error));
+            retry.retryLater(this::readCandidates);
             return;
         }
-        recovered();
+        retry.recovered();
         boolean present = snapshot.kvs().stream().anyMatch(kv -> kv.key().equals(key) && kv.createRevision() == token);
         if (!present) {
             keyDeleted();
@@ -332,11 +328,11 @@ public final class Candidacy {
                 return;
             }
             if (error != null) {
-                failed("re-reading candidate key " + key, Etcd.unwrap(error));
-                retryLater(this::verifyOwnKey);
+                retry.failed("re-reading candidate key " + key, Etcd.unwrap(error));
+                retry.retryLater(this::verifyOwnKey);
                 return;
             }
-            recovered();
+            retry.recovered();
             if (read.first().filter(kv -> kv.createRevision() == token).isEmpty()) {
                 keyDeleted();
                 return;
@@ -441,8 +437,8 @@ public final class Candidacy {
                         completeRemovals();
                         return;
                     }
-                    failed("deleting candidate key " + key, cause);
-                    retryLater(this::sendDelete);
+                    retry.failed("deleting candidate key " + key, cause);
+                    retry.retryLater(this::sendDelete);
                 }, events);
     }
 
@@ -467,52 +463,9 @@ public final class Candidacy {
         }
     }
 
-    private void retryLater(Runnable step) {
-        long delay = backoff.next().toMillis();
-        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, events).execute(step);
-    }
-
-    private void failed(String what, Throwable cause) {
-        if (!failing) {
-            LOG.warn("{} failed ({}); retrying with backoff", what, cause.toString());
-            failing = true;
-        }
-    }
-
-    private void recovered() {
-        if (failing) {
-            LOG.info("candidacy {} reaches the store again", key);
-            failing = false;
-        }
-        backoff.reset();
-    }
-
-
-    /** A watch listener that hands everything to the events queue; any end of the watch calls {@code ended}. */
+    /** A watch listener onto the events queue; events after the candidacy ended are dropped. */
     private WatchListener onEvents(Consumer<List<WatchEvent>> handler, Runnable ended) {
-        return new WatchListener() {
-            @Override
-            public void onEvents(List<WatchEvent> batch) {
-                events.execute(() -> {
-                    if (lossReason == null) {
-                        handler.accept(batch);
-                    }
-                });
-            }
-
-            @Override
-            public void onCompacted(long compactRevision) {
-                events.execute(ended);
-            }
-
-            @Override
-            public void onFailed(Throwable cause) {
-                events.execute(() -> {
-                    failed("watching election \"" + election.prefix() + "\"", cause);
-                    retryLater(ended);
-                });
-            }
-        };
+        return retry.onEvents("watching election \"" + election.prefix() + "\"", () -> lossReason == null, handler, ended);
     }
 
     // ---- what Leadership reads ----

@@ -173,12 +173,27 @@ public final class Etcd implements AutoCloseable {
 
     /** Commits {@code if (when) then else otherwise}, once. */
     public CompletableFuture<TxnResult> txn(List<Guard> when, List<Operation> then, List<Operation> otherwise) {
+        return txn(when, then, otherwise, callbacks);
+    }
+
+    /**
+     * Commits {@code if (when) then else otherwise}, once, completing the future on {@code completion}
+     * instead of the callback executor: a caller that handles every answer on its own
+     * {@link SerialExecutor} of the callback executor passes that queue, and continues with
+     * {@link SerialExecutor#executeHere}, saving the thread hop onto the queue. {@code completion} must
+     * run tasks on the callback executor (rule 6: no caller code on the client's threads); when it
+     * drops tasks after {@link #close()}, as a {@link SerialExecutor} does, the future is left
+     * uncompleted.
+     */
+    public CompletableFuture<TxnResult> txn(List<Guard> when, List<Operation> then, List<Operation> otherwise,
+                                            Executor completion) {
         var request = client.getKVClient().txn()
                 .If(Guard.toJetcd(when))
                 .Then(Operation.toJetcd(then))
                 .Else(Operation.toJetcd(otherwise))
                 .commit();
-        return deliver(request, response -> txnResult(response, response.getHeader().getRevision()));
+        return deliver(request, response -> txnResult(response, response.getHeader().getRevision()),
+                Objects.requireNonNull(completion, "completion"));
     }
 
     private static TxnResult txnResult(TxnResponse response, long revision) {
@@ -254,6 +269,11 @@ public final class Etcd implements AutoCloseable {
      * future fails with an {@link IllegalStateException} instead of never completing.
      */
     private <R, T> CompletableFuture<T> deliver(CompletableFuture<R> request, Function<R, T> convert) {
+        return deliver(request, convert, callbacks);
+    }
+
+    /** As {@link #deliver(CompletableFuture, Function)}, completing on {@code completion}. */
+    private <R, T> CompletableFuture<T> deliver(CompletableFuture<R> request, Function<R, T> convert, Executor completion) {
         CompletableFuture<T> out = new CompletableFuture<>();
         request.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).whenCompleteAsync((response, error) -> {
             if (error == null) {
@@ -268,7 +288,7 @@ public final class Etcd implements AutoCloseable {
             out.completeExceptionally(cause instanceof TimeoutException
                     ? new StoreTimeoutException("no answer from " + endpoints + " within " + requestTimeout)
                     : cause);
-        }, callbacks).whenComplete((ignored, error) -> {
+        }, completion).whenComplete((ignored, error) -> {
             if (error != null && unwrap(error) instanceof RejectedExecutionException) {
                 out.completeExceptionally(new IllegalStateException("etcd connection to " + endpoints + " is closed"));
             }

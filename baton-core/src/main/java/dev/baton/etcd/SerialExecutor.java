@@ -19,6 +19,8 @@ public final class SerialExecutor implements Executor {
     private final Executor delegate;
     private final Queue<Runnable> queue = new ArrayDeque<>();
     private boolean running;
+    /** The thread running this executor's tasks, while it does; set and cleared with {@code running}. */
+    private volatile Thread draining;
 
     public SerialExecutor(Executor delegate) {
         this.delegate = delegate;
@@ -44,21 +46,45 @@ public final class SerialExecutor implements Executor {
         }
     }
 
+    /**
+     * Runs {@code task} at once when called from within one of this executor's tasks with nothing
+     * queued after it, as part of that task (it would run next anyway, one thread hop later);
+     * otherwise queues it as {@link #execute} does. For a continuation that may be called from inside
+     * or outside the executor, such as one on a future that a task of this executor completes.
+     */
+    public void executeHere(Runnable task) {
+        boolean now;
+        synchronized (queue) {
+            now = draining == Thread.currentThread() && queue.isEmpty();
+        }
+        if (now) {
+            runLogged(task);
+        } else {
+            execute(task);
+        }
+    }
+
     private void drain() {
+        draining = Thread.currentThread();
         while (true) {
             Runnable next;
             synchronized (queue) {
                 next = queue.poll();
                 if (next == null) {
+                    draining = null;
                     running = false;
                     return;
                 }
             }
-            try {
-                next.run();
-            } catch (RuntimeException | Error e) {
-                LOG.error("callback failed", e);
-            }
+            runLogged(next);
+        }
+    }
+
+    private static void runLogged(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            LOG.error("callback failed", e);
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.baton.lock;
 
-import dev.baton.etcd.Backoff;
 import dev.baton.etcd.Compares;
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.KeyRange;
@@ -9,6 +8,7 @@ import dev.baton.etcd.Operation;
 import dev.baton.etcd.Operations;
 import dev.baton.etcd.RangeResult;
 import dev.baton.etcd.SerialExecutor;
+import dev.baton.etcd.StepRetry;
 import dev.baton.etcd.TxnResult;
 import dev.baton.etcd.Watch;
 import dev.baton.etcd.WatchEvent;
@@ -47,12 +47,12 @@ import org.slf4j.LoggerFactory;
  * derive the same key, is refused instead of sharing it. Every event is handled on one serial queue,
  * so the state below is only touched by one thread at a time. An uncontended acquire and release
  * are two requests, the create and the delete, as with etcd's lock service: the own-key watch opens
- * only after {@link #OWN_KEY_WATCH_DELAY}, and the answers that need no state are not queued.
+ * only after {@link #OWN_KEY_WATCH_DELAY}. Each thread hop costs a wake-up on a busy machine, so the
+ * create's answer comes straight onto the events queue (not first onto the callback executor), and a
+ * delete's success or a session state that changes nothing is not queued at all.
  */
 final class Contender {
     private static final Logger LOG = LoggerFactory.getLogger(Contender.class);
-    private static final Duration RETRY_INITIAL = Duration.ofMillis(50);
-    private static final Duration RETRY_MAX = Duration.ofSeconds(1);
     /**
      * How long after its create the own-key watch opens. A short hold (the usual acquire, write,
      * release) then costs the create and the delete alone; a deletion of the key by someone else is
@@ -73,7 +73,7 @@ final class Contender {
     private final CompletableFuture<Optional<HeldLock>> acquired = new CompletableFuture<>();
     private final CompletableFuture<LossReason> lost = new CompletableFuture<>();
     private final CompletableFuture<Void> keyGone = new CompletableFuture<>();
-    private final Backoff backoff = new Backoff(RETRY_INITIAL, RETRY_MAX);
+    private final StepRetry retry;
     private final AtomicBoolean deleting = new AtomicBoolean();
 
     // Confined to the events queue.
@@ -83,7 +83,6 @@ final class Contender {
     private int blockerGeneration;
     private HeldLock held;
     private boolean busy;
-    private boolean failing;
 
     // Read from any thread. The token is written once, on the events queue, when the key exists.
     private volatile long token;
@@ -99,6 +98,7 @@ final class Contender {
         this.admission = admission;
         this.tryOnly = tryOnly;
         this.events = new SerialExecutor(etcd.callbackExecutor());
+        this.retry = new StepRetry(events, LOG, "lock contender " + key);
     }
 
     /** Starts an attempt with the key {@code keyOfLease} derives from the session's current lease. */
@@ -165,8 +165,8 @@ final class Contender {
         }
         Operation contenders = Operations.getAll(KeyRange.prefix(handle.name().contenders()));
         etcd.txn(List.of(Compares.absent(key)), List.of(Operations.put(key, value, lease), contenders),
-                        List.of(Operations.get(key), contenders))
-                .whenCompleteAsync(this::onCreated, events);
+                        List.of(Operations.get(key), contenders), events)
+                .whenComplete((result, error) -> events.executeHere(() -> onCreated(result, error)));
     }
 
     private void onCreated(TxnResult result, Throwable error) {
@@ -174,7 +174,7 @@ final class Contender {
             onCreateFailed(Etcd.unwrap(error));
             return;
         }
-        recovered();
+        retry.recovered();
         KeyValue existing = result.succeeded() ? null : result.gets().get(0).get(0);
         if (existing != null && !Arrays.equals(existing.value(), value)) {
             refuse(new IllegalStateException("lock key " + key + " is already held or awaited by another lock object "
@@ -216,17 +216,17 @@ final class Contender {
         if (lossReason != null) {
             return;
         }
-        failed("creating lock key " + key, cause);
-        retryLater(this::create);
+        retry.failed("creating lock key " + key, cause);
+        retry.retryLater(this::create);
     }
 
     /** A create with an unknown outcome was followed by a release: read back instead of guessing. */
     private void resolveAfterRelease() {
         etcd.range(KeyRange.key(key)).whenCompleteAsync((read, error) -> {
             if (error != null) {
-                failed("reading back lock key " + key, Etcd.unwrap(error));
+                retry.failed("reading back lock key " + key, Etcd.unwrap(error));
                 if (sessionHoldsLease()) {
-                    retryLater(this::resolveAfterRelease);
+                    retry.retryLater(this::resolveAfterRelease);
                 } else {
                     keyIsGone();
                 }
@@ -254,11 +254,11 @@ final class Contender {
             return;
         }
         if (error != null) {
-            failed("reading the contenders of lock \"" + handle.name() + "\"", Etcd.unwrap(error));
-            retryLater(this::readContenders);
+            retry.failed("reading the contenders of lock \"" + handle.name() + "\"", Etcd.unwrap(error));
+            retry.retryLater(this::readContenders);
             return;
         }
-        recovered();
+        retry.recovered();
         admit(snapshot.kvs(), snapshot.revision());
     }
 
@@ -356,11 +356,11 @@ final class Contender {
                 return;
             }
             if (error != null) {
-                failed("re-reading lock key " + key, Etcd.unwrap(error));
-                retryLater(this::verifyOwnKey);
+                retry.failed("re-reading lock key " + key, Etcd.unwrap(error));
+                retry.retryLater(this::verifyOwnKey);
                 return;
             }
-            recovered();
+            retry.recovered();
             if (read.first().filter(kv -> kv.createRevision() == token).isEmpty()) {
                 keyDeleted();
                 return;
@@ -369,25 +369,16 @@ final class Contender {
         }, events);
     }
 
+    /** Only a state that ends the attempt is queued; the others, such as the state told on registration, are not. */
     private void onSessionState(SessionState state, long stateLease) {
-        events.execute(() -> {
-            if (lossReason != null) {
-                return;
-            }
-            switch (state) {
-                case CLOSED -> lose(LossReason.SESSION_CLOSED);
-                case LOST -> {
-                    if (stateLease == lease) {
-                        lose(LossReason.SESSION_LOST);
-                    }
-                }
-                case CONNECTED, SUSPENDED -> {
-                    if (stateLease != lease) {
-                        lose(LossReason.SESSION_LOST);
-                    }
-                }
-            }
-        });
+        LossReason reason = switch (state) {
+            case CLOSED -> LossReason.SESSION_CLOSED;
+            case LOST -> stateLease == lease ? LossReason.SESSION_LOST : null;
+            case CONNECTED, SUSPENDED -> stateLease != lease ? LossReason.SESSION_LOST : null;
+        };
+        if (reason != null) {
+            events.execute(() -> lose(reason));
+        }
     }
 
     private void lose(LossReason reason) {
@@ -479,8 +470,8 @@ final class Contender {
             keyIsGone();
             return;
         }
-        failed("deleting lock key " + key, cause);
-        retryLater(this::sendDelete);
+        retry.failed("deleting lock key " + key, cause);
+        retry.retryLater(this::sendDelete);
     }
 
     private void keyIsGone() {
@@ -505,51 +496,9 @@ final class Contender {
         return session.isValid() && session.lease() == lease;
     }
 
-    private void retryLater(Runnable step) {
-        long delay = backoff.next().toMillis();
-        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, events).execute(step);
-    }
-
-    private void failed(String what, Throwable cause) {
-        if (!failing) {
-            LOG.warn("{} failed ({}); retrying with backoff", what, cause.toString());
-            failing = true;
-        }
-    }
-
-    private void recovered() {
-        if (failing) {
-            LOG.info("lock contender {} reaches the store again", key);
-            failing = false;
-        }
-        backoff.reset();
-    }
-
-    /** A watch listener that hands everything to the events queue; any end of the watch calls {@code ended}. */
+    /** A watch listener onto the events queue; events after the attempt ended are dropped. */
     private WatchListener onEvents(Consumer<List<WatchEvent>> handler, Runnable ended) {
-        return new WatchListener() {
-            @Override
-            public void onEvents(List<WatchEvent> batch) {
-                events.execute(() -> {
-                    if (lossReason == null) {
-                        handler.accept(batch);
-                    }
-                });
-            }
-
-            @Override
-            public void onCompacted(long compactRevision) {
-                events.execute(ended);
-            }
-
-            @Override
-            public void onFailed(Throwable cause) {
-                events.execute(() -> {
-                    failed("watching lock \"" + handle.name() + "\"", cause);
-                    retryLater(ended);
-                });
-            }
-        };
+        return retry.onEvents("watching lock \"" + handle.name() + "\"", () -> lossReason == null, handler, ended);
     }
 
     // ---- what HeldLock reads ----

@@ -8,47 +8,86 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class SerialExecutorTest {
+    private final List<ExecutorService> pools = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stopPools() {
+        pools.forEach(ExecutorService::shutdownNow);
+    }
+
+    private SerialExecutor serialOn(int threads) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        pools.add(pool);
+        return new SerialExecutor(pool);
+    }
 
     @Test
-    void runsTasksOneAtATimeInSubmissionOrderOnAPool() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            SerialExecutor serial = new SerialExecutor(pool);
-            List<Integer> seen = new CopyOnWriteArrayList<>();
-            AtomicInteger concurrent = new AtomicInteger();
-            AtomicInteger maxConcurrent = new AtomicInteger();
-            for (int i = 0; i < 2000; i++) {
-                int n = i;
-                serial.execute(() -> {
-                    maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
-                    seen.add(n);
-                    concurrent.decrementAndGet();
-                });
-            }
-            await().until(() -> seen.size() == 2000);
-            assertThat(seen).isSorted();
-            assertThat(maxConcurrent).hasValue(1);
-        } finally {
-            pool.shutdownNow();
+    void runsTasksOneAtATimeInSubmissionOrderOnAPool() {
+        SerialExecutor serial = serialOn(4);
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        AtomicInteger concurrent = new AtomicInteger();
+        AtomicInteger maxConcurrent = new AtomicInteger();
+        for (int i = 0; i < 2000; i++) {
+            int n = i;
+            serial.execute(() -> {
+                maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+                seen.add(n);
+                concurrent.decrementAndGet();
+            });
         }
+        await().until(() -> seen.size() == 2000);
+        assertThat(seen).isSorted();
+        assertThat(maxConcurrent).hasValue(1);
     }
 
     @Test
     void aFailingTaskDoesNotStopTheNextOnes() {
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            SerialExecutor serial = new SerialExecutor(pool);
-            AtomicInteger ran = new AtomicInteger();
-            serial.execute(() -> {
-                throw new IllegalStateException("boom");
-            });
-            serial.execute(ran::incrementAndGet);
-            await().untilAtomic(ran, org.hamcrest.Matchers.equalTo(1));
-        } finally {
-            pool.shutdownNow();
-        }
+        SerialExecutor serial = serialOn(1);
+        AtomicInteger ran = new AtomicInteger();
+        serial.execute(() -> {
+            throw new IllegalStateException("boom");
+        });
+        serial.execute(ran::incrementAndGet);
+        await().untilAtomic(ran, org.hamcrest.Matchers.equalTo(1));
+    }
+
+    @Test
+    void executeHereFromInsideATaskWithNothingQueuedRunsAtOnceOnTheSameThread() {
+        SerialExecutor serial = serialOn(1);
+        List<String> steps = new CopyOnWriteArrayList<>();
+        serial.execute(() -> {
+            Thread outer = Thread.currentThread();
+            serial.executeHere(() -> steps.add("inner on outer thread: " + (Thread.currentThread() == outer)));
+            steps.add("outer ends");
+        });
+        await().until(() -> steps.size() == 2);
+        assertThat(steps).containsExactly("inner on outer thread: true", "outer ends");
+    }
+
+    @Test
+    void executeHereFromInsideATaskWithTasksQueuedKeepsSubmissionOrder() {
+        SerialExecutor serial = serialOn(1);
+        List<String> steps = new CopyOnWriteArrayList<>();
+        serial.execute(() -> {
+            serial.execute(() -> steps.add("queued first"));
+            serial.executeHere(() -> steps.add("here"));
+            steps.add("outer ends");
+        });
+        await().until(() -> steps.size() == 3);
+        assertThat(steps).containsExactly("outer ends", "queued first", "here");
+    }
+
+    @Test
+    void executeHereFromOutsideQueuesOntoTheExecutor() {
+        SerialExecutor serial = serialOn(1);
+        Thread caller = Thread.currentThread();
+        List<Boolean> onCaller = new CopyOnWriteArrayList<>();
+        serial.executeHere(() -> onCaller.add(Thread.currentThread() == caller));
+        await().until(() -> onCaller.size() == 1);
+        assertThat(onCaller).containsExactly(false);
     }
 }

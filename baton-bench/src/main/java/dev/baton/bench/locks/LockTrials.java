@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The two measurements, in milliseconds per trial, the systems taking their trials in turns (one
- * trial of each, then the next round), so none runs on a colder or busier JVM than the others.
+ * trial of each, then the next round), so none runs on a colder or busier JVM than the others. The
+ * order rotates every round, so each system follows each other one equally often: a trial right
+ * after another system's runs beside what that one left in flight, which cost up to a millisecond.
  * <i>Uncontended</i>: one client locks and unlocks, timed from the lock call to the unlock's
  * return. <i>Handover</i>: a holder unlocks while a second client waits on another thread; timed
  * from just before the unlock call to the waiter's lock returning, read in this JVM. The waiter
@@ -32,7 +34,7 @@ final class LockTrials {
             }
             Map<String, double[]> millis = results(systems, trials);
             for (int i = -warmUp; i < trials; i++) {
-                for (int s = 0; s < systems.size(); s++) {
+                for (int s : roundOrder(i, systems.size())) {
                     long start = System.nanoTime();
                     clients.get(s).lock();
                     clients.get(s).unlock();
@@ -59,7 +61,7 @@ final class LockTrials {
             }
             Map<String, double[]> millis = results(systems, trials);
             for (int i = -warmUp; i < trials; i++) {
-                for (int s = 0; s < systems.size(); s++) {
+                for (int s : roundOrder(i, systems.size())) {
                     double handover = handover(holders.get(s), waiters.get(s));
                     if (i >= 0) {
                         millis.get(systems.get(s).displayName())[i] = handover;
@@ -92,6 +94,15 @@ final class LockTrials {
         long acquired = acquiredAt.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         waiting.join(WAIT.toMillis());
         return (acquired - start) / 1e6;
+    }
+
+    /** The systems' indexes in round {@code round}: the first of the previous round goes last. */
+    private static int[] roundOrder(int round, int systems) {
+        int[] order = new int[systems];
+        for (int k = 0; k < systems; k++) {
+            order[k] = Math.floorMod(round + k, systems);
+        }
+        return order;
     }
 
     private static Map<String, double[]> results(List<LockSystem> systems, int trials) {
