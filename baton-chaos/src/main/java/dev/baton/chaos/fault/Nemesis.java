@@ -74,8 +74,8 @@ public enum Nemesis {
     /**
      * The etcd leader partitioned from both its peers for the workers' TTL + 2 s, then healed: it
      * still reaches every worker, as the minority side of a partition would, while the majority
-     * elects a new leader. A worker whose requests go to the isolated member waits for them to
-     * time out rather than being refused, so the partition counts as a store outage until healed.
+     * elects a new leader. The store is out until that election is over: from then on the
+     * isolated member refuses calls (they require a leader) and clients move to the majority.
      */
     ETCD_PARTITION("etcd-partition") {
         @Override
@@ -244,19 +244,20 @@ public enum Nemesis {
     /**
      * Starts a fault on the current etcd leader, holds it until {@code hold} after it began, ends
      * it and waits until the cluster is healthy. The fleet's recovery is measured from the start,
-     * with the time until the end as store outage when {@code outageUntilHealed}.
+     * with the time {@code start} took (the store's failover included) as store outage when
+     * {@code outageUntilStarted}.
      */
-    private static List<Fault> holdOnLeader(String name, StoreTarget store, Duration hold, boolean outageUntilHealed,
+    private static List<Fault> holdOnLeader(String name, StoreTarget store, Duration hold, boolean outageUntilStarted,
                                             LeaderAction start, LeaderAction end) throws InterruptedException {
         EtcdClusterStore cluster = (EtcdClusterStore) store;
         EtcdProcess leader = cluster.leader();
         long injected = System.nanoTime();
         start.apply(cluster, leader);
+        long healed = outageUntilStarted ? System.nanoTime() : injected;
         Thread.sleep(Math.max(0, hold.toMillis() - (System.nanoTime() - injected) / 1_000_000));
         end.apply(cluster, leader);
-        long healed = outageUntilHealed ? System.nanoTime() : injected;
         cluster.awaitHealthy();
-        return List.of(new Fault(name, leader.name(), injected, healed, true));
+        return List.of(new Fault(name, leader.name(), injected, healed, true, outageUntilStarted));
     }
 
     /**
