@@ -92,6 +92,7 @@ final class ScenarioRun {
 
                 Thread.sleep(RunSettings.WARM_UP.toMillis());
                 List<ResourceSample> warm = ResourceProbe.sample(processes(fleet, store), dir);
+                int warmKeys = range(etcd, ChaosWorker.NAMESPACE, 0).kvs().size();
                 List<Fault> faults = new ArrayList<>();
                 long end = System.nanoTime() + settings.chaos().toNanos();
                 while (System.nanoTime() - end < 0) {
@@ -113,6 +114,7 @@ final class ScenarioRun {
                 List<String> reporting = fleet.awaitAll("^(reported|unreported)", RunSettings.REPORT_TIMEOUT);
 
                 List<ResourceSample> ended = ResourceProbe.sample(processes(fleet, store), dir);
+                int endKeys = range(etcd, ChaosWorker.NAMESPACE, 0).kvs().size();
                 List<LedgerEntry> ledger = readLedger(etcd);
                 List<TaskRecord> tasks = readTasks(etcd, submitted);
                 List<CacheReport> caches = readCaches(etcd, fleet.cacheLogs(), reporting);
@@ -130,7 +132,7 @@ final class ScenarioRun {
                 checks.add(LivenessCheck.check(faults, ledger, settings.ttl(), store.failoverAllowance()));
                 checks.add(RegisterCheck.check(registerHistory, RunSettings.SEARCH_BUDGET));
                 checks.add(CacheCheck.check(caches));
-                checks.add(ResourceCheck.check(warm, ended));
+                checks.add(ResourceCheck.check(warm, ended, endKeys - warmKeys));
                 checks.add(new CheckResult("harness", 0, harness, ""));
                 int faultCount = faults.size();
                 return new RunResult(seed, faultCount, compactor.compactions(), checks);

@@ -10,11 +10,13 @@ import javax.net.ssl.SSLException;
 /**
  * Says in one line why a store refused a client, when the cause is one the user can fix: a
  * wrong password, a missing user, a missing permission, a certificate the server or the client
- * does not accept. The line names the user and the files involved, never a secret.
+ * does not accept, a store out of space. The line names the user and the files involved, never a
+ * secret.
  *
  * <p>The causes are recognised from the error chain gRPC and etcd produce: etcd's own messages
  * ({@code etcdserver: authentication failed}, {@code permission denied}, {@code user name is
- * empty}) and the JDK's TLS exceptions and alerts.
+ * empty}, {@code mvcc: database space exceeded}), the embedded server's failed log write and the
+ * JDK's TLS exceptions and alerts.
  */
 final class AccessFailure {
     private AccessFailure() {
@@ -43,6 +45,17 @@ final class AccessFailure {
             if (message.contains("etcdserver: permission denied")) {
                 return Optional.of("permission denied: " + user + " may not read or write under " + settings.namespace()
                         + "/ (its role needs readwrite on that prefix; see docs/security.md)");
+            }
+            if (message.contains("etcdserver: mvcc: database space exceeded")) {
+                return Optional.of("the store at " + settings.endpoints() + " is out of space (its NOSPACE alarm is "
+                        + "raised): it refuses writes until space is freed (compact, defragment) and the alarm is "
+                        + "disarmed (etcdctl alarm disarm); reads still work");
+            }
+            int logFailure = message.indexOf("the write-ahead log failed");
+            if (logFailure >= 0) {
+                return Optional.of("the store at " + settings.endpoints() + " cannot write: "
+                        + message.substring(logFailure) + "; it refuses writes until it is restarted with space on "
+                        + "its disk; reads still work");
             }
             return cause instanceof SSLException ? tls(message.toLowerCase(Locale.ROOT), settings, cacert)
                     : Optional.<String>empty();

@@ -46,6 +46,10 @@ public final class Etcd implements AutoCloseable {
     /** The largest response accepted by default; etcd's request limit is 1.5 MiB, responses can be larger. */
     static final int DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
+    /** etcd's metadata key and value that ask a member to refuse calls while it has no leader. */
+    private static final String REQUIRE_LEADER_KEY = "hasleader";
+    private static final String REQUIRE_LEADER = "true";
+
     private final List<URI> endpoints;
     private final String security;
     private final Duration requestTimeout;
@@ -87,6 +91,11 @@ public final class Etcd implements AutoCloseable {
                 .keepaliveWithoutCalls(false)
                 .waitForReady(false)
                 .maxInboundMessageSize(builder.maxResponseBytes)
+                // etcd's require-leader on every call: a member cut off from its cluster's leader
+                // refuses at once with "etcdserver: no leader" instead of holding the call until
+                // it times out, so a retry (jetcd's, or the session's next keep-alive) moves to a
+                // member that hears the leader.
+                .header(REQUIRE_LEADER_KEY, REQUIRE_LEADER)
                 .retryDelay(100)
                 .retryMaxDelay(1000)
                 .retryMaxDuration(requestTimeout)

@@ -23,6 +23,10 @@
  *       compacted the watch ends with {@link dev.baton.etcd.WatchListener#onCompacted}, a
  *       distinct signal, never a silent skip (rule 5 of {@code docs/architecture.md}).</li>
  *   <li>Every request is bounded by the request timeout; a call never hangs on a dead endpoint.</li>
+ *   <li><b>A member without a leader refuses at once.</b> Every call carries etcd's require-leader
+ *       metadata, so a member cut off from its cluster's leader answers "etcdserver: no leader"
+ *       (UNAVAILABLE, nothing applied) instead of holding the call until it times out, and the next
+ *       attempt goes to another member.</li>
  *   <li><b>Reconnecting does not depend on the outage history.</b> While the connection is
  *       failing it tries again every 200 ms, where gRPC alone waits longer after each failure (up
  *       to minutes after a few back-to-back outages); an outage logs one line when it starts and

@@ -7,6 +7,7 @@ import dev.baton.etcd.SerialExecutor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -272,13 +273,21 @@ public final class Session implements AutoCloseable {
         if (state == SessionState.CLOSED) {
             return;
         }
-        etcd.revokeLease(lostLease);
+        CompletableFuture<Void> revoked = etcd.revokeLease(lostLease);
         try {
             grantWithRetries(Long.MAX_VALUE);
         } catch (SessionOpenException e) {
             if (state != SessionState.CLOSED) {
                 LOG.warn("session renewal stopped: {}", e.getMessage());
             }
+            return;
+        }
+        // A session is mostly lost while no member has a leader, and then the first revocation
+        // fails too. The store grants leases again, so it can revoke now: the lost lease's keys
+        // (a leader key, owner keys) go at once instead of when it expires, up to a TTL and an
+        // election later, since a new etcd leader extends every lease.
+        if (!revoked.isDone() || revoked.isCompletedExceptionally()) {
+            etcd.revokeLease(lostLease);
         }
     }
 

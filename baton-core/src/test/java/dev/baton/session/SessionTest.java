@@ -12,6 +12,8 @@ import dev.baton.testkit.TcpProxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,6 +134,38 @@ class SessionTest {
 
             assertThat(session.isValid()).isTrue();
             assertThat(direct.leaseTimeToLive(session.lease()).get()).isPositive();
+            session.close();
+        }
+    }
+
+    @Test
+    void aLostLeaseTheStoreStillHoldsIsRevokedOnceANewOneIsGranted() throws Exception {
+        // As after an etcd leader change, which extends every lease: the store keeps the lost lease
+        // (here a second connection renews it), so only the session's revocation ends it.
+        try (TcpProxy proxy = proxy();
+             Etcd etcd = Etcd.builder().endpoints(proxy.endpoint()).requestTimeout(Duration.ofSeconds(1)).build()) {
+            Session session = Session.builder(etcd).ttl(Duration.ofSeconds(2)).open();
+            SessionStates states = new SessionStates();
+            session.addListener(states);
+            long lost = session.lease();
+            direct.put("members/lost", utf8("x"), lost).get();
+            ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor();
+            try {
+                renewer.scheduleAtFixedRate(() -> direct.keepAliveOnce(lost), 0, 300, TimeUnit.MILLISECONDS);
+                proxy.cut();
+                await().atMost(Duration.ofSeconds(10)).until(() -> states.saw(SessionState.LOST));
+                // Past the request timeout, the revocation sent at the loss has failed for good.
+                Thread.sleep(2_000);
+                assertThat(direct.get("members/lost").get()).isPresent();
+                proxy.heal();
+
+                await().atMost(Duration.ofSeconds(15))
+                        .until(() -> session.state() == SessionState.CONNECTED && session.lease() != lost);
+                await().atMost(Duration.ofSeconds(5)).until(() -> direct.get("members/lost").get().isEmpty());
+                assertThat(direct.leaseTimeToLive(lost).get()).isEqualTo(-1);
+            } finally {
+                renewer.shutdownNow();
+            }
             session.close();
         }
     }

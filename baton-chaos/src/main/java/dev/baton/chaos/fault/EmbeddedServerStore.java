@@ -5,10 +5,14 @@ import dev.baton.testkit.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The embedded server as {@code baton server} in its own JVM, durable in a data directory; the
@@ -60,6 +64,54 @@ public final class EmbeddedServerStore implements StoreTarget {
     /** kill -9: nothing acknowledged may be lost. */
     synchronized void kill() {
         server.kill();
+    }
+
+    /**
+     * Fills the server's disk: from now on no file the server writes can grow past the largest
+     * file in its data directory plus {@code slack} bytes, so the next log write fails as on a full
+     * disk, partway through a record when {@code slack} cuts one. It is the file-size limit
+     * (RLIMIT_FSIZE), set on the running server with util-linux's {@code prlimit}, which needs no
+     * root, unlike a small filesystem; the JVM ignores SIGXFSZ, so the write fails with EFBIG.
+     */
+    synchronized void fillDisk(int slack) {
+        long largest;
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            largest = files.filter(Files::isRegularFile).mapToLong(EmbeddedServerStore::size).max().orElse(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot measure the data directory " + dataDir, e);
+        }
+        fileSizeLimit(Long.toString(largest + slack));
+    }
+
+    /** Space returns: the server's files may grow again. */
+    synchronized void freeDisk() {
+        fileSizeLimit("unlimited");
+    }
+
+    private void fileSizeLimit(String soft) {
+        List<String> command = List.of("prlimit", "--pid", Long.toString(server.pid()), "--fsize=" + soft + ":unlimited");
+        try {
+            Process prlimit = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(prlimit.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!prlimit.waitFor(10, TimeUnit.SECONDS) || prlimit.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + String.join(" ", command)
+                    + " (util-linux's prlimit is needed for server-disk-full)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + String.join(" ", command), e);
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            // Replaced by a snapshot meanwhile.
+            return 0;
+        }
     }
 
     /** Starts the server again on the same port and data directory; returns once it serves. */

@@ -1,6 +1,7 @@
 package dev.baton.chaos.fault;
 
 import dev.baton.chaos.history.Fault;
+import dev.baton.etcd.Etcd;
 import dev.baton.testkit.EtcdProcess;
 import dev.baton.testkit.TcpProxy;
 import java.time.Duration;
@@ -73,8 +74,8 @@ public enum Nemesis {
     /**
      * The etcd leader partitioned from both its peers for the workers' TTL + 2 s, then healed: it
      * still reaches every worker, as the minority side of a partition would, while the majority
-     * elects a new leader. A worker whose requests go to the isolated member waits for them to
-     * time out rather than being refused, so the partition counts as a store outage until healed.
+     * elects a new leader. The store is out until that election is over: from then on the
+     * isolated member refuses calls (they require a leader) and clients move to the majority.
      */
     ETCD_PARTITION("etcd-partition") {
         @Override
@@ -118,6 +119,26 @@ public enum Nemesis {
             return List.of(new Fault(name, "server", injected, System.nanoTime(), true));
         }
     },
+    /**
+     * The embedded server's disk full for the workers' TTL + 2 s: writes must be refused with an
+     * error naming the failed log write while reads are still answered (a probe checks both, and
+     * the run fails if either is not so). Then space returns and the server, which like etcd takes
+     * no write after a failed log write, is restarted on its data directory: it must start on the
+     * log the full disk cut short, with every acknowledged write.
+     */
+    SERVER_DISK_FULL("server-disk-full") {
+        @Override
+        public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
+            EmbeddedServerStore server = (EmbeddedServerStore) store;
+            long injected = System.nanoTime();
+            server.fillDisk(random.nextInt(DISK_SLACK_BYTES));
+            probeFullDisk(server);
+            Thread.sleep(Math.max(0, ttl.plusSeconds(2).toMillis() - (System.nanoTime() - injected) / 1_000_000));
+            server.freeDisk();
+            server.restart();
+            return List.of(new Fault(name, "server", injected, System.nanoTime(), true));
+        }
+    },
     /** Every worker in turn: SIGTERM (a graceful leave), then a new incarnation once it is gone. */
     ROLLING_RESTART("rolling-restart") {
         @Override
@@ -150,6 +171,11 @@ public enum Nemesis {
     /** How many times {@link #SERVER_KILL_BURST} kills the server. */
     static final int BURST_KILLS = 5;
 
+    /** {@link #SERVER_DISK_FULL} lets a file grow by less than this before the disk is full. */
+    static final int DISK_SLACK_BYTES = 512;
+    private static final String DISK_PROBE_KEY = "chaos-disk-probe";
+    private static final Duration DISK_PROBE_TIMEOUT = Duration.ofSeconds(10);
+
     final String name;
 
     Nemesis(String name) {
@@ -168,6 +194,48 @@ public enum Nemesis {
     public abstract List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl)
             throws InterruptedException;
 
+    /**
+     * Writes until the full disk refuses a write, then reads. Fails when no write is refused
+     * within {@link #DISK_PROBE_TIMEOUT}, when the refusal does not name the failed log write, or
+     * when the read is not answered.
+     */
+    private static void probeFullDisk(StoreTarget store) {
+        try (Etcd etcd = Etcd.builder().endpoints(store.endpoints()).requestTimeout(Duration.ofSeconds(2)).build()) {
+            byte[] value = new byte[DISK_SLACK_BYTES];
+            long deadline = System.nanoTime() + DISK_PROBE_TIMEOUT.toNanos();
+            while (true) {
+                try {
+                    Etcd.join(etcd.put(DISK_PROBE_KEY, value, 0));
+                } catch (RuntimeException e) {
+                    String why = messages(e);
+                    if (!why.contains("write-ahead log failed")) {
+                        throw new IllegalStateException("a write to the full disk failed without naming the failed log"
+                                + " write: " + why, e);
+                    }
+                    break;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("the server still took writes " + DISK_PROBE_TIMEOUT.toSeconds()
+                            + " s after its disk filled");
+                }
+            }
+            try {
+                Etcd.join(etcd.get(DISK_PROBE_KEY));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("the server on a full disk refused a read: " + messages(e), e);
+            }
+        }
+    }
+
+    /** The messages of {@code error} and its causes, outermost first. */
+    private static String messages(Throwable error) {
+        List<String> messages = new ArrayList<>();
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            messages.add(String.valueOf(t.getMessage()));
+        }
+        return String.join(" <- ", messages);
+    }
+
     /** What a nemesis does to the etcd leader, or undoes. */
     private interface LeaderAction {
         void apply(EtcdClusterStore cluster, EtcdProcess leader) throws InterruptedException;
@@ -176,19 +244,20 @@ public enum Nemesis {
     /**
      * Starts a fault on the current etcd leader, holds it until {@code hold} after it began, ends
      * it and waits until the cluster is healthy. The fleet's recovery is measured from the start,
-     * with the time until the end as store outage when {@code outageUntilHealed}.
+     * with the time {@code start} took (the store's failover included) as store outage when
+     * {@code outageUntilStarted}.
      */
-    private static List<Fault> holdOnLeader(String name, StoreTarget store, Duration hold, boolean outageUntilHealed,
+    private static List<Fault> holdOnLeader(String name, StoreTarget store, Duration hold, boolean outageUntilStarted,
                                             LeaderAction start, LeaderAction end) throws InterruptedException {
         EtcdClusterStore cluster = (EtcdClusterStore) store;
         EtcdProcess leader = cluster.leader();
         long injected = System.nanoTime();
         start.apply(cluster, leader);
+        long healed = outageUntilStarted ? System.nanoTime() : injected;
         Thread.sleep(Math.max(0, hold.toMillis() - (System.nanoTime() - injected) / 1_000_000));
         end.apply(cluster, leader);
-        long healed = outageUntilHealed ? System.nanoTime() : injected;
         cluster.awaitHealthy();
-        return List.of(new Fault(name, leader.name(), injected, healed, true));
+        return List.of(new Fault(name, leader.name(), injected, healed, true, outageUntilStarted));
     }
 
     /**

@@ -16,8 +16,9 @@ import java.util.stream.Stream;
 /**
  * Samples the resources of JVM processes from outside: the live heap from
  * {@code jcmd PID GC.class_histogram} (which runs a full GC and totals what survives), threads
- * from {@code /proc/PID/status}, open file descriptors from {@code /proc/PID/fd}. Every
- * process's jcmd runs at once; a process that is gone, or does not answer within a minute, is
+ * from {@code /proc/PID/status} and, by name, from {@code jcmd PID Thread.print} (to tell the
+ * elastic pools' threads from the others), open file descriptors from {@code /proc/PID/fd}. Every
+ * process's jcmds run at once; a process that is gone, or does not answer within a minute, is
  * left out of the sample.
  */
 public final class ResourceProbe {
@@ -33,43 +34,72 @@ public final class ResourceProbe {
         Path jcmd = Path.of(ProcessHandle.current().info().command()
                 .orElseThrow(() -> new IllegalStateException("the path of this JVM's java is unknown")))
                 .resolveSibling("jcmd");
-        Map<String, Process> histograms = new LinkedHashMap<>();
-        Map<String, Path> outputs = new LinkedHashMap<>();
+        Map<String, Jcmd> histograms = new LinkedHashMap<>();
+        Map<String, Jcmd> threadDumps = new LinkedHashMap<>();
         for (Map.Entry<String, Long> process : processes.entrySet()) {
-            Path output = Files.createTempFile(scratch, "histogram-", ".txt");
-            outputs.put(process.getKey(), output);
-            histograms.put(process.getKey(), new ProcessBuilder(jcmd.toString(), process.getValue().toString(),
-                    "GC.class_histogram").redirectErrorStream(true).redirectOutput(output.toFile()).start());
+            histograms.put(process.getKey(), Jcmd.start(jcmd, process.getValue(), "GC.class_histogram", scratch));
+            threadDumps.put(process.getKey(), Jcmd.start(jcmd, process.getValue(), "Thread.print", scratch));
         }
         List<ResourceSample> samples = new ArrayList<>();
         try {
-            for (Map.Entry<String, Process> histogram : histograms.entrySet()) {
-                String name = histogram.getKey();
+            for (String name : processes.keySet()) {
                 long pid = processes.get(name);
-                boolean finished = histogram.getValue().waitFor(JCMD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                if (finished && histogram.getValue().exitValue() == 0) {
-                    liveHeap(outputs.get(name)).ifPresent(heap -> read(name, pid, heap).ifPresent(samples::add));
+                Optional<Long> heap = histograms.get(name).await().flatMap(ResourceProbe::liveHeap);
+                Optional<Integer> pooled = threadDumps.get(name).await().map(ResourceProbe::poolThreads);
+                if (heap.isPresent() && pooled.isPresent()) {
+                    read(name, pid, heap.get(), pooled.get()).ifPresent(samples::add);
                 }
             }
         } finally {
-            histograms.values().forEach(Process::destroyForcibly);
-            for (Path output : outputs.values()) {
-                Files.deleteIfExists(output);
+            for (Jcmd each : histograms.values()) {
+                each.close();
+            }
+            for (Jcmd each : threadDumps.values()) {
+                each.close();
             }
         }
         return samples;
     }
 
-    /** The histogram's closing line, {@code Total <instances> <bytes>}. */
-    private static Optional<Long> liveHeap(Path histogram) throws IOException {
-        try (Stream<String> lines = Files.lines(histogram, StandardCharsets.UTF_8)) {
-            return lines.map(String::trim).filter(line -> line.startsWith("Total "))
-                    .map(line -> Long.parseLong(line.substring(line.lastIndexOf(' ') + 1)))
-                    .reduce((first, second) -> second);
+    /** One jcmd run on a process, its output in a scratch file. */
+    private record Jcmd(Process process, Path output) {
+
+        static Jcmd start(Path jcmd, long pid, String command, Path scratch) throws IOException {
+            Path output = Files.createTempFile(scratch, "jcmd-", ".txt");
+            return new Jcmd(new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).start(), output);
+        }
+
+        /** The output's lines, or nothing when jcmd failed or did not answer in time. */
+        Optional<List<String>> await() throws IOException, InterruptedException {
+            boolean finished = process.waitFor(JCMD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (!finished || process.exitValue() != 0) {
+                return Optional.empty();
+            }
+            return Optional.of(Files.readAllLines(output, StandardCharsets.UTF_8));
+        }
+
+        void close() throws IOException {
+            process.destroyForcibly();
+            Files.deleteIfExists(output);
         }
     }
 
-    private static Optional<ResourceSample> read(String name, long pid, long heap) {
+    /** Threads of a {@code Thread.print} dump (each opens with its quoted name) in the elastic pools. */
+    private static int poolThreads(List<String> dump) {
+        return (int) dump.stream().filter(line -> line.startsWith("\""))
+                .map(line -> line.substring(1, Math.max(1, line.indexOf('"', 1))))
+                .filter(ResourceSample::isPoolThread).count();
+    }
+
+    /** The histogram's closing line, {@code Total <instances> <bytes>}. */
+    private static Optional<Long> liveHeap(List<String> histogram) {
+        return histogram.stream().map(String::trim).filter(line -> line.startsWith("Total "))
+                .map(line -> Long.parseLong(line.substring(line.lastIndexOf(' ') + 1)))
+                .reduce((first, second) -> second);
+    }
+
+    private static Optional<ResourceSample> read(String name, long pid, long heap, int poolThreads) {
         Path proc = Path.of("/proc", Long.toString(pid));
         try (Stream<Path> fds = Files.list(proc.resolve("fd"))) {
             long open = fds.count();
@@ -77,7 +107,7 @@ public final class ResourceProbe {
                     .filter(line -> line.startsWith("Threads:"))
                     .mapToInt(line -> Integer.parseInt(line.substring("Threads:".length()).trim()))
                     .findFirst().orElseThrow(() -> new IllegalStateException("no thread count in " + proc));
-            return Optional.of(new ResourceSample(name, pid, heap, threads, (int) open));
+            return Optional.of(new ResourceSample(name, pid, heap, threads, Math.min(poolThreads, threads), (int) open));
         } catch (IOException e) {
             // The process ended between the histogram and now.
             return Optional.empty();

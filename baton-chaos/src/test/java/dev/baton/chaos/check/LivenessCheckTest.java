@@ -24,6 +24,11 @@ class LivenessCheckTest {
         return new Fault("server-kill", "server", fromMillis * 1_000_000, toMillis * 1_000_000, true);
     }
 
+    /** A partition whose outage ends when the majority has elected its leader: failover measured. */
+    private static Fault partitionUntilElected(long fromMillis, long electedMillis) {
+        return new Fault("etcd-partition", "m0", fromMillis * 1_000_000, electedMillis * 1_000_000, true, true);
+    }
+
     static Stream<Arguments> histories() {
         return Stream.of(
                 Arguments.of("a follower dies: nothing to recover", List.of(killOf("w1-0", 1_000)),
@@ -56,7 +61,14 @@ class LivenessCheckTest {
                         List.of(leaderAt(3, "w0-0", 900, 10), leaderAt(3, "w0-0", 17_000, 11)), 1, List.of()),
                 Arguments.of("leadership stays away too long after the store is back", List.of(storeOutage(1_000, 9_000)),
                         List.of(leaderAt(3, "w0-0", 900, 10), leaderAt(3, "w0-0", 20_000, 11)), 1,
-                        List.of("took 19000 ms")));
+                        List.of("took 19000 ms")),
+                Arguments.of("leadership back within TTL + 2 s of the majority's election", List.of(
+                        partitionUntilElected(1_000, 3_000)),
+                        List.of(leaderAt(3, "w0-0", 900, 10), leaderAt(12, "w1-0", 7_500, 13)), 1, List.of()),
+                Arguments.of("no failover allowance once the partition measured the election", List.of(
+                        partitionUntilElected(1_000, 3_000)),
+                        List.of(leaderAt(3, "w0-0", 900, 10), leaderAt(12, "w1-0", 9_000, 13)), 1,
+                        List.of("took 8000 ms")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -12,30 +12,38 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ResourceCheckTest {
 
     private static final long MIB = 1024 * 1024;
-    private static final ResourceSample WARM = new ResourceSample("w0-0", 100, 40 * MIB, 40, 80);
+    /**
+     * 40 MiB of heap, 40 threads (10 of them in pools): up to 48 MiB (plus 1 KiB per key gained), 39
+     * threads outside pools and 35 in pools pass.
+     */
+    private static final ResourceSample WARM = new ResourceSample("w0-0", 100, 40 * MIB, 40, 10, 80);
 
-    private static ResourceSample end(long pid, long heap, int threads, int fds) {
-        return new ResourceSample("w0-0", pid, heap, threads, fds);
+    private static ResourceSample end(long pid, long heap, int threads, int poolThreads, int fds) {
+        return new ResourceSample("w0-0", pid, heap, threads, poolThreads, fds);
     }
 
     static Stream<Arguments> runs() {
         return Stream.of(
-                Arguments.of("unchanged", end(100, 40 * MIB, 40, 80), 1, List.of()),
-                Arguments.of("grown within 10 % and the allowance", end(100, 48 * MIB, 76, 96), 1, List.of()),
-                Arguments.of("shrunk", end(100, 20 * MIB, 30, 60), 1, List.of()),
-                Arguments.of("heap leaked", end(100, 49 * MIB, 40, 80), 1, List.of("live heap of w0-0 grew")),
-                Arguments.of("threads leaked", end(100, 40 * MIB, 77, 80), 1, List.of("threads of w0-0 grew")),
-                Arguments.of("descriptors leaked", end(100, 40 * MIB, 40, 97), 1,
+                Arguments.of("unchanged", end(100, 40 * MIB, 40, 10, 80), 0L, 1, List.of()),
+                Arguments.of("grown within 10 % and the allowance", end(100, 48 * MIB, 74, 35, 96), 0L, 1, List.of()),
+                Arguments.of("shrunk", end(100, 20 * MIB, 30, 5, 60), 0L, 1, List.of()),
+                Arguments.of("heap leaked", end(100, 49 * MIB, 40, 10, 80), 0L, 1, List.of("live heap of w0-0 grew")),
+                Arguments.of("heap grown with the cached keys", end(100, 60 * MIB, 40, 10, 80), 16_000L, 1, List.of()),
+                Arguments.of("a thread outside the pools leaked", end(100, 40 * MIB, 50, 10, 80), 0L, 1,
+                        List.of("threads outside pools of w0-0 grew")),
+                Arguments.of("the pools outgrew their allowance", end(100, 40 * MIB, 66, 36, 80), 0L, 1,
+                        List.of("pool threads of w0-0 grew")),
+                Arguments.of("descriptors leaked", end(100, 40 * MIB, 40, 10, 97), 0L, 1,
                         List.of("open file descriptors of w0-0 grew")),
-                Arguments.of("everything leaked", end(100, 80 * MIB, 80, 160), 1,
-                        List.of("live heap", "threads", "open file descriptors")),
-                Arguments.of("a restarted process is not compared", end(101, 80 * MIB, 80, 160), 0, List.of()));
+                Arguments.of("everything leaked", end(100, 80 * MIB, 80, 40, 160), 0L, 1,
+                        List.of("live heap", "threads outside pools", "pool threads", "open file descriptors")),
+                Arguments.of("a restarted process is not compared", end(101, 80 * MIB, 80, 40, 160), 0L, 0, List.of()));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("runs")
-    void judgesGrowth(String story, ResourceSample ended, int compared, List<String> expected) {
-        CheckResult result = ResourceCheck.check(List.of(WARM), List.of(ended));
+    void judgesGrowth(String story, ResourceSample ended, long keysGained, int compared, List<String> expected) {
+        CheckResult result = ResourceCheck.check(List.of(WARM), List.of(ended), keysGained);
 
         assertThat(result.checked()).isEqualTo(compared);
         assertThat(result.violations()).extracting(Violation::summary).hasSameSizeAs(expected);
