@@ -18,6 +18,7 @@ import dev.baton.tasks.SubmitOperations;
 import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskId;
 import dev.baton.tasks.TaskInfo;
+import dev.baton.tasks.TaskSubmission;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,12 +50,14 @@ import org.slf4j.LoggerFactory;
  *    ∧ modRevision(defs/NAME)  == as read                   the schedule as decided on
  *    ∧ modRevision(fired/NAME) == as read                   no fire since the decision
  *    ∧ absent(tasks/NAME@T/spec) ∧ absent(tasks/NAME@T/done) the task does not exist yet
- * then put the task's spec and state, put fired/NAME = T
+ * then put the task's spec (not before T) and state, put fired/NAME = T
  * else read defs/NAME, fired/NAME, and the task's spec and done keys
  * </pre>
  *
  * so a fire time becomes a task at most once whoever leads, and the last fire time moves only
- * with it. The next fires of up to {@value #MAX_IN_FLIGHT} schedules are in flight at once; the
+ * with it. A timed schedule's task is written up to the lead before its fire time, with the fire
+ * time as its not-before: no member claims it earlier, and the write's round trip and the
+ * store's queue are out of the fire's lag. A fixed-delay schedule fires when due. The next fires of up to {@value #MAX_IN_FLIGHT} schedules are in flight at once; the
  * fires of one schedule are written in order, each comparing the last fire time the one before
  * wrote. A write whose outcome is unknown is resolved by reading everything again (rule 4 of
  * {@code docs/architecture.md}); the reread fire times say what happened.
@@ -73,6 +76,7 @@ final class SchedulerTerm {
     private final TaskClient tasks;
     private final Clock clock;
     private final Duration threshold;
+    private final Duration lead;
     private final Leadership leadership;
     private final Object monitor = new Object();
     private final Map<String, Definition> defs = new TreeMap<>();
@@ -97,12 +101,14 @@ final class SchedulerTerm {
         static final Fired NONE = new Fired(Optional.empty(), 0);
     }
 
-    SchedulerTerm(Etcd etcd, ScheduleKeys keys, TaskClient tasks, Clock clock, Duration threshold, Leadership leadership) {
+    SchedulerTerm(Etcd etcd, ScheduleKeys keys, TaskClient tasks, Clock clock, Duration threshold, Duration lead,
+                  Leadership leadership) {
         this.etcd = etcd;
         this.keys = keys;
         this.tasks = tasks;
         this.clock = clock;
         this.threshold = threshold;
+        this.lead = lead;
         this.leadership = leadership;
     }
 
@@ -145,11 +151,12 @@ final class SchedulerTerm {
                 if (wake == null) {
                     monitor.wait();
                 } else {
-                    long millis = Duration.between(clock.instant(), wake).toMillis();
-                    if (millis <= 0) {
+                    long nanos = Duration.between(clock.instant(), wake).toNanos();
+                    if (nanos <= 0) {
                         return;
                     }
-                    monitor.wait(millis);
+                    // Rounded up: a wait cut short of the instant would find nothing due and spin.
+                    monitor.wait(TimeUnit.NANOSECONDS.toMillis(nanos + TimeUnit.MILLISECONDS.toNanos(1) - 1));
                 }
             }
             changed = false;
@@ -272,8 +279,9 @@ final class SchedulerTerm {
     }
 
     /**
-     * Fires every schedule that is due; returns the earliest instant one is due next (now, when a
-     * schedule changed under its decision: it is decided again at once).
+     * Fires every schedule that is due; returns the earliest instant one is due next, a timed
+     * schedule's next fire time less the lead (now, when a schedule changed under its decision: it
+     * is decided again at once).
      */
     private Instant fireDue() throws ExecutionException, TimeoutException, InterruptedException {
         Instant earliest = null;
@@ -315,10 +323,13 @@ final class SchedulerTerm {
         }
     }
 
-    /** Decides a timed schedule: adds what it has to write to {@code pending}; returns its next fire time. */
+    /**
+     * Decides a timed schedule: adds what it has to write to {@code pending}, fire times up to the
+     * lead ahead included; returns when its next fire time is due to be written.
+     */
     private Optional<Instant> plan(Schedule schedule, long defRevision, Fired fired, List<Pending> pending) {
         FireDecision decision = FirePlanner.decide((Trigger.Timed) schedule.trigger(), schedule.anchor(),
-                fired.lastFire(), schedule.misfire(), threshold, clock.instant());
+                fired.lastFire(), schedule.misfire(), threshold, clock.instant(), lead);
         decision.skippedThrough().ifPresent(skipped -> LOG.info(
                 "schedule \"{}\" skipped missed fire times through {} (misfire policy {})",
                 schedule.name(), skipped, schedule.misfire()));
@@ -327,7 +338,7 @@ final class SchedulerTerm {
         } else if (decision.lastFire().isPresent()) {
             pending.add(new Pending(schedule, defRevision, fired.modRevision(), List.of(decision.lastFire().get()), false));
         }
-        return decision.next();
+        return decision.next().map(next -> next.minus(lead));
     }
 
     /**
@@ -440,8 +451,8 @@ final class SchedulerTerm {
     private CompletableFuture<TxnResult> send(Schedule schedule, long defRevision, long firedRevision, Instant time,
                                               boolean withTask) {
         String name = schedule.name();
-        SubmitOperations submit = tasks.submitOperations(schedule.taskId(time), schedule.properties(),
-                schedule.options());
+        SubmitOperations submit = tasks.submitOperations(new TaskSubmission(schedule.taskId(time),
+                schedule.properties(), Optional.of(time), schedule.options()));
         List<Guard> guards = new ArrayList<>(List.of(leadership.fence(),
                 Compares.modRevisionIs(keys.def(name), defRevision),
                 Compares.modRevisionIs(keys.fired(name), firedRevision)));
