@@ -157,8 +157,9 @@ public final class Schedules {
             Withdrawal withdrawal = read.def().flatMap(def -> decodable(name, def))
                     .map(schedule -> withdrawal(schedule, read.fired())).orElse(Withdrawal.NONE);
             if (withdrawal.isEmpty()) {
-                Etcd.join(etcd.txn(List.of(), deletes, List.of()));
-                return read.def().isPresent();
+                List<Operation> readAndDelete = new ArrayList<>(List.of(Operations.get(keys.def(name))));
+                readAndDelete.addAll(deletes);
+                return !Etcd.join(etcd.txn(List.of(), readAndDelete, List.of())).gets().get(0).isEmpty();
             }
             List<Guard> guards = new ArrayList<>(withdrawal.guards());
             guards.add(Compares.modRevisionIs(keys.def(name), read.def().get().modRevision()));
@@ -211,9 +212,14 @@ public final class Schedules {
         if (fired.isEmpty() || !(schedule.trigger() instanceof Trigger.Timed trigger)) {
             return Withdrawal.NONE;
         }
+        Optional<Instant> time;
+        try {
+            time = Optional.of(ScheduleCodec.decodeFire(schedule.name(), fired.get().valueUtf8()));
+        } catch (InvalidScheduleException e) {
+            return Withdrawal.NONE;
+        }
         Instant now = clock.instant();
         List<Instant> ahead = new ArrayList<>();
-        Optional<Instant> time = Optional.of(ScheduleCodec.decodeFire(schedule.name(), fired.get().valueUtf8()));
         while (time.isPresent() && time.get().isAfter(now) && ahead.size() < MAX_WITHDRAWN) {
             ahead.add(time.get());
             time = FirePlanner.previous(trigger, schedule.anchor(), time.get());

@@ -186,6 +186,8 @@ class SchedulerTest {
 
         assertThat(task.submitted()).contains(T0.plusSeconds(55));
         assertThat(task.notBefore()).contains(t("1M"));
+        assertThat(Schedules.create(etcd, namespace).get("ahead").orElseThrow().nextFireTimes(clock.instant(), 2))
+                .as("the fire time created ahead is still a next fire time").containsExactly(t("1M"), t("2M"));
     }
 
     @Test
