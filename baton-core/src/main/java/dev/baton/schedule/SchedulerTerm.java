@@ -130,11 +130,13 @@ final class SchedulerTerm {
         Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
         boolean failing = false;
         try {
+            Instant wake = null;
             while (leadership.isValid()) {
-                Instant wake;
                 try {
-                    applyChanges();
-                    wake = fireDue();
+                    // The term's own fires come back through the watch as news of nothing: no pass for them.
+                    if (applyChanges() || wake == null || !wake.isAfter(clock.instant())) {
+                        wake = fireDue();
+                    }
                     if (failing) {
                         LOG.info("scheduler works again");
                         failing = false;
@@ -184,8 +186,8 @@ final class SchedulerTerm {
         }
     }
 
-    /** Reads everything when needed, else applies the watched changes. */
-    private void applyChanges() throws ExecutionException, TimeoutException, InterruptedException {
+    /** Reads everything when needed, else applies the watched changes; true when anything changed. */
+    private boolean applyChanges() throws ExecutionException, TimeoutException, InterruptedException {
         boolean again;
         List<WatchEvent> pending;
         Set<String> ended;
@@ -199,15 +201,17 @@ final class SchedulerTerm {
         }
         if (again) {
             loadAll();
-            return;
+            return true;
         }
+        boolean changed = !ended.isEmpty();
         for (WatchEvent event : pending) {
-            apply(event);
+            changed |= apply(event);
         }
         for (String name : ended) {
             previousEnds.remove(name);
             closeEndWatch(name);
         }
+        return changed;
     }
 
     private void loadAll() throws ExecutionException, TimeoutException, InterruptedException {
@@ -238,41 +242,45 @@ final class SchedulerTerm {
         LOG.info("scheduler leads with {} schedules", defs.size());
     }
 
-    private void apply(WatchEvent event) {
+    /** Takes in one change of a definition or a last fire time; false when it was known already. */
+    private boolean apply(WatchEvent event) {
         KeyValue kv = event.kv();
         Optional<String> def = keys.defName(kv.key());
         if (def.isPresent()) {
             String name = def.get();
             Definition known = defs.get(name);
             if (known != null && known.modRevision() >= kv.modRevision()) {
-                return;
+                return false;
             }
             if (event.type() == WatchEvent.Type.DELETE) {
                 defs.remove(name);
                 forget(name);
-                return;
+                return true;
             }
             defs.put(name, decode(name, kv));
-            return;
+            return true;
         }
-        keys.firedName(kv.key()).ifPresent(name -> {
-            Fired known = fires.getOrDefault(name, Fired.NONE);
-            if (known.modRevision() >= kv.modRevision()) {
-                return;
-            }
-            if (event.type() == WatchEvent.Type.DELETE) {
-                fires.remove(name);
-                forget(name);
-                return;
-            }
+        Optional<String> firedName = keys.firedName(kv.key());
+        if (firedName.isEmpty()) {
+            return false;
+        }
+        String name = firedName.get();
+        Fired known = fires.getOrDefault(name, Fired.NONE);
+        if (known.modRevision() >= kv.modRevision()) {
+            return false;
+        }
+        if (event.type() == WatchEvent.Type.DELETE) {
+            fires.remove(name);
+        } else {
             try {
                 fires.put(name, new Fired(Optional.of(ScheduleCodec.decodeFire(name, kv.valueUtf8())), kv.modRevision()));
             } catch (InvalidScheduleException e) {
                 fires.put(name, new Fired(Optional.empty(), kv.modRevision()));
                 report(name, e.getMessage() + "; the schedule fires as if it had never fired");
             }
-            forget(name);
-        });
+        }
+        forget(name);
+        return true;
     }
 
     private Definition decode(String name, KeyValue kv) {

@@ -70,7 +70,8 @@ class SchedulerTest {
     }
 
     private Etcd connection() {
-        Etcd connection = Etcd.builder().endpoints(ETCD.endpoint()).requestTimeout(Duration.ofSeconds(2)).build();
+        // Generous for a loaded machine: no test here waits for a request to time out.
+        Etcd connection = Etcd.builder().endpoints(ETCD.endpoint()).requestTimeout(Duration.ofSeconds(5)).build();
         opened.add(connection);
         return connection;
     }
