@@ -1,9 +1,8 @@
 package dev.baton.schedule;
 
-import dev.baton.etcd.Etcd;
 import dev.baton.session.Session;
+import dev.baton.tasks.MemberArgs;
 import dev.baton.tasks.TaskMember;
-import java.time.Duration;
 
 /**
  * A worker in its own JVM, for tests that kill or freeze the elected scheduler: a
@@ -18,15 +17,10 @@ public final class SchedulerMain {
     }
 
     public static void main(String[] args) throws Exception {
-        String endpoint = args[0];
-        String namespace = args[1];
-        String id = args[2];
-        Duration ttl = Duration.ofSeconds(Long.parseLong(args[3]));
-        Etcd etcd = Etcd.builder().endpoints(endpoint).build();
-        etcd.get(namespace).join();
-        Session session = Session.builder(etcd).ttl(ttl).open();
-        TaskMember.builder(session, id).namespace(namespace).handler(context -> { }).start();
-        Scheduler scheduler = Scheduler.builder(session, namespace, id).start();
+        MemberArgs member = MemberArgs.parse(args);
+        Session session = member.openSession();
+        TaskMember.builder(session, member.id()).namespace(member.namespace()).handler(context -> { }).start();
+        Scheduler scheduler = Scheduler.builder(session, member.namespace(), member.id()).start();
         print("JOINED");
         boolean leads = false;
         while (true) {
