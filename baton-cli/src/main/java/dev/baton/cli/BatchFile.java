@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.tasks.TaskId;
+import dev.baton.tasks.TaskOptions;
 import dev.baton.tasks.TaskProperties;
 import dev.baton.tasks.TaskSubmission;
 import java.io.BufferedReader;
@@ -18,18 +19,21 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The input of {@code baton submit --batch}: JSON lines, one task each,
- * {@code {"id":"…","properties":{…},"notBefore":"<ISO-8601 instant>"}} with {@code properties}
- * (default {@code {}}) and {@code notBefore} optional. Blank lines are skipped. Every line is
+ * {@code {"id":"…","properties":{…},"notBefore":"<ISO-8601 instant>","options":{"timeout":"PT30S"}}}
+ * with {@code properties} (default {@code {}}), {@code notBefore} and {@code options} (the task's
+ * {@link TaskOptions} in their stored form: {@code timeout}, {@code priority}, {@code retry})
+ * optional. Blank lines are skipped. Every line is
  * checked before anything is submitted; each bad one is reported with its line number and what
  * is wrong.
  */
 final class BatchFile {
 
-    private static final Set<String> FIELDS = Set.of("id", "properties", "notBefore");
+    private static final Set<String> FIELDS = Set.of("id", "properties", "notBefore", "options");
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -84,7 +88,7 @@ final class BatchFile {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                throw new IllegalArgumentException("unknown field \"" + name + "\"; expected id, properties, notBefore");
+                throw new IllegalArgumentException("unknown field \"" + name + "\"; expected id, properties, notBefore, options");
             }
         }
         JsonNode id = node.get("id");
@@ -100,20 +104,36 @@ final class BatchFile {
             }
             taskProperties = TaskProperties.of((ObjectNode) properties);
         }
-        JsonNode notBefore = node.get("notBefore");
+        return new TaskSubmission(task, taskProperties, notBefore(node.get("notBefore")), options(node.get("options")));
+    }
+
+    private static Optional<Instant> notBefore(JsonNode notBefore) {
         if (notBefore == null) {
-            return TaskSubmission.of(task, taskProperties);
+            return Optional.empty();
         }
         if (!notBefore.isTextual()) {
-            throw new IllegalArgumentException("field \"notBefore\" must be an ISO-8601 instant such as "
-                    + "\"2030-01-01T00:00:00Z\", is " + excerpt(notBefore));
+            throw badNotBefore(notBefore);
         }
         try {
-            return TaskSubmission.of(task, taskProperties, Instant.parse(notBefore.textValue()));
+            return Optional.of(Instant.parse(notBefore.textValue()));
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("field \"notBefore\" must be an ISO-8601 instant such as "
-                    + "\"2030-01-01T00:00:00Z\", is " + excerpt(notBefore));
+            throw badNotBefore(notBefore);
         }
+    }
+
+    private static IllegalArgumentException badNotBefore(JsonNode notBefore) {
+        return new IllegalArgumentException("field \"notBefore\" must be an ISO-8601 instant such as "
+                + "\"2030-01-01T00:00:00Z\", is " + excerpt(notBefore));
+    }
+
+    private static TaskOptions options(JsonNode options) {
+        if (options == null) {
+            return TaskOptions.defaults();
+        }
+        if (!options.isObject()) {
+            throw new IllegalArgumentException("field \"options\" must be a JSON object, is " + excerpt(options));
+        }
+        return TaskOptions.parse(options.toString());
     }
 
     /** A value as JSON, cut to 64 characters. */

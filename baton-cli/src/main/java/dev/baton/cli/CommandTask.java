@@ -13,7 +13,9 @@ import java.util.Optional;
 
 /**
  * What a command task runs, as stored in its properties:
- * {@code {"argv":["cmd","arg",...],"timeout":"PT60S"}} ({@code timeout} optional). The argv is
+ * {@code {"argv":["cmd","arg",...],"timeout":"PT60S"}} ({@code timeout} optional: the command's own
+ * deadline, for tasks submitted through the API; {@code baton submit --timeout} sets the task's run
+ * timeout, {@code TaskOptions.timeout}, which every member enforces for any handler). The argv is
  * executed directly, without a shell; a task that wants one asks for it ({@code sh -c "..."}).
  *
  * @param argv    the program and its arguments; never empty

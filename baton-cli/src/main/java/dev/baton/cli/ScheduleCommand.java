@@ -82,10 +82,6 @@ final class ScheduleCommand implements Runnable {
                 description = "After downtime or a pause: fire-once (default), skip, catch-up or catch-up:N.")
         private String misfire;
 
-        @Option(names = "--timeout", converter = DurationConverter.class,
-                description = "Kill a run that takes longer and count it as a failure.")
-        private Duration timeout;
-
         @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND", description = "The program and its arguments.")
         private List<String> argv;
 
@@ -99,7 +95,7 @@ final class ScheduleCommand implements Runnable {
                 trigger = trigger();
                 policy = MisfirePolicy.parse(misfire);
                 Schedule.checkName(name);
-                command = new CommandTask(argv, Optional.ofNullable(timeout));
+                command = new CommandTask(argv, Optional.empty());
                 options = taskOptions.options();
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -60,14 +59,11 @@ final class SubmitCommand implements Callable<Integer> {
             description = "Not before this delay (30s, 5m) or instant (2030-01-01T00:00:00Z).")
     private String after;
 
-    @Option(names = "--timeout", converter = DurationConverter.class,
-            description = "Kill a run that takes longer and count it as a failure.")
-    private Duration timeout;
-
     @Option(names = "--batch", paramLabel = "FILE",
             description = {"Submit the tasks of a JSON lines file ('-': standard input) instead of one command: one",
-                "{\"id\":\"…\",\"properties\":{…},\"notBefore\":\"<ISO instant>\"} per line (properties and notBefore",
-                "optional). Bad lines are refused before anything is submitted; exits 1 when any id is taken."})
+                "{\"id\":\"…\",\"properties\":{…},\"notBefore\":\"<ISO instant>\",\"options\":{\"timeout\":\"PT30S\",",
+                "\"priority\":5}} per line (all but id optional; options as stored with a task's spec). Bad lines are",
+                "refused before anything is submitted; exits 1 when any id is taken."})
     private String batch;
 
     @Parameters(arity = "0..*", paramLabel = "CMD", description = "The program and its arguments.")
@@ -77,7 +73,7 @@ final class SubmitCommand implements Callable<Integer> {
     public Integer call() {
         boolean hasCommand = argv != null && !argv.isEmpty();
         if (batch != null) {
-            if (hasCommand || id != null || after != null || timeout != null || !taskOptions.none()) {
+            if (hasCommand || id != null || after != null || !taskOptions.none()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--batch takes no CMD, --id, --after, "
                         + "--timeout, --priority, --max-attempts or --backoff: each line of the file describes its task");
             }
@@ -91,7 +87,7 @@ final class SubmitCommand implements Callable<Integer> {
         TaskOptions options;
         try {
             task = TaskId.of(id != null ? id : "task-" + UUID.randomUUID().toString().substring(0, 8));
-            command = new CommandTask(argv, Optional.ofNullable(timeout));
+            command = new CommandTask(argv, Optional.empty());
             options = taskOptions.options();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

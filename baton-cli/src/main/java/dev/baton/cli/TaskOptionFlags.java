@@ -7,11 +7,16 @@ import picocli.CommandLine.Option;
 
 /**
  * The task options a command sets on the tasks it creates ({@code baton submit},
- * {@code baton schedule add}): {@code --priority}, and {@code --max-attempts} and
- * {@code --backoff}, which give the task a retry policy of its own instead of the worker's.
- * Mixed in with {@code @Mixin}.
+ * {@code baton schedule add}): {@code --timeout}, the run timeout every member enforces;
+ * {@code --priority}; and {@code --max-attempts} and {@code --backoff}, which give the task a
+ * retry policy of its own instead of the worker's. Mixed in with {@code @Mixin}.
  */
 final class TaskOptionFlags {
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Run timeout: a run that takes longer is stopped (a worker terminates the command's process"
+                    + " group) and counts as a failed run, retried as the retry policy says.")
+    Duration timeout;
 
     @Option(names = "--priority", paramLabel = "N",
             description = "Workers claim tasks of a higher priority first (default 0; negative comes last).")
@@ -28,7 +33,7 @@ final class TaskOptionFlags {
 
     /** True when no flag was given. */
     boolean none() {
-        return priority == TaskOptions.DEFAULT_PRIORITY && maxAttempts == null && backoff == null;
+        return timeout == null && priority == TaskOptions.DEFAULT_PRIORITY && maxAttempts == null && backoff == null;
     }
 
     /**
@@ -38,6 +43,9 @@ final class TaskOptionFlags {
      */
     TaskOptions options() {
         TaskOptions options = TaskOptions.defaults().withPriority(priority);
+        if (timeout != null) {
+            options = options.withTimeout(timeout);
+        }
         if (maxAttempts == null && backoff == null) {
             return options;
         }

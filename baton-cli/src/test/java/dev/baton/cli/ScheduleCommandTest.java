@@ -61,13 +61,14 @@ class ScheduleCommandTest {
     }
 
     @Test
-    void theTasksOfAScheduleGetItsPriorityAndRetryPolicy() {
-        InProcessRun added = schedule("add", "hourly", "--every", "1h", "--priority", "-3", "--max-attempts", "4",
-                "--", "true");
+    void theTasksOfAScheduleGetItsRunTimeoutPriorityAndRetryPolicy() {
+        InProcessRun added = schedule("add", "hourly", "--every", "1h", "--timeout", "2m", "--priority", "-3",
+                "--max-attempts", "4", "--", "true");
         assertThat(added.exitCode()).as(added.err()).isZero();
         try (Etcd etcd = Etcd.builder().endpoints(ETCD.endpoint()).build()) {
             TaskOptions options = Schedules.create(etcd, namespace + "/").get("hourly").orElseThrow().schedule()
                     .orElseThrow().options();
+            assertThat(options.timeout()).contains(Duration.ofMinutes(2));
             assertThat(options.priority()).isEqualTo(-3);
             assertThat(options.retryPolicy().orElseThrow().maxAttempts()).isEqualTo(4);
         }

@@ -119,12 +119,17 @@ class SubmitBatchCommandTest {
     }
 
     @Test
-    void aCommandIsSubmittedWithItsPriorityAndRetryPolicy() {
+    void aCommandIsSubmittedWithItsRunTimeoutPriorityAndRetryPolicy() {
         InProcessRun run = InProcessRun.baton("submit", "--endpoints", ETCD.endpoint(), "--namespace", namespace,
-                "--id", "urgent", "--priority", "8", "--max-attempts", "2", "--backoff", "90s", "--", "true");
+                "--id", "urgent", "--timeout", "45s", "--priority", "8", "--max-attempts", "2", "--backoff", "90s",
+                "--", "true");
         assertThat(run.exitCode()).as(run.err()).isZero();
 
-        TaskOptions options = client.get(TaskId.of("urgent")).orElseThrow().options().orElseThrow();
+        TaskInfo task = client.get(TaskId.of("urgent")).orElseThrow();
+        assertThat(task.properties()).as("the run timeout is a task option, not a property of the command")
+                .contains(TaskProperties.parse("{\"argv\":[\"true\"]}"));
+        TaskOptions options = task.options().orElseThrow();
+        assertThat(options.timeout()).contains(Duration.ofSeconds(45));
         assertThat(options.priority()).isEqualTo(8);
         RetryPolicy retry = options.retryPolicy().orElseThrow();
         assertThat(retry.maxAttempts()).isEqualTo(2);

@@ -14,7 +14,8 @@ import java.util.Optional;
  * {@code now}.
  *
  * <p>The due fire times are those after {@code max(lastFire, anchor)} and at or before
- * {@code now}. Those within {@code threshold} of {@code now} are on time and all fire; older ones
+ * {@code now + lead} (a task created ahead carries its fire time as its not-before, so it starts
+ * no earlier). Those within {@code threshold} of {@code now} and later are on time and all fire; older ones
  * are missed and the policy picks which of them fire. Only the missed times a policy needs are
  * computed (the latest one, or the latest N), searching back from the threshold in doubling
  * windows, so a schedule paused for a year at one fire per second costs a few thousand steps, not
@@ -28,7 +29,8 @@ final class FirePlanner {
     }
 
     static FireDecision decide(Trigger.Timed trigger, Instant anchor, Optional<Instant> lastFire, MisfirePolicy policy,
-                               Duration threshold, Instant now) {
+                               Duration threshold, Instant now, Duration lead) {
+        Instant horizon = now.plus(lead);
         Instant from = lastFire.filter(last -> last.isAfter(anchor)).orElse(anchor);
         Instant cutoff = now.minus(threshold);
         List<Instant> missed = policy.kind() == MisfirePolicy.Kind.SKIP ? List.of()
@@ -37,7 +39,7 @@ final class FirePlanner {
         List<Instant> fires = new ArrayList<>(missed);
         Instant cursor = from.isAfter(cutoff) ? from : cutoff;
         Optional<Instant> next = trigger.nextAfter(cursor, anchor);
-        while (next.isPresent() && !next.get().isAfter(now)) {
+        while (next.isPresent() && !next.get().isAfter(horizon)) {
             fires.add(next.get());
             next = trigger.nextAfter(next.get(), anchor);
         }
@@ -45,6 +47,11 @@ final class FirePlanner {
         Optional<Instant> skipped = latestMissed.filter(time -> !missed.contains(time))
                 .or(() -> missed.isEmpty() ? Optional.empty() : earlierThan(trigger, anchor, from, missed.get(0)));
         return new FireDecision(fires, last, skipped, next);
+    }
+
+    /** The latest fire time before {@code before} and after the anchor, if any. */
+    static Optional<Instant> previous(Trigger.Timed trigger, Instant anchor, Instant before) {
+        return earlierThan(trigger, anchor, anchor, before);
     }
 
     /** The latest {@code count} fire times in {@code (from, until]}, ascending. */

@@ -43,10 +43,8 @@ public record ScheduleInfo(String name, Optional<Schedule> schedule, Optional<In
         }
         Trigger.Timed timed = (Trigger.Timed) s.trigger();
         List<Instant> times = new ArrayList<>();
-        Instant cursor = lastFire.filter(last -> last.isAfter(now)).orElse(now);
-        if (s.anchor().isAfter(cursor)) {
-            cursor = s.anchor();
-        }
+        // A fire time after now whose task was created ahead (the last fire time) still lies ahead.
+        Instant cursor = s.anchor().isAfter(now) ? s.anchor() : now;
         while (times.size() < count) {
             Optional<Instant> next = timed.nextAfter(cursor, s.anchor());
             if (next.isEmpty()) {

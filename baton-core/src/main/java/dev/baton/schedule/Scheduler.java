@@ -16,7 +16,8 @@ import java.util.Objects;
  * leadership that also stores T as the schedule's last fire time; the task is created only if no
  * task and no done record of that id exists. A new leader starts from the stored last fire times,
  * so a failover neither repeats a fire time nor skips one, except as the misfire policy says for
- * fire times more than the misfire threshold in the past.
+ * fire times more than the misfire threshold in the past. A timed schedule's task is created up to
+ * the {@linkplain Builder#lead lead} before its fire time and is not claimed before it.
  *
  * <p>The leader sleeps until the earliest next fire time and wakes on a schedule change through a
  * watch; a fixed-delay schedule waits for its previous task's done record through a watch of that
@@ -62,6 +63,7 @@ public final class Scheduler implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration misfireThreshold = Duration.ofSeconds(30);
         private Duration closeTimeout = Duration.ofSeconds(5);
+        private Duration lead = Duration.ofSeconds(1);
 
         private Builder(Session session, String namespace, String member) {
             this.session = Objects.requireNonNull(session, "session");
@@ -88,6 +90,22 @@ public final class Scheduler implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long before its fire time a timed schedule's task is created, with the fire time as
+         * its not-before so no member claims it earlier: the fire's write is then out of its lag,
+         * which is the members' claim alone. At most {@value Schedules#MAX_LEAD_SECONDS} s; 0
+         * creates each task at its fire time. Default 1 s. A pause, update or delete withdraws
+         * the tasks created ahead that no member has claimed yet ({@link Schedules#pause}).
+         */
+        public Builder lead(Duration lead) {
+            if (lead == null || lead.isNegative() || lead.compareTo(Duration.ofSeconds(Schedules.MAX_LEAD_SECONDS)) > 0) {
+                throw new IllegalArgumentException("lead must be between 0 and " + Schedules.MAX_LEAD_SECONDS
+                        + " s, got " + lead);
+            }
+            this.lead = lead;
+            return this;
+        }
+
         /** How long {@link #close()} waits for the leader's work to stop; default 5 s. */
         public Builder closeTimeout(Duration timeout) {
             if (timeout == null || timeout.isNegative()) {
@@ -103,9 +121,10 @@ public final class Scheduler implements AutoCloseable {
             TaskClient tasks = TaskClient.create(etcd, keys.namespace(), clock);
             Clock fireClock = clock;
             Duration threshold = misfireThreshold;
+            Duration ahead = lead;
             LeaderService service = LeaderService.builder(session, keys.election(), member)
                     .closeTimeout(closeTimeout)
-                    .longRunning(leadership -> new SchedulerTerm(etcd, keys, tasks, fireClock, threshold, leadership).run())
+                    .longRunning(leadership -> new SchedulerTerm(etcd, keys, tasks, fireClock, threshold, ahead, leadership).run())
                     .start();
             return new Scheduler(service);
         }

@@ -18,6 +18,7 @@ import dev.baton.tasks.SubmitOperations;
 import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskId;
 import dev.baton.tasks.TaskInfo;
+import dev.baton.tasks.TaskSubmission;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,12 +50,18 @@ import org.slf4j.LoggerFactory;
  *    ∧ modRevision(defs/NAME)  == as read                   the schedule as decided on
  *    ∧ modRevision(fired/NAME) == as read                   no fire since the decision
  *    ∧ absent(tasks/NAME@T/spec) ∧ absent(tasks/NAME@T/done) the task does not exist yet
- * then put the task's spec and state, put fired/NAME = T
+ * then put the task's spec (not before T) and state, put fired/NAME = T
  * else read defs/NAME, fired/NAME, and the task's spec and done keys
  * </pre>
  *
  * so a fire time becomes a task at most once whoever leads, and the last fire time moves only
- * with it. The next fires of up to {@value #MAX_IN_FLIGHT} schedules are in flight at once; the
+ * with it. A timed schedule's task is written up to the lead before its fire time, with the fire
+ * time as its not-before: no member claims it earlier, and the write's round trip and the
+ * store's queue are out of the fire's lag. A fixed-delay schedule fires when due.
+ *
+ * <p>The fires of up to {@value #MAX_FIRES_PER_TXN} schedules go out in one transaction, the
+ * conjunction of their guards under the one fence; when it is refused, each of its fires is
+ * written again in a transaction of its own, which reads what stood in its way. The next fires of up to {@value #MAX_IN_FLIGHT} schedules are in flight at once; the
  * fires of one schedule are written in order, each comparing the last fire time the one before
  * wrote. A write whose outcome is unknown is resolved by reading everything again (rule 4 of
  * {@code docs/architecture.md}); the reread fire times say what happened.
@@ -65,14 +72,24 @@ import org.slf4j.LoggerFactory;
  */
 final class SchedulerTerm {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerTerm.class);
-    /** How many fire transactions of different schedules the leader keeps in flight. */
-    private static final int MAX_IN_FLIGHT = 64;
+    /** How many fire transactions the leader keeps in flight. */
+    private static final int MAX_IN_FLIGHT = 8;
+    /**
+     * The most fires of different schedules in one transaction: etcd's default
+     * {@code --max-txn-ops} is 128 compares, and a fire takes four besides the one fence.
+     */
+    private static final int MAX_FIRES_PER_TXN = 31;
+    /** What the fires of one transaction may add up to, well below etcd's default 1.5 MiB request limit. */
+    private static final int MAX_TXN_BYTES = 1024 * 1024;
+    /** A fire's bytes besides its properties: keys, options, state, fire time and framing. */
+    private static final int FIRE_OVERHEAD_BYTES = 1024;
 
     private final Etcd etcd;
     private final ScheduleKeys keys;
     private final TaskClient tasks;
     private final Clock clock;
     private final Duration threshold;
+    private final Duration lead;
     private final Leadership leadership;
     private final Object monitor = new Object();
     private final Map<String, Definition> defs = new TreeMap<>();
@@ -97,12 +114,14 @@ final class SchedulerTerm {
         static final Fired NONE = new Fired(Optional.empty(), 0);
     }
 
-    SchedulerTerm(Etcd etcd, ScheduleKeys keys, TaskClient tasks, Clock clock, Duration threshold, Leadership leadership) {
+    SchedulerTerm(Etcd etcd, ScheduleKeys keys, TaskClient tasks, Clock clock, Duration threshold, Duration lead,
+                  Leadership leadership) {
         this.etcd = etcd;
         this.keys = keys;
         this.tasks = tasks;
         this.clock = clock;
         this.threshold = threshold;
+        this.lead = lead;
         this.leadership = leadership;
     }
 
@@ -111,11 +130,13 @@ final class SchedulerTerm {
         Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
         boolean failing = false;
         try {
+            Instant wake = null;
             while (leadership.isValid()) {
-                Instant wake;
                 try {
-                    applyChanges();
-                    wake = fireDue();
+                    // The term's own fires come back through the watch as news of nothing: no pass for them.
+                    if (applyChanges() || wake == null || !wake.isAfter(clock.instant())) {
+                        wake = fireDue();
+                    }
                     if (failing) {
                         LOG.info("scheduler works again");
                         failing = false;
@@ -145,11 +166,12 @@ final class SchedulerTerm {
                 if (wake == null) {
                     monitor.wait();
                 } else {
-                    long millis = Duration.between(clock.instant(), wake).toMillis();
-                    if (millis <= 0) {
+                    long nanos = Duration.between(clock.instant(), wake).toNanos();
+                    if (nanos <= 0) {
                         return;
                     }
-                    monitor.wait(millis);
+                    // Rounded up: a wait cut short of the instant would find nothing due and spin.
+                    monitor.wait(TimeUnit.NANOSECONDS.toMillis(nanos + TimeUnit.MILLISECONDS.toNanos(1) - 1));
                 }
             }
             changed = false;
@@ -164,8 +186,8 @@ final class SchedulerTerm {
         }
     }
 
-    /** Reads everything when needed, else applies the watched changes. */
-    private void applyChanges() throws ExecutionException, TimeoutException, InterruptedException {
+    /** Reads everything when needed, else applies the watched changes; true when anything changed. */
+    private boolean applyChanges() throws ExecutionException, TimeoutException, InterruptedException {
         boolean again;
         List<WatchEvent> pending;
         Set<String> ended;
@@ -179,15 +201,17 @@ final class SchedulerTerm {
         }
         if (again) {
             loadAll();
-            return;
+            return true;
         }
+        boolean changed = !ended.isEmpty();
         for (WatchEvent event : pending) {
-            apply(event);
+            changed |= apply(event);
         }
         for (String name : ended) {
             previousEnds.remove(name);
             closeEndWatch(name);
         }
+        return changed;
     }
 
     private void loadAll() throws ExecutionException, TimeoutException, InterruptedException {
@@ -218,41 +242,45 @@ final class SchedulerTerm {
         LOG.info("scheduler leads with {} schedules", defs.size());
     }
 
-    private void apply(WatchEvent event) {
+    /** Takes in one change of a definition or a last fire time; false when it was known already. */
+    private boolean apply(WatchEvent event) {
         KeyValue kv = event.kv();
         Optional<String> def = keys.defName(kv.key());
         if (def.isPresent()) {
             String name = def.get();
             Definition known = defs.get(name);
             if (known != null && known.modRevision() >= kv.modRevision()) {
-                return;
+                return false;
             }
             if (event.type() == WatchEvent.Type.DELETE) {
                 defs.remove(name);
                 forget(name);
-                return;
+                return true;
             }
             defs.put(name, decode(name, kv));
-            return;
+            return true;
         }
-        keys.firedName(kv.key()).ifPresent(name -> {
-            Fired known = fires.getOrDefault(name, Fired.NONE);
-            if (known.modRevision() >= kv.modRevision()) {
-                return;
-            }
-            if (event.type() == WatchEvent.Type.DELETE) {
-                fires.remove(name);
-                forget(name);
-                return;
-            }
+        Optional<String> firedName = keys.firedName(kv.key());
+        if (firedName.isEmpty()) {
+            return false;
+        }
+        String name = firedName.get();
+        Fired known = fires.getOrDefault(name, Fired.NONE);
+        if (known.modRevision() >= kv.modRevision()) {
+            return false;
+        }
+        if (event.type() == WatchEvent.Type.DELETE) {
+            fires.remove(name);
+        } else {
             try {
                 fires.put(name, new Fired(Optional.of(ScheduleCodec.decodeFire(name, kv.valueUtf8())), kv.modRevision()));
             } catch (InvalidScheduleException e) {
                 fires.put(name, new Fired(Optional.empty(), kv.modRevision()));
                 report(name, e.getMessage() + "; the schedule fires as if it had never fired");
             }
-            forget(name);
-        });
+        }
+        forget(name);
+        return true;
     }
 
     private Definition decode(String name, KeyValue kv) {
@@ -272,8 +300,9 @@ final class SchedulerTerm {
     }
 
     /**
-     * Fires every schedule that is due; returns the earliest instant one is due next (now, when a
-     * schedule changed under its decision: it is decided again at once).
+     * Fires every schedule that is due; returns the earliest instant one is due next, a timed
+     * schedule's next fire time less the lead (now, when a schedule changed under its decision: it
+     * is decided again at once).
      */
     private Instant fireDue() throws ExecutionException, TimeoutException, InterruptedException {
         Instant earliest = null;
@@ -315,10 +344,13 @@ final class SchedulerTerm {
         }
     }
 
-    /** Decides a timed schedule: adds what it has to write to {@code pending}; returns its next fire time. */
+    /**
+     * Decides a timed schedule: adds what it has to write to {@code pending}, fire times up to the
+     * lead ahead included; returns when its next fire time is due to be written.
+     */
     private Optional<Instant> plan(Schedule schedule, long defRevision, Fired fired, List<Pending> pending) {
         FireDecision decision = FirePlanner.decide((Trigger.Timed) schedule.trigger(), schedule.anchor(),
-                fired.lastFire(), schedule.misfire(), threshold, clock.instant());
+                fired.lastFire(), schedule.misfire(), threshold, clock.instant(), lead);
         decision.skippedThrough().ifPresent(skipped -> LOG.info(
                 "schedule \"{}\" skipped missed fire times through {} (misfire policy {})",
                 schedule.name(), skipped, schedule.misfire()));
@@ -327,15 +359,16 @@ final class SchedulerTerm {
         } else if (decision.lastFire().isPresent()) {
             pending.add(new Pending(schedule, defRevision, fired.modRevision(), List.of(decision.lastFire().get()), false));
         }
-        return decision.next();
+        return decision.next().map(next -> next.minus(lead));
     }
 
     /**
-     * Writes the pending fires, keeping up to {@value #MAX_IN_FLIGHT} transactions in flight: as
-     * soon as the oldest is settled the next is sent, so the store always has a window of work
-     * and never waits for the slowest of a round. One schedule has at most one fire in flight;
-     * its fires are written in order, each comparing the last fire time the one before wrote.
-     * Returns false when a schedule changed under its decision; its remaining fires are dropped.
+     * Writes the pending fires, the next fires of several schedules per transaction, keeping up to
+     * {@value #MAX_IN_FLIGHT} transactions in flight: as soon as the oldest is settled the next is
+     * sent, so the store always has a window of work and never waits for the slowest of a round.
+     * One schedule has at most one fire in flight; its fires are written in order, each comparing
+     * the last fire time the one before wrote. Returns false when a schedule changed under its
+     * decision; its remaining fires are dropped.
      */
     private boolean writeAll(List<Pending> pending) throws ExecutionException, TimeoutException, InterruptedException {
         boolean allWritten = true;
@@ -343,26 +376,56 @@ final class SchedulerTerm {
         Deque<Sent> inFlight = new ArrayDeque<>();
         while ((!queue.isEmpty() || !inFlight.isEmpty()) && leadership.isValid()) {
             while (!queue.isEmpty() && inFlight.size() < MAX_IN_FLIGHT) {
-                Pending next = queue.poll();
-                inFlight.add(new Sent(next, send(next.schedule, next.defRevision, next.firedRevision,
-                        next.times.peek(), next.withTask)));
+                List<Pending> batch = nextBatch(queue);
+                inFlight.add(new Sent(batch, send(batch)));
             }
             Sent oldest = inFlight.poll();
-            Pending fire = oldest.fire();
-            Optional<Long> written = settle(fire.schedule, fire.defRevision, fire.firedRevision, fire.times.poll(),
-                    fire.withTask, await(oldest.answer()));
-            if (written.isEmpty()) {
-                allWritten = false;
-            } else if (!fire.times.isEmpty()) {
-                fire.firedRevision = written.get();
-                queue.add(fire);
+            TxnResult result = await(oldest.answer());
+            for (Pending fire : oldest.fires()) {
+                Instant time = fire.times.poll();
+                Optional<Long> written = result.succeeded()
+                        ? Optional.of(fired(fire.schedule, time, fire.withTask, result.revision()))
+                        : write(fire.schedule, fire.defRevision, fire.firedRevision, time, fire.withTask);
+                if (written.isEmpty()) {
+                    allWritten = false;
+                } else if (!fire.times.isEmpty()) {
+                    fire.firedRevision = written.get();
+                    queue.add(fire);
+                }
             }
         }
         return allWritten;
     }
 
-    /** A fire's transaction on its way. */
-    private record Sent(Pending fire, CompletableFuture<TxnResult> answer) {
+    /** The next fires of the queue's first schedules that fit one transaction (at least one). */
+    private static List<Pending> nextBatch(Deque<Pending> queue) {
+        List<Pending> batch = new ArrayList<>();
+        long bytes = 0;
+        while (!queue.isEmpty() && batch.size() < MAX_FIRES_PER_TXN) {
+            long fireBytes = FIRE_OVERHEAD_BYTES + queue.peek().schedule.properties().json().length();
+            if (!batch.isEmpty() && bytes + fireBytes > MAX_TXN_BYTES) {
+                break;
+            }
+            batch.add(queue.poll());
+            bytes += fireBytes;
+        }
+        return batch;
+    }
+
+    /** The transaction of several schedules' next fires, all written or none. */
+    private CompletableFuture<TxnResult> send(List<Pending> batch) {
+        List<Guard> guards = new ArrayList<>(List.of(leadership.fence()));
+        List<Operation> puts = new ArrayList<>();
+        for (Pending fire : batch) {
+            Fire parts = fire(fire.schedule, fire.defRevision, fire.firedRevision, fire.times.peek(), fire.withTask);
+            guards.addAll(parts.guards());
+            puts.addAll(parts.puts());
+        }
+        return etcd.txn(guards, puts, List.of());
+    }
+
+    /** Transactions of fires on their way. */
+    private record Sent(List<Pending> fires, CompletableFuture<TxnResult> answer) {
     }
 
     private Optional<Instant> fireAfterDelay(Schedule schedule, Trigger.FixedDelay delay, long defRevision, Fired fired)
@@ -436,14 +499,15 @@ final class SchedulerTerm {
                 await(send(schedule, defRevision, firedRevision, time, withTask)));
     }
 
-    /** Sends the transaction of one fire, as the class comment shows it. */
-    private CompletableFuture<TxnResult> send(Schedule schedule, long defRevision, long firedRevision, Instant time,
-                                              boolean withTask) {
+    /** The guards (but the fence) and puts of one fire, with the keys to read back when refused. */
+    private record Fire(List<Guard> guards, List<Operation> puts, List<Operation> readBack) {
+    }
+
+    private Fire fire(Schedule schedule, long defRevision, long firedRevision, Instant time, boolean withTask) {
         String name = schedule.name();
-        SubmitOperations submit = tasks.submitOperations(schedule.taskId(time), schedule.properties(),
-                schedule.options());
-        List<Guard> guards = new ArrayList<>(List.of(leadership.fence(),
-                Compares.modRevisionIs(keys.def(name), defRevision),
+        SubmitOperations submit = tasks.submitOperations(new TaskSubmission(schedule.taskId(time),
+                schedule.properties(), Optional.of(time), schedule.options()));
+        List<Guard> guards = new ArrayList<>(List.of(Compares.modRevisionIs(keys.def(name), defRevision),
                 Compares.modRevisionIs(keys.fired(name), firedRevision)));
         List<Operation> puts = new ArrayList<>();
         if (withTask) {
@@ -451,8 +515,26 @@ final class SchedulerTerm {
             puts.addAll(submit.writes());
         }
         puts.add(Operations.put(keys.fired(name), ScheduleCodec.encodeFire(time), 0));
-        return etcd.txn(guards, puts, List.of(Operations.get(keys.def(name)), Operations.get(keys.fired(name)),
+        return new Fire(guards, puts, List.of(Operations.get(keys.def(name)), Operations.get(keys.fired(name)),
                 Operations.get(submit.specKey()), Operations.get(submit.doneKey())));
+    }
+
+    /** Sends the transaction of one fire, as the class comment shows it. */
+    private CompletableFuture<TxnResult> send(Schedule schedule, long defRevision, long firedRevision, Instant time,
+                                              boolean withTask) {
+        Fire fire = fire(schedule, defRevision, firedRevision, time, withTask);
+        List<Guard> guards = new ArrayList<>(List.of(leadership.fence()));
+        guards.addAll(fire.guards());
+        return etcd.txn(guards, fire.puts(), fire.readBack());
+    }
+
+    /** Takes in a fire written at {@code revision}; returns the revision. */
+    private long fired(Schedule schedule, Instant time, boolean withTask, long revision) {
+        String name = schedule.name();
+        fires.put(name, new Fired(Optional.of(time), revision));
+        forget(name);
+        LOG.debug("schedule \"{}\" fired {}{}", name, time, withTask ? " as task " + schedule.taskId(time) : " without a task");
+        return revision;
     }
 
     /**
@@ -468,10 +550,7 @@ final class SchedulerTerm {
         String name = schedule.name();
         TaskId id = schedule.taskId(time);
         if (result.succeeded()) {
-            fires.put(name, new Fired(Optional.of(time), result.revision()));
-            forget(name);
-            LOG.debug("schedule \"{}\" fired {}{}", name, time, withTask ? " as task " + id : " without a task");
-            return Optional.of(result.revision());
+            return Optional.of(fired(schedule, time, withTask, result.revision()));
         }
         List<List<KeyValue>> read = result.gets();
         long defNow = read.get(0).stream().findFirst().map(KeyValue::modRevision).orElse(0L);

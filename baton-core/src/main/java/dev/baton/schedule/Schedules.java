@@ -2,14 +2,18 @@ package dev.baton.schedule;
 
 import dev.baton.etcd.Compares;
 import dev.baton.etcd.Etcd;
+import dev.baton.etcd.Guard;
 import dev.baton.etcd.KeyRange;
 import dev.baton.etcd.KeyValue;
+import dev.baton.etcd.Operation;
 import dev.baton.etcd.Operations;
 import dev.baton.etcd.RangeResult;
 import dev.baton.etcd.StoreTimeoutException;
 import dev.baton.etcd.TxnResult;
+import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskOptions;
 import dev.baton.tasks.TaskProperties;
+import dev.baton.tasks.WithdrawOperations;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,19 +34,31 @@ import java.util.function.UnaryOperator;
  * {@value #ATTEMPTS} times). A write whose outcome is unknown is resolved by reading back (rule 4
  * of {@code docs/architecture.md}). Deleting a schedule removes its last fire time with it, so a
  * schedule created again under the same name starts afresh; tasks it already created stay.
+ *
+ * <p>A {@link Scheduler} creates a timed schedule's tasks up to its lead before their fire times
+ * (not claimable before them). A pause, an update or a delete withdraws, in its own transaction,
+ * those whose fire time is still ahead by this client's clock and that no member has claimed, and
+ * moves the last fire time back before them: they never run on the old definition, and fire again
+ * when the schedule runs (as on-time or missed fire times). One a member has claimed stays.
  */
 public final class Schedules {
 
     private static final int ATTEMPTS = 5;
+    /** The most a {@link Scheduler} creates tasks ahead of their fire times, in seconds. */
+    static final int MAX_LEAD_SECONDS = 10;
+    /** The most tasks created ahead that one change withdraws: one a second over the longest lead. */
+    private static final int MAX_WITHDRAWN = MAX_LEAD_SECONDS + 1;
 
     private final Etcd etcd;
     private final ScheduleKeys keys;
     private final Clock clock;
+    private final TaskClient tasks;
 
     private Schedules(Etcd etcd, String namespace, Clock clock) {
         this.etcd = Objects.requireNonNull(etcd, "etcd");
         this.keys = new ScheduleKeys(namespace);
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.tasks = TaskClient.create(etcd, keys.namespace(), clock);
     }
 
     /** The schedules of {@code namespace} (ending in {@code /}, as the tasks' namespace). */
@@ -104,18 +120,19 @@ public final class Schedules {
         Objects.requireNonNull(misfire, "misfire");
         Objects.requireNonNull(properties, "properties");
         Objects.requireNonNull(options, "options");
-        return change(name, current -> new Schedule(name, trigger, misfire, properties, options, current.paused(),
+        return change(name, true, current -> new Schedule(name, trigger, misfire, properties, options, current.paused(),
                 current.trigger().equals(trigger) ? current.anchor() : Schedule.anchorAt(clock.instant())));
     }
 
     /**
-     * Pauses a schedule: it creates no task until resumed. On resume, the fire times missed
+     * Pauses a schedule: it creates no task until resumed, and the tasks it created ahead that no
+     * member has claimed are withdrawn (see the class comment). On resume, the fire times missed
      * meanwhile are handled by its misfire policy.
      *
      * @throws NoSuchScheduleException when there is no such schedule
      */
     public Schedule pause(String name) {
-        return change(name, current -> current.withPaused(true));
+        return change(name, true, current -> current.withPaused(true));
     }
 
     /**
@@ -124,17 +141,112 @@ public final class Schedules {
      * @throws NoSuchScheduleException when there is no such schedule
      */
     public Schedule resume(String name) {
-        return change(name, current -> current.withPaused(false));
+        return change(name, false, current -> current.withPaused(false));
     }
 
-    /** Deletes a schedule and its last fire time; false when there was none. Its tasks stay. */
+    /**
+     * Deletes a schedule and its last fire time; false when there was none. Its tasks stay, but
+     * for those created ahead that no member has claimed, which are withdrawn.
+     */
     public boolean delete(String name) {
         Schedule.checkName(name);
-        TxnResult result = Etcd.join(etcd.txn(List.of(),
-                List.of(Operations.get(keys.def(name)), Operations.delete(KeyRange.key(keys.def(name))),
-                        Operations.delete(KeyRange.key(keys.fired(name)))),
-                List.of()));
-        return !result.gets().get(0).isEmpty();
+        List<Operation> deletes = List.of(Operations.delete(KeyRange.key(keys.def(name))),
+                Operations.delete(KeyRange.key(keys.fired(name))));
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Read read = read(name);
+            Withdrawal withdrawal = read.def().flatMap(def -> decodable(name, def))
+                    .map(schedule -> withdrawal(schedule, read.fired())).orElse(Withdrawal.NONE);
+            if (withdrawal.isEmpty()) {
+                List<Operation> readAndDelete = new ArrayList<>(List.of(Operations.get(keys.def(name))));
+                readAndDelete.addAll(deletes);
+                return !Etcd.join(etcd.txn(List.of(), readAndDelete, List.of())).gets().get(0).isEmpty();
+            }
+            List<Guard> guards = new ArrayList<>(withdrawal.guards());
+            guards.add(Compares.modRevisionIs(keys.def(name), read.def().get().modRevision()));
+            guards.add(Compares.modRevisionIs(keys.fired(name), read.fired().get().modRevision()));
+            List<Operation> writes = new ArrayList<>(deletes);
+            writes.addAll(withdrawal.taskWrites());
+            if (Etcd.join(etcd.txn(guards, writes, List.of())).succeeded()) {
+                return true;
+            }
+        }
+        throw new IllegalStateException("schedule \"" + name + "\" kept changing; gave up after " + ATTEMPTS + " attempts");
+    }
+
+    /** A schedule's definition and last fire time, read at one revision. */
+    private record Read(Optional<KeyValue> def, Optional<KeyValue> fired) {
+    }
+
+    private Read read(String name) {
+        TxnResult read = Etcd.join(etcd.txn(List.of(),
+                List.of(Operations.get(keys.def(name)), Operations.get(keys.fired(name))), List.of()));
+        return new Read(read.gets().get(0).stream().findFirst(), read.gets().get(1).stream().findFirst());
+    }
+
+    private static Optional<Schedule> decodable(String name, KeyValue def) {
+        try {
+            return Optional.of(ScheduleCodec.decode(name, def.valueUtf8()));
+        } catch (InvalidScheduleException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * What a change sends to withdraw the tasks created ahead: the guards that they are still
+     * unclaimed, their deletes, and the last fire time moved back before them.
+     */
+    private record Withdrawal(List<Guard> guards, List<Operation> taskWrites, Optional<Operation> firedWrite) {
+        static final Withdrawal NONE = new Withdrawal(List.of(), List.of(), Optional.empty());
+
+        boolean isEmpty() {
+            return taskWrites.isEmpty();
+        }
+    }
+
+    /**
+     * The withdrawal of the tasks {@code schedule} created for fire times after now: the latest
+     * fire times back from the last one, as long as they are ahead and their tasks unclaimed and
+     * not done. A task that was claimed or ran stays, and so does every fire time before it.
+     */
+    private Withdrawal withdrawal(Schedule schedule, Optional<KeyValue> fired) {
+        if (fired.isEmpty() || !(schedule.trigger() instanceof Trigger.Timed trigger)) {
+            return Withdrawal.NONE;
+        }
+        Optional<Instant> time;
+        try {
+            time = Optional.of(ScheduleCodec.decodeFire(schedule.name(), fired.get().valueUtf8()));
+        } catch (InvalidScheduleException e) {
+            return Withdrawal.NONE;
+        }
+        Instant now = clock.instant();
+        List<Instant> ahead = new ArrayList<>();
+        while (time.isPresent() && time.get().isAfter(now) && ahead.size() < MAX_WITHDRAWN) {
+            ahead.add(time.get());
+            time = FirePlanner.previous(trigger, schedule.anchor(), time.get());
+        }
+        List<WithdrawOperations> operations = ahead.stream()
+                .map(fire -> tasks.withdrawOperations(schedule.taskId(fire))).toList();
+        List<Operation> reads = new ArrayList<>();
+        for (WithdrawOperations task : operations) {
+            reads.add(Operations.get(task.ownerKey()));
+            reads.add(Operations.get(task.doneKey()));
+        }
+        List<List<KeyValue>> claims = Etcd.join(etcd.txn(List.of(), reads, List.of())).gets();
+        List<Guard> guards = new ArrayList<>();
+        List<Operation> writes = new ArrayList<>();
+        Instant earliest = null;
+        for (int i = 0; i < operations.size() && claims.get(2 * i).isEmpty() && claims.get(2 * i + 1).isEmpty(); i++) {
+            guards.addAll(operations.get(i).guards());
+            writes.addAll(operations.get(i).writes());
+            earliest = ahead.get(i);
+        }
+        if (earliest == null) {
+            return Withdrawal.NONE;
+        }
+        Optional<Operation> firedWrite = Optional.of(FirePlanner.previous(trigger, schedule.anchor(), earliest)
+                .map(before -> Operations.put(keys.fired(schedule.name()), ScheduleCodec.encodeFire(before), 0))
+                .orElseGet(() -> Operations.delete(KeyRange.key(keys.fired(schedule.name())))));
+        return new Withdrawal(guards, writes, firedWrite);
     }
 
     /** Every schedule of the namespace in name order, read at one revision. */
@@ -154,12 +266,8 @@ public final class Schedules {
     /** One schedule; empty when there is none of that name. */
     public Optional<ScheduleInfo> get(String name) {
         Schedule.checkName(name);
-        TxnResult read = Etcd.join(etcd.txn(List.of(),
-                List.of(Operations.get(keys.def(name)), Operations.get(keys.fired(name))), List.of()));
-        if (read.gets().get(0).isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(info(name, read.gets().get(0).get(0), read.gets().get(1).stream().findFirst()));
+        Read read = read(name);
+        return read.def().map(def -> info(name, def, read.fired()));
     }
 
     static ScheduleInfo info(String name, KeyValue def, Optional<KeyValue> fired) {
@@ -181,16 +289,27 @@ public final class Schedules {
         return new ScheduleInfo(name, schedule, lastFire, problems);
     }
 
-    private Schedule change(String name, UnaryOperator<Schedule> edit) {
+    /** Writes {@code edit} of a schedule's definition, withdrawing its tasks created ahead when {@code withdraw}. */
+    private Schedule change(String name, boolean withdraw, UnaryOperator<Schedule> edit) {
         Schedule.checkName(name);
         RuntimeException last = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            KeyValue current = Etcd.join(etcd.get(keys.def(name))).orElseThrow(() -> new NoSuchScheduleException(name));
-            Schedule changed = edit.apply(ScheduleCodec.decode(name, current.valueUtf8()));
+            Read read = read(name);
+            KeyValue current = read.def().orElseThrow(() -> new NoSuchScheduleException(name));
+            Schedule before = ScheduleCodec.decode(name, current.valueUtf8());
+            Schedule changed = edit.apply(before);
             String encoded = ScheduleCodec.encode(changed);
+            Withdrawal withdrawal = withdraw ? withdrawal(before, read.fired()) : Withdrawal.NONE;
+            List<Guard> guards = new ArrayList<>(withdrawal.guards());
+            guards.add(Compares.modRevisionIs(keys.def(name), current.modRevision()));
+            List<Operation> writes = new ArrayList<>(withdrawal.taskWrites());
+            writes.add(Operations.put(keys.def(name), encoded, 0));
+            withdrawal.firedWrite().ifPresent(firedWrite -> {
+                guards.add(Compares.modRevisionIs(keys.fired(name), read.fired().orElseThrow().modRevision()));
+                writes.add(firedWrite);
+            });
             try {
-                TxnResult result = Etcd.join(etcd.txn(List.of(Compares.modRevisionIs(keys.def(name), current.modRevision())),
-                        List.of(Operations.put(keys.def(name), encoded, 0)), List.of()));
+                TxnResult result = Etcd.join(etcd.txn(guards, writes, List.of()));
                 if (result.succeeded()) {
                     return changed;
                 }

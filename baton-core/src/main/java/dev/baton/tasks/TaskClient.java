@@ -1,5 +1,6 @@
 package dev.baton.tasks;
 
+import dev.baton.etcd.Compares;
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.KeyRange;
 import dev.baton.etcd.KeyValue;
@@ -163,17 +164,28 @@ public final class TaskClient {
     }
 
     /**
-     * The guards and writes of a {@link #submit} of a task with {@code options} that may be claimed at once, submitted
-     * now by this client's clock, for a caller that sends them in its own transaction. Nothing is
-     * sent.
+     * The guards and writes of a {@link #submit} of {@code submission}, submitted now by this
+     * client's clock, for a caller that sends them in its own transaction. Nothing is sent.
      */
-    public SubmitOperations submitOperations(TaskId id, TaskProperties properties, TaskOptions options) {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(properties, "properties");
-        Objects.requireNonNull(options, "options");
-        TaskSpec spec = new TaskSpec(properties, clock.instant(), Optional.empty(), options);
+    public SubmitOperations submitOperations(TaskSubmission submission) {
+        Objects.requireNonNull(submission, "submission");
+        TaskId id = submission.id();
+        TaskSpec spec = new TaskSpec(submission.properties(), clock.instant(), submission.notBefore(),
+                submission.options());
         return new SubmitOperations(TaskWrites.submitGuards(keys, id),
                 TaskWrites.submitWrites(keys, id, spec, TaskState.initial(spec.submitted())), keys.spec(id), keys.done(id));
+    }
+
+    /**
+     * The guards and writes that withdraw a task no member has claimed, for a caller that sends
+     * them in its own transaction (a schedule paused before the fire time of a task it created
+     * ahead). Nothing is sent.
+     */
+    public WithdrawOperations withdrawOperations(TaskId id) {
+        Objects.requireNonNull(id, "id");
+        return new WithdrawOperations(
+                List.of(Compares.absent(keys.owner(id)), Compares.absent(keys.done(id))),
+                TaskWrites.deletes(keys, id), keys.owner(id), keys.done(id));
     }
 
     /**

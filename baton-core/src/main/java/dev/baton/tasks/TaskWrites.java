@@ -74,11 +74,15 @@ final class TaskWrites {
      * there was anything to delete.
      */
     CompletableFuture<TxnResult> delete(TaskId task) {
-        return etcd.txn(List.of(),
-                List.of(Operations.get(keys.spec(task)), Operations.get(keys.done(task)),
-                        Operations.delete(KeyRange.prefix(keys.taskPrefix(task))),
-                        Operations.delete(KeyRange.prefix(keys.taskCommandPrefix(task)))),
-                List.of());
+        List<Operation> operations = new ArrayList<>(List.of(Operations.get(keys.spec(task)), Operations.get(keys.done(task))));
+        operations.addAll(deletes(keys, task));
+        return etcd.txn(List.of(), operations, List.of());
+    }
+
+    /** The deletes of every record of a task and of its pending commands. */
+    static List<Operation> deletes(Keyspace keys, TaskId task) {
+        return List.of(Operations.delete(KeyRange.prefix(keys.taskPrefix(task))),
+                Operations.delete(KeyRange.prefix(keys.taskCommandPrefix(task))));
     }
 
     /**

@@ -22,7 +22,7 @@ class FirePlannerTest {
 
     private static FireDecision decide(Trigger.Timed trigger, Optional<Instant> lastFire, MisfirePolicy policy,
                                        Instant now) {
-        return FirePlanner.decide(trigger, ANCHOR, lastFire, policy, THRESHOLD, now);
+        return FirePlanner.decide(trigger, ANCHOR, lastFire, policy, THRESHOLD, now, Duration.ZERO);
     }
 
     @Test
@@ -85,6 +85,29 @@ class FirePlannerTest {
         assertThat(decision.fires()).hasSize(100 + 30);
         assertThat(decision.fires()).isSorted().doesNotHaveDuplicates();
         assertThat(decision.lastFire()).contains(now.minusMillis(500));
+    }
+
+    @Test
+    void aFireTimeWithinTheLeadIsDueAheadAndTheNextIsTheOneAfterIt() {
+        FireDecision decision = FirePlanner.decide(EVERY_MINUTE, ANCHOR, Optional.of(at("10:01:00")),
+                MisfirePolicy.fireOnce(), THRESHOLD, at("10:01:59"), Duration.ofSeconds(1));
+        assertThat(decision.fires()).containsExactly(at("10:02:00"));
+        assertThat(decision.lastFire()).contains(at("10:02:00"));
+        assertThat(decision.next()).contains(at("10:03:00"));
+    }
+
+    @Test
+    void aFireTimeBeyondTheLeadIsNotDue() {
+        FireDecision decision = FirePlanner.decide(EVERY_MINUTE, ANCHOR, Optional.of(at("10:01:00")),
+                MisfirePolicy.fireOnce(), THRESHOLD, at("10:01:58"), Duration.ofSeconds(1));
+        assertThat(decision.fires()).isEmpty();
+        assertThat(decision.next()).contains(at("10:02:00"));
+    }
+
+    @Test
+    void thePreviousFireTimeIsTheLatestBeforeTheGivenOneAndAfterTheAnchor() {
+        assertThat(FirePlanner.previous(EVERY_MINUTE, ANCHOR, at("10:05:00"))).contains(at("10:04:00"));
+        assertThat(FirePlanner.previous(EVERY_MINUTE, ANCHOR, at("10:01:00"))).isEmpty();
     }
 
     @Test

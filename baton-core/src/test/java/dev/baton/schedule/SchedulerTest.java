@@ -22,9 +22,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,7 @@ class SchedulerTest {
 
     private static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
     private static final Duration THRESHOLD = Duration.ofSeconds(30);
+    private static final TaskId AHEAD = TaskId.of("ahead@" + T0.plusSeconds(60));
 
     private final List<AutoCloseable> opened = new ArrayList<>();
     private String namespace;
@@ -67,7 +70,8 @@ class SchedulerTest {
     }
 
     private Etcd connection() {
-        Etcd connection = Etcd.builder().endpoints(ETCD.endpoint()).requestTimeout(Duration.ofSeconds(2)).build();
+        // Generous for a loaded machine: no test here waits for a request to time out.
+        Etcd connection = Etcd.builder().endpoints(ETCD.endpoint()).requestTimeout(Duration.ofSeconds(5)).build();
         opened.add(connection);
         return connection;
     }
@@ -80,10 +84,28 @@ class SchedulerTest {
     }
 
     private Scheduler scheduler(Session session, String member, Clock clock) {
-        Scheduler scheduler = Scheduler.builder(session, namespace, member).clock(clock).misfireThreshold(THRESHOLD).start();
+        return scheduler(Scheduler.builder(session, namespace, member).clock(clock));
+    }
+
+    private Scheduler scheduler(Scheduler.Builder builder) {
+        Scheduler scheduler = builder.misfireThreshold(THRESHOLD).start();
         opened.add(scheduler);
         return scheduler;
     }
+
+    /**
+     * A schedule firing every minute from T0, its scheduler 10 s ahead of it at T0 + 55 s on
+     * {@code clock}: the task of the first fire time is created ahead.
+     */
+    private TaskInfo taskCreatedAhead(TestClock clock, Schedules schedules) {
+        schedules.create("ahead", new Trigger.FixedRate(Duration.ofMinutes(1)), MisfirePolicy.fireOnce(),
+                TaskProperties.parse("{\"v\":1}"));
+        clock.advance(Duration.ofSeconds(55));
+        scheduler(Scheduler.builder(session(etcd, Duration.ofSeconds(5)), namespace, "only").clock(clock)
+                .lead(Duration.ofSeconds(10)));
+        return await().atMost(Duration.ofSeconds(15)).until(() -> tasks.get(AHEAD), Optional::isPresent).orElseThrow();
+    }
+
 
     /** The fire times of the tasks schedule {@code name} created, by task id. */
     private List<Instant> fireTimes(String name) {
@@ -155,6 +177,77 @@ class SchedulerTest {
         schedules.resume("paused");
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                 assertThat(fireTimes("paused")).containsExactly(t("1M"), t("5M"), t("6M")));
+    }
+
+    @Test
+    void aTaskIsCreatedUpToTheLeadBeforeItsFireTimeAndNotClaimableBeforeIt() {
+        TestClock clock = new TestClock(T0);
+
+        TaskInfo task = taskCreatedAhead(clock, Schedules.create(etcd, namespace, clock));
+
+        assertThat(task.submitted()).contains(T0.plusSeconds(55));
+        assertThat(task.notBefore()).contains(t("1M"));
+        assertThat(Schedules.create(etcd, namespace).get("ahead").orElseThrow().nextFireTimes(clock.instant(), 2))
+                .as("the fire time created ahead is still a next fire time").containsExactly(t("1M"), t("2M"));
+    }
+
+    @Test
+    void aPauseWithdrawsAnUnclaimedTaskCreatedAheadAndTheResumeFiresItAgain() {
+        TestClock clock = new TestClock(T0);
+        Schedules schedules = Schedules.create(etcd, namespace, clock);
+        taskCreatedAhead(clock, schedules);
+
+        schedules.pause("ahead");
+
+        assertThat(tasks.get(AHEAD)).isEmpty();
+        assertThat(schedules.get("ahead").orElseThrow().lastFire()).as("moved back before the withdrawn fire time").isEmpty();
+        schedules.resume("ahead");
+        await().atMost(Duration.ofSeconds(15)).until(() -> tasks.get(AHEAD).isPresent());
+        assertThat(fireTimes("ahead")).containsExactly(t("1M"));
+    }
+
+    @Test
+    void anUpdateWithdrawsAnUnclaimedTaskCreatedAheadAndItFiresWithTheNewProperties() {
+        TestClock clock = new TestClock(T0);
+        Schedules schedules = Schedules.create(etcd, namespace, clock);
+        taskCreatedAhead(clock, schedules);
+        TaskProperties updated = TaskProperties.parse("{\"v\":2}");
+
+        schedules.update("ahead", new Trigger.FixedRate(Duration.ofMinutes(1)), MisfirePolicy.fireOnce(), updated,
+                TaskOptions.defaults());
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(tasks.get(AHEAD).flatMap(TaskInfo::properties)).contains(updated));
+    }
+
+    @Test
+    void aDeleteWithdrawsAnUnclaimedTaskCreatedAhead() {
+        TestClock clock = new TestClock(T0);
+        Schedules schedules = Schedules.create(etcd, namespace, clock);
+        taskCreatedAhead(clock, schedules);
+
+        assertThat(schedules.delete("ahead")).isTrue();
+
+        assertThat(tasks.get(AHEAD)).isEmpty();
+        assertThat(schedules.get("ahead")).isEmpty();
+    }
+
+    @Test
+    void aTaskCreatedAheadThatAMemberClaimedStaysThroughAPause() throws Exception {
+        TestClock clock = new TestClock(T0);
+        Schedules schedules = Schedules.create(etcd, namespace, clock);
+        CountDownLatch release = new CountDownLatch(1);
+        // The member runs on the system clock, on which the fire time is long past: it claims at once.
+        opened.add(TaskMember.builder(session(etcd, Duration.ofSeconds(5)), "worker").namespace(namespace)
+                .handler(context -> release.await()).start());
+        opened.add(release::countDown);
+        taskCreatedAhead(clock, schedules);
+        await().atMost(Duration.ofSeconds(15)).until(() -> tasks.get(AHEAD).flatMap(TaskInfo::owner).isPresent());
+
+        schedules.pause("ahead");
+
+        assertThat(tasks.get(AHEAD)).isPresent();
+        assertThat(schedules.get("ahead").orElseThrow().lastFire()).contains(t("1M"));
     }
 
     @Test

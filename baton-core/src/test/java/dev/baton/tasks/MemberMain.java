@@ -21,13 +21,11 @@ public final class MemberMain {
     }
 
     public static void main(String[] args) throws Exception {
-        String endpoint = args[0];
-        String namespace = args[1];
-        String id = args[2];
-        Duration ttl = Duration.ofSeconds(Long.parseLong(args[3]));
-        Etcd etcd = Etcd.builder().endpoints(endpoint).build();
-        etcd.get(namespace).join();
-        Session session = Session.builder(etcd).ttl(ttl).open();
+        MemberArgs member = MemberArgs.parse(args);
+        String namespace = member.namespace();
+        String id = member.id();
+        Session session = member.openSession();
+        Etcd etcd = session.etcd();
         session.addListener((state, lease) -> {
             if (state == SessionState.LOST) {
                 print("SESSION LOST " + Long.toHexString(lease));
