@@ -128,13 +128,13 @@ class WriteAheadLogTest {
         return end;
     }
 
-    @Test
-    void aRecordTornByACrashIsDropped() throws IOException {
+    /** After its last record (the compaction) is damaged as {@code damage} says, the log recovers without it. */
+    private void assertTheLastRecordIsDropped(LogDamage damage) throws IOException {
         writeHistory(Long.MAX_VALUE);
         Path segment = lastSegment();
         int end = endOfRecords(segment);
         try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
-            channel.write(java.nio.ByteBuffer.allocate(5), end - 5);
+            damage.apply(channel, end);
         }
         StoreState state = reopen();
         assertThat(state.kv().compactRevision()).as("never compacted").isEqualTo(-1);
@@ -143,18 +143,19 @@ class WriteAheadLogTest {
         assertThat(reopen().kv().revision()).isEqualTo(53);
     }
 
+    /** Damage done to a log file whose records end at {@code end}. */
+    private interface LogDamage {
+        void apply(FileChannel channel, int end) throws IOException;
+    }
+
+    @Test
+    void aRecordTornByACrashIsDropped() throws IOException {
+        assertTheLastRecordIsDropped((channel, end) -> channel.write(java.nio.ByteBuffer.allocate(5), end - 5));
+    }
+
     @Test
     void aRecordCutShortAtTheEndOfTheFileIsDropped() throws IOException {
-        writeHistory(Long.MAX_VALUE);
-        Path segment = lastSegment();
-        int end = endOfRecords(segment);
-        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
-            channel.truncate(end - 5);
-        }
-        StoreState state = reopen();
-        assertThat(state.kv().compactRevision()).as("never compacted").isEqualTo(-1);
-        assertThat(all(state).getHeader().getRevision()).isEqualTo(53);
-        assertThat(reopen().kv().revision()).isEqualTo(53);
+        assertTheLastRecordIsDropped((channel, end) -> channel.truncate(end - 5));
     }
 
     @Test
