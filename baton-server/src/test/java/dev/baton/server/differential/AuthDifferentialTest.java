@@ -440,6 +440,10 @@ class AuthDifferentialTest {
         watch("alice", "watch a/x", WatchCreateRequest.newBuilder().setKey(bytes("a/x")));
         watch("alice", "watch b", WatchCreateRequest.newBuilder().setKey(bytes("b")));
         watch("alice", "watch [a/, b)", WatchCreateRequest.newBuilder().setKey(bytes("a/")).setRangeEnd(bytes("b")));
+        call(BAD_TOKEN, "put without a key with an unknown token", a -> a.kv().put(put("", "x").build()));
+        call(BAD_TOKEN, "delete without a key with an unknown token", a -> a.kv().deleteRange(delete("").build()));
+        call(BAD_TOKEN, "txn putting a/w twice with an unknown token", a -> a.kv().txn(TxnRequest.newBuilder()
+                .addSuccess(op(put("a/w", "1"))).addSuccess(op(put("a/w", "2"))).build()));
         watch(null, "watch a/x without a token", WatchCreateRequest.newBuilder().setKey(bytes("a/x")));
         watch(BAD_TOKEN, "watch a/x with an unknown token", WatchCreateRequest.newBuilder().setKey(bytes("a/x")));
         call("alice", "lease grant", a -> a.lease().leaseGrant(LeaseGrantRequest.newBuilder().setID(100).setTTL(60)
