@@ -4,6 +4,7 @@ import dev.baton.server.EmbeddedEtcd;
 import dev.baton.server.StartupException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -73,6 +74,11 @@ final class ServerCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}, as etcd).")
     private long quotaBackendBytes;
 
+    @Option(names = "--auth-token-ttl", paramLabel = "SECONDS", defaultValue = "300",
+            description = "How long an auth token stays valid unused; each call with it renews it "
+                    + "(default: ${DEFAULT-VALUE}, as etcd).")
+    private long authTokenTtlSeconds;
+
     @Option(names = "--name", defaultValue = "baton", description = "Member name shown by etcdctl member list "
             + "(default: ${DEFAULT-VALUE}).")
     private String name;
@@ -95,6 +101,10 @@ final class ServerCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--quota-backend-bytes must be positive, was " + quotaBackendBytes);
         }
+        if (authTokenTtlSeconds <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--auth-token-ttl must be positive, was " + authTokenTtlSeconds);
+        }
         if (certificate == null && !insecureListen && !EmbeddedEtcd.isLoopback(listen.host())) {
             err.println("baton server: refusing to serve plain HTTP on " + listen.host() + ":" + listen.port()
                     + ", which is not a loopback address: anyone who reaches it could read and write every key. "
@@ -107,6 +117,7 @@ final class ServerCommand implements Callable<Integer> {
                 .listen(listen.host(), listen.port())
                 .fsync(fsync)
                 .quotaBackendBytes(quotaBackendBytes)
+                .authTokenTtl(Duration.ofSeconds(authTokenTtlSeconds))
                 .name(name);
         if (certificate != null) {
             builder.tls(certificate, privateKey);

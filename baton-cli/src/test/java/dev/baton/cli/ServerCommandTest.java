@@ -6,12 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import dev.baton.testkit.ChildJvm;
 import dev.baton.testkit.Etcdctl;
+import io.etcd.jetcd.api.AuthEnableRequest;
+import io.etcd.jetcd.api.AuthGrpc;
+import io.etcd.jetcd.api.AuthUserAddRequest;
+import io.etcd.jetcd.api.AuthUserGrantRoleRequest;
+import io.etcd.jetcd.api.AuthenticateRequest;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RangeRequest;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code baton server} as a process: it serves, shuts down cleanly on SIGTERM, keeps its data
  * across a restart, a second server on the same directory is refused, and it serves what
- * {@code --restore} brings back from a saved snapshot, under its {@code --quota-backend-bytes}.
+ * {@code --restore} brings back from a saved snapshot, under its {@code --quota-backend-bytes},
+ * and auth tokens last as long as {@code --auth-token-ttl} says.
  */
 class ServerCommandTest {
     private static final String SERVING = "baton server: serving the etcd v3 API on ";
@@ -68,6 +76,34 @@ class ServerCommandTest {
                 assertThat(refused.errorLines()).contains("baton server: data directory " + data
                         + " is in use by another server (" + data.resolve("LOCK") + " is locked)");
             }
+        }
+    }
+
+    @Test
+    void anAuthTokenUnusedForLongerThanItsTtlIsRefused() throws InterruptedException {
+        try (ChildJvm server = baton(dir.resolve("data"), "--auth-token-ttl", "1")) {
+            ManagedChannel channel = channel(server);
+            AuthGrpc.AuthBlockingStub auth = AuthGrpc.newBlockingStub(channel);
+            auth.userAdd(AuthUserAddRequest.newBuilder().setName("root").setPassword("pw").build());
+            auth.userGrantRole(AuthUserGrantRoleRequest.newBuilder().setUser("root").setRole("root").build());
+            auth.authEnable(AuthEnableRequest.getDefaultInstance());
+            String token = auth.authenticate(AuthenticateRequest.newBuilder().setName("root").setPassword("pw")
+                    .build()).getToken();
+            Metadata headers = new Metadata();
+            headers.put(Metadata.Key.of("token", Metadata.ASCII_STRING_MARSHALLER), token);
+            KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(channel)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+            kv.put(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8("cli/k")).build());
+            Thread.sleep(2_500);
+            assertThatThrownBy(() -> kv.range(RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("cli/k"))
+                    .build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getDescription())
+                            .isEqualTo("etcdserver: invalid auth token"));
+            channel.shutdownNow();
+        }
+        try (ChildJvm refused = baton(dir.resolve("other"), "--auth-token-ttl", "0")) {
+            assertThat(refused.exitCode(TIMEOUT)).isEqualTo(2);
+            assertThat(refused.errorLines()).anyMatch(line -> line.contains("--auth-token-ttl must be positive, was 0"));
         }
     }
 

@@ -22,6 +22,11 @@ import javax.net.ssl.SSLSession;
  * {@code authorization}) metadata; without one, when client certificates are required, the
  * common name of the client's certificate. The interceptor puts both in the call's context;
  * {@link #user()} resolves them against the auth state.
+ *
+ * <p>The Lock and Election services make their calls as their caller, as etcd's do: they pass
+ * on the {@link Caller} to the server's in-process services, whose interceptor
+ * ({@link #inProcess()}) takes the certificate's name from the {@value #FORWARDED_NAME} metadata,
+ * which only the in-process channel can carry (the network interceptor never reads it).
  */
 final class CallerIdentity implements ServerInterceptor {
     static final Metadata.Key<String> TOKEN = Metadata.Key.of("token", Metadata.ASCII_STRING_MARSHALLER);
@@ -29,6 +34,26 @@ final class CallerIdentity implements ServerInterceptor {
             Metadata.ASCII_STRING_MARSHALLER);
     private static final Context.Key<String> CALL_TOKEN = Context.key("baton-token");
     private static final Context.Key<String> CERTIFICATE_NAME = Context.key("baton-certificate-name");
+    static final String FORWARDED_NAME = "baton-certificate-name";
+    private static final Metadata.Key<String> FORWARDED_NAME_KEY = Metadata.Key.of(FORWARDED_NAME,
+            Metadata.ASCII_STRING_MARSHALLER);
+
+    /** What names the caller of a call: its token and its certificate's common name (each may be null). */
+    record Caller(String token, String certificateName) {
+        static final Caller NOBODY = new Caller(null, null);
+
+        /** The metadata that makes an in-process call as this caller. */
+        Metadata headers() {
+            Metadata headers = new Metadata();
+            if (token != null) {
+                headers.put(TOKEN, token);
+            }
+            if (certificateName != null) {
+                headers.put(FORWARDED_NAME_KEY, certificateName);
+            }
+            return headers;
+        }
+    }
 
     private final StoreState state;
     private final SimpleTokens tokens;
@@ -44,17 +69,40 @@ final class CallerIdentity implements ServerInterceptor {
     @Override
     public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
             ServerCallHandler<Q, A> next) {
+        String certificateName = certificateNames
+                ? commonName(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION)) : null;
+        return withCaller(call, headers, next, certificateName);
+    }
+
+    /** The interceptor of the in-process services, which takes a forwarded certificate name. */
+    ServerInterceptor inProcess() {
+        return new ServerInterceptor() {
+            @Override
+            public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
+                    ServerCallHandler<Q, A> next) {
+                return withCaller(call, headers, next, headers.get(FORWARDED_NAME_KEY));
+            }
+        };
+    }
+
+    private static <Q, A> ServerCall.Listener<Q> withCaller(ServerCall<Q, A> call, Metadata headers,
+            ServerCallHandler<Q, A> next, String certificateName) {
         String token = headers.get(TOKEN);
         if (token == null) {
             token = headers.get(AUTHORIZATION);
         }
-        String certificateName = certificateNames
-                ? commonName(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION)) : null;
         if (token == null && certificateName == null) {
             return next.startCall(call, headers);
         }
         Context context = Context.current().withValues(CALL_TOKEN, token, CERTIFICATE_NAME, certificateName);
         return Contexts.interceptCall(context, call, headers, next);
+    }
+
+    /** Who makes the current call, as received, to make other calls on their behalf. */
+    static Caller caller() {
+        String token = CALL_TOKEN.get();
+        String certificateName = CERTIFICATE_NAME.get();
+        return token == null && certificateName == null ? Caller.NOBODY : new Caller(token, certificateName);
     }
 
     /**

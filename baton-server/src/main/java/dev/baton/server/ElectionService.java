@@ -43,29 +43,33 @@ import java.util.concurrent.CompletableFuture;
  *       and then each of its changes, and the next leader after it is deleted, until the client
  *       leaves (or the stream's watch fails, which ends it as etcd does, without error).
  * </ul>
+ *
+ * <p>Every call is made as the caller (etcd's recipes run with the caller's context), so with
+ * auth enabled the caller's permissions decide.
  */
 final class ElectionService extends ElectionGrpc.ElectionImplBase {
     static final String NOT_LEADER = "election: not leader";
     static final String NO_LEADER = "election: no leader";
     static final String MISSING_LEADER_KEY = "\"leader\" field must be provided";
 
-    private final SelfClient client;
+    private final SelfClient self;
 
-    ElectionService(SelfClient client) {
-        this.client = client;
+    ElectionService(SelfClient self) {
+        this.self = self;
     }
 
     @Override
     public void campaign(CampaignRequest request, StreamObserver<CampaignResponse> responses) {
         Cancellation cancellation = new Cancellation();
         ((ServerCallStreamObserver<CampaignResponse>) responses).setOnCancelHandler(cancellation::cancel);
+        SelfClient client = self.as(CallerIdentity.caller());
         CompletableFuture<CampaignResponse> elected = RecipeCalls.sessionLease(client, request.getLease())
-                .thenCompose(lease -> campaign(request, lease, cancellation));
+                .thenCompose(lease -> campaign(client, request, lease, cancellation));
         RecipeCalls.reply(elected, responses, cancellation);
     }
 
-    private CompletableFuture<CampaignResponse> campaign(CampaignRequest request, long lease,
-            Cancellation cancellation) {
+    private static CompletableFuture<CampaignResponse> campaign(SelfClient client, CampaignRequest request,
+            long lease, Cancellation cancellation) {
         ByteString prefix = RecipeCalls.prefix(request.getName());
         ByteString key = prefix.concat(ByteString.copyFromUtf8(SelfClient.hex(lease)));
         TxnRequest enter = TxnRequest.newBuilder()
@@ -82,8 +86,8 @@ final class ElectionService extends ElectionGrpc.ElectionImplBase {
                 KeyValue existing = entered.getResponses(0).getResponseRange().getKvs(0);
                 leader.setRev(existing.getCreateRevision());
                 if (!existing.getValue().equals(request.getValue())) {
-                    proclaimed = RecipeCalls.onFailure(proclaim(leader.build(), request.getValue()),
-                            failure -> resign(leader.build()));
+                    proclaimed = RecipeCalls.onFailure(proclaim(client, leader.build(), request.getValue()),
+                            failure -> resign(client, leader.build()));
                 }
             }
             LeaderKey leaderKey = leader.build();
@@ -92,7 +96,7 @@ final class ElectionService extends ElectionGrpc.ElectionImplBase {
                     .thenApply(header -> CampaignResponse.newBuilder().setHeader(entered.getHeader())
                             .setLeader(leaderKey).build());
             return RecipeCalls.onFailure(won, failure -> RecipeCalls.isCancellation(failure)
-                    ? resign(leaderKey) : CompletableFuture.completedFuture(null));
+                    ? resign(client, leaderKey) : CompletableFuture.completedFuture(null));
         });
     }
 
@@ -103,12 +107,12 @@ final class ElectionService extends ElectionGrpc.ElectionImplBase {
             responses.onError(RecipeCalls.recipeError(MISSING_LEADER_KEY));
             return;
         }
-        RecipeCalls.reply(proclaim(request.getLeader(), request.getValue())
+        RecipeCalls.reply(proclaim(self.as(CallerIdentity.caller()), request.getLeader(), request.getValue())
                 .thenApply(txn -> ProclaimResponse.newBuilder().setHeader(txn.getHeader()).build()),
                 responses, cancellation);
     }
 
-    private CompletableFuture<TxnResponse> proclaim(LeaderKey leader, ByteString value) {
+    private static CompletableFuture<TxnResponse> proclaim(SelfClient client, LeaderKey leader, ByteString value) {
         TxnRequest update = TxnRequest.newBuilder()
                 .addCompare(createRevisionIs(leader.getKey(), leader.getRev()))
                 .addSuccess(RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(leader.getKey())
@@ -129,12 +133,12 @@ final class ElectionService extends ElectionGrpc.ElectionImplBase {
             responses.onError(RecipeCalls.recipeError(MISSING_LEADER_KEY));
             return;
         }
-        RecipeCalls.reply(resign(request.getLeader())
+        RecipeCalls.reply(resign(self.as(CallerIdentity.caller()), request.getLeader())
                 .thenApply(txn -> ResignResponse.newBuilder().setHeader(txn.getHeader()).build()),
                 responses, cancellation);
     }
 
-    private CompletableFuture<TxnResponse> resign(LeaderKey leader) {
+    private static CompletableFuture<TxnResponse> resign(SelfClient client, LeaderKey leader) {
         return client.txn(TxnRequest.newBuilder()
                 .addCompare(createRevisionIs(leader.getKey(), leader.getRev()))
                 .addSuccess(RequestOp.newBuilder().setRequestDeleteRange(DeleteRangeRequest.newBuilder()
@@ -145,6 +149,7 @@ final class ElectionService extends ElectionGrpc.ElectionImplBase {
     @Override
     public void leader(LeaderRequest request, StreamObserver<LeaderResponse> responses) {
         Cancellation cancellation = new Cancellation();
+        SelfClient client = self.as(CallerIdentity.caller());
         RecipeCalls.reply(client.range(SelfClient.firstCreated(RecipeCalls.prefix(request.getName()))).thenApply(r -> {
             if (r.getKvsCount() == 0) {
                 throw RecipeCalls.recipeError(NO_LEADER);
@@ -157,7 +162,8 @@ final class ElectionService extends ElectionGrpc.ElectionImplBase {
     public void observe(LeaderRequest request, StreamObserver<LeaderResponse> responses) {
         Cancellation cancellation = new Cancellation();
         ((ServerCallStreamObserver<LeaderResponse>) responses).setOnCancelHandler(cancellation::cancel);
-        observeNextLeader(RecipeCalls.prefix(request.getName()), responses, cancellation)
+        observeNextLeader(self.as(CallerIdentity.caller()), RecipeCalls.prefix(request.getName()), responses,
+                cancellation)
                 .whenComplete((ignored, failure) -> {
                     if (!cancellation.isCancelled()) {
                         responses.onCompleted();
@@ -166,8 +172,8 @@ final class ElectionService extends ElectionGrpc.ElectionImplBase {
     }
 
     /** Sends the leader (waiting for one when there is none), follows it until deleted, repeats. */
-    private CompletableFuture<Void> observeNextLeader(ByteString prefix, StreamObserver<LeaderResponse> responses,
-            Cancellation cancellation) {
+    private static CompletableFuture<Void> observeNextLeader(SelfClient client, ByteString prefix,
+            StreamObserver<LeaderResponse> responses, Cancellation cancellation) {
         return client.range(SelfClient.firstCreated(prefix)).thenCompose(current -> {
             if (current.getKvsCount() > 0) {
                 return CompletableFuture.completedFuture(LeaderResponse.newBuilder().setHeader(current.getHeader())
@@ -195,7 +201,7 @@ final class ElectionService extends ElectionGrpc.ElectionImplBase {
                 }
                 return false;
             }, cancellation);
-        }).thenCompose(deleted -> observeNextLeader(prefix, responses, cancellation));
+        }).thenCompose(deleted -> observeNextLeader(client, prefix, responses, cancellation));
     }
 
     private static Compare createRevisionIs(ByteString key, long revision) {

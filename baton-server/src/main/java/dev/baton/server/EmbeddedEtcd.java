@@ -163,7 +163,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
         ServerServiceDefinition auth = new AuthService(state, pipeline, headers, identity, tokens, passwordHashing)
                 .bindService();
         selfClient = SelfClient.start(Stream.of(kv, watch, lease, maintenance, cluster, auth)
-                .map(service -> ServerInterceptors.intercept(service, identity)).toList(), recipeCallbacks);
+                .map(service -> ServerInterceptors.intercept(service, identity.inProcess())).toList(), recipeCallbacks);
         GrpcCallMetrics calls = new GrpcCallMetrics();
         Metrics metrics = new Metrics(state, journal, config.quotaBackendBytes, syncLatency, calls);
         SslContext tls = config.certificate == null ? null : sslContext();

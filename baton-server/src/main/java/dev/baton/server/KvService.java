@@ -89,9 +89,8 @@ final class KvService extends KVGrpc.KVImplBase {
 
     @Override
     public void put(PutRequest request, StreamObserver<PutResponse> responses) {
-        write(request, QuotaCost.of(request), responses, (s, user) -> {
+        write(request, QuotaCost.of(request), () -> KvRequestChecks.checkPut(request), responses, (s, user) -> {
             if (s.auth().enabled()) {
-                KvRequestChecks.checkPut(request);
                 RequestPermissions.put(s.auth(), user, request, s.leases());
             }
             return s.put(request);
@@ -100,9 +99,8 @@ final class KvService extends KVGrpc.KVImplBase {
 
     @Override
     public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> responses) {
-        write(request, 0, responses, (s, user) -> {
+        write(request, 0, () -> KvRequestChecks.checkDelete(request), responses, (s, user) -> {
             if (s.auth().enabled()) {
-                KvRequestChecks.checkDelete(request);
                 RequestPermissions.delete(s.auth(), user, request);
             }
             return s.deleteRange(request);
@@ -120,9 +118,8 @@ final class KvService extends KVGrpc.KVImplBase {
             });
             return;
         }
-        write(request, QuotaCost.of(request), responses, (s, user) -> {
+        write(request, QuotaCost.of(request), () -> KvRequestChecks.checkTxn(request), responses, (s, user) -> {
             if (s.auth().enabled()) {
-                KvRequestChecks.checkTxn(request);
                 RequestPermissions.txn(s.auth(), user, request);
             }
             return s.txn(request);
@@ -180,23 +177,23 @@ final class KvService extends KVGrpc.KVImplBase {
 
     @Override
     public void compact(CompactionRequest request, StreamObserver<CompactionResponse> responses) {
-        write(request, 0, responses, (s, user) -> s.compact(request),
+        write(request, 0, () -> { }, responses, (s, user) -> s.compact(request),
                 r -> r.toBuilder().setHeader(headers.fill(r.getHeader())).build());
     }
 
     /**
      * Queues a write costing {@code cost} against the space quota, in etcd's order: the quota,
-     * the caller's token, the request's size, then on the writer the request's checks and, with
-     * auth enabled, the caller's permissions against the auth state the write applies to (so the
-     * write's own checks come first there, as etcd validates a request before its permissions).
+     * the request's own {@code checks}, the caller's token, the request's size, then on the writer,
+     * with auth enabled, the caller's permissions against the auth state the write applies to.
      */
-    private <R> void write(Message request, long cost, StreamObserver<R> responses,
+    private <R> void write(Message request, long cost, Runnable checks, StreamObserver<R> responses,
             BiFunction<StoreState, String, R> write, UnaryOperator<R> finish) {
         if (quota.refuses(cost, responses)) {
             return;
         }
         String user;
         try {
+            checks.run();
             user = identity.user();
             checkSize(request, maxRequestBytes);
         } catch (EtcdError e) {

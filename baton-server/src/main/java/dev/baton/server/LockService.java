@@ -24,13 +24,15 @@ import java.util.concurrent.CompletableFuture;
  * waits until every key created before its own is deleted (watching the newest of them each
  * time), then answers with its key and the header of the read that found the way clear. A
  * caller whose key is gone by then (its lease expired) gets etcd's "session expired". A caller
- * that cancels, or whose wait fails, has its key deleted. Unlock deletes the key given.
+ * that cancels, or whose wait fails, has its key deleted. Unlock deletes the key given. Every
+ * call is made as the caller (etcd's recipes run with the caller's context), so with auth enabled
+ * the caller's permissions decide.
  */
 final class LockService extends LockGrpc.LockImplBase {
-    private final SelfClient client;
+    private final SelfClient self;
 
-    LockService(SelfClient client) {
-        this.client = client;
+    LockService(SelfClient self) {
+        this.self = self;
     }
 
     @Override
@@ -38,12 +40,14 @@ final class LockService extends LockGrpc.LockImplBase {
         Cancellation cancellation = new Cancellation();
         ((ServerCallStreamObserver<LockResponse>) responses).setOnCancelHandler(cancellation::cancel);
         ByteString prefix = RecipeCalls.prefix(request.getName());
+        SelfClient client = self.as(CallerIdentity.caller());
         CompletableFuture<LockResponse> locked = RecipeCalls.sessionLease(client, request.getLease())
-                .thenCompose(lease -> acquire(prefix, lease, cancellation));
+                .thenCompose(lease -> acquire(client, prefix, lease, cancellation));
         RecipeCalls.reply(locked, responses, cancellation);
     }
 
-    private CompletableFuture<LockResponse> acquire(ByteString prefix, long lease, Cancellation cancellation) {
+    private static CompletableFuture<LockResponse> acquire(SelfClient client, ByteString prefix, long lease,
+            Cancellation cancellation) {
         ByteString myKey = prefix.concat(ByteString.copyFromUtf8(SelfClient.hex(lease)));
         TxnRequest enqueue = TxnRequest.newBuilder()
                 .addCompare(Compare.newBuilder().setKey(myKey).setTarget(Compare.CompareTarget.CREATE)
@@ -76,7 +80,7 @@ final class LockService extends LockGrpc.LockImplBase {
     @Override
     public void unlock(UnlockRequest request, StreamObserver<UnlockResponse> responses) {
         Cancellation cancellation = new Cancellation();
-        RecipeCalls.reply(client.delete(request.getKey())
+        RecipeCalls.reply(self.as(CallerIdentity.caller()).delete(request.getKey())
                 .thenApply(deleted -> UnlockResponse.newBuilder().setHeader(deleted.getHeader()).build()),
                 responses, cancellation);
     }

@@ -25,7 +25,6 @@ import io.grpc.ClientInterceptors;
 import io.grpc.ClientCall;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
@@ -65,12 +64,21 @@ final class SelfClient implements AutoCloseable {
     private final LeaseGrpc.LeaseStub lease;
     private final WatchGrpc.WatchStub watch;
 
-    private SelfClient(Server server, ManagedChannel channel) {
+    private SelfClient(Server server, ManagedChannel channel, Channel calls) {
         this.server = server;
         this.channel = channel;
-        this.kv = KVGrpc.newStub(channel);
-        this.lease = LeaseGrpc.newStub(channel);
-        this.watch = WatchGrpc.newStub(channel);
+        this.kv = KVGrpc.newStub(calls);
+        this.lease = LeaseGrpc.newStub(calls);
+        this.watch = WatchGrpc.newStub(calls);
+    }
+
+    /** This client making its KV, Lease and Watch calls as {@code caller}, as etcd's recipes run as theirs. */
+    SelfClient as(CallerIdentity.Caller caller) {
+        if (caller.equals(CallerIdentity.Caller.NOBODY)) {
+            return this;
+        }
+        return new SelfClient(server, channel, ClientInterceptors.intercept(channel,
+                MetadataUtils.newAttachHeadersInterceptor(caller.headers())));
     }
 
     /** Serves {@code services} in-process and connects to them. */
@@ -85,7 +93,8 @@ final class SelfClient implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the in-process server " + name, e);
         }
-        return new SelfClient(server, InProcessChannelBuilder.forName(name).executor(callbacks).build());
+        ManagedChannel channel = InProcessChannelBuilder.forName(name).executor(callbacks).build();
+        return new SelfClient(server, channel, channel);
     }
 
     CompletableFuture<TxnResponse> txn(TxnRequest request) {
@@ -115,9 +124,8 @@ final class SelfClient implements AutoCloseable {
         if (token == null) {
             return channel;
         }
-        Metadata headers = new Metadata();
-        headers.put(CallerIdentity.TOKEN, token);
-        return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+        return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(
+                new CallerIdentity.Caller(token, null).headers()));
     }
 
     CompletableFuture<LeaseGrantResponse> grant(long ttlSeconds) {

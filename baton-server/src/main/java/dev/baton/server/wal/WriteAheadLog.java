@@ -35,13 +35,20 @@ import org.slf4j.LoggerFactory;
  * The journal of a data directory (layout and guarantees in the package documentation).
  *
  * <p>Appends are encoded into an in-memory batch; {@link #sync()} writes the batch with one
- * write and one force, which is the group commit. A snapshot is written to a temporary file,
- * forced, renamed into place and the directory forced before the log is cut, so a crash at any
- * point leaves a recoverable directory.
+ * write and one force, which is the group commit. The log file is extended with zeros ahead of
+ * its records, {@value #PREALLOCATION_BYTES} bytes at a time, so that a record is written over
+ * space already allocated and written: forcing it then writes the data alone (what
+ * {@code fdatasync} promises) instead of also committing the file system's journal for a new
+ * size, which is the larger part of a force on an appended file. A snapshot is written to a
+ * temporary file, forced, renamed into place and the directory forced before the log is cut, so
+ * a crash at any point leaves a recoverable directory.
  */
 public final class WriteAheadLog implements Journal {
     private static final Logger log = LoggerFactory.getLogger(WriteAheadLog.class);
     private static final String LOCK = "LOCK";
+    /** How far the log file is extended with zeros ahead of its records at a time. */
+    static final int PREALLOCATION_BYTES = 4 << 20;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocate(64 << 10).asReadOnlyBuffer();
 
     private final Path dir;
     private final boolean fsync;
@@ -55,6 +62,10 @@ public final class WriteAheadLog implements Journal {
     private FileChannel segment;
     private Path segmentPath;
     private long segmentFirstIndex;
+    /** Where the next record goes in the current log file: the end of its records. */
+    private long segmentPosition;
+    /** The size of the current log file: its records, then zeros up to here. */
+    private long segmentAllocated;
     private long lastIndex;
     private long bytesSinceSnapshot;
     /** What {@link #sizeOnDisk()} answers: measured after recovery and each snapshot, grown by each sync. */
@@ -162,13 +173,14 @@ public final class WriteAheadLog implements Journal {
         WriteAheadLog wal = new WriteAheadLog(dir, fsync, threshold, lockChannel, lock, identity.memberId());
         wal.lastIndex = identity.index();
         List<Path> files = new ArrayList<>(segments.values());
+        long recordsEnd = 0;
         for (int i = 0; i < files.size(); i++) {
-            wal.replay(files.get(i), i == files.size() - 1, state);
+            recordsEnd = wal.replay(files.get(i), i == files.size() - 1, state);
         }
         state.publish();
         try {
             if (!files.isEmpty() && segments.lastKey() <= wal.lastIndex + 1) {
-                wal.reopenSegment(segments.lastEntry().getValue(), segments.lastKey());
+                wal.reopenSegment(segments.lastEntry().getValue(), segments.lastKey(), recordsEnd);
             } else {
                 wal.openSegment(wal.lastIndex + 1);
             }
@@ -326,10 +338,13 @@ public final class WriteAheadLog implements Journal {
     }
 
     /**
-     * Replays the records of one log file that follow the snapshot. In the last file, a record cut
-     * short at the end (what a crash leaves) is cut off; any other damage is fatal.
+     * Replays the records of one log file that follow the snapshot, up to the zeros the file was
+     * extended with. In the last file, a record cut short or torn where only zeros follow (what a
+     * crash leaves) is cut off; any other damage is fatal.
+     *
+     * @return the offset where the file's records end
      */
-    private void replay(Path file, boolean last, StoreState state) throws DataDirectoryException {
+    private long replay(Path file, boolean last, StoreState state) throws DataDirectoryException {
         long size;
         try {
             size = Files.size(file);
@@ -342,29 +357,31 @@ public final class WriteAheadLog implements Journal {
             while (offset < size) {
                 long left = size - offset;
                 if (left < LogRecords.FRAME_HEADER_BYTES) {
+                    if (restIsZero(in, left)) {
+                        return offset;
+                    }
                     tornTail(file, last, offset, size, "a record header is cut short");
-                    return;
+                    return offset;
                 }
                 int length = in.readInt();
                 int crc = in.readInt();
+                if (length == 0 && crc == 0 && restIsZero(in, left - LogRecords.FRAME_HEADER_BYTES)) {
+                    return offset;
+                }
                 if (length <= 0 || length > LogRecords.MAX_PAYLOAD_BYTES) {
-                    if (last && length == 0 && crc == 0 && restIsZero(in, left - LogRecords.FRAME_HEADER_BYTES)) {
-                        tornTail(file, true, offset, size, "it ends in zeros");
-                        return;
-                    }
                     throw damaged(file, offset, "invalid record length " + length, null);
                 }
                 if (LogRecords.FRAME_HEADER_BYTES + (long) length > left) {
                     tornTail(file, last, offset, size, "the last record is cut short");
-                    return;
+                    return offset;
                 }
                 byte[] payload = new byte[length];
                 in.readFully(payload);
                 long end = offset + LogRecords.FRAME_HEADER_BYTES + length;
                 if (!LogRecords.checksumMatches(payload, crc)) {
-                    if (last && end == size) {
+                    if (last && restIsZero(in, size - end)) {
                         tornTail(file, true, offset, size, "the last record is incomplete");
-                        return;
+                        return offset;
                     }
                     throw damaged(file, offset, "checksum mismatch", null);
                 }
@@ -377,6 +394,7 @@ public final class WriteAheadLog implements Journal {
                 apply(file, offset, record, state);
                 offset = end;
             }
+            return offset;
         } catch (DataDirectoryException e) {
             throw e;
         } catch (EOFException e) {
@@ -402,10 +420,18 @@ public final class WriteAheadLog implements Journal {
     }
 
     private static boolean restIsZero(DataInputStream in, long bytes) throws IOException {
-        for (long i = 0; i < bytes; i++) {
-            if (in.read() != 0) {
+        byte[] chunk = new byte[8192];
+        for (long left = bytes; left > 0; ) {
+            int n = in.read(chunk, 0, (int) Math.min(chunk.length, left));
+            if (n < 0) {
                 return false;
             }
+            for (int i = 0; i < n; i++) {
+                if (chunk[i] != 0) {
+                    return false;
+                }
+            }
+            left -= n;
         }
         return true;
     }
@@ -414,8 +440,8 @@ public final class WriteAheadLog implements Journal {
         if (!last) {
             throw damaged(file, offset, why, null);
         }
-        log.warn("log file {} ends with an incomplete record at offset {} ({}); dropping its {} bytes,"
-                + " which were never acknowledged", file, offset, why, size - offset);
+        log.warn("log file {} ends with an incomplete record at offset {} ({}); dropping the {} bytes from"
+                + " there, which were never acknowledged", file, offset, why, size - offset);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.truncate(offset);
             channel.force(true);
@@ -441,9 +467,10 @@ public final class WriteAheadLog implements Journal {
     @Override
     public void sync() throws IOException {
         if (batch.size() > 0) {
+            preallocate(segmentPosition + batch.size());
             ByteBuffer buffer = batch.contents();
             while (buffer.hasRemaining()) {
-                segment.write(buffer);
+                segmentPosition += segment.write(buffer, segmentPosition);
             }
             bytesSinceSnapshot += batch.size();
             bytesOnDisk += batch.size();
@@ -454,6 +481,21 @@ public final class WriteAheadLog implements Journal {
             segment.force(false);
         }
         unforced = false;
+    }
+
+    /**
+     * Extends the log file with zeros, {@value #PREALLOCATION_BYTES} bytes at a time, until it
+     * holds {@code end} bytes. The zeros are forced with the records that follow them.
+     */
+    private void preallocate(long end) throws IOException {
+        while (segmentAllocated < end) {
+            long target = segmentAllocated + PREALLOCATION_BYTES;
+            while (segmentAllocated < target) {
+                ByteBuffer zeros = ZEROS.duplicate();
+                zeros.limit((int) Math.min(zeros.capacity(), target - segmentAllocated));
+                segmentAllocated += segment.write(zeros, segmentAllocated);
+            }
+        }
     }
 
     /** The records appended since the last sync, written out without copying. */
@@ -520,18 +562,21 @@ public final class WriteAheadLog implements Journal {
     /** Opens (creating) the log file whose first record is {@code firstIndex} as the current one. */
     private void openSegment(long firstIndex) throws IOException {
         Path path = dir.resolve(String.format("wal-%016x.log", firstIndex));
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
-        segment = channel;
+        segment = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         segmentPath = path;
         segmentFirstIndex = firstIndex;
+        segmentAllocated = segment.size();
+        segmentPosition = segmentAllocated;
         forceDirectory();
     }
 
-    private void reopenSegment(Path file, long firstIndex) throws IOException {
+    /** Continues the log file {@code file}, whose records end at {@code recordsEnd}. */
+    private void reopenSegment(Path file, long firstIndex, long recordsEnd) throws IOException {
         segmentPath = file;
-        segment = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        segment = FileChannel.open(file, StandardOpenOption.WRITE);
         segmentFirstIndex = firstIndex;
+        segmentPosition = recordsEnd;
+        segmentAllocated = segment.size();
     }
 
     private void forceDirectory() throws IOException {
@@ -553,8 +598,9 @@ public final class WriteAheadLog implements Journal {
         return bytesOnDisk;
     }
 
+    /** The size of the directory's files, without the zeros the log file has not used yet. */
     private long measure() {
-        long total = 0;
+        long total = segmentPosition - segmentAllocated;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path file : files) {
                 total += Files.size(file);

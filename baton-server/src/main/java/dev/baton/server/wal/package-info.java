@@ -4,14 +4,14 @@
  *
  * <p><b>Layout of a data directory.</b> {@code LOCK} is held (an OS file lock) by the one
  * server using the directory. {@code snap-<index>.snap} is the whole state after log record
- * {@code index}; {@code wal-<index>.log} holds the records from {@code index} on. Every record
- * and every snapshot carries a CRC-32C.
+ * {@code index}; {@code wal-<index>.log} holds the records from {@code index} on, followed by the
+ * zeros it was extended with ahead of them. Every record and every snapshot carries a CRC-32C.
  *
  * <p><b>Guarantees.</b> A write is acknowledged only after its record has been written and,
  * with fsync on, forced to the device; records are numbered consecutively and replayed in
  * order, so recovery rebuilds exactly the acknowledged state (and possibly writes whose
- * acknowledgement was lost in a crash). A record cut short at the end of the last log file is
- * what a crash leaves behind and is dropped with a warning; damage anywhere else stops
+ * acknowledgement was lost in a crash). A record cut short or torn at the end of the last log
+ * file, where only zeros follow, is what a crash leaves behind and is dropped with a warning; damage anywhere else stops
  * start-up with a message naming the file and offset. The package is internal to the server
  * and not a public API.
  */

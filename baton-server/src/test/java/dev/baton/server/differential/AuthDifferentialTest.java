@@ -47,6 +47,18 @@ import io.etcd.jetcd.api.WatchCreateRequest;
 import io.etcd.jetcd.api.WatchGrpc;
 import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
+import io.etcd.jetcd.api.CampaignRequest;
+import io.etcd.jetcd.api.CampaignResponse;
+import io.etcd.jetcd.api.ElectionGrpc;
+import io.etcd.jetcd.api.LeaderKey;
+import io.etcd.jetcd.api.LeaderRequest;
+import io.etcd.jetcd.api.LeaderResponse;
+import io.etcd.jetcd.api.ProclaimRequest;
+import io.etcd.jetcd.api.ResignRequest;
+import io.etcd.jetcd.api.lock.LockGrpc;
+import io.etcd.jetcd.api.lock.LockRequest;
+import io.etcd.jetcd.api.lock.LockResponse;
+import io.etcd.jetcd.api.lock.UnlockRequest;
 import com.google.protobuf.Message;
 import io.grpc.Metadata;
 import io.grpc.stub.AbstractStub;
@@ -120,6 +132,14 @@ class AuthDifferentialTest {
 
         MaintenanceGrpc.MaintenanceBlockingStub maintenance() {
             return attach(MaintenanceGrpc.newBlockingStub(target.channel));
+        }
+
+        LockGrpc.LockBlockingStub lock() {
+            return attach(LockGrpc.newBlockingStub(target.channel));
+        }
+
+        ElectionGrpc.ElectionBlockingStub election() {
+            return attach(ElectionGrpc.newBlockingStub(target.channel));
         }
 
         /** The first answer to a watch created on a new stream, with what a comparison can use. */
@@ -334,6 +354,54 @@ class AuthDifferentialTest {
         assertSameTranscripts();
     }
 
+    /** A lock's or candidate's key without its lease (which differs between the servers): the name's prefix. */
+    private static String withoutLease(com.google.protobuf.ByteString key) {
+        String k = key.toStringUtf8();
+        return k.substring(0, k.lastIndexOf('/') + 1);
+    }
+
+    @Test
+    void lockAndElectionCallsAreMadeAsTheirCaller() {
+        setUpUsersAndRoles();
+        enableAuth();
+        call("alice", "lock c/l, unlock", a -> {
+            LockResponse locked = a.lock().lock(LockRequest.newBuilder().setName(bytes("c/l")).build());
+            a.lock().unlock(UnlockRequest.newBuilder().setKey(locked.getKey()).build());
+            return locked.toBuilder().setKey(bytes(withoutLease(locked.getKey()))).build();
+        });
+        call("alice", "lock a/l (read only)", a -> a.lock().lock(LockRequest.newBuilder().setName(bytes("a/l"))
+                .build()));
+        call("alice", "lock b (no permission)", a -> a.lock().lock(LockRequest.newBuilder().setName(bytes("b"))
+                .build()));
+        call(null, "lock c/l without a token", a -> a.lock().lock(LockRequest.newBuilder().setName(bytes("c/l"))
+                .build()));
+        call(BAD_TOKEN, "lock c/l with an unknown token", a -> a.lock().lock(LockRequest.newBuilder()
+                .setName(bytes("c/l")).build()));
+        call("root", "put a/held", a -> a.kv().put(put("a/held", "x").build()));
+        call("alice", "unlock a/held (read only)", a -> a.lock().unlock(UnlockRequest.newBuilder()
+                .setKey(bytes("a/held")).build()));
+        call("alice", "campaign c/e, leader, proclaim, resign", a -> {
+            CampaignResponse won = a.election().campaign(CampaignRequest.newBuilder().setName(bytes("c/e"))
+                    .setValue(bytes("v1")).build());
+            LeaderResponse leader = a.election().leader(LeaderRequest.newBuilder().setName(bytes("c/e")).build());
+            a.election().proclaim(ProclaimRequest.newBuilder().setLeader(won.getLeader()).setValue(bytes("v2"))
+                    .build());
+            a.election().resign(ResignRequest.newBuilder().setLeader(won.getLeader()).build());
+            return leader.toBuilder().setKv(leader.getKv().toBuilder().setKey(bytes(withoutLease(leader.getKv()
+                    .getKey()))).clearLease()).build();
+        });
+        call("alice", "campaign a/e (read only)", a -> a.election().campaign(CampaignRequest.newBuilder()
+                .setName(bytes("a/e")).setValue(bytes("v")).build()));
+        call("alice", "leader a/e", a -> a.election().leader(LeaderRequest.newBuilder().setName(bytes("a/e"))
+                .build()));
+        call("alice", "leader b", a -> a.election().leader(LeaderRequest.newBuilder().setName(bytes("b")).build()));
+        call(null, "leader c/e without a token", a -> a.election().leader(LeaderRequest.newBuilder()
+                .setName(bytes("c/e")).build()));
+        call("alice", "proclaim through b/1 (no permission)", a -> a.election().proclaim(ProclaimRequest.newBuilder()
+                .setLeader(LeaderKey.newBuilder().setName(bytes("b")).setKey(bytes("b/1")).setRev(1)).build()));
+        assertSameTranscripts();
+    }
+
     @Test
     void aUserMayDoWhatTheirRolesPermitAndNothingElse() {
         setUpUsersAndRoles();
@@ -372,6 +440,10 @@ class AuthDifferentialTest {
         watch("alice", "watch a/x", WatchCreateRequest.newBuilder().setKey(bytes("a/x")));
         watch("alice", "watch b", WatchCreateRequest.newBuilder().setKey(bytes("b")));
         watch("alice", "watch [a/, b)", WatchCreateRequest.newBuilder().setKey(bytes("a/")).setRangeEnd(bytes("b")));
+        call(BAD_TOKEN, "put without a key with an unknown token", a -> a.kv().put(put("", "x").build()));
+        call(BAD_TOKEN, "delete without a key with an unknown token", a -> a.kv().deleteRange(delete("").build()));
+        call(BAD_TOKEN, "txn putting a/w twice with an unknown token", a -> a.kv().txn(TxnRequest.newBuilder()
+                .addSuccess(op(put("a/w", "1"))).addSuccess(op(put("a/w", "2"))).build()));
         watch(null, "watch a/x without a token", WatchCreateRequest.newBuilder().setKey(bytes("a/x")));
         watch(BAD_TOKEN, "watch a/x with an unknown token", WatchCreateRequest.newBuilder().setKey(bytes("a/x")));
         call("alice", "lease grant", a -> a.lease().leaseGrant(LeaseGrantRequest.newBuilder().setID(100).setTTL(60)

@@ -118,19 +118,67 @@ class WriteAheadLogTest {
         }
     }
 
-    @Test
-    void aRecordCutShortByACrashIsDropped() throws IOException {
+    /** The offset one past the last byte of {@code file} that is not zero: the end of its last record. */
+    private static int endOfRecords(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] == 0) {
+            end--;
+        }
+        return end;
+    }
+
+    /** After its last record (the compaction) is damaged as {@code damage} says, the log recovers without it. */
+    private void assertTheLastRecordIsDropped(LogDamage damage) throws IOException {
         writeHistory(Long.MAX_VALUE);
         Path segment = lastSegment();
-        long size = Files.size(segment);
+        int end = endOfRecords(segment);
         try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
-            channel.truncate(size - 5);
+            damage.apply(channel, end);
         }
         StoreState state = reopen();
         assertThat(state.kv().compactRevision()).as("never compacted").isEqualTo(-1);
         assertThat(all(state).getHeader().getRevision()).isEqualTo(53);
-        assertThat(Files.size(segment)).isLessThan(size - 5);
+        assertThat(endOfRecords(segment)).isLessThan(end - 5);
         assertThat(reopen().kv().revision()).isEqualTo(53);
+    }
+
+    /** Damage done to a log file whose records end at {@code end}. */
+    private interface LogDamage {
+        void apply(FileChannel channel, int end) throws IOException;
+    }
+
+    @Test
+    void aRecordTornByACrashIsDropped() throws IOException {
+        assertTheLastRecordIsDropped((channel, end) -> channel.write(java.nio.ByteBuffer.allocate(5), end - 5));
+    }
+
+    @Test
+    void aRecordCutShortAtTheEndOfTheFileIsDropped() throws IOException {
+        assertTheLastRecordIsDropped((channel, end) -> channel.truncate(end - 5));
+    }
+
+    @Test
+    void theLogIsWrittenOverZerosAllocatedAheadAndContinuedAfterARestart() throws IOException {
+        writeHistory(Long.MAX_VALUE);
+        Path segment = lastSegment();
+        assertThat(Files.size(segment)).isEqualTo(WriteAheadLog.PREALLOCATION_BYTES);
+        StoreState state = fresh();
+        try (WriteAheadLog wal = WriteAheadLog.open(dir, state, true, Long.MAX_VALUE)) {
+            long records = endOfRecords(segment);
+            long others;
+            try (Stream<Path> files = Files.list(dir)) {
+                others = files.filter(f -> !f.equals(segment)).mapToLong(f -> f.toFile().length()).sum();
+            }
+            assertThat(wal.sizeOnDisk()).as("the directory's size leaves out the unused zeros")
+                    .isEqualTo(others + records);
+            state.put(put("after", "restart"));
+            journal(state, wal);
+        }
+        StoreState again = reopen();
+        assertThat(all(again).getHeader().getRevision()).isEqualTo(54);
+        assertThat(again.range(RangeRequest.newBuilder().setKey(bytes("after")).build()).getCount()).isEqualTo(1);
+        assertThat(Files.size(segment)).isEqualTo(WriteAheadLog.PREALLOCATION_BYTES);
     }
 
     @Test
