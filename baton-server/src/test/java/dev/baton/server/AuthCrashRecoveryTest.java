@@ -2,6 +2,9 @@ package dev.baton.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.baton.server.CrashRecoveryTest.channel;
+import static dev.baton.server.CrashRecoveryTest.endpointOf;
+import static dev.baton.server.CrashRecoveryTest.startServer;
 import static org.awaitility.Awaitility.await;
 
 import dev.baton.testkit.ChildJvm;
@@ -16,8 +19,6 @@ import io.etcd.jetcd.api.AuthUserListRequest;
 import io.etcd.jetcd.api.AuthenticateRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -143,18 +144,5 @@ class AuthCrashRecoveryTest {
             default -> auth.userGrantRole(AuthUserGrantRoleRequest.newBuilder().setUser("user-" + n)
                     .setRole("role-" + n).build());
         }
-    }
-
-    private static ChildJvm startServer(Path data) {
-        return ChildJvm.builder(ServerProcessMain.class).jvmArgs("-Xmx256m").args(data.toString()).start();
-    }
-
-    private static String endpointOf(ChildJvm server) {
-        return server.awaitLine("^READY ", Duration.ofSeconds(60)).substring("READY ".length());
-    }
-
-    private static ManagedChannel channel(String endpoint) {
-        URI uri = URI.create(endpoint);
-        return NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort()).usePlaintext().build();
     }
 }

@@ -132,17 +132,18 @@ class CrashRecoveryTest {
         }
     }
 
-    private static ChildJvm startServer(Path data, String... quota) {
+    /** The embedded server in a child JVM on {@code data}, with an optional space quota in bytes. */
+    static ChildJvm startServer(Path data, String... quota) {
         List<String> args = new ArrayList<>(List.of(data.toString()));
         args.addAll(List.of(quota));
         return ChildJvm.builder(ServerProcessMain.class).jvmArgs("-Xmx256m").args(args.toArray(String[]::new)).start();
     }
 
-    private static String endpointOf(ChildJvm server) {
+    static String endpointOf(ChildJvm server) {
         return server.awaitLine("^READY ", Duration.ofSeconds(60)).substring("READY ".length());
     }
 
-    private static ManagedChannel channel(String endpoint) {
+    static ManagedChannel channel(String endpoint) {
         URI uri = URI.create(endpoint);
         return NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort()).usePlaintext().build();
     }
