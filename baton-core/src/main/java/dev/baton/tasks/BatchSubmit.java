@@ -27,7 +27,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * {@value #MAX_IN_FLIGHT} of them are in flight at once.
  *
  * <p>Each transaction holds, for every task in it, the guard and the writes of the single submit:
- * {@code absent(spec) ∧ absent(done)} → put spec, put initial state; its else branch reads the
+ * {@code absent(spec) ∧ absent(done)} → put spec; its else branch reads the
  * spec and the done record of every task. When the guard fails nothing was written; the tasks
  * whose id is taken are duplicates and the others go out again in a transaction of their own.
  * When the outcome is unknown (rule 4 of {@code docs/architecture.md}) the same reads tell what happened: a spec that is
@@ -38,7 +38,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  */
 final class BatchSubmit {
 
-    /** Two compares, two puts and two gets per task: 64 tasks fill a list of 128 operations. */
+    /** Two compares, a put and two gets per task: 64 tasks fill a list of 128 operations. */
     static final int MAX_TASKS_PER_TXN = TxnSplit.MAX_TXN_OPS / 2;
     static final int MAX_IN_FLIGHT = 8;
     static final int UNKNOWN_OUTCOME_ATTEMPTS = 3;
@@ -57,10 +57,8 @@ final class BatchSubmit {
     private static final class Item {
         final TaskId id;
         final String specKey;
-        final String stateKey;
         final String doneKey;
         final byte[] spec;
-        final byte[] state;
         final int requestBytes;
         int unknownOutcomes;
         Boolean submitted;
@@ -68,14 +66,12 @@ final class BatchSubmit {
         Item(Keyspace keys, TaskSubmission submission, Instant now) {
             this.id = submission.id();
             this.specKey = keys.spec(id);
-            this.stateKey = keys.state(id);
             this.doneKey = keys.done(id);
             this.spec = TaskWrites.utf8(new TaskSpec(submission.properties(), now, submission.notBefore(),
                     submission.options()).encode());
-            this.state = TaskWrites.utf8(TaskState.initial(now).encode());
             // The spec key is in the compares, the puts and the gets; the done key in the compares and the gets.
-            this.requestBytes = 3 * bytes(specKey) + 2 * bytes(doneKey) + bytes(stateKey) + spec.length + state.length
-                    + 6 * TxnSplit.OPERATION_OVERHEAD_BYTES;
+            this.requestBytes = 3 * bytes(specKey) + 2 * bytes(doneKey) + spec.length
+                    + 5 * TxnSplit.OPERATION_OVERHEAD_BYTES;
         }
 
         private static int bytes(String key) {
@@ -144,12 +140,11 @@ final class BatchSubmit {
 
     private CompletableFuture<TxnResult> send(List<Item> batch) {
         List<Guard> when = new ArrayList<>(2 * batch.size());
-        List<Operation> then = new ArrayList<>(2 * batch.size());
+        List<Operation> then = new ArrayList<>(batch.size());
         for (Item item : batch) {
             when.add(Compares.absent(item.specKey));
             when.add(Compares.absent(item.doneKey));
             then.add(Operations.put(item.specKey, item.spec, 0));
-            then.add(Operations.put(item.stateKey, item.state, 0));
         }
         return etcd.txn(when, then, reads(batch));
     }

@@ -9,7 +9,7 @@ import java.util.Objects;
  * <pre>
  * &lt;ns&gt;tasks/&lt;id&gt;/spec                   the task: properties, submit time, not-before   no lease
  * &lt;ns&gt;tasks/&lt;id&gt;/owner                  the claim: member id; create revision = token    member's lease
- * &lt;ns&gt;tasks/&lt;id&gt;/state                  the persisted {@link TaskState}                  no lease
+ * &lt;ns&gt;tasks/&lt;id&gt;/state                  the persisted {@link TaskState}; absent: runnable no lease
  * &lt;ns&gt;tasks/&lt;id&gt;/done                   the final state of a retired task               no lease
  * &lt;ns&gt;members/&lt;member&gt;                   a live member: {"frozen":false}               member's lease
  * &lt;ns&gt;commands/members/&lt;member&gt;/&lt;name&gt;  a {@link MemberCommand}                      no lease

@@ -13,7 +13,7 @@ import java.util.Objects;
  * of its id exists, as for {@link TaskClient#submit}.
  *
  * @param guards  the compares: spec absent and done record absent
- * @param writes  the puts of the task's spec and initial state
+ * @param writes  the put of the task's spec (a new task has no state record: it is runnable)
  * @param specKey the task's spec key, to read back who is in the way when the guards fail
  * @param doneKey the task's done key
  */

@@ -101,13 +101,12 @@ public final class TaskClient {
         TaskId id = submission.id();
         TaskSpec spec = new TaskSpec(submission.properties(), clock.instant(), submission.notBefore(),
                 submission.options());
-        TaskState initial = TaskState.initial(spec.submitted());
         String encoded = spec.encode();
         RuntimeException unknown = null;
         for (int attempt = 0; attempt < UNKNOWN_OUTCOME_ATTEMPTS; attempt++) {
             TxnResult result;
             try {
-                result = Etcd.join(writes.submit(id, spec, initial));
+                result = Etcd.join(writes.submit(id, spec));
             } catch (RuntimeException e) {
                 if (!TaskWrites.outcomeUnknown(e)) {
                     throw e;
@@ -173,7 +172,7 @@ public final class TaskClient {
         TaskSpec spec = new TaskSpec(submission.properties(), clock.instant(), submission.notBefore(),
                 submission.options());
         return new SubmitOperations(TaskWrites.submitGuards(keys, id),
-                TaskWrites.submitWrites(keys, id, spec, TaskState.initial(spec.submitted())), keys.spec(id), keys.done(id));
+                TaskWrites.submitWrites(keys, id, spec), keys.spec(id), keys.done(id));
     }
 
     /**

@@ -367,10 +367,21 @@ final class TaskTable {
         Optional<TaskSpec> spec = Optional.ofNullable(bodies.spec != null ? bodies.spec : bodies.finalSpec);
         Optional<TaskOwner> owner = entry.hasOwner()
                 ? Optional.of(new TaskOwner(entry.ownerName, entry.ownerRevision)) : Optional.empty();
-        Optional<TaskState> state = Optional.ofNullable(entry.hasDone ? bodies.finalState : bodies.state);
+        Optional<TaskState> state = Optional.ofNullable(entry.hasDone ? bodies.finalState : liveState(entry, bodies));
         return new TaskInfo(entry.id, spec.map(TaskSpec::properties), spec.map(TaskSpec::submitted),
                 spec.flatMap(TaskSpec::notBefore), spec.map(TaskSpec::options), owner, state, entry.hasDone,
                 Optional.ofNullable(entry.hasDone ? bodies.result : null), problems);
+    }
+
+    /**
+     * A live task's state: the stored one, or, before its holder first stores one, the initial
+     * state as of its submit ({@code docs/keyspace.md}). Null when neither is known.
+     */
+    private static TaskState liveState(Entry entry, Bodies bodies) {
+        if (bodies.state != null || entry.hasState || bodies.spec == null) {
+            return bodies.state;
+        }
+        return TaskState.initial(bodies.spec.submitted());
     }
 
     private static void addIfPresent(List<String> problems, String problem) {

@@ -48,12 +48,12 @@ final class TaskWrites {
     }
 
     /**
-     * Submits a task: its spec and initial state, only if neither the task nor a retired task of
-     * the same id exists. On refusal the else branch reads the spec and the done record, so the
+     * Submits a task: its spec, only if neither the task nor a retired task of the same id exists.
+     * A task has no state record until its holder first stores one: until then it is runnable. On refusal the else branch reads the spec and the done record, so the
      * caller can name what is in the way.
      */
-    CompletableFuture<TxnResult> submit(TaskId task, TaskSpec spec, TaskState initial) {
-        return etcd.txn(submitGuards(keys, task), submitWrites(keys, task, spec, initial),
+    CompletableFuture<TxnResult> submit(TaskId task, TaskSpec spec) {
+        return etcd.txn(submitGuards(keys, task), submitWrites(keys, task, spec),
                 List.of(Operations.get(keys.spec(task)), Operations.get(keys.done(task))));
     }
 
@@ -62,10 +62,9 @@ final class TaskWrites {
         return List.of(Compares.absent(keys.spec(task)), Compares.absent(keys.done(task)));
     }
 
-    /** The writes of a submit: the spec and the initial state. */
-    static List<Operation> submitWrites(Keyspace keys, TaskId task, TaskSpec spec, TaskState initial) {
-        return List.of(Operations.put(keys.spec(task), utf8(spec.encode()), 0),
-                Operations.put(keys.state(task), utf8(initial.encode()), 0));
+    /** The write of a submit: the spec alone. */
+    static List<Operation> submitWrites(Keyspace keys, TaskId task, TaskSpec spec) {
+        return List.of(Operations.put(keys.spec(task), utf8(spec.encode()), 0));
     }
 
     /**

@@ -155,9 +155,9 @@
  * <tr><td>store writes at rest</td><td>none per task: claims live on the member's one session
  *     lease, renewed by one keep-alive</td></tr>
  * <tr><td>watch events a member processes per task</td><td>every member sees every change of the
- *     namespace: the spec and state put at submit, the owner put at claim, the four deletes and
- *     the done put at retirement, plus one per state change while it runs; each is decoded
- *     once</td></tr>
+ *     namespace: the spec put at submit, the owner put at claim, the deletes of spec and owner
+ *     and the done put at retirement, plus one per state change while it runs (and the state's
+ *     delete at retirement when a state was stored); each is decoded once</td></tr>
  * <tr><td>heap per cached task per member</td><td>about 200 bytes in the table (the id, flags,
  *     sizes, owner and lease, status, not-before); the spec's properties and the state are kept
  *     only for the tasks the member runs</td></tr>

@@ -8,6 +8,7 @@ import dev.baton.election.LeaderService;
 import dev.baton.election.Leadership;
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.KeyRange;
+import dev.baton.etcd.KeyValue;
 import dev.baton.session.Session;
 import dev.baton.tasks.RetentionPolicy.DoneRecord;
 import dev.baton.testkit.EtcdExtension;
@@ -87,7 +88,8 @@ class TaskRetentionTest {
         assertThat(removed).isEqualTo(2);
         assertThat(doneIds()).containsExactlyInAnyOrder("young", "garbled");
         assertThat(liveIds()).containsExactlyInAnyOrder("live", "queued");
-        assertThat(etcd.range(KeyRange.prefix(namespace + "tasks/live/")).get().kvs()).hasSize(2);
+        assertThat(etcd.range(KeyRange.prefix(namespace + "tasks/live/")).get().kvs())
+                .extracting(KeyValue::key).containsExactly(namespace + "tasks/live/spec");
     }
 
     @Test
