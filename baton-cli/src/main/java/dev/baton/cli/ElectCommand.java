@@ -54,18 +54,16 @@ final class ElectCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     listen ? "--listen takes no VALUE" : "a VALUE to campaign with is required (or --listen)");
         }
+        try {
+            Election.checkPrefix(name);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         PrintWriter out = spec.commandLine().getOut();
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         Etcd etcd = store.connect();
         Session session = Session.builder(etcd).open();
-        Election election;
-        try {
-            election = Election.on(session, name);
-        } catch (IllegalArgumentException e) {
-            session.close();
-            etcd.close();
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        Election election = Election.on(session, name);
         if (listen) {
             LeaderObserver observer = election.observe(leader -> print(out,
                     leader.map(l -> l.valueUtf8()).orElse("(no leader)")));

@@ -55,6 +55,14 @@ class ElectCommandTest {
         }
     }
 
+    @Test
+    void aMalformedNameIsBadUsageBeforeAnyConnection() {
+        // Nothing listens on the endpoint: the name must be refused before a session is opened.
+        InProcessRun slash = InProcessRun.baton("elect", "--endpoints", "http://127.0.0.1:1", "jobs/", "first");
+        assertThat(slash.exitCode()).isEqualTo(2);
+        assertThat(slash.err()).contains("\"jobs/\"");
+    }
+
     private static List<String> keys(String prefix) {
         return ETCD.process().etcdctl("get", "--prefix", "--keys-only", prefix).lines()
                 .filter(line -> !line.isBlank()).toList();

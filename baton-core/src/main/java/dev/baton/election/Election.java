@@ -48,6 +48,15 @@ public final class Election {
         return new Election(session, ElectionPrefix.of(prefix));
     }
 
+    /**
+     * Checks {@code prefix} as {@link #on} does, without a session, for input checked before
+     * connecting; returns it. Fails with {@link IllegalArgumentException} naming a blank or
+     * malformed prefix.
+     */
+    public static String checkPrefix(String prefix) {
+        return ElectionPrefix.of(prefix).name();
+    }
+
     /** The election's name. */
     public String prefix() {
         return keys.name();
