@@ -261,12 +261,24 @@ public final class Etcd implements AutoCloseable {
      * plus one) until closed or compacted. Never misses or repeats a change; see {@link WatchListener}.
      */
     public Watch watch(KeyRange range, long fromRevision, WatchListener listener) {
+        return watch(range, fromRevision, listener, new SerialExecutor(callbacks));
+    }
+
+    /**
+     * Watches as {@link #watch(KeyRange, long, WatchListener)} does, calling {@code listener} on
+     * {@code delivery} instead of the callback executor: a caller that handles every change on its
+     * own thread passes that thread and saves a thread hop onto it. {@code delivery} must run tasks
+     * one at a time in submission order (a single-threaded executor or a {@link SerialExecutor}) and
+     * not on the client's threads (rule 6 of {@code docs/architecture.md}); news it rejects, once
+     * its owner has shut it down, is dropped.
+     */
+    public Watch watch(KeyRange range, long fromRevision, WatchListener listener, Executor delivery) {
         if (fromRevision < 1) {
             throw new IllegalArgumentException("a watch must start at a known revision >= 1, got " + fromRevision);
         }
         ensureOpen();
         ResumableWatch watch = new ResumableWatch(client.getWatchClient(), range, fromRevision,
-                Objects.requireNonNull(listener, "listener"), new SerialExecutor(callbacks), scheduler);
+                Objects.requireNonNull(listener, "listener"), Objects.requireNonNull(delivery, "delivery"), scheduler);
         watch.start();
         return watch;
     }

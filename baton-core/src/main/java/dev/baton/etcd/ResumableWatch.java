@@ -5,6 +5,7 @@ import io.etcd.jetcd.options.WatchOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,8 @@ final class ResumableWatch implements Watch {
     private final io.etcd.jetcd.Watch client;
     private final KeyRange range;
     private final WatchListener listener;
-    private final SerialExecutor delivery;
+    /** Runs deliveries one at a time, in order, off the client's threads. */
+    private final Executor delivery;
     private final ScheduledExecutorService scheduler;
     private final Backoff backoff = new Backoff(INITIAL_BACKOFF, MAX_BACKOFF);
 
@@ -44,7 +46,7 @@ final class ResumableWatch implements Watch {
     private boolean broken;
 
     ResumableWatch(io.etcd.jetcd.Watch client, KeyRange range, long fromRevision, WatchListener listener,
-                   SerialExecutor delivery, ScheduledExecutorService scheduler) {
+                   Executor delivery, ScheduledExecutorService scheduler) {
         this.client = client;
         this.range = range;
         this.nextRevision = fromRevision;
@@ -78,7 +80,7 @@ final class ResumableWatch implements Watch {
         io.etcd.jetcd.Watch.Watcher opened;
         try {
             opened = client.watch(range.startBytes(), option.build(), io.etcd.jetcd.Watch.listener(
-                    response -> delivery.execute(() -> onResponse(streamGeneration, response)),
+                    response -> deliver(() -> onResponse(streamGeneration, response)),
                     error -> onStreamError(streamGeneration, error)));
         } catch (RuntimeException e) {
             onStreamError(streamGeneration, e);
@@ -110,7 +112,7 @@ final class ResumableWatch implements Watch {
                 closed = true;
                 long compactRevision = compacted.getCompactedRevision();
                 LOG.info("watch {} cannot resume at revision {}: compacted up to {}", range, nextRevision, compactRevision);
-                delivery.execute(() -> listener.onCompacted(compactRevision));
+                deliver(() -> listener.onCompacted(compactRevision));
             } else {
                 if (!broken) {
                     broken = true;
@@ -120,12 +122,21 @@ final class ResumableWatch implements Watch {
                     scheduler.schedule(this::start, backoff.next().toNanos(), TimeUnit.NANOSECONDS);
                 } catch (RejectedExecutionException e) {
                     closed = true;
-                    delivery.execute(() -> listener.onFailed(new IllegalStateException("etcd connection closed", error)));
+                    deliver(() -> listener.onFailed(new IllegalStateException("etcd connection closed", error)));
                 }
             }
         }
         if (failed != null) {
             failed.close();
+        }
+    }
+
+    /** Hands {@code action} to the delivery executor; once that has shut down (its owner closed), drops it. */
+    private void deliver(Runnable action) {
+        try {
+            delivery.execute(action);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("watch {}: news dropped, its delivery executor has shut down", range);
         }
     }
 

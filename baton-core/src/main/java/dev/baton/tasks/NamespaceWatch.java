@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link NamespaceFeed} straight from one watch of the namespace: a range read, then a
  * {@link Watch} from the next revision, whose events go to the member's table as they come,
- * with nothing cached in between (the table keeps only what the member decides by). When the
+ * with nothing cached in between (the table keeps only what the member decides by). The watch
+ * delivers straight onto the member's control thread. When the
  * watch cannot resume (its revision was compacted) or fails, the namespace is read again and its
  * contents delivered whole, and a new watch starts after that read (rule 5 of
  * {@code docs/architecture.md}). Everything reaches the listener on the member's control thread.
@@ -80,27 +81,31 @@ final class NamespaceWatch implements NamespaceFeed {
         watch = etcd.watch(range, read.revision() + 1, new WatchListener() {
             @Override
             public void onEvents(List<WatchEvent> events) {
-                onControl(() -> listener.onEvents(events));
+                if (!closed) {
+                    listener.onEvents(events);
+                }
             }
 
             @Override
             public void onProgress(long revision) {
-                onControl(() -> listener.onProgress(revision));
+                if (!closed) {
+                    listener.onProgress(revision);
+                }
             }
 
             @Override
             public void onCompacted(long compactRevision) {
                 LOG.info("the history of {} was compacted at revision {} before it was read; reading it again",
                         range, compactRevision);
-                onControl(NamespaceWatch.this::reload);
+                reload();
             }
 
             @Override
             public void onFailed(Throwable cause) {
                 LOG.warn("the watch of {} failed ({}); reading it again", range, Etcd.unwrap(cause).toString());
-                onControl(NamespaceWatch.this::reload);
+                reload();
             }
-        });
+        }, control);
         if (closed) {
             watch.close();
         }
@@ -122,21 +127,6 @@ final class NamespaceWatch implements NamespaceFeed {
                 LOG.debug("stopped reading {}: the member is closed", range);
             }
         }, control);
-    }
-
-    private void onControl(Runnable action) {
-        if (closed) {
-            return;
-        }
-        try {
-            control.execute(() -> {
-                if (!closed) {
-                    action.run();
-                }
-            });
-        } catch (RejectedExecutionException stopped) {
-            LOG.debug("dropped news of {}: the member is closed", range);
-        }
     }
 
     @Override
