@@ -2,6 +2,7 @@ package dev.baton.etcd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.baton.testkit.EtcdExtension;
 import dev.baton.testkit.TcpProxy;
@@ -12,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -132,6 +135,29 @@ class EtcdFacadeTest {
                 .connectTimeout(Duration.ofSeconds(1)).build()) {
             assertThatThrownBy(() -> dead.put("k", utf8("v"), 0).get(10, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class);
+        }
+    }
+
+    @Test
+    void aWatchDeliversInOrderOnTheExecutorItIsGivenAndDropsNewsOnceThatHasShutDown() throws Exception {
+        ExecutorService own = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "own-delivery"));
+        long from = etcd.put("own/0", utf8("0"), 0).get() + 1;
+        RecordingListener listener = new RecordingListener();
+        try (Watch watch = etcd.watch(KeyRange.prefix("own/"), from, listener, own)) {
+            List<Long> written = new ArrayList<>();
+            for (int i = 1; i <= 20; i++) {
+                written.add(etcd.put("own/" + i, utf8(Integer.toString(i)), 0).get());
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> listener.events.size() == 20);
+            assertThat(listener.revisions()).containsExactlyElementsOf(written);
+            assertThat(listener.threads).containsOnly("own-delivery");
+
+            own.shutdown();
+            assertThat(own.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+            etcd.put("own/after", utf8("x"), 0).get();
+            // The watch stays usable for the connection (its news is dropped) and delivers nothing more.
+            assertThat(etcd.get("own/after").get()).isPresent();
+            assertThat(listener.events).hasSize(20);
         }
     }
 
