@@ -265,6 +265,15 @@ public final class Etcd implements AutoCloseable {
     }
 
     /**
+     * Watches as {@link #watch(KeyRange, long, WatchListener)} does, but only puts reach
+     * {@code listener}: etcd leaves deletes out of the stream (its {@code NODELETE} filter), so a
+     * watcher that acts on new records alone receives and decodes nothing else.
+     */
+    public Watch watchPuts(KeyRange range, long fromRevision, WatchListener listener) {
+        return start(range, fromRevision, listener, new SerialExecutor(callbacks), true);
+    }
+
+    /**
      * Watches as {@link #watch(KeyRange, long, WatchListener)} does, calling {@code listener} on
      * {@code delivery} instead of the callback executor: a caller that handles every change on its
      * own thread passes that thread and saves a thread hop onto it. {@code delivery} must run tasks
@@ -273,12 +282,17 @@ public final class Etcd implements AutoCloseable {
      * its owner has shut it down, is dropped.
      */
     public Watch watch(KeyRange range, long fromRevision, WatchListener listener, Executor delivery) {
+        return start(range, fromRevision, listener, Objects.requireNonNull(delivery, "delivery"), false);
+    }
+
+    private Watch start(KeyRange range, long fromRevision, WatchListener listener, Executor delivery,
+                        boolean putsOnly) {
         if (fromRevision < 1) {
             throw new IllegalArgumentException("a watch must start at a known revision >= 1, got " + fromRevision);
         }
         ensureOpen();
         ResumableWatch watch = new ResumableWatch(client.getWatchClient(), range, fromRevision,
-                Objects.requireNonNull(listener, "listener"), Objects.requireNonNull(delivery, "delivery"), scheduler);
+                Objects.requireNonNull(listener, "listener"), delivery, putsOnly, scheduler);
         watch.start();
         return watch;
     }

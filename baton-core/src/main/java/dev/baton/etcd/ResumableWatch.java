@@ -32,6 +32,8 @@ final class ResumableWatch implements Watch {
     private final WatchListener listener;
     /** Runs deliveries one at a time, in order, off the client's threads. */
     private final Executor delivery;
+    /** True when etcd is asked to leave deletes out of the stream. */
+    private final boolean putsOnly;
     private final ScheduledExecutorService scheduler;
     private final Backoff backoff = new Backoff(INITIAL_BACKOFF, MAX_BACKOFF);
 
@@ -46,13 +48,14 @@ final class ResumableWatch implements Watch {
     private boolean broken;
 
     ResumableWatch(io.etcd.jetcd.Watch client, KeyRange range, long fromRevision, WatchListener listener,
-                   Executor delivery, ScheduledExecutorService scheduler) {
+                   Executor delivery, boolean putsOnly, ScheduledExecutorService scheduler) {
         this.client = client;
         this.range = range;
         this.nextRevision = fromRevision;
         this.deliveredThrough = fromRevision - 1;
         this.listener = listener;
         this.delivery = delivery;
+        this.putsOnly = putsOnly;
         this.scheduler = scheduler;
     }
 
@@ -73,7 +76,8 @@ final class ResumableWatch implements Watch {
         WatchOption.Builder option = WatchOption.builder()
                 .withRevision(nextRevision)
                 .withProgressNotify(true)
-                .withRequireLeader(true);
+                .withRequireLeader(true)
+                .withNoDelete(putsOnly);
         if (range.isPrefix()) {
             option.withRange(range.endBytes());
         }

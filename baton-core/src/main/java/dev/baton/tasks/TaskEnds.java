@@ -14,10 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tells a listener about every task of a namespace that ends, as {@link TaskClient#onEnds}
- * promises: watches the tasks' records from a read's revision + 1 and hands over each done
- * record's put. When the watch is compacted, ends may have been missed: it reads the tasks again,
- * hands over the done records written after the last one it delivered (in revision order), and
- * watches again from that read, so an end is told once unless retention deleted it meanwhile.
+ * promises: watches the puts of the tasks' records (etcd leaves the deletes out) from a read's
+ * revision + 1 and hands over each done record's put. When the watch is compacted, ends may have
+ * been missed: it reads the tasks again, hands over the done records written after the last one
+ * it delivered (in revision order), and watches again from that read, so an end is told once
+ * unless retention deleted it meanwhile.
  */
 final class TaskEnds implements WatchListener, Watch {
     private static final Logger LOG = LoggerFactory.getLogger(TaskEnds.class);
@@ -47,16 +48,14 @@ final class TaskEnds implements WatchListener, Watch {
 
     private synchronized void watchFrom(long revision) {
         if (!closed) {
-            watch = etcd.watch(KeyRange.prefix(keys.tasksPrefix()), revision + 1, this);
+            watch = etcd.watchPuts(KeyRange.prefix(keys.tasksPrefix()), revision + 1, this);
         }
     }
 
     @Override
     public void onEvents(List<WatchEvent> events) {
         for (WatchEvent event : events) {
-            if (event.type() == WatchEvent.Type.PUT) {
-                tell(event.kv());
-            }
+            tell(event.kv());
             delivered = event.modRevision();
         }
     }

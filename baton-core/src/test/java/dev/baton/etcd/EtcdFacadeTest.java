@@ -162,6 +162,22 @@ class EtcdFacadeTest {
     }
 
     @Test
+    void aPutsOnlyWatchLeavesDeletesOut() throws Exception {
+        long from = etcd.put("puts/a", utf8("1"), 0).get();
+        RecordingListener listener = new RecordingListener();
+        try (Watch watch = etcd.watchPuts(KeyRange.prefix("puts/"), from, listener)) {
+            etcd.delete(KeyRange.key("puts/a")).get();
+            long b = etcd.put("puts/b", utf8("2"), 0).get();
+            etcd.delete(KeyRange.prefix("puts/")).get();
+            long c = etcd.put("puts/c", utf8("3"), 0).get();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> listener.events.size() >= 3);
+            assertThat(listener.revisions()).containsExactly(from, b, c);
+            assertThat(listener.events).allSatisfy(event -> assertThat(event.type()).isEqualTo(WatchEvent.Type.PUT));
+        }
+    }
+
+    @Test
     void watchFromRevisionZeroIsRejected() {
         assertThatThrownBy(() -> etcd.watch(KeyRange.prefix("w/"), 0, new RecordingListener()))
                 .hasMessageContaining("got 0");

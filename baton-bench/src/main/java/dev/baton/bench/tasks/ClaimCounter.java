@@ -19,11 +19,11 @@ final class ClaimCounter implements AutoCloseable {
     /** Starts counting after the store's current revision. */
     ClaimCounter(Etcd etcd, String namespace) {
         long now = etcd.range(KeyRange.key(namespace)).join().revision();
-        this.watch = etcd.watch(KeyRange.prefix(namespace + "tasks/"), now + 1, new WatchListener() {
+        this.watch = etcd.watchPuts(KeyRange.prefix(namespace + "tasks/"), now + 1, new WatchListener() {
             @Override
             public void onEvents(List<WatchEvent> events) {
                 for (WatchEvent event : events) {
-                    if (event.type() == WatchEvent.Type.PUT && event.kv().version() == 1
+                    if (event.kv().version() == 1
                             && event.key().endsWith("/owner")) {
                         claims.incrementAndGet();
                     }
