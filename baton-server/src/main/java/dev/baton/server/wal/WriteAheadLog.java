@@ -452,8 +452,9 @@ public final class WriteAheadLog implements Journal {
             throw damaged(file, offset, why, null);
         }
         LogRecords.Found later;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            later = LogRecords.firstOfALaterBatch(channel.map(FileChannel.MapMode.READ_ONLY, offset, size - offset),
+        try (InputStream rest = Files.newInputStream(file)) {
+            rest.skipNBytes(offset);
+            later = LogRecords.firstOfALaterBatch(ByteBuffer.wrap(rest.readNBytes(Math.toIntExact(size - offset))),
                     lastIndex + 1);
         } catch (IOException e) {
             throw new DataDirectoryException("cannot read log file " + file + ": " + describe(e), e);
