@@ -67,6 +67,8 @@ public final class WriteAheadLog implements Journal {
     /** The size of the current log file: its records, then zeros up to here. */
     private long segmentAllocated;
     private long lastIndex;
+    /** The number of the first record in the batch being appended. */
+    private long batchFirstIndex;
     private long bytesSinceSnapshot;
     /** What {@link #sizeOnDisk()} answers: measured after recovery and each snapshot, grown by each sync. */
     private volatile long bytesOnDisk;
@@ -339,8 +341,9 @@ public final class WriteAheadLog implements Journal {
 
     /**
      * Replays the records of one log file that follow the snapshot, up to the zeros the file was
-     * extended with. In the last file, a record cut short or torn where only zeros follow (what a
-     * crash leaves) is cut off; any other damage is fatal.
+     * extended with. In the last file, a record that cannot be read is cut off with what follows
+     * when nothing after it was written with a later batch (what a crash leaves, see
+     * {@link #tornBatch}); any other damage is fatal.
      *
      * @return the offset where the file's records end
      */
@@ -369,21 +372,19 @@ public final class WriteAheadLog implements Journal {
                     return offset;
                 }
                 if (length <= 0 || length > LogRecords.MAX_PAYLOAD_BYTES) {
-                    throw damaged(file, offset, "invalid record length " + length, null);
+                    tornBatch(file, last, offset, size, "invalid record length " + length);
+                    return offset;
                 }
                 if (LogRecords.FRAME_HEADER_BYTES + (long) length > left) {
-                    tornTail(file, last, offset, size, "the last record is cut short");
+                    tornBatch(file, last, offset, size, "the last record is cut short");
                     return offset;
                 }
                 byte[] payload = new byte[length];
                 in.readFully(payload);
                 long end = offset + LogRecords.FRAME_HEADER_BYTES + length;
                 if (!LogRecords.checksumMatches(payload, crc)) {
-                    if (last && restIsZero(in, size - end)) {
-                        tornTail(file, true, offset, size, "the last record is incomplete");
-                        return offset;
-                    }
-                    throw damaged(file, offset, "checksum mismatch", null);
+                    tornBatch(file, last, offset, size, "checksum mismatch");
+                    return offset;
                 }
                 LogRecords.Record record;
                 try {
@@ -436,6 +437,36 @@ public final class WriteAheadLog implements Journal {
         return true;
     }
 
+    /**
+     * A record at {@code offset} that cannot be read, with data after it. In the last log file
+     * this is what a crash leaves when only some sectors of the last batch reached the disk (a
+     * batch is written with one write, and its sectors may land in any order): the batch was never
+     * forced, so none of its records was acknowledged, and it is cut off from the damaged record
+     * on. If an intact record of a later batch follows, the damaged record's batch was forced
+     * before that batch was written, so it was acknowledged: that is damage, and start-up stops.
+     * (etcd takes a zero record length as the end of its log, whatever follows.)
+     */
+    private void tornBatch(Path file, boolean last, long offset, long size, String why)
+            throws DataDirectoryException {
+        if (!last) {
+            throw damaged(file, offset, why, null);
+        }
+        LogRecords.Found later;
+        try (InputStream rest = Files.newInputStream(file)) {
+            rest.skipNBytes(offset);
+            later = LogRecords.firstOfALaterBatch(ByteBuffer.wrap(rest.readNBytes(Math.toIntExact(size - offset))),
+                    lastIndex + 1);
+        } catch (IOException e) {
+            throw new DataDirectoryException("cannot read log file " + file + ": " + describe(e), e);
+        }
+        if (later != null) {
+            throw damaged(file, offset, why + ", and record " + later.index() + " at offset "
+                    + (offset + later.offset()) + " was written with a later batch (from record "
+                    + later.batchFirstIndex() + "), so record " + (lastIndex + 1) + " was acknowledged", null);
+        }
+        tornTail(file, true, offset, size, why + " in the last batch written, which never reached the disk whole");
+    }
+
     private void tornTail(Path file, boolean last, long offset, long size, String why) throws DataDirectoryException {
         if (!last) {
             throw damaged(file, offset, why, null);
@@ -460,7 +491,10 @@ public final class WriteAheadLog implements Journal {
 
     @Override
     public void append(List<Effect> effects) throws IOException {
-        records.encode(lastIndex + 1, effects, batchOut);
+        if (batch.size() == 0) {
+            batchFirstIndex = lastIndex + 1;
+        }
+        records.encode(lastIndex + 1, batchFirstIndex, effects, batchOut);
         lastIndex++;
     }
 

@@ -10,9 +10,12 @@
  * <p><b>Guarantees.</b> A write is acknowledged only after its record has been written and,
  * with fsync on, forced to the device; records are numbered consecutively and replayed in
  * order, so recovery rebuilds exactly the acknowledged state (and possibly writes whose
- * acknowledgement was lost in a crash). A record cut short or torn at the end of the last log
- * file, where only zeros follow, is what a crash leaves behind and is dropped with a warning; damage anywhere else stops
- * start-up with a message naming the file and offset. The package is internal to the server
+ * acknowledgement was lost in a crash). A record that cannot be read in the last log file (cut
+ * short, a header still zero, a checksum mismatch), after which no intact record of a later batch
+ * follows, is what a crash during the last batch's write leaves behind: that batch was never
+ * forced, so it is dropped from there with a warning. Damage followed by a later batch (so the
+ * damaged record was acknowledged), and damage anywhere else, stops start-up with a message
+ * naming the file and offset. The package is internal to the server
  * and not a public API.
  */
 package dev.baton.server.wal;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Message;
+import dev.baton.server.EmbeddedEtcd;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.LeaseGrpc;
 import java.time.Duration;
@@ -38,7 +39,12 @@ final class Differential implements AutoCloseable {
 
     /** Compares against the etcd at {@code etcdEndpoint} a fresh embedded server with fsync on. */
     static Differential against(String etcdEndpoint) {
-        ScratchServer server = ScratchServer.start();
+        return against(etcdEndpoint, UnaryOperator.identity());
+    }
+
+    /** Compares against the etcd at {@code etcdEndpoint} a fresh embedded server built with {@code options}. */
+    static Differential against(String etcdEndpoint, UnaryOperator<EmbeddedEtcd.Builder> options) {
+        ScratchServer server = ScratchServer.start(options);
         return new Differential(new Target("etcd", etcdEndpoint), new Target("embedded", server.endpoint()), server);
     }
 

@@ -68,6 +68,9 @@ class WriteAheadLogTest {
         return state;
     }
 
+    /** The records {@link #writeHistory} writes, each its own batch: a lease, 52 writes, a compaction. */
+    private static final int HISTORY_RECORDS = 54;
+
     private void writeHistory(long snapshotThreshold) throws IOException {
         StoreState state = fresh();
         try (WriteAheadLog wal = WriteAheadLog.open(dir, state, true, snapshotThreshold)) {
@@ -156,6 +159,85 @@ class WriteAheadLogTest {
     @Test
     void aRecordCutShortAtTheEndOfTheFileIsDropped() throws IOException {
         assertTheLastRecordIsDropped((channel, end) -> channel.truncate(end - 5));
+    }
+
+    /** The offsets where the records of {@code file} start, and last the offset where they end. */
+    private static List<Integer> frameOffsets(Path file) throws IOException {
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(Files.readAllBytes(file));
+        List<Integer> offsets = new java.util.ArrayList<>();
+        int at = 0;
+        while (at + LogRecords.FRAME_HEADER_BYTES <= bytes.limit() && bytes.getInt(at) > 0) {
+            offsets.add(at);
+            at += LogRecords.FRAME_HEADER_BYTES + bytes.getInt(at);
+        }
+        offsets.add(at);
+        return offsets;
+    }
+
+    /** Writes {@code puts} puts of 200-byte values as one batch: appended one by one, synced once. */
+    private void writeOneBatch(int puts) throws IOException {
+        StoreState state = fresh();
+        try (WriteAheadLog wal = WriteAheadLog.open(dir, state, true, Long.MAX_VALUE)) {
+            for (int i = 0; i < puts; i++) {
+                state.put(put("batch/" + i, "x".repeat(200)));
+                wal.append(state.takeEffects());
+            }
+            wal.sync();
+        }
+    }
+
+    private static void zero(Path file, long from, int bytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.allocate(bytes), from);
+        }
+    }
+
+    @Test
+    void aBatchWhoseFirstSectorNeverReachedTheDiskIsCutOffWithTheIntactRecordsAfterIt() throws IOException {
+        writeHistory(Long.MAX_VALUE);
+        int batchStart = frameOffsets(lastSegment()).get(HISTORY_RECORDS);
+        writeOneBatch(10);
+        Path segment = lastSegment();
+        List<Integer> frames = frameOffsets(segment);
+        assertThat(frames).hasSize(HISTORY_RECORDS + 10 + 1);
+        int firstSectorEnd = ((batchStart + LogRecords.FRAME_HEADER_BYTES) / 512 + 1) * 512;
+        zero(segment, batchStart, firstSectorEnd - batchStart);
+        assertThat(frames.get(frames.size() - 2)).as("the batch's last record lies beyond its first sector")
+                .isGreaterThan(firstSectorEnd);
+
+        StoreState state = reopen();
+        assertThat(all(state).getHeader().getRevision()).isEqualTo(53);
+        assertThat(state.range(RangeRequest.newBuilder().setKey(bytes("batch/9")).build()).getCount()).isZero();
+        assertThat(Files.size(segment)).as("cut where the batch began").isEqualTo(batchStart);
+        assertThat(reopen().kv().revision()).isEqualTo(53);
+    }
+
+    @Test
+    void aBatchTornInTheMiddleKeepsTheWholeRecordsBeforeTheGap() throws IOException {
+        writeHistory(Long.MAX_VALUE);
+        writeOneBatch(10);
+        Path segment = lastSegment();
+        List<Integer> frames = frameOffsets(segment);
+        int gap = frames.get(HISTORY_RECORDS + 4) + LogRecords.FRAME_HEADER_BYTES + 20;
+        zero(segment, gap, 512);
+
+        StoreState state = reopen();
+        assertThat(all(state).getHeader().getRevision()).as("the batch's first four puts").isEqualTo(57);
+        assertThat(Files.size(segment)).isEqualTo((long) frames.get(HISTORY_RECORDS + 4));
+    }
+
+    @Test
+    void aZeroRecordHeaderFollowedByLaterBatchesStopsStartUp() throws IOException {
+        writeHistory(Long.MAX_VALUE);
+        Path segment = lastSegment();
+        List<Integer> frames = frameOffsets(segment);
+        zero(segment, frames.get(20), LogRecords.FRAME_HEADER_BYTES);
+        assertThatThrownBy(this::reopen)
+                .isInstanceOf(DataDirectoryException.class)
+                .hasMessageContaining(segment + " is damaged at offset " + frames.get(20) + ": invalid record length 0")
+                .hasMessageContaining("record 22 at offset " + frames.get(21) + " was written with a later batch")
+                .hasMessageContaining("so record 21 was acknowledged");
+        assertThat(Files.size(segment)).as("nothing cut").isEqualTo(WriteAheadLog.PREALLOCATION_BYTES);
     }
 
     @Test
