@@ -60,6 +60,8 @@ final class TaskTable {
         String doneProblem;
         /** The decoded records, in a table that keeps bodies; null otherwise. */
         Bodies bodies;
+        /** The table's map that holds this entry; null before it is filed and once it is empty. */
+        Map<TaskId, Entry> filedIn;
 
         Entry(TaskId id) {
             this.id = id;
@@ -158,7 +160,13 @@ final class TaskTable {
 
     private final Keyspace keyspace;
     private final boolean keepBodies;
+    /** Every task with a record other than its done record: what a balancing pass goes through. */
     private final Map<TaskId, Entry> tasks = new HashMap<>();
+    /**
+     * The tasks that are a done record alone, kept apart so that a pass's cost follows the live
+     * tasks, not the done records retention keeps.
+     */
+    private final Map<TaskId, Entry> retired = new HashMap<>();
     private final Map<String, String> memberNames = new HashMap<>();
     private final Map<String, Member> members = new HashMap<>();
     private final Map<String, KeyValue> memberCommands = new HashMap<>();
@@ -187,6 +195,7 @@ final class TaskTable {
     /** Replaces the whole picture with the keys of a range read at {@code revision}. */
     void reset(long revision, Collection<KeyValue> all) {
         tasks.clear();
+        retired.clear();
         members.clear();
         memberCommands.clear();
         taskCommands.clear();
@@ -221,7 +230,7 @@ final class TaskTable {
 
     private List<String> knownKeys() {
         List<String> keys = new ArrayList<>();
-        for (Entry entry : tasks.values()) {
+        for (Entry entry : allEntries()) {
             if (entry.hasSpec) {
                 keys.add(keyspace.spec(entry.id));
             }
@@ -284,17 +293,26 @@ final class TaskTable {
         return revision;
     }
 
+    /** Every task with a record other than its done record (a done record alone bars claims, nothing more). */
     Collection<Entry> entries() {
         return tasks.values();
     }
 
-    /** The number of task ids with a record. */
+    /** The number of task ids with a record, done records included. */
     int size() {
-        return tasks.size();
+        return tasks.size() + retired.size();
     }
 
     Entry entry(TaskId task) {
-        return tasks.get(task);
+        Entry entry = tasks.get(task);
+        return entry != null ? entry : retired.get(task);
+    }
+
+    private List<Entry> allEntries() {
+        List<Entry> all = new ArrayList<>(size());
+        all.addAll(tasks.values());
+        all.addAll(retired.values());
+        return all;
     }
 
     Collection<Member> members() {
@@ -320,8 +338,8 @@ final class TaskTable {
 
     /** Every task, in id order, as a listing shows it. */
     List<TaskInfo> taskInfos() {
-        List<TaskInfo> infos = new ArrayList<>(tasks.size());
-        for (Entry entry : tasks.values()) {
+        List<TaskInfo> infos = new ArrayList<>(size());
+        for (Entry entry : allEntries()) {
             infos.add(info(entry));
         }
         infos.sort(Comparator.comparing(TaskInfo::id));
@@ -399,7 +417,8 @@ final class TaskTable {
     private Keyspace.Parsed put(KeyValue kv) {
         Keyspace.Parsed parsed = keyspace.parse(kv.key());
         if (parsed instanceof Keyspace.TaskKey key) {
-            putTaskRecord(tasks.computeIfAbsent(key.task(), Entry::new), key.part(), kv);
+            Entry entry = entry(key.task());
+            putTaskRecord(entry != null ? entry : new Entry(key.task()), key.part(), kv);
         } else if (parsed instanceof Keyspace.MemberKey key) {
             members.put(key.member(), decodeMember(key.member(), kv));
         } else if (parsed instanceof Keyspace.MemberCommandKey) {
@@ -413,12 +432,9 @@ final class TaskTable {
     private Keyspace.Parsed remove(String key) {
         Keyspace.Parsed parsed = keyspace.parse(key);
         if (parsed instanceof Keyspace.TaskKey taskKey) {
-            Entry entry = tasks.get(taskKey.task());
+            Entry entry = entry(taskKey.task());
             if (entry != null) {
                 putTaskRecord(entry, taskKey.part(), null);
-                if (entry.empty()) {
-                    tasks.remove(taskKey.task());
-                }
             }
         } else if (parsed instanceof Keyspace.MemberKey memberKey) {
             members.remove(memberKey.member());
@@ -430,8 +446,26 @@ final class TaskTable {
         return parsed;
     }
 
-    /** Sets one record of a task ({@code kv} null: removed), decoding it once and keeping what the table keeps. */
+    /**
+     * Sets one record of a task ({@code kv} null: removed), decoding it once and keeping what the
+     * table keeps, and files the task by what records it has left.
+     */
     private void putTaskRecord(Entry entry, Keyspace.Part part, KeyValue kv) {
+        setRecord(entry, part, kv);
+        Map<TaskId, Entry> home = entry.empty() ? null
+                : entry.hasDone && !entry.hasSpec && !entry.hasOwner() && !entry.hasState ? retired : tasks;
+        if (home != entry.filedIn) {
+            if (entry.filedIn != null) {
+                entry.filedIn.remove(entry.id);
+            }
+            if (home != null) {
+                home.put(entry.id, entry);
+            }
+            entry.filedIn = home;
+        }
+    }
+
+    private void setRecord(Entry entry, Keyspace.Part part, KeyValue kv) {
         switch (part) {
             case SPEC -> {
                 entry.hasSpec = kv != null;

@@ -61,6 +61,34 @@ class TaskTableTest {
     }
 
     @Test
+    void aDoneRecordAloneIsLeftOutOfWhatAPassGoesThroughButStaysListed() {
+        String completed = "{\"state\":\"completed\",\"since\":\"2024-05-01T10:05:00Z\",\"attempts\":0}";
+        table.reset(2, List.of(kv("ns/tasks/live/spec", SPEC, 0), kv("ns/tasks/t/spec", SPEC, 0),
+                kv("ns/tasks/t/owner", "m1", 7), kv("ns/tasks/old/done", completed, 0)));
+        assertThat(table.entries()).extracting(entry -> entry.id.value()).containsExactlyInAnyOrder("live", "t");
+        assertThat(table.size()).isEqualTo(3);
+
+        table.apply(List.of(delete("ns/tasks/t/spec"), delete("ns/tasks/t/owner"), put(kv("ns/tasks/t/done", completed, 0))));
+
+        assertThat(table.entries()).extracting(entry -> entry.id.value()).containsExactly("live");
+        assertThat(table.size()).isEqualTo(3);
+        assertThat(table.entry(TaskId.of("t")).hasDone).isTrue();
+        assertThat(table.taskInfos()).extracting(info -> info.id().value()).containsExactly("live", "old", "t");
+
+        // Deleted and submitted again under the same id, the task is live again; a stray spec beside
+        // a done record (which no Baton write makes) keeps the task in the pass, unclaimable.
+        table.apply(List.of(delete("ns/tasks/t/done"), put(kv("ns/tasks/t/spec", SPEC, 0)),
+                put(kv("ns/tasks/old/spec", SPEC, 0))));
+        assertThat(table.entries()).extracting(entry -> entry.id.value()).containsExactlyInAnyOrder("live", "t", "old");
+        assertThat(table.entry(TaskId.of("t")).runnable()).isTrue();
+        assertThat(table.entry(TaskId.of("old")).runnable()).isFalse();
+
+        table.apply(List.of(delete("ns/tasks/old/spec"), delete("ns/tasks/old/done")));
+        assertThat(table.entry(TaskId.of("old"))).isNull();
+        assertThat(table.size()).isEqualTo(2);
+    }
+
+    @Test
     void aTaskWhoseRecordsAreAllDeletedDisappears() {
         table.reset(2, List.of(kv("ns/tasks/t/spec", SPEC, 0), kv("ns/tasks/t/state", INITIAL, 0)));
 

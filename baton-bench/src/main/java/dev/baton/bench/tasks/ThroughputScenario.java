@@ -10,10 +10,12 @@ import dev.baton.testkit.EtcdProcess;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 /**
  * End-to-end throughput of short tasks: N no-op tasks (10,000; quick: 1,000) submitted up front,
@@ -21,10 +23,13 @@ import java.util.function.LongSupplier;
  * 4 db-scheduler instances on PostgreSQL completing the same N one-time tasks.
  *
  * <p>Each side first completes a warm-up round of its own (2,000 tasks; quick: 200) in a fleet
- * that is then closed, so the timed round runs compiled code on both sides instead of charging the
- * JIT compiler to whichever side runs first. Submissions are not timed. The time runs from
- * releasing the workers (unfreezing the members; starting the schedulers) to the last completion:
- * a task's done record seen through a watch, a db-scheduler execution's row deleted.
+ * that is then closed, so the timed rounds run compiled code on both sides instead of charging the
+ * JIT compiler to whichever side runs first; then three timed rounds (quick: one), each with a new
+ * fleet, of which the median rate is reported: the compiler is still at work in the first of them,
+ * and a single round on a shared machine can fall on a burst of other work. Submissions are not
+ * timed. The time runs from releasing the workers (unfreezing the members; starting the
+ * schedulers) to the last completion: a task's done record seen through a watch, a db-scheduler
+ * execution's row deleted.
  *
  * <p>Over the same span the scenario takes the CPU time used by this JVM (the members or the
  * schedulers, with the JIT compiler and the garbage collector) and by the store (etcd, the
@@ -54,21 +59,22 @@ public final class ThroughputScenario implements Scenario {
     public List<Figure> run(BenchRun run) throws Exception {
         int tasks = run.size(10_000, 1_000);
         int warmUp = run.size(2_000, 200);
+        int rounds = run.size(3, 1);
         run.progress("Baton on etcd");
         EtcdProcess etcd = run.startEtcd("--quota-backend-bytes=8589934592");
-        Round onEtcd = warmThenTime(run, warmUp, tasks,
+        Rounds onEtcd = warmThenTime(run, warmUp, rounds, tasks,
                 (prefix, n) -> baton(run, etcd.endpoint(), etcd.pid(), prefix, n));
         etcd.close();
         run.progress("Baton on the embedded server");
         EmbeddedServerProcess embedded = run.startEmbeddedServer("-Xmx2g");
-        Round onEmbedded = warmThenTime(run, warmUp, tasks,
+        Rounds onEmbedded = warmThenTime(run, warmUp, rounds, tasks,
                 (prefix, n) -> baton(run, embedded.endpoint(), embedded.pid(), prefix, n));
         embedded.close();
         run.progress("db-scheduler on PostgreSQL");
         String[] versions = new String[1];
-        Round dbScheduler;
+        Rounds dbScheduler;
         try (PostgresProcess postgres = run.closeAtEnd(PostgresProcess.start())) {
-            dbScheduler = warmThenTime(run, warmUp, tasks, (prefix, n) -> {
+            dbScheduler = warmThenTime(run, warmUp, rounds, tasks, (prefix, n) -> {
                 try (DbSchedulerFleet fleet = new DbSchedulerFleet(postgres.jdbcUrl(), PostgresProcess.USER, WORKERS,
                         CONCURRENCY, POLLING_INTERVAL)) {
                     versions[0] = fleet.versions();
@@ -97,16 +103,25 @@ public final class ThroughputScenario implements Scenario {
 
     /** A timed round: its seconds and the CPU this JVM and the store used over them. */
     private record Round(double seconds, Duration clientCpu, Duration storeCpu) {
+    }
+
+    /** A side's timed rounds of {@code tasks} tasks each: the median rate, the CPU over all of them. */
+    private record Rounds(List<Round> rounds) {
         double rate(int tasks) {
-            return tasks / seconds;
+            double[] seconds = rounds.stream().mapToDouble(Round::seconds).sorted().toArray();
+            return tasks / seconds[seconds.length / 2];
         }
 
         double cpuPerThousand(int tasks) {
-            return clientCpu.plus(storeCpu).toNanos() / 1e6 * 1000 / tasks;
+            return perThousand(rounds.stream().map(round -> round.clientCpu().plus(round.storeCpu())), tasks);
         }
 
         double clientCpuPerThousand(int tasks) {
-            return clientCpu.toNanos() / 1e6 * 1000 / tasks;
+            return perThousand(rounds.stream().map(Round::clientCpu), tasks);
+        }
+
+        private double perThousand(Stream<Duration> cpu, int tasks) {
+            return cpu.reduce(Duration.ZERO, Duration::plus).toNanos() / 1e6 * 1000 / ((double) tasks * rounds.size());
         }
     }
 
@@ -116,11 +131,16 @@ public final class ThroughputScenario implements Scenario {
         Round complete(String prefix, int tasks) throws Exception;
     }
 
-    /** Completes a warm-up round of {@code warmUp} tasks, then times a round of {@code tasks}. */
-    private static Round warmThenTime(BenchRun run, int warmUp, int tasks, Side side) throws Exception {
+    /** Completes a warm-up round of {@code warmUp} tasks, then times {@code rounds} rounds of {@code tasks}. */
+    private static Rounds warmThenTime(BenchRun run, int warmUp, int rounds, int tasks, Side side) throws Exception {
         run.progress("warm-up: %,d tasks", warmUp);
         side.complete("warm", warmUp);
-        return side.complete("job", tasks);
+        List<Round> timed = new ArrayList<>(rounds);
+        for (int i = 1; i <= rounds; i++) {
+            run.progress("timed round %d of %d", i, rounds);
+            timed.add(side.complete("job" + i, tasks));
+        }
+        return new Rounds(timed);
     }
 
     /** {@link #WORKERS} members on {@code endpoint} (the store's process {@code storePid}) complete {@code tasks} tasks. */
