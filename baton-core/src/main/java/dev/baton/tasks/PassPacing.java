@@ -3,7 +3,7 @@ package dev.baton.tasks;
 import java.time.Duration;
 
 /**
- * When the next balancing pass may run. A pass reads every task, so under a storm of other
+ * When the next balancing pass may run. A pass reads every live task, so under a storm of other
  * members' claims passes are spaced out instead of run once per change: after a pass that found
  * nothing to do the interval doubles, up to {@code max}; news that concerns this member (a member
  * joined or left, a command, a timer, a change of its own holdings) brings it back to {@code min}.

@@ -163,8 +163,9 @@
  *     only for the tasks the member runs</td></tr>
  * <tr><td>threads per running task</td><td>one with a blocking handler; none with an
  *     {@code AsyncTaskHandler}</td></tr>
- * <tr><td>CPU per balancing pass</td><td>linear in the tasks of the namespace (a pass builds the
- *     balancer's view), so passes are paced as above</td></tr>
+ * <tr><td>CPU per balancing pass</td><td>linear in the live tasks of the namespace (a pass builds
+ *     the balancer's view; done records are kept apart and not gone through), so passes are paced
+ *     as above</td></tr>
  * </table>
  *
  * <p>A released task (balancing, a stop or release command) keeps its state and is not claimed
