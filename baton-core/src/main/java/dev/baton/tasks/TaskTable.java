@@ -60,8 +60,6 @@ final class TaskTable {
         String doneProblem;
         /** The decoded records, in a table that keeps bodies; null otherwise. */
         Bodies bodies;
-        /** The table's map that holds this entry; null before it is filed and once it is empty. */
-        Map<TaskId, Entry> filedIn;
 
         Entry(TaskId id) {
             this.id = id;
@@ -451,18 +449,28 @@ final class TaskTable {
      * table keeps, and files the task by what records it has left.
      */
     private void putTaskRecord(Entry entry, Keyspace.Part part, KeyValue kv) {
+        Map<TaskId, Entry> before = home(entry);
         setRecord(entry, part, kv);
-        Map<TaskId, Entry> home = entry.empty() ? null
-                : entry.hasDone && !entry.hasSpec && !entry.hasOwner() && !entry.hasState ? retired : tasks;
-        if (home != entry.filedIn) {
-            if (entry.filedIn != null) {
-                entry.filedIn.remove(entry.id);
+        Map<TaskId, Entry> after = home(entry);
+        if (after != before) {
+            if (before != null) {
+                before.remove(entry.id);
             }
-            if (home != null) {
-                home.put(entry.id, entry);
+            if (after != null) {
+                after.put(entry.id, entry);
             }
-            entry.filedIn = home;
         }
+    }
+
+    /**
+     * The map that holds {@code entry} by the records it has: none while it has none (a new entry,
+     * or one whose last record went), {@link #retired} for a done record alone, else {@link #tasks}.
+     */
+    private Map<TaskId, Entry> home(Entry entry) {
+        if (entry.empty()) {
+            return null;
+        }
+        return entry.hasDone && !entry.hasSpec && !entry.hasOwner() && !entry.hasState ? retired : tasks;
     }
 
     private void setRecord(Entry entry, Keyspace.Part part, KeyValue kv) {
