@@ -40,12 +40,18 @@ class BatonActuatorTest {
         }
     }
 
-    ApplicationContextRunner application(String namespace) {
+    /** An application with a session in {@code namespace}, and no task member. */
+    static ApplicationContextRunner connected(String namespace) {
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(BatonAutoConfiguration.class))
                 .withPropertyValues("baton.endpoints=" + ETCD.endpoint(), "baton.session.ttl=3s",
-                        "baton.namespace=" + namespace, "baton.tasks.member-id=" + MEMBER,
-                        "baton.tasks.stop-timeout=5s", "management.endpoints.web.exposure.include=baton")
+                        "baton.namespace=" + namespace);
+    }
+
+    ApplicationContextRunner application(String namespace) {
+        return connected(namespace)
+                .withPropertyValues("baton.tasks.member-id=" + MEMBER, "baton.tasks.stop-timeout=5s",
+                        "management.endpoints.web.exposure.include=baton")
                 .withBean(Reports.class)
                 .withBean("completingHandler", TaskHandler.class, () -> context -> { });
     }
@@ -91,10 +97,7 @@ class BatonActuatorTest {
      */
     @Test
     void theCountsFollowTheStoreIncludingATaskWithASpecAndNoStateRecord() {
-        new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(BatonAutoConfiguration.class))
-                .withPropertyValues("baton.endpoints=" + ETCD.endpoint(), "baton.session.ttl=3s",
-                        "baton.namespace=actuator-counts/", "management.endpoints.web.exposure.include=baton")
+        connected("actuator-counts/").withPropertyValues("management.endpoints.web.exposure.include=baton")
                 .run(context -> {
                     Etcd etcd = context.getBean(Etcd.class);
                     String since = "2030-01-01T00:00:00Z";
@@ -149,10 +152,7 @@ class BatonActuatorTest {
 
     @Test
     void theEndpointIsLeftOutUntilItIsExposed() {
-        new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(BatonAutoConfiguration.class))
-                .withPropertyValues("baton.endpoints=" + ETCD.endpoint(), "baton.session.ttl=3s",
-                        "baton.namespace=actuator-hidden/")
+        connected("actuator-hidden/")
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(BatonEndpoint.class)
                         .hasSingleBean(BatonInfoContributor.class));
     }
