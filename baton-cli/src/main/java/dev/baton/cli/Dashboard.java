@@ -102,6 +102,16 @@ final class Dashboard implements AutoCloseable {
         // until they change: built here, it does not delay the first page.
         fleet.snapshot();
         server.start();
+        // The page is built once more off the request path, so that the first visitor does not wait
+        // while the code that builds it is loaded, interpreted and compiled: with 100,000 tasks that
+        // first build took several times the CPU of the next ones, and on a loaded machine seconds.
+        pusher.execute(() -> {
+            try {
+                html(null);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("building the page ahead of its first request failed", e);
+            }
+        });
         if (!loopback) {
             LOG.warn("the dashboard listens on {}, which is not a loopback address: everyone who reaches it can see "
                     + "the fleet, its tasks and their output", address.host());
@@ -294,17 +304,21 @@ final class Dashboard implements AutoCloseable {
             send(exchange, 404, "text/plain", "not found: " + exchange.getRequestURI().getPath());
             return;
         }
+        send(exchange, 200, "text/html; charset=utf-8", html(exchange.getRequestURI().getRawQuery()));
+    }
+
+    /** The page, with the fleet, the recent events and the page of tasks its address asks for in it. */
+    private String html(String rawQuery) throws IOException {
         try (InputStream in = Dashboard.class.getResourceAsStream("dashboard.html")) {
             String html = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             ObjectNode initial = JSON.createObjectNode();
             initial.set("fleet", fleet.snapshot());
             initial.set("events", eventsJson());
             int used = html.getBytes(StandardCharsets.UTF_8).length + initial.toString().getBytes(StandardCharsets.UTF_8).length;
-            initial.set("tasks", initialTasks(exchange.getRequestURI().getRawQuery(),
-                    Math.min(TaskPages.MAX_PAGE_BYTES, MAX_HTML_BYTES - used)));
+            initial.set("tasks", initialTasks(rawQuery, Math.min(TaskPages.MAX_PAGE_BYTES, MAX_HTML_BYTES - used)));
             // "</" is escaped so that no value can end the script element early.
             String embedded = initial.toString().replace("</", "<\\/");
-            send(exchange, 200, "text/html; charset=utf-8", html.replace("/*INITIAL*/null", embedded));
+            return html.replace("/*INITIAL*/null", embedded);
         }
     }
 

@@ -92,9 +92,11 @@ final class DemoCommand implements Callable<Integer> {
                 .build().start()) {
             say("server   embedded etcd-compatible server on " + server.endpoint() + " (data in " + dataDir + ")");
             try (Etcd etcd = connect(server);
-                 Dashboard dashboard = Dashboard.start(connect(server), NAMESPACE, http, Optional.empty(), metrics);
-                 FleetView view = FleetView.start(etcd, NAMESPACE, metrics)) {
+                 Dashboard dashboard = Dashboard.start(connect(server), NAMESPACE, http, Optional.empty(), metrics)) {
                 say("dashboard " + dashboard.url() + "  (open it to watch)");
+                // The timeline follows the dashboard's own view: a second view would count every claim,
+                // release, finish and leader change into the shared metrics a second time.
+                FleetView view = dashboard.fleet();
                 BlockingQueue<FleetView.Event> events = new LinkedBlockingQueue<>();
                 view.addListener(events::add);
                 for (int i = 1; i <= 3; i++) {

@@ -74,11 +74,15 @@ final class FleetMetrics {
                 .tag("worker", worker).register(registry);
     }
 
-    /** How far the fleet view lags the store: store changes received but not yet applied to the view. */
+    /**
+     * How far the fleet view lags the store: store changes received but not yet applied to the view.
+     * The gauge holds {@code pendingEvents} strongly: a gauge holds its object weakly by default,
+     * and a method reference held by nothing else would be collected, leaving the gauge NaN.
+     */
     void watchLag(Supplier<Number> pendingEvents) {
         Gauge.builder("baton_watch_lag_events", pendingEvents, s -> s.get().doubleValue())
                 .description("Changes received from the store and not yet applied to the fleet view")
-                .register(registry);
+                .strongReference(true).register(registry);
     }
 
     private static double stateCode(SessionState state) {

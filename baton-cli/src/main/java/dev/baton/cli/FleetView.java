@@ -9,7 +9,7 @@ import dev.baton.cache.CacheSnapshot;
 import dev.baton.cache.KeyspaceCache;
 import dev.baton.cache.ValueDecoder;
 import dev.baton.etcd.Etcd;
-import dev.baton.tasks.TaskState;
+import dev.baton.tasks.TaskStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -187,8 +187,7 @@ final class FleetView implements AutoCloseable {
                             + firstLine(s.lastError().orElse(""))));
             case "done" -> {
                 if (added) {
-                    Optional<TaskState> state = TaskPages.decodeDone(event.newValue());
-                    String status = state.map(s -> s.status().wireName()).orElse("done");
+                    String status = TaskPages.statusOf(event.newValue()).map(TaskStatus::wireName).orElse("done");
                     count("completed".equals(status) ? metrics::completed : metrics::failed);
                     emit("done", "task " + task + " " + status);
                 }

@@ -31,11 +31,13 @@ import java.util.TreeSet;
 final class TaskIndex {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What the index knows of one task: how many of its keys exist, its state and its owner. */
+    /** What the index knows of one task: how many of its keys exist, whether it has a spec, its state and its owner. */
     private static final class Task {
         final String id;
         int keys;
-        Optional<TaskStatus> state = Optional.empty();
+        boolean spec;
+        /** Of its state record; null while it has none. */
+        Optional<TaskStatus> state;
         boolean done;
         Optional<TaskStatus> doneState = Optional.empty();
         String owner;
@@ -44,9 +46,12 @@ final class TaskIndex {
             this.id = id;
         }
 
-        /** The state of its done record when it has one (a finished task), else of its state record. */
+        /**
+         * The state of its done record when it has one (a finished task), else of its state record,
+         * else runnable when it has a spec (a live task without a state record has not run yet).
+         */
         Optional<TaskStatus> status() {
-            return done ? doneState : state;
+            return done ? doneState : state != null ? state : spec ? Optional.of(TaskStatus.RUNNABLE) : Optional.empty();
         }
     }
 
@@ -96,7 +101,8 @@ final class TaskIndex {
         task.keys += (event.newValue() != null ? 1 : 0) - (event.oldValue() != null ? 1 : 0);
         String value = event.newValue();
         switch (record) {
-            case "state" -> task.state = value == null ? Optional.empty() : TaskPages.statusOf(value);
+            case "spec" -> task.spec = value != null;
+            case "state" -> task.state = value == null ? null : TaskPages.statusOf(value);
             case "done" -> {
                 task.done = value != null;
                 task.doneState = value == null ? Optional.empty() : TaskPages.statusOf(value);

@@ -16,6 +16,8 @@ import dev.baton.schedule.Trigger;
 import dev.baton.tasks.TaskProperties;
 import dev.baton.tasks.TaskState;
 import dev.baton.testkit.EtcdExtension;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -267,15 +269,28 @@ class DashboardScaleTest {
         void send() throws Exception;
     }
 
-    /** The milliseconds each of three sendings of {@code request} took, as "first / second / third". */
+    /**
+     * The milliseconds each of three sendings of {@code request} took, as "first / second / third",
+     * each followed by the CPU milliseconds the dashboard's request threads spent meanwhile, which
+     * the machine's load does not inflate as it does the time.
+     */
     private static String timed(Request request) throws Exception {
         List<String> millis = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
+            long cpu = requestThreadsCpuNanos();
             long started = System.nanoTime();
             request.send();
-            millis.add(String.valueOf((System.nanoTime() - started) / 1_000_000));
+            millis.add(String.format("%d (cpu %d)", (System.nanoTime() - started) / 1_000_000,
+                    (requestThreadsCpuNanos() - cpu) / 1_000_000));
         }
         return String.join(" / ", millis);
+    }
+
+    /** The CPU time the dashboard's request threads ({@code baton-dashboard-N}) have used so far. */
+    private static long requestThreadsCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().matches("baton-dashboard-\\d+"))
+                .mapToLong(t -> Math.max(0, threads.getThreadCpuTime(t.getId()))).sum();
     }
 
     @Test

@@ -3,6 +3,10 @@ package dev.baton.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.testkit.ChildJvm;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +40,7 @@ class DemoCommandTest {
                 .args("demo", "--duration", "120s", "--http", "127.0.0.1:0", "--tasks", "4", "--keep").start()) {
             Path dataDir = Path.of(group(demo.awaitLine(line -> line.contains("(data in "), TIMEOUT),
                     "\\(data in (.+)\\)$"));
+            String dashboard = group(demo.awaitLine(line -> line.contains("dashboard http://"), TIMEOUT), "(http://\\S+/)");
             String endpoint = group(demo.awaitLine(line -> line.contains("keep     running until interrupted"), TIMEOUT),
                     "--endpoints (\\S+)");
 
@@ -46,12 +51,19 @@ class DemoCommandTest {
                 assertThat(tasks.errorLines()).as("a one-shot command logs nothing at INFO").isEmpty();
             }
             assertThat(demo.isAlive()).isTrue();
+            assertThat(metrics(dashboard)).as("each finished task counted once")
+                    .contains("baton_task_completions_total 4.0").contains("baton_task_failures_total 0.0");
 
             demo.terminate();
             assertThat(demo.exitCode(TIMEOUT)).as("the JVM's status after SIGTERM").isIn(0, 143);
             assertThat(demo.lines()).anyMatch(line -> line.contains("stop     shutting the demo down"));
             assertThat(dataDir).as("the demo's data directory is removed on exit").doesNotExist();
         }
+    }
+
+    private static String metrics(String dashboard) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(dashboard + "metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static String group(String line, String regex) {

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.etcd.Etcd;
 import dev.baton.tasks.TaskState;
 import dev.baton.testkit.EtcdExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -115,6 +117,30 @@ class TaskApiTest {
 
         assertThat(page.path("tasks").get(0).path("id").asText()).isEqualTo("stray");
         assertThat(page.path("tasks").get(0).has("state")).isFalse();
+    }
+
+    /** A live task may have no state record: with a spec and no done record, it has not run yet. */
+    @Test
+    void aTaskWithASpecAndNoStateRecordIsRunnableSinceItWasSubmittedInRowsCountsAndListings() throws Exception {
+        String submitted = "2030-02-01T00:00:00Z";
+        try (Etcd etcd = Etcd.builder().endpoints(ETCD.endpoint()).build()) {
+            put(etcd, "api/tasks/w1/spec", "{\"properties\":{\"argv\":[\"echo\",\"w1\"]},\"submitted\":\"" + submitted + "\"}");
+        }
+
+        JsonNode row = await().atMost(Duration.ofSeconds(30)).until(() -> json("api/tasks?prefix=w").path("tasks"),
+                rows -> rows.size() == 1).get(0);
+
+        assertThat(row.path("state").asText()).isEqualTo("runnable");
+        assertThat(row.path("attempts").asInt()).isZero();
+        assertThat(row.path("since").asText()).isEqualTo(submitted);
+        assertThat(row.path("done").asBoolean()).isFalse();
+        assertThat(ids(json("api/tasks?state=runnable"))).containsExactly("t1", "t2", "w1");
+        assertThat(json("api/tasks/counts").path("states").path("runnable").asInt()).isEqualTo(3);
+        FleetListing.Tasks listing = new FleetListing.Tasks();
+        listing.state = "runnable";
+        StringWriter printed = new StringWriter();
+        listing.print(new PrintWriter(printed), dashboard.fleet());
+        assertThat(printed.toString().lines()).anyMatch(line -> line.matches("w1 +runnable +- +0 +- +" + submitted + ".*"));
     }
 
     @Test

@@ -76,19 +76,39 @@ class TaskIndexTest {
     @Test
     void aTaskLeavesWithItsLastKeyAndAReleasedClaimLeavesItsOwner() {
         put("tasks/t1/spec", "{}");
-        put("tasks/t1/state", RUNNABLE);
+        put("tasks/t1/state", FAULT);
         put("tasks/t1/owner", "m1");
         delete("tasks/t1/owner");
-        delete("tasks/t1/state");
+        delete("tasks/t1/spec");
 
         assertThat(index.counts().path("total").asInt()).isEqualTo(1);
-        assertThat(index.counts().path("states").path("runnable").asInt()).isZero();
+        assertThat(index.counts().path("states").path("fault").asInt()).isEqualTo(1);
         assertThat(index.counts().path("held").size()).isZero();
 
-        delete("tasks/t1/spec");
+        delete("tasks/t1/state");
 
         assertThat(index.counts().path("total").asInt()).isZero();
         assertThat(ids(null, null, 10)).isEmpty();
+    }
+
+    @Test
+    void aLiveTaskWithASpecAndNoStateRecordIsRunnableUntilItHasOne() {
+        put("tasks/t1/spec", "{}");
+
+        assertThat(index.counts().path("states").path("runnable").asInt()).isEqualTo(1);
+        assertThat(ids("state=runnable", null, 10)).containsExactly("t1");
+
+        put("tasks/t1/state", FAULT);
+
+        assertThat(index.counts().path("states").path("runnable").asInt()).isZero();
+        assertThat(ids("state=fault", null, 10)).containsExactly("t1");
+
+        put("tasks/t1/done", COMPLETED);
+        delete("tasks/t1/state");
+        delete("tasks/t1/spec");
+
+        assertThat(index.counts().path("states").path("completed").asInt()).isEqualTo(1);
+        assertThat(index.counts().path("states").path("runnable").asInt()).isZero();
     }
 
     @Test

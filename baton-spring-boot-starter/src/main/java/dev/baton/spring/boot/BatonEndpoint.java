@@ -7,9 +7,6 @@ import dev.baton.etcd.Etcd;
 import dev.baton.session.Session;
 import dev.baton.tasks.MemberInfo;
 import dev.baton.tasks.TaskClient;
-import dev.baton.tasks.TaskInfo;
-import dev.baton.tasks.TaskStatus;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,18 +18,22 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
  * {@code /actuator/baton}: what this instance and its namespace look like in the store, read when
  * asked. The session, the task member's id, each election the application campaigns in with its
  * current leader, the live members of the namespace (the first {@value #MEMBERS_SHOWN} by id, and
- * how many there are), and how many of the namespace's tasks are in each status. The answer's size
- * does not grow with the tasks; reading it lists them once, so it costs what {@code baton tasks} costs.
+ * how many there are), and how many of the namespace's tasks are in each status. Neither the answer's
+ * size nor its cost grows with the tasks: the counts are kept from a watch of the namespace's tasks,
+ * which the endpoint reads once when it is created and follows until it is closed.
  */
 @Endpoint(id = "baton")
-public final class BatonEndpoint {
+public final class BatonEndpoint implements AutoCloseable {
     /** The most members the answer lists; {@code members.total} counts them all. */
     public static final int MEMBERS_SHOWN = 100;
 
     private final BatonInstance instance;
+    private final TaskCounts taskCounts;
 
+    /** Reads the tasks of the instance's namespace once, to count them from then on. */
     public BatonEndpoint(BatonInstance instance) {
         this.instance = instance;
+        this.taskCounts = new TaskCounts(instance.session().etcd(), instance.tasks().namespace());
     }
 
     @ReadOperation
@@ -43,7 +44,7 @@ public final class BatonEndpoint {
                 new SessionView(session.state().name(), instance.lease(), session.ttl().toString()),
                 instance.campaigns().names().stream().map(this::election).toList(),
                 members(tasks.members()),
-                summary(tasks.list()));
+                taskCounts.byStatus());
     }
 
     private ElectionView election(String name) {
@@ -62,18 +63,6 @@ public final class BatonEndpoint {
                 .toList());
     }
 
-    /** How many tasks are in each status, every status listed; tasks whose records do not decode under "undecodable". */
-    private static Map<String, Long> summary(List<TaskInfo> infos) {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        for (TaskStatus status : TaskStatus.values()) {
-            counts.put(status.wireName(), 0L);
-        }
-        for (TaskInfo info : infos) {
-            counts.merge(info.status().map(TaskStatus::wireName).orElse("undecodable"), 1L, Long::sum);
-        }
-        return counts;
-    }
-
     /**
      * The endpoint's answer.
      *
@@ -82,10 +71,17 @@ public final class BatonEndpoint {
      * @param session this instance's session
      * @param elections each election the application campaigns in, by name
      * @param members the namespace's live members
-     * @param tasks the number of tasks in each status, by its lower-case name
+     * @param tasks the number of tasks in each status, by its lower-case name, every status listed; under
+     *              "undecodable" the tasks whose records do not decode
      */
     public record Report(String namespace, String member, SessionView session, List<ElectionView> elections,
             Members members, Map<String, Long> tasks) {
+    }
+
+    /** Stops following the namespace's tasks. */
+    @Override
+    public void close() {
+        taskCounts.close();
     }
 
     /** The session's state, its lease in hexadecimal and its TTL. */

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.etcd.Etcd;
+import dev.baton.etcd.KeyRange;
 import dev.baton.session.Session;
 import dev.baton.spring.LeaderOnly;
 import dev.baton.tasks.TaskClient;
@@ -12,6 +14,7 @@ import dev.baton.tasks.TaskHandler;
 import dev.baton.tasks.TaskId;
 import dev.baton.tasks.TaskProperties;
 import dev.baton.testkit.EtcdExtension;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -37,12 +40,18 @@ class BatonActuatorTest {
         }
     }
 
-    ApplicationContextRunner application(String namespace) {
+    /** An application with a session in {@code namespace}, and no task member. */
+    static ApplicationContextRunner connected(String namespace) {
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(BatonAutoConfiguration.class))
                 .withPropertyValues("baton.endpoints=" + ETCD.endpoint(), "baton.session.ttl=3s",
-                        "baton.namespace=" + namespace, "baton.tasks.member-id=" + MEMBER,
-                        "baton.tasks.stop-timeout=5s", "management.endpoints.web.exposure.include=baton")
+                        "baton.namespace=" + namespace);
+    }
+
+    ApplicationContextRunner application(String namespace) {
+        return connected(namespace)
+                .withPropertyValues("baton.tasks.member-id=" + MEMBER, "baton.tasks.stop-timeout=5s",
+                        "management.endpoints.web.exposure.include=baton")
                 .withBean(Reports.class)
                 .withBean("completingHandler", TaskHandler.class, () -> context -> { });
     }
@@ -81,6 +90,40 @@ class BatonActuatorTest {
         });
     }
 
+    /**
+     * Records written straight to the store, as no member would run them here: the counts follow
+     * each change through the endpoint's watch. A live task may have no state record: with a spec
+     * and no done record it is runnable.
+     */
+    @Test
+    void theCountsFollowTheStoreIncludingATaskWithASpecAndNoStateRecord() {
+        connected("actuator-counts/").withPropertyValues("management.endpoints.web.exposure.include=baton")
+                .run(context -> {
+                    Etcd etcd = context.getBean(Etcd.class);
+                    String since = "2030-01-01T00:00:00Z";
+                    put(etcd, "actuator-counts/tasks/no-state/spec", "{\"properties\":{},\"submitted\":\"" + since + "\"}");
+                    put(etcd, "actuator-counts/tasks/paused/spec", "{\"properties\":{},\"submitted\":\"" + since + "\"}");
+                    put(etcd, "actuator-counts/tasks/paused/state", "{\"state\":\"paused\",\"since\":\"" + since + "\",\"attempts\":0}");
+                    put(etcd, "actuator-counts/tasks/failed/done", "{\"state\":\"failed\",\"since\":\"" + since + "\",\"attempts\":3}");
+                    put(etcd, "actuator-counts/tasks/broken/state", "{\"state\":\"asleep\"}");
+                    BatonEndpoint endpoint = context.getBean(BatonEndpoint.class);
+
+                    await().atMost(WAIT).untilAsserted(() -> assertThat(endpoint.report().tasks())
+                            .containsEntry("runnable", 1L).containsEntry("paused", 1L).containsEntry("failed", 1L)
+                            .containsEntry("undecodable", 1L).containsEntry("completed", 0L));
+
+                    put(etcd, "actuator-counts/tasks/no-state/state", "{\"state\":\"paused\",\"since\":\"" + since + "\",\"attempts\":0}");
+                    etcd.delete(KeyRange.key("actuator-counts/tasks/broken/state")).get();
+
+                    await().atMost(WAIT).untilAsserted(() -> assertThat(endpoint.report().tasks())
+                            .containsEntry("runnable", 0L).containsEntry("paused", 2L).doesNotContainKey("undecodable"));
+                });
+    }
+
+    private static void put(Etcd etcd, String key, String value) throws Exception {
+        etcd.put(key, value.getBytes(StandardCharsets.UTF_8), 0).get();
+    }
+
     @Test
     void healthDetailsNameTheMemberTheLeaseAndWhichElectionsThisInstanceLeads() {
         application("actuator-health/").run(context -> {
@@ -109,10 +152,7 @@ class BatonActuatorTest {
 
     @Test
     void theEndpointIsLeftOutUntilItIsExposed() {
-        new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(BatonAutoConfiguration.class))
-                .withPropertyValues("baton.endpoints=" + ETCD.endpoint(), "baton.session.ttl=3s",
-                        "baton.namespace=actuator-hidden/")
+        connected("actuator-hidden/")
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(BatonEndpoint.class)
                         .hasSingleBean(BatonInfoContributor.class));
     }
