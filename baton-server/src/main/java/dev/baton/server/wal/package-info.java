@@ -12,7 +12,10 @@
  * order, so recovery rebuilds exactly the acknowledged state (and possibly writes whose
  * acknowledgement was lost in a crash). A record cut short or torn at the end of the last log
  * file, where only zeros follow, is what a crash leaves behind and is dropped with a warning; damage anywhere else stops
- * start-up with a message naming the file and offset. The package is internal to the server
+ * start-up with a message naming the file and offset. A failed sync (a full disk) is undone
+ * before anything else is written: the log file is cut back to the end of the last synced
+ * record, so what the failed write left cannot be replayed, and the records of the failed batch
+ * are forgotten. The package is internal to the server
  * and not a public API.
  */
 package dev.baton.server.wal;
