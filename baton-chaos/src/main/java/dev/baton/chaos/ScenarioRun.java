@@ -91,15 +91,19 @@ final class ScenarioRun {
                 submitter.start();
 
                 Thread.sleep(RunSettings.WARM_UP.toMillis());
+                // The wait before the first fault counts from here: the resources are sampled meanwhile.
+                long quietSince = System.nanoTime();
                 List<ResourceSample> warm = ResourceProbe.sample(processes(fleet, store), dir);
                 int warmKeys = range(etcd, ChaosWorker.NAMESPACE, 0).kvs().size();
                 List<Fault> faults = new ArrayList<>();
                 long end = System.nanoTime() + settings.chaos().toNanos();
                 while (System.nanoTime() - end < 0) {
-                    Thread.sleep(1_000 + random.nextInt(2_000));
+                    long wait = 1_000 + random.nextInt(2_000);
+                    Thread.sleep(Math.max(0, wait - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - quietSince)));
                     faults.addAll(scenario.nemesis.inject(fleet, store, random, settings.ttl()));
                     // Leave the fleet time to recover before the next fault, so each recovery is measured.
-                    Thread.sleep(settings.ttl().plus(RunSettings.SETTLE).toMillis());
+                    Thread.sleep(settings.ttl().plus(settings.settle()).toMillis());
+                    quietSince = System.nanoTime();
                 }
                 submitter.join();
                 List<RegisterOp> registerHistory = register.stop();
