@@ -48,6 +48,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -91,15 +92,19 @@ final class ScenarioRun {
                 submitter.start();
 
                 Thread.sleep(RunSettings.WARM_UP.toMillis());
+                // The wait before the first fault counts from here: the resources are sampled meanwhile.
+                long quietSince = System.nanoTime();
                 List<ResourceSample> warm = ResourceProbe.sample(processes(fleet, store), dir);
                 int warmKeys = range(etcd, ChaosWorker.NAMESPACE, 0).kvs().size();
                 List<Fault> faults = new ArrayList<>();
                 long end = System.nanoTime() + settings.chaos().toNanos();
                 while (System.nanoTime() - end < 0) {
-                    Thread.sleep(1_000 + random.nextInt(2_000));
+                    long wait = 1_000 + random.nextInt(2_000);
+                    Thread.sleep(Math.max(0, wait - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - quietSince)));
                     faults.addAll(scenario.nemesis.inject(fleet, store, random, settings.ttl()));
                     // Leave the fleet time to recover before the next fault, so each recovery is measured.
                     Thread.sleep(settings.ttl().plus(RunSettings.SETTLE).toMillis());
+                    quietSince = System.nanoTime();
                 }
                 submitter.join();
                 List<RegisterOp> registerHistory = register.stop();
@@ -113,11 +118,17 @@ final class ScenarioRun {
                         .get(10, TimeUnit.SECONDS);
                 List<String> reporting = fleet.awaitAll("^(reported|unreported)", RunSettings.REPORT_TIMEOUT);
 
-                List<ResourceSample> ended = ResourceProbe.sample(processes(fleet, store), dir);
+                // The resources are sampled while the histories are read: both only look.
+                Map<String, Long> processes = processes(fleet, store);
+                FutureTask<List<ResourceSample>> endSample = new FutureTask<>(() -> ResourceProbe.sample(processes, dir));
+                Thread sampler = new Thread(endSample, "chaos-resource-sample");
+                sampler.setDaemon(true);
+                sampler.start();
                 int endKeys = range(etcd, ChaosWorker.NAMESPACE, 0).kvs().size();
                 List<LedgerEntry> ledger = readLedger(etcd);
                 List<TaskRecord> tasks = readTasks(etcd, submitted);
                 List<CacheReport> caches = readCaches(etcd, fleet.cacheLogs(), reporting);
+                List<ResourceSample> ended = endSample.get();
                 recorder.close();
                 if (!recorder.complete()) {
                     harness.add(new Violation("harness", "the allocator recorder's watch ended early; its history "

@@ -54,8 +54,8 @@ final class AccessFailure {
             int logFailure = message.indexOf("the write-ahead log failed");
             if (logFailure >= 0) {
                 return Optional.of("the store at " + settings.endpoints() + " cannot write: "
-                        + message.substring(logFailure) + "; it refuses writes until it is restarted with space on "
-                        + "its disk; reads still work");
+                        + message.substring(logFailure) + "; it refuses writes until space returns on its disk, "
+                        + "then takes them again; reads still work");
             }
             return cause instanceof SSLException ? tls(message.toLowerCase(Locale.ROOT), settings, cacert)
                     : Optional.<String>empty();

@@ -22,8 +22,8 @@ class AccessFailureTest {
                 Arguments.of("the embedded server on a full disk",
                         Status.UNAVAILABLE.withDescription("baton: the write-ahead log failed: No space left on device"),
                         Optional.of("the store at http://127.0.0.1:2379 cannot write: the write-ahead log failed: No "
-                                + "space left on device; it refuses writes until it is restarted with space on its disk;"
-                                + " reads still work")),
+                                + "space left on device; it refuses writes until space returns on its disk, then takes them "
+                                + "again; reads still work")),
                 Arguments.of("etcd past its space quota",
                         Status.RESOURCE_EXHAUSTED.withDescription("etcdserver: mvcc: database space exceeded"),
                         Optional.of("the store at http://127.0.0.1:2379 is out of space (its NOSPACE alarm is raised):"

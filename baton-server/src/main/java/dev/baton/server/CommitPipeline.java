@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -28,12 +29,19 @@ import org.slf4j.LoggerFactory;
  * or a client never sees a write that a crash could still lose, and a batch of concurrent
  * writes costs one fsync.
  *
- * <p>A journal failure is fatal: the writes of that batch and all later ones fail with
- * {@link StoreUnavailableException}, since what is on disk is no longer known.
+ * <p>A journal failure (a full disk) is survived. The writes of the failed batch fail with
+ * {@link StoreUnavailableException} and are taken back, in the store and in the journal, which
+ * cuts its log back to the end of the last durable record: none of them is ever visible, not
+ * after space returns and not after a restart. Until the journal can grow again, every write is
+ * refused at once with the same error while reads go on; the writer checks with backoff
+ * ({@value #FIRST_RETRY_MILLIS} ms doubling up to {@value #MAX_RETRY_MILLIS} ms) and takes writes
+ * again as soon as it can. Two log lines: one when the log fails, one when it works again.
  */
 final class CommitPipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CommitPipeline.class);
     private static final int MAX_BATCH = 512;
+    static final long FIRST_RETRY_MILLIS = 100;
+    static final long MAX_RETRY_MILLIS = 5_000;
 
     private record Pending<R>(Function<StoreState, R> write, CompletableFuture<R> reply) {
         void apply(StoreState state, List<Runnable> completions) {
@@ -55,7 +63,9 @@ final class CommitPipeline implements AutoCloseable {
     private final LatencyHistogram syncLatency;
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
+    private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile boolean running = true;
+    /** Why the journal cannot be written, while it cannot; writes are refused meanwhile. */
     private volatile Throwable failure;
 
     /** @param syncLatency where the time each batch takes to become durable is recorded */
@@ -75,7 +85,9 @@ final class CommitPipeline implements AutoCloseable {
     /**
      * Queues a write. The future completes after the write is durable and visible, or
      * exceptionally with its {@link EtcdError} (nothing applied) or
-     * {@link StoreUnavailableException}.
+     * {@link StoreUnavailableException}: the server is closing or its journal failed, and the
+     * write is not applied (only a crash between the failed journal write and the journal's cut
+     * can leave a record of it to be replayed, so a client treats its outcome as unknown).
      */
     <R> CompletableFuture<R> submit(Function<StoreState, R> write) {
         CompletableFuture<R> reply = new CompletableFuture<>();
@@ -85,8 +97,9 @@ final class CommitPipeline implements AutoCloseable {
             return reply;
         }
         queue.add(new Pending<>(write, reply));
-        if (!running) {
-            failQueued();
+        failed = failure;
+        if (!running || failed != null) {
+            failQueued(failed);
         }
         return reply;
     }
@@ -97,6 +110,10 @@ final class CommitPipeline implements AutoCloseable {
         List<KeyRevision> changes = new ArrayList<>();
         while (running) {
             try {
+                if (failure != null) {
+                    awaitWritableJournal();
+                    continue;
+                }
                 Pending<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
@@ -108,19 +125,53 @@ final class CommitPipeline implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             } catch (IOException | RuntimeException e) {
-                failure = e;
-                running = false;
-                log.error("the write-ahead log failed; the server accepts no more writes", e);
-                for (Pending<?> p : batch) {
-                    p.reply().completeExceptionally(unavailable(e));
-                }
+                failBatch(batch, e);
             } finally {
                 batch.clear();
                 completions.clear();
                 changes.clear();
             }
         }
-        failQueued();
+        failQueued(failure);
+    }
+
+    /**
+     * Takes back the writes of a batch the journal could not make durable, fails them and every
+     * queued write, and refuses writes until {@link #awaitWritableJournal()} finds the journal
+     * writable again.
+     */
+    private void failBatch(List<Pending<?>> batch, Exception e) {
+        state.rollBack();
+        failure = e;
+        log.error("the write-ahead log failed ({}); writes are refused until it can be written again, reads go on",
+                e.toString());
+        StoreUnavailableException refusal = unavailable(e);
+        for (Pending<?> p : batch) {
+            p.reply().completeExceptionally(refusal);
+        }
+        failQueued(e);
+    }
+
+    /** Retries the journal with backoff until it can be written again or the pipeline closes. */
+    private void awaitWritableJournal() throws InterruptedException {
+        long failedAt = System.nanoTime();
+        long delay = FIRST_RETRY_MILLIS;
+        while (running) {
+            try {
+                journal.discardUnsynced();
+                failure = null;
+                log.info("the write-ahead log can be written again after {} ms; writes are taken again",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - failedAt));
+                return;
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+                failQueued(e);
+            }
+            if (stopping.await(delay, TimeUnit.MILLISECONDS)) {
+                return;
+            }
+            delay = Math.min(delay * 2, MAX_RETRY_MILLIS);
+        }
     }
 
     private void commit(List<Pending<?>> batch, List<Runnable> completions, List<KeyRevision> changes)
@@ -155,10 +206,11 @@ final class CommitPipeline implements AutoCloseable {
         }
     }
 
-    private void failQueued() {
+    /** Refuses every queued write, for {@code cause} (null: the pipeline is closing). */
+    private void failQueued(Throwable cause) {
         Pending<?> p;
         while ((p = queue.poll()) != null) {
-            p.reply().completeExceptionally(unavailable(failure));
+            p.reply().completeExceptionally(unavailable(cause));
         }
     }
 
@@ -172,11 +224,12 @@ final class CommitPipeline implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        stopping.countDown();
         try {
             writer.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        failQueued();
+        failQueued(failure);
     }
 }

@@ -160,6 +160,33 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /**
+     * Lets no file the child writes grow past {@code bytes} (its RLIMIT_FSIZE, set with
+     * util-linux's {@code prlimit}, no root needed), or lifts that limit when {@code bytes} is
+     * negative. A write past the limit fails with {@code EFBIG} (a JVM ignores {@code SIGXFSZ}),
+     * which a server meets as it would a full disk.
+     *
+     * @throws IllegalStateException naming the command when {@code prlimit} fails or is missing
+     */
+    public void limitFileSize(long bytes) {
+        requireAlive("limit the file size of");
+        String soft = bytes < 0 ? "unlimited" : Long.toString(bytes);
+        List<String> command = List.of("prlimit", "--pid", Long.toString(process.pid()),
+                "--fsize=" + soft + ":unlimited");
+        try {
+            Process prlimit = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(prlimit.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!prlimit.waitFor(10, TimeUnit.SECONDS) || prlimit.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + String.join(" ", command) + " (util-linux's prlimit)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + String.join(" ", command), e);
+        }
+    }
+
+    /**
      * Waits up to {@code timeout} for the child to exit and returns its exit code; a child killed
      * by a signal reports 128 + the signal number (137 after {@link #kill()}).
      *

@@ -5,13 +5,11 @@ import dev.baton.testkit.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -80,29 +78,12 @@ public final class EmbeddedServerStore implements StoreTarget {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot measure the data directory " + dataDir, e);
         }
-        fileSizeLimit(Long.toString(largest + slack));
+        server.limitFileSize(largest + slack);
     }
 
     /** Space returns: the server's files may grow again. */
     synchronized void freeDisk() {
-        fileSizeLimit("unlimited");
-    }
-
-    private void fileSizeLimit(String soft) {
-        List<String> command = List.of("prlimit", "--pid", Long.toString(server.pid()), "--fsize=" + soft + ":unlimited");
-        try {
-            Process prlimit = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(prlimit.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!prlimit.waitFor(10, TimeUnit.SECONDS) || prlimit.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + String.join(" ", command)
-                    + " (util-linux's prlimit is needed for server-disk-full)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + String.join(" ", command), e);
-        }
+        server.limitFileSize(-1);
     }
 
     private static long size(Path file) {

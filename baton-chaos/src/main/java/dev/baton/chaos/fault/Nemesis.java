@@ -121,10 +121,11 @@ public enum Nemesis {
     },
     /**
      * The embedded server's disk full for the workers' TTL + 2 s: writes must be refused with an
-     * error naming the failed log write while reads are still answered (a probe checks both, and
-     * the run fails if either is not so). Then space returns and the server, which like etcd takes
-     * no write after a failed log write, is restarted on its data directory: it must start on the
-     * log the full disk cut short, with every acknowledged write.
+     * error naming the failed log write while reads are still answered, and a refused write must
+     * not be read back (a probe checks all three, and the run fails if any is not so). Then space
+     * returns: the same server process must take writes again within
+     * {@link #DISK_RESUME_TIMEOUT}, and is then restarted on its data directory: it must start on
+     * the log the full disk cut short, with every acknowledged write.
      */
     SERVER_DISK_FULL("server-disk-full") {
         @Override
@@ -132,9 +133,12 @@ public enum Nemesis {
             EmbeddedServerStore server = (EmbeddedServerStore) store;
             long injected = System.nanoTime();
             server.fillDisk(random.nextInt(DISK_SLACK_BYTES));
-            probeFullDisk(server);
-            Thread.sleep(Math.max(0, ttl.plusSeconds(2).toMillis() - (System.nanoTime() - injected) / 1_000_000));
-            server.freeDisk();
+            try (DiskProbe probe = new DiskProbe(store)) {
+                probe.writeUntilRefused();
+                Thread.sleep(Math.max(0, ttl.plusSeconds(2).toMillis() - (System.nanoTime() - injected) / 1_000_000));
+                server.freeDisk();
+                probe.awaitWritesTaken();
+            }
             server.restart();
             return List.of(new Fault(name, "server", injected, System.nanoTime(), true));
         }
@@ -173,8 +177,8 @@ public enum Nemesis {
 
     /** {@link #SERVER_DISK_FULL} lets a file grow by less than this before the disk is full. */
     static final int DISK_SLACK_BYTES = 512;
-    private static final String DISK_PROBE_KEY = "chaos-disk-probe";
-    private static final Duration DISK_PROBE_TIMEOUT = Duration.ofSeconds(10);
+    /** How long the server may take to write again once space has returned. */
+    static final Duration DISK_RESUME_TIMEOUT = Duration.ofSeconds(20);
 
     final String name;
 
@@ -194,41 +198,8 @@ public enum Nemesis {
     public abstract List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl)
             throws InterruptedException;
 
-    /**
-     * Writes until the full disk refuses a write, then reads. Fails when no write is refused
-     * within {@link #DISK_PROBE_TIMEOUT}, when the refusal does not name the failed log write, or
-     * when the read is not answered.
-     */
-    private static void probeFullDisk(StoreTarget store) {
-        try (Etcd etcd = Etcd.builder().endpoints(store.endpoints()).requestTimeout(Duration.ofSeconds(2)).build()) {
-            byte[] value = new byte[DISK_SLACK_BYTES];
-            long deadline = System.nanoTime() + DISK_PROBE_TIMEOUT.toNanos();
-            while (true) {
-                try {
-                    Etcd.join(etcd.put(DISK_PROBE_KEY, value, 0));
-                } catch (RuntimeException e) {
-                    String why = messages(e);
-                    if (!why.contains("write-ahead log failed")) {
-                        throw new IllegalStateException("a write to the full disk failed without naming the failed log"
-                                + " write: " + why, e);
-                    }
-                    break;
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    throw new IllegalStateException("the server still took writes " + DISK_PROBE_TIMEOUT.toSeconds()
-                            + " s after its disk filled");
-                }
-            }
-            try {
-                Etcd.join(etcd.get(DISK_PROBE_KEY));
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("the server on a full disk refused a read: " + messages(e), e);
-            }
-        }
-    }
-
     /** The messages of {@code error} and its causes, outermost first. */
-    private static String messages(Throwable error) {
+    static String messages(Throwable error) {
         List<String> messages = new ArrayList<>();
         for (Throwable t = error; t != null; t = t.getCause()) {
             messages.add(String.valueOf(t.getMessage()));

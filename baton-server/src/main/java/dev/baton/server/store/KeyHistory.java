@@ -81,6 +81,32 @@ final class KeyHistory {
     }
 
     /**
+     * The entry without {@code newest}, which must be its newest revision: null when nothing is
+     * left. The slot it held is reused by the next append; a reader of an older revision never
+     * looks at it.
+     */
+    static Object dropNewest(Object entry, KeyRevision newest) {
+        if (entry instanceof KeyRevision single) {
+            requireNewest(single == newest, newest);
+            return null;
+        }
+        KeyHistory history = (KeyHistory) entry;
+        int n = history.size;
+        requireNewest(n > 0 && history.revisions[n - 1] == newest, newest);
+        if (n == 2) {
+            return history.revisions[0];
+        }
+        history.size = n - 1;
+        return history;
+    }
+
+    private static void requireNewest(boolean newest, KeyRevision change) {
+        if (!newest) {
+            throw new IllegalStateException("revision " + change.modRevision() + " is not its key's newest");
+        }
+    }
+
+    /**
      * The entry after compaction at {@code revision}: the newest revision at or below it survives
      * when it is a put, everything newer survives, the rest is dropped. Returns null when nothing
      * survives, and the same object when nothing changes.

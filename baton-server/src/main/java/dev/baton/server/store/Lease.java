@@ -72,6 +72,12 @@ public final class Lease {
         expired = true;
     }
 
+    /** Makes a revoked lease live again, its deadline a full TTL after {@code nowNanos}. */
+    synchronized void reinstate(long nowNanos) {
+        expired = false;
+        deadlineNanos = nowNanos + ttlSeconds * 1_000_000_000L;
+    }
+
     synchronized long deadlineNanos() {
         return deadlineNanos;
     }

@@ -55,11 +55,20 @@ public final class LeaseTable implements KeyChangeListener {
         return lease;
     }
 
-    /** Removes a lease (writer thread); its attached keys must already be deleted. */
+    /**
+     * Removes a lease (writer thread); its attached keys must already be deleted. Its
+     * {@link Lease#revoked()} is left for the caller to complete once the removal is published.
+     */
     void remove(Lease lease) {
         leases.remove(lease.id(), lease);
         lease.markRevoked();
-        lease.revoked().complete(null);
+    }
+
+    /** Puts back a lease whose removal was taken back, with a full TTL from now (writer thread). */
+    void reinstate(Lease lease) {
+        lease.reinstate(nanoClock.getAsLong());
+        leases.put(lease.id(), lease);
+        schedule(lease);
     }
 
     /**
@@ -106,6 +115,23 @@ public final class LeaseTable implements KeyChangeListener {
     private void schedule(Lease lease) {
         synchronized (deadlines) {
             deadlines.add(new Deadline(lease.deadlineNanos(), lease));
+        }
+    }
+
+    @Override
+    public void keyChangeTakenBack(KeyRevision takenBack, KeyRevision restored) {
+        ByteString key = UnsafeByteOperations.unsafeWrap(takenBack.key());
+        if (!takenBack.isTombstone() && takenBack.lease() != 0) {
+            Lease lease = leases.get(takenBack.lease());
+            if (lease != null) {
+                lease.attachedKeys().remove(key);
+            }
+        }
+        if (restored != null && restored.lease() != 0) {
+            Lease lease = leases.get(restored.lease());
+            if (lease != null) {
+                lease.attachedKeys().add(key);
+            }
         }
     }
 

@@ -126,6 +126,23 @@ public final class MvccStore {
         listener.keyChanged(previous, change);
     }
 
+    /**
+     * Takes back {@code change}, the newest change recorded (writer thread): readers of a revision
+     * below it never saw it. The caller sets the revision back afterwards.
+     */
+    void takeBack(KeyRevision change) {
+        byte[] key = change.key();
+        Object entry = index.get(key);
+        Object remaining = KeyHistory.dropNewest(entry, change);
+        if (remaining == null) {
+            index.remove(key);
+        } else if (remaining != entry) {
+            index.put(key, remaining);
+        }
+        log.dropNewest(change);
+        listener.keyChangeTakenBack(change, KeyHistory.liveAt(remaining, Long.MAX_VALUE));
+    }
+
     void advanceTo(long newRevision) {
         revision = newRevision;
     }

@@ -39,6 +39,16 @@ final class RevisionLog {
         s.size = n + 1;
     }
 
+    /** Drops {@code newest}, the last change appended; its slot is reused by the next append. */
+    void dropNewest(KeyRevision newest) {
+        Segment s = segment;
+        int n = s.size;
+        if (n == 0 || s.entries[n - 1] != newest) {
+            throw new IllegalStateException("revision " + newest.modRevision() + " is not the newest change");
+        }
+        s.size = n - 1;
+    }
+
     /** Calls {@code action} for each change with {@code from <= modRevision <= to}, in order. */
     void forEach(long from, long to, Consumer<KeyRevision> action) {
         Segment s = segment;

@@ -19,7 +19,9 @@ import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.RangeResponse;
 import io.etcd.jetcd.api.TxnRequest;
 import io.etcd.jetcd.api.TxnResponse;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
@@ -33,6 +35,12 @@ import java.util.function.UnaryOperator;
  * state as of the last {@link #publish()}, so a caller that publishes only what is durable
  * never lets a reader see a write that a crash could lose.
  *
+ * <p>Until they are published, writes can be taken back: {@link #rollBack()} returns the state to
+ * the last {@link #publish()}, as if the writes since had never been made. The writer does so
+ * when their log records could not be made durable. A compaction or a lease revocation takes
+ * effect for readers only when published, so taking it back needs nothing readers could have
+ * seen undone.
+ *
  * <p>Alarms are part of the state, as in etcd: while a NOSPACE alarm is raised, writes that add
  * data (puts, txns with puts, lease grants) fail with {@link EtcdError#noSpace()}; reads,
  * deletes, compactions and revocations go on, so space can be freed before the alarm is disarmed.
@@ -42,6 +50,12 @@ public final class StoreState {
     private final MvccStore kv;
     private final LongSupplier leaseIds;
     private final List<Effect> effects = new ArrayList<>();
+    /** How to take back each change made since the last publish, newest first. */
+    private final Deque<Runnable> undo = new ArrayDeque<>();
+    /** Leases revoked since the last publish: their {@link Lease#revoked()} completes when published. */
+    private final List<Lease> revokedUnpublished = new ArrayList<>();
+    /** The highest compaction made since the last publish, -1 when none: applied when published. */
+    private long unpublishedCompaction = -1;
     private volatile long publishedRevision = 1;
     /** The raised alarms, in the order they were raised; replaced whole on each change. */
     private volatile List<AlarmMember> alarms = List.of();
@@ -70,9 +84,34 @@ public final class StoreState {
         return publishedRevision;
     }
 
-    /** Makes everything applied so far visible to readers. */
+    /** Makes everything applied so far visible to readers; none of it can be taken back any more. */
     public void publish() {
         publishedRevision = kv.revision();
+        if (unpublishedCompaction >= 0) {
+            kv.compact(unpublishedCompaction);
+            unpublishedCompaction = -1;
+        }
+        for (Lease lease : revokedUnpublished) {
+            lease.revoked().complete(null);
+        }
+        revokedUnpublished.clear();
+        undo.clear();
+    }
+
+    /**
+     * Takes back every write applied since the last {@link #publish()} (writer thread): the key
+     * space, leases, alarms and auth return to what readers see, and the next write gets the
+     * revision the first taken-back one had. A lease whose revocation is taken back is granted
+     * its full TTL again, as a restart would.
+     */
+    public void rollBack() {
+        while (!undo.isEmpty()) {
+            undo.pop().run();
+        }
+        effects.clear();
+        revokedUnpublished.clear();
+        unpublishedCompaction = -1;
+        kv.advanceTo(publishedRevision);
     }
 
     /** The effects recorded since the last call, in order. */
@@ -135,13 +174,13 @@ public final class StoreState {
 
     public CompactionResponse compact(CompactionRequest r) {
         long revision = r.getRevision();
-        if (revision <= kv.compactRevision()) {
+        if (revision <= Math.max(kv.compactRevision(), unpublishedCompaction)) {
             throw EtcdError.compacted();
         }
         if (revision > kv.revision()) {
             throw EtcdError.futureRevision();
         }
-        kv.compact(revision);
+        unpublishedCompaction = revision;
         effects.add(new Effect.Compacted(revision));
         return CompactionResponse.newBuilder().setHeader(KvOperations.header(kv.revision())).build();
     }
@@ -160,7 +199,8 @@ public final class StoreState {
             throw EtcdError.leaseExists();
         }
         long ttl = Math.max(r.getTTL(), LeaseTable.MIN_TTL_SECONDS);
-        leases.add(id, ttl);
+        Lease granted = leases.add(id, ttl);
+        undo.push(() -> leases.remove(granted));
         effects.add(new Effect.LeaseGranted(id, ttl));
         return LeaseGrantResponse.newBuilder()
                 .setHeader(KvOperations.header(kv.revision()))
@@ -183,6 +223,8 @@ public final class StoreState {
         }
         commit(txn);
         leases.remove(lease);
+        undo.push(() -> leases.reinstate(lease));
+        revokedUnpublished.add(lease);
         effects.add(new Effect.LeaseRevoked(id));
         return LeaseRevokeResponse.newBuilder().setHeader(KvOperations.header(kv.revision())).build();
     }
@@ -227,6 +269,8 @@ public final class StoreState {
     }
 
     private void recordAlarm(AlarmMember member, boolean raised) {
+        List<AlarmMember> before = alarms;
+        undo.push(() -> alarms = before);
         changeAlarm(member, raised);
         effects.add(new Effect.AlarmChanged(member.getMemberID(), member.getAlarmValue(), raised));
     }
@@ -253,6 +297,8 @@ public final class StoreState {
     public AuthData changeAuth(UnaryOperator<AuthData> change) {
         AuthData changed = change.apply(auth);
         if (changed != auth) {
+            AuthData before = auth;
+            undo.push(() -> auth = before);
             auth = changed;
             effects.add(new Effect.AuthChanged(changed));
         }
@@ -270,6 +316,7 @@ public final class StoreState {
     private void commit(WriteTxn txn) {
         txn.commit();
         for (KeyRevision change : txn.changes()) {
+            undo.push(() -> kv.takeBack(change));
             effects.add(new Effect.KeyChanged(change));
         }
     }
@@ -287,6 +334,7 @@ public final class StoreState {
             Lease lease = leases.get(revoked.id());
             if (lease != null) {
                 leases.remove(lease);
+                lease.revoked().complete(null);
             }
         } else if (effect instanceof Effect.Compacted compacted) {
             kv.compact(compacted.revision());

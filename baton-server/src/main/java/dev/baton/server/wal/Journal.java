@@ -15,6 +15,13 @@ public interface Journal extends AutoCloseable {
     /** Makes every appended record durable (written and, when configured, forced to disk). */
     void sync() throws IOException;
 
+    /**
+     * After a failed {@link #sync()}: forgets the records appended since the last successful one
+     * and makes sure none of them can be read back, now or by a restart, then checks that the
+     * log can grow again. Throws while it cannot (the disk is still full); call again later.
+     */
+    void discardUnsynced() throws IOException;
+
     /** True when the log has grown enough since the last snapshot that a new one is worth it. */
     boolean snapshotDue();
 
@@ -46,6 +53,10 @@ public interface Journal extends AutoCloseable {
 
             @Override
             public void sync() {
+            }
+
+            @Override
+            public void discardUnsynced() {
             }
 
             @Override

@@ -66,9 +66,13 @@ public final class WriteAheadLog implements Journal {
     private long segmentPosition;
     /** The size of the current log file: its records, then zeros up to here. */
     private long segmentAllocated;
+    /** Where the records of the last successful sync end in the current log file. */
+    private long syncedPosition;
     private long lastIndex;
     /** The number of the first record in the batch being appended. */
     private long batchFirstIndex;
+    /** The last record of the last successful sync. */
+    private long syncedIndex;
     private long bytesSinceSnapshot;
     /** What {@link #sizeOnDisk()} answers: measured after recovery and each snapshot, grown by each sync. */
     private volatile long bytesOnDisk;
@@ -506,15 +510,38 @@ public final class WriteAheadLog implements Journal {
             while (buffer.hasRemaining()) {
                 segmentPosition += segment.write(buffer, segmentPosition);
             }
-            bytesSinceSnapshot += batch.size();
-            bytesOnDisk += batch.size();
-            batch.reset();
             unforced = true;
         }
         if (fsync && unforced) {
             segment.force(false);
         }
         unforced = false;
+        long written = segmentPosition - syncedPosition;
+        bytesSinceSnapshot += written;
+        bytesOnDisk += written;
+        batch.reset();
+        syncedPosition = segmentPosition;
+        syncedIndex = lastIndex;
+    }
+
+    /**
+     * Cuts the log file back to the end of the last synced record, so that a record the failed
+     * sync wrote whole cannot be replayed, then extends it with zeros again and forces it: once
+     * that succeeds, the log can grow and the next sync starts where the last good one ended.
+     */
+    @Override
+    public void discardUnsynced() throws IOException {
+        batch.reset();
+        lastIndex = syncedIndex;
+        segmentPosition = syncedPosition;
+        unforced = false;
+        segment.truncate(syncedPosition);
+        segmentAllocated = syncedPosition;
+        preallocate(syncedPosition + 1);
+        if (fsync) {
+            segment.force(false);
+        }
+        bytesOnDisk = measure();
     }
 
     /**
@@ -601,6 +628,8 @@ public final class WriteAheadLog implements Journal {
         segmentFirstIndex = firstIndex;
         segmentAllocated = segment.size();
         segmentPosition = segmentAllocated;
+        syncedPosition = segmentPosition;
+        syncedIndex = lastIndex;
         forceDirectory();
     }
 
@@ -610,6 +639,8 @@ public final class WriteAheadLog implements Journal {
         segment = FileChannel.open(file, StandardOpenOption.WRITE);
         segmentFirstIndex = firstIndex;
         segmentPosition = recordsEnd;
+        syncedPosition = recordsEnd;
+        syncedIndex = lastIndex;
         segmentAllocated = segment.size();
     }
 

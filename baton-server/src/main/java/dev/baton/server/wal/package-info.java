@@ -15,7 +15,10 @@
  * follows, is what a crash during the last batch's write leaves behind: that batch was never
  * forced, so it is dropped from there with a warning. Damage followed by a later batch (so the
  * damaged record was acknowledged), and damage anywhere else, stops start-up with a message
- * naming the file and offset. The package is internal to the server
+ * naming the file and offset. A failed sync (a full disk) is undone before anything else is
+ * written: the log file is cut back to the end of the last synced record, so what the failed
+ * write left cannot be replayed, and the records of the failed batch are forgotten. The package
+ * is internal to the server
  * and not a public API.
  */
 package dev.baton.server.wal;

@@ -116,8 +116,9 @@ class LeaseTableTest {
         store.grantLease(grant(10, 5));
         var revoked = store.leases().get(5).revoked();
         store.revokeLease(5);
-        assertThat(revoked).isDone();
+        assertThat(revoked).as("before the revocation is published").isNotDone();
         store.publish();
+        assertThat(revoked).isDone();
         assertThat(store.range(get("x")).getHeader().getRevision()).isEqualTo(1);
     }
 }

@@ -218,10 +218,12 @@ class StoreStateKvTest {
         store.deleteRange(delete("a"));
         store.put(put("b", "1"));
         store.compact(CompactionRequest.newBuilder().setRevision(3).build());
+        store.publish();
         List<String> changes = new java.util.ArrayList<>();
         store.kv().forEachChange(0, Long.MAX_VALUE, c -> changes.add(c.toString()));
         assertThat(changes).containsExactly("put b@4");
         store.compact(CompactionRequest.newBuilder().setRevision(4).build());
+        store.publish();
         changes.clear();
         store.kv().forEachChange(0, Long.MAX_VALUE, c -> changes.add(c.toString()));
         assertThat(changes).containsExactly("put b@4");
@@ -234,10 +236,10 @@ class StoreStateKvTest {
                 .addSuccess(io.etcd.jetcd.api.RequestOp.newBuilder().setRequestDeleteRange(delete("a", "\0")))
                 .build());
         store.compact(CompactionRequest.newBuilder().setRevision(2).build());
+        store.publish();
         List<String> changes = new java.util.ArrayList<>();
         store.kv().forEachChange(0, Long.MAX_VALUE, c -> changes.add(c.toString()));
         assertThat(changes).isEmpty();
-        store.publish();
         assertThat(store.range(range("\0", "\0")).getCount()).isZero();
     }
 }

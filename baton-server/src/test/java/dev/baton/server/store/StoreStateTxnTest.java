@@ -135,6 +135,7 @@ class StoreStateTxnTest {
     @Test
     void aTxnRangeBelowTheCompactionRevisionFailsAsCompactedEvenWhenNegative() {
         store.compact(CompactionRequest.newBuilder().setRevision(2).build());
+        store.publish();
         for (long revision : new long[] {-1, 1, Long.MIN_VALUE}) {
             assertThatThrownBy(() -> store.txn(TxnRequest.newBuilder()
                     .addSuccess(op(put("c", "1")))

@@ -325,4 +325,22 @@ class WriteAheadLogTest {
         assertThatThrownBy(this::reopen).isInstanceOf(DataDirectoryException.class)
                 .hasMessageContaining("holds log files but no snapshot");
     }
+
+    @Test
+    void recordsDiscardedAfterAFailedSyncAreNeverReplayedAndTheLogGoesOnAfterThem() throws IOException {
+        StoreState state = fresh();
+        try (WriteAheadLog wal = WriteAheadLog.open(dir, state, true, Long.MAX_VALUE)) {
+            state.put(put("kept", "1"));
+            journal(state, wal);
+            state.put(put("discarded", "1"));
+            wal.append(state.takeEffects());
+            state.rollBack();
+            wal.discardUnsynced();
+            state.put(put("after", "1"));
+            journal(state, wal);
+            assertThat(wal.lastIndex()).isEqualTo(2);
+        }
+        assertThat(all(reopen()).getKvsList()).extracting(kv -> kv.getKey().toStringUtf8() + "@" + kv.getModRevision())
+                .containsExactly("after@3", "kept@2");
+    }
 }
