@@ -24,7 +24,8 @@ import java.util.TreeSet;
  * writes once; the caller waits the hold out ({@link #hold()}).
  *
  * <p>Knows no store: the caller sends what {@link #next} returns and gives back the fires with
- * times left. Time comes from the clock it is given. Not thread-safe.
+ * times left; one batcher serves a leadership term, so the windows of the fire times written in
+ * one pass hold the writes of the next. Time comes from the clock it is given. Not thread-safe.
  */
 final class FireBatcher {
     /** How many fire transactions the leader keeps in flight. */
@@ -88,6 +89,14 @@ final class FireBatcher {
     /** Queues the next fires of one schedule (again, after its last fire was written). */
     void add(Pending fires) {
         queue.add(fires);
+    }
+
+    /**
+     * Drops the queued fires, keeping the claim windows: what a failed write left is decided
+     * again from what the store holds.
+     */
+    void clear() {
+        queue.clear();
     }
 
     /** True when no fire waits to be sent. */

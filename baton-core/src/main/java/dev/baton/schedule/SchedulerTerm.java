@@ -82,6 +82,7 @@ final class SchedulerTerm {
     private final Duration threshold;
     private final Duration lead;
     private final Leadership leadership;
+    private final FireBatcher batcher;
     private final Object monitor = new Object();
     private final Map<String, Definition> defs = new TreeMap<>();
     private final Map<String, Fired> fires = new HashMap<>();
@@ -114,6 +115,7 @@ final class SchedulerTerm {
         this.threshold = threshold;
         this.lead = lead;
         this.leadership = leadership;
+        this.batcher = new FireBatcher(clock, FireBatcher.CLAIM_WINDOW);
     }
 
     /** Fires the schedules until the leadership is lost or the thread interrupted. */
@@ -345,7 +347,7 @@ final class SchedulerTerm {
      */
     private boolean writeAll(List<Pending> pending) throws ExecutionException, TimeoutException, InterruptedException {
         boolean allWritten = true;
-        FireBatcher batcher = new FireBatcher(clock, FireBatcher.CLAIM_WINDOW);
+        batcher.clear();
         pending.forEach(batcher::add);
         Deque<Sent> inFlight = new ArrayDeque<>();
         while ((!batcher.isEmpty() || !inFlight.isEmpty()) && leadership.isValid()) {

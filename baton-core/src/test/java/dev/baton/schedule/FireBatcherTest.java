@@ -124,6 +124,21 @@ class FireBatcherTest {
     }
 
     @Test
+    void theWindowsOfOnePassHoldTheNextPassAfterTheQueueIsCleared() {
+        TestClock clock = new TestClock(T);
+        FireBatcher batcher = new FireBatcher(clock, WINDOW);
+        batcher.add(fires("ahead", T.plusSeconds(1)));
+        batcher.next(0);
+        batcher.add(fires("dropped", T.plusSeconds(1)));
+        batcher.clear();
+        assertThat(batcher.isEmpty()).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        batcher.add(fires("next", T.plusSeconds(2)));
+        assertThat(batcher.next(0)).isEmpty();
+        assertThat(batcher.hold()).isEqualTo(WINDOW);
+    }
+
+    @Test
     void firesWithoutTasksOrWrittenLateOpenNoWindow() {
         record Row(String story, Pending sent) {
         }
