@@ -35,6 +35,14 @@ class FireBatcherTest {
         return batch.stream().map(fire -> fire.schedule.name()).toList();
     }
 
+    /** A batcher on {@code clock} that has sent {@code sent} at the clock's instant. */
+    private static FireBatcher afterSending(TestClock clock, Pending sent) {
+        FireBatcher batcher = new FireBatcher(clock, WINDOW);
+        batcher.add(sent);
+        assertThat(batcher.next(0)).containsExactly(sent);
+        return batcher;
+    }
+
     /** The sizes of the transactions {@code batcher} sends, none in flight, until its queue is empty. */
     private static List<Integer> batchSizes(FireBatcher batcher) {
         List<Integer> sizes = new ArrayList<>();
@@ -100,9 +108,7 @@ class FireBatcherTest {
                 new Row("in the window: a missed fire leaves", 1_040, -3_000, true, 60),
                 new Row("at the window's end: nothing held", 1_100, 2_000, true, 0))) {
             TestClock clock = new TestClock(T);
-            FireBatcher batcher = new FireBatcher(clock, WINDOW);
-            batcher.add(fires("ahead", T.plusSeconds(1)));
-            assertThat(batcher.next(0)).hasSize(1);
+            FireBatcher batcher = afterSending(clock, fires("ahead", T.plusSeconds(1)));
             clock.advance(Duration.ofMillis(row.nowMillis()));
             batcher.add(fires("next", T.plusMillis(row.nextFireMillis())));
             assertThat(!batcher.next(1).isEmpty()).as(row.story()).isEqualTo(row.sent());
@@ -113,9 +119,7 @@ class FireBatcherTest {
     @Test
     void aWindowWaitedOutHoldsNothingAgainEvenOnAStoppedClock() {
         TestClock clock = new TestClock(T);
-        FireBatcher batcher = new FireBatcher(clock, WINDOW);
-        batcher.add(fires("ahead", T.plusSeconds(1)));
-        batcher.next(0);
+        FireBatcher batcher = afterSending(clock, fires("ahead", T.plusSeconds(1)));
         clock.advance(Duration.ofMillis(1_010));
         batcher.add(fires("next", T.plusSeconds(2)));
         assertThat(batcher.next(0)).isEmpty();
@@ -126,9 +130,7 @@ class FireBatcherTest {
     @Test
     void theWindowsOfOnePassHoldTheNextPassAfterTheQueueIsCleared() {
         TestClock clock = new TestClock(T);
-        FireBatcher batcher = new FireBatcher(clock, WINDOW);
-        batcher.add(fires("ahead", T.plusSeconds(1)));
-        batcher.next(0);
+        FireBatcher batcher = afterSending(clock, fires("ahead", T.plusSeconds(1)));
         batcher.add(fires("dropped", T.plusSeconds(1)));
         batcher.clear();
         assertThat(batcher.isEmpty()).isTrue();
@@ -147,9 +149,7 @@ class FireBatcherTest {
                         new Pending(schedule("skipped", TaskProperties.empty()), 1, 0, List.of(T.plusSeconds(1)), false)),
                 new Row("a task written at its fire time, not ahead", fires("late", T)))) {
             TestClock clock = new TestClock(T);
-            FireBatcher batcher = new FireBatcher(clock, WINDOW);
-            batcher.add(row.sent());
-            batcher.next(0);
+            FireBatcher batcher = afterSending(clock, row.sent());
             clock.advance(Duration.ofMillis(1_010));
             batcher.add(fires("next", T.plusSeconds(2)));
             assertThat(names(batcher.next(0))).as(row.story()).containsExactly("next");
