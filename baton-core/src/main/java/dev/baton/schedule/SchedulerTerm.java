@@ -61,11 +61,10 @@ import org.slf4j.LoggerFactory;
  * store's queue are out of the fire's lag. A fixed-delay schedule fires when due.
  *
  * <p>The {@link FireBatcher} groups the fires of several schedules into one transaction, the
- * conjunction of their guards under the one fence, and keeps the store clear for the members'
- * claims just after each fire time it wrote ahead; when a transaction is refused, each of its
- * fires is written again in a transaction of its own, which reads what stood in its way. The
- * fires of one schedule are written in order, each comparing the last fire time the one before
- * wrote. A write whose outcome is unknown is resolved by reading everything again (rule 4 of
+ * conjunction of their guards under the one fence, and keeps several in flight; when a
+ * transaction is refused, each of its fires is written again in a transaction of its own, which
+ * reads what stood in its way. The fires of one schedule are written in order, each comparing
+ * the last fire time the one before wrote. A write whose outcome is unknown is resolved by reading everything again (rule 4 of
  * {@code docs/architecture.md}); the reread fire times say what happened.
  *
  * <p>A fixed-delay schedule waits for its previous task's done record: it reads the task, and
@@ -82,7 +81,6 @@ final class SchedulerTerm {
     private final Duration threshold;
     private final Duration lead;
     private final Leadership leadership;
-    private final FireBatcher batcher;
     private final Object monitor = new Object();
     private final Map<String, Definition> defs = new TreeMap<>();
     private final Map<String, Fired> fires = new HashMap<>();
@@ -115,7 +113,6 @@ final class SchedulerTerm {
         this.threshold = threshold;
         this.lead = lead;
         this.leadership = leadership;
-        this.batcher = new FireBatcher(clock, FireBatcher.CLAIM_WINDOW);
     }
 
     /** Fires the schedules until the leadership is lost or the thread interrupted. */
@@ -339,7 +336,7 @@ final class SchedulerTerm {
     }
 
     /**
-     * Writes the pending fires as the {@link FireBatcher} groups and paces them: as soon as the
+     * Writes the pending fires as the {@link FireBatcher} groups them: as soon as the
      * oldest transaction is settled the next is sent, so the store always has a window of work and
      * never waits for the slowest of a round. One schedule has at most one fire in flight; its
      * fires are written in order, each comparing the last fire time the one before wrote. Returns
@@ -347,17 +344,13 @@ final class SchedulerTerm {
      */
     private boolean writeAll(List<Pending> pending) throws ExecutionException, TimeoutException, InterruptedException {
         boolean allWritten = true;
-        batcher.clear();
+        FireBatcher batcher = new FireBatcher();
         pending.forEach(batcher::add);
         Deque<Sent> inFlight = new ArrayDeque<>();
         while ((!batcher.isEmpty() || !inFlight.isEmpty()) && leadership.isValid()) {
             for (List<Pending> batch = batcher.next(inFlight.size()); !batch.isEmpty();
                  batch = batcher.next(inFlight.size())) {
                 inFlight.add(new Sent(batch, send(batch)));
-            }
-            if (inFlight.isEmpty()) {
-                TimeUnit.NANOSECONDS.sleep(batcher.hold().toNanos());
-                continue;
             }
             Sent oldest = inFlight.poll();
             TxnResult result = await(oldest.answer());
