@@ -14,6 +14,7 @@ import dev.baton.etcd.TxnResult;
 import dev.baton.etcd.Watch;
 import dev.baton.etcd.WatchEvent;
 import dev.baton.etcd.WatchListener;
+import dev.baton.schedule.FireBatcher.Pending;
 import dev.baton.tasks.SubmitOperations;
 import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskId;
@@ -59,11 +60,11 @@ import org.slf4j.LoggerFactory;
  * time as its not-before: no member claims it earlier, and the write's round trip and the
  * store's queue are out of the fire's lag. A fixed-delay schedule fires when due.
  *
- * <p>The fires of up to {@value #MAX_FIRES_PER_TXN} schedules go out in one transaction, the
- * conjunction of their guards under the one fence; when it is refused, each of its fires is
- * written again in a transaction of its own, which reads what stood in its way. The next fires of up to {@value #MAX_IN_FLIGHT} schedules are in flight at once; the
- * fires of one schedule are written in order, each comparing the last fire time the one before
- * wrote. A write whose outcome is unknown is resolved by reading everything again (rule 4 of
+ * <p>The {@link FireBatcher} groups the fires of several schedules into one transaction, the
+ * conjunction of their guards under the one fence, and keeps several in flight; when a
+ * transaction is refused, each of its fires is written again in a transaction of its own, which
+ * reads what stood in its way. The fires of one schedule are written in order, each comparing
+ * the last fire time the one before wrote. A write whose outcome is unknown is resolved by reading everything again (rule 4 of
  * {@code docs/architecture.md}); the reread fire times say what happened.
  *
  * <p>A fixed-delay schedule waits for its previous task's done record: it reads the task, and
@@ -72,17 +73,6 @@ import org.slf4j.LoggerFactory;
  */
 final class SchedulerTerm {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerTerm.class);
-    /** How many fire transactions the leader keeps in flight. */
-    private static final int MAX_IN_FLIGHT = 8;
-    /**
-     * The most fires of different schedules in one transaction: etcd's default
-     * {@code --max-txn-ops} is 128 compares, and a fire takes four besides the one fence.
-     */
-    private static final int MAX_FIRES_PER_TXN = 31;
-    /** What the fires of one transaction may add up to, well below etcd's default 1.5 MiB request limit. */
-    private static final int MAX_TXN_BYTES = 1024 * 1024;
-    /** A fire's bytes besides its properties: keys, options, state, fire time and framing. */
-    private static final int FIRE_OVERHEAD_BYTES = 1024;
 
     private final Etcd etcd;
     private final ScheduleKeys keys;
@@ -327,23 +317,6 @@ final class SchedulerTerm {
         return writeAll(pending) ? earliest : clock.instant();
     }
 
-    /** The fires of one timed schedule still to write in this pass, oldest first. */
-    private static final class Pending {
-        final Schedule schedule;
-        final long defRevision;
-        final Deque<Instant> times;
-        final boolean withTask;
-        long firedRevision;
-
-        Pending(Schedule schedule, long defRevision, long firedRevision, List<Instant> times, boolean withTask) {
-            this.schedule = schedule;
-            this.defRevision = defRevision;
-            this.firedRevision = firedRevision;
-            this.times = new ArrayDeque<>(times);
-            this.withTask = withTask;
-        }
-    }
-
     /**
      * Decides a timed schedule: adds what it has to write to {@code pending}, fire times up to the
      * lead ahead included; returns when its next fire time is due to be written.
@@ -363,20 +336,20 @@ final class SchedulerTerm {
     }
 
     /**
-     * Writes the pending fires, the next fires of several schedules per transaction, keeping up to
-     * {@value #MAX_IN_FLIGHT} transactions in flight: as soon as the oldest is settled the next is
-     * sent, so the store always has a window of work and never waits for the slowest of a round.
-     * One schedule has at most one fire in flight; its fires are written in order, each comparing
-     * the last fire time the one before wrote. Returns false when a schedule changed under its
-     * decision; its remaining fires are dropped.
+     * Writes the pending fires as the {@link FireBatcher} groups them: as soon as the
+     * oldest transaction is settled the next is sent, so the store always has a window of work and
+     * never waits for the slowest of a round. One schedule has at most one fire in flight; its
+     * fires are written in order, each comparing the last fire time the one before wrote. Returns
+     * false when a schedule changed under its decision; its remaining fires are dropped.
      */
     private boolean writeAll(List<Pending> pending) throws ExecutionException, TimeoutException, InterruptedException {
         boolean allWritten = true;
-        Deque<Pending> queue = new ArrayDeque<>(pending);
+        FireBatcher batcher = new FireBatcher();
+        pending.forEach(batcher::add);
         Deque<Sent> inFlight = new ArrayDeque<>();
-        while ((!queue.isEmpty() || !inFlight.isEmpty()) && leadership.isValid()) {
-            while (!queue.isEmpty() && inFlight.size() < MAX_IN_FLIGHT) {
-                List<Pending> batch = nextBatch(queue);
+        while ((!batcher.isEmpty() || !inFlight.isEmpty()) && leadership.isValid()) {
+            for (List<Pending> batch = batcher.next(inFlight.size()); !batch.isEmpty();
+                 batch = batcher.next(inFlight.size())) {
                 inFlight.add(new Sent(batch, send(batch)));
             }
             Sent oldest = inFlight.poll();
@@ -390,26 +363,11 @@ final class SchedulerTerm {
                     allWritten = false;
                 } else if (!fire.times.isEmpty()) {
                     fire.firedRevision = written.get();
-                    queue.add(fire);
+                    batcher.add(fire);
                 }
             }
         }
         return allWritten;
-    }
-
-    /** The next fires of the queue's first schedules that fit one transaction (at least one). */
-    private static List<Pending> nextBatch(Deque<Pending> queue) {
-        List<Pending> batch = new ArrayList<>();
-        long bytes = 0;
-        while (!queue.isEmpty() && batch.size() < MAX_FIRES_PER_TXN) {
-            long fireBytes = FIRE_OVERHEAD_BYTES + queue.peek().schedule.properties().json().length();
-            if (!batch.isEmpty() && bytes + fireBytes > MAX_TXN_BYTES) {
-                break;
-            }
-            batch.add(queue.poll());
-            bytes += fireBytes;
-        }
-        return batch;
     }
 
     /** The transaction of several schedules' next fires, all written or none. */
@@ -417,7 +375,7 @@ final class SchedulerTerm {
         List<Guard> guards = new ArrayList<>(List.of(leadership.fence()));
         List<Operation> puts = new ArrayList<>();
         for (Pending fire : batch) {
-            Fire parts = fire(fire.schedule, fire.defRevision, fire.firedRevision, fire.times.peek(), fire.withTask);
+            Fire parts = fire(fire.schedule, fire.defRevision, fire.firedRevision, fire.next(), fire.withTask);
             guards.addAll(parts.guards());
             puts.addAll(parts.puts());
         }
