@@ -21,11 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link NamespaceFeed} straight from one watch of the namespace: a range read, then a
  * {@link Watch} from the next revision, whose events go to the member's table as they come,
- * with nothing cached in between (the table keeps only what the member decides by). The watch
- * delivers straight onto the member's control thread. When the
+ * with nothing cached in between (the table keeps only what the member decides by). When the
  * watch cannot resume (its revision was compacted) or fails, the namespace is read again and its
  * contents delivered whole, and a new watch starts after that read (rule 5 of
- * {@code docs/architecture.md}). Everything reaches the listener on the member's control thread.
+ * {@code docs/architecture.md}). Everything reaches the listener on the member's control thread,
+ * onto which the watch delivers straight.
  */
 final class NamespaceWatch implements NamespaceFeed {
 
