@@ -1,6 +1,9 @@
 package dev.baton.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.LoggerFactory;
@@ -23,6 +26,8 @@ import picocli.CommandLine.Spec;
 public final class BatonCommand implements Runnable {
     /** The variable logback.xml reads the root level from; a system property of that name wins over the environment. */
     private static final String LOG_LEVEL_VARIABLE = "BATON_LOG_LEVEL";
+    /** The file {@code logback-demo.xml} writes the library's logs to, named by the demo. */
+    static final String LOG_FILE_VARIABLE = "BATON_LOG_FILE";
     private static final Set<String> ONE_SHOT_COMMANDS = Set.of("submit", "tasks", "members", "leader", "command", "retry",
             "schedule");
 
@@ -81,6 +86,7 @@ public final class BatonCommand implements Runnable {
 
     public static void main(String[] args) {
         quietLogsForOneShotCommands(args);
+        demoLogsToAFile(args);
         sendJavaUtilLoggingToSlf4j();
         System.exit(commandLine().execute(args));
     }
@@ -94,6 +100,25 @@ public final class BatonCommand implements Runnable {
     private static void quietLogsForOneShotCommands(String[] args) {
         if (args.length > 0 && ONE_SHOT_COMMANDS.contains(args[0]) && System.getenv(LOG_LEVEL_VARIABLE) == null) {
             System.setProperty(LOG_LEVEL_VARIABLE, "WARN");
+        }
+    }
+
+    /**
+     * {@code baton demo} tells the fleet's story on the terminal; the library's own lines (a cache
+     * loading, the crashed worker's session failing, as it should) go to a temporary file the demo
+     * names at its start, through {@code logback-demo.xml}. Must run before the first logger is
+     * created; when the file cannot be made, logs stay on standard error.
+     */
+    private static void demoLogsToAFile(String[] args) {
+        if (args.length == 0 || !args[0].equals("demo") || System.getProperty("logback.configurationFile") != null) {
+            return;
+        }
+        try {
+            Path log = Files.createTempFile("baton-demo-", ".log");
+            System.setProperty(LOG_FILE_VARIABLE, log.toString());
+            System.setProperty("logback.configurationFile", "logback-demo.xml");
+        } catch (IOException e) {
+            System.err.println("baton demo: cannot create a log file (" + e.getMessage() + "); logging to standard error");
         }
     }
 

@@ -79,6 +79,10 @@ final class DemoCommand implements Callable<Integer> {
         out = spec.commandLine().getOut();
         Path dataDir = Files.createTempDirectory("baton-demo-");
         startedNanos = System.nanoTime();
+        String logFile = System.getProperty(BatonCommand.LOG_FILE_VARIABLE);
+        if (logFile != null) {
+            say("logs     the library's own log lines go to " + logFile);
+        }
         FleetMetrics metrics = new FleetMetrics();
         List<Worker> workers = new ArrayList<>();
         // Only with --keep: without it, Ctrl-C ends the demo at once rather than waiting for clean-up.

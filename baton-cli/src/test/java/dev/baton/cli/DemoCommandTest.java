@@ -20,7 +20,7 @@ class DemoCommandTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(150);
 
     @Test
-    void aCrashedWorkersTasksAreTakenOverAndEveryTaskCompletes() {
+    void aCrashedWorkersTasksAreTakenOverAndEveryTaskCompletes() throws Exception {
         try (ChildJvm demo = ChildJvm.builder(BatonCommand.class)
                 .args("demo", "--duration", "120s", "--http", "127.0.0.1:0", "--tasks", "12").start()) {
             demo.awaitLine(line -> line.contains("dashboard http://127.0.0.1:"), Duration.ofSeconds(60));
@@ -31,6 +31,11 @@ class DemoCommandTest {
             assertThat(demo.lines()).contains("  tasks completed     12 of 12", "demo: every task completed");
             assertThat(demo.lines()).anyMatch(line -> line.matches("ID +STATE +OWNER +FAILED-RUNS +EXIT +SINCE +RESULT +OUTPUT"))
                     .anyMatch(line -> line.matches("demo-12 +completed +- +0 +0 .*task 12 slept 1\\.3 s"));
+            assertThat(demo.errorLines()).as("the library's log lines stay off the terminal").isEmpty();
+            Path log = Path.of(group(demo.lines().stream().filter(line -> line.contains("log lines go to")).findFirst()
+                    .orElseThrow(), "go to (\\S+)$"));
+            assertThat(Files.readString(log)).contains("session opened").contains("lost");
+            Files.delete(log);
         }
     }
 
