@@ -38,19 +38,18 @@ record DoneTask(TaskState state, Optional<TaskSpec> spec, Optional<TaskResult> r
     /** Reads a done record, refusing anything {@link #encode} could not have written. */
     static DoneTask decode(String json) {
         ObjectNode node = JsonCodec.readObject(SUBJECT, json, MAX_ENCODED_BYTES);
-        JsonNode spec = objectField(node, SPEC_FIELD, json);
-        JsonNode result = objectField(node, RESULT_FIELD, json);
-        TaskState state = TaskState.decode(JsonCodec.write(node));
-        return new DoneTask(state, spec == null ? Optional.empty() : Optional.of(TaskSpec.decode(JsonCodec.write(spec))),
-                result == null ? Optional.empty() : Optional.of(TaskResult.parse(JsonCodec.write(result))));
+        ObjectNode spec = objectField(node, SPEC_FIELD, json);
+        ObjectNode result = objectField(node, RESULT_FIELD, json);
+        return new DoneTask(TaskState.read(node), Optional.ofNullable(spec).map(TaskSpec::read),
+                Optional.ofNullable(result).map(TaskResult::of));
     }
 
     /** Takes {@code field} out of {@code node}: null when absent, refused when not an object. */
-    private static JsonNode objectField(ObjectNode node, String field, String json) {
+    private static ObjectNode objectField(ObjectNode node, String field, String json) {
         JsonNode value = node.remove(field);
         if (value != null && !value.isObject()) {
             throw new TaskFormatException(SUBJECT, json, "field \"" + field + "\" must be a JSON object");
         }
-        return value;
+        return (ObjectNode) value;
     }
 }

@@ -13,11 +13,13 @@ import java.util.function.Function;
 
 /**
  * A JSON object read as a record with a fixed set of fields: unknown fields and fields of the
- * wrong type are refused, each with an error that names the field and quotes the whole input.
+ * wrong type are refused, each with an error that names the field and quotes the whole input (for
+ * a record read from a tree, the object itself).
  */
 final class JsonRecord {
 
     private final String subject;
+    /** The text the record was parsed from; null for a record read from a tree. */
     private final String source;
     private final ObjectNode node;
 
@@ -29,7 +31,19 @@ final class JsonRecord {
 
     /** Parses {@code text} and refuses any field outside {@code allowedFields}. */
     static JsonRecord parse(String subject, String text, int maxBytes, Set<String> allowedFields) {
-        JsonRecord record = new JsonRecord(subject, text, JsonCodec.readObject(subject, text, maxBytes));
+        return checked(new JsonRecord(subject, text, JsonCodec.readObject(subject, text, maxBytes)), allowedFields);
+    }
+
+    /**
+     * Reads an object already parsed (one nested in a record, or a record with its nested ones
+     * taken out), refusing any field outside {@code allowedFields}, without writing it out and
+     * parsing it again.
+     */
+    static JsonRecord of(String subject, ObjectNode node, Set<String> allowedFields) {
+        return checked(new JsonRecord(subject, null, node), allowedFields);
+    }
+
+    private static JsonRecord checked(JsonRecord record, Set<String> allowedFields) {
         for (Iterator<String> names = record.node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!allowedFields.contains(name)) {
@@ -145,7 +159,7 @@ final class JsonRecord {
     }
 
     TaskFormatException invalid(String rule) {
-        return new TaskFormatException(subject, source, rule);
+        return new TaskFormatException(subject, source != null ? source : JsonCodec.write(node), rule);
     }
 
     private JsonNode present(String field) {

@@ -79,10 +79,18 @@ public record TaskOptions(Optional<Duration> timeout, Optional<RetryPolicy> retr
      * @throws TaskFormatException when {@code json} is not options {@link #json()} could write
      */
     public static TaskOptions parse(String json) {
-        JsonRecord record = JsonRecord.parse(SUBJECT, json, MAX_ENCODED_BYTES, FIELDS);
+        return read(JsonRecord.parse(SUBJECT, json, MAX_ENCODED_BYTES, FIELDS));
+    }
+
+    /** Reads options nested in another record (a spec keeps them). */
+    static TaskOptions read(ObjectNode node) {
+        return read(JsonRecord.of(SUBJECT, node, FIELDS));
+    }
+
+    private static TaskOptions read(JsonRecord record) {
         try {
             Optional<RetryPolicy> retry = record.has("retry")
-                    ? Optional.of(retryPolicy(JsonCodec.write(record.requireObject("retry"))))
+                    ? Optional.of(retryPolicy(record.requireObject("retry")))
                     : Optional.empty();
             return new TaskOptions(record.optionalDuration("timeout"), retry,
                     record.optionalInt("priority", DEFAULT_PRIORITY));
@@ -108,8 +116,8 @@ public record TaskOptions(Optional<Duration> timeout, Optional<RetryPolicy> retr
         return node;
     }
 
-    private static RetryPolicy retryPolicy(String json) {
-        JsonRecord record = JsonRecord.parse(SUBJECT + " field \"retry\"", json, MAX_ENCODED_BYTES, RETRY_FIELDS);
+    private static RetryPolicy retryPolicy(ObjectNode node) {
+        JsonRecord record = JsonRecord.of(SUBJECT + " field \"retry\"", node, RETRY_FIELDS);
         try {
             return RetryPolicy.builder()
                     .maxAttempts(record.requireNonNegativeInt("maxAttempts"))

@@ -16,6 +16,7 @@ import java.util.Set;
  */
 record TaskSpec(TaskProperties properties, Instant submitted, Optional<Instant> notBefore, TaskOptions options) {
 
+    private static final String SUBJECT = "task spec";
     private static final Set<String> FIELDS = Set.of("properties", "submitted", "notBefore", "options");
     /** Room for the two instants, the options and the field names around the largest properties. */
     static final int MAX_ENCODED_BYTES = TaskProperties.MAX_ENCODED_BYTES + TaskOptions.MAX_ENCODED_BYTES + 256;
@@ -57,7 +58,15 @@ record TaskSpec(TaskProperties properties, Instant submitted, Optional<Instant> 
     }
 
     static TaskSpec decode(String json) {
-        JsonRecord record = JsonRecord.parse("task spec", json, MAX_ENCODED_BYTES, FIELDS);
+        return read(JsonRecord.parse(SUBJECT, json, MAX_ENCODED_BYTES, FIELDS));
+    }
+
+    /** Reads a spec nested in another record (a done record keeps one). */
+    static TaskSpec read(ObjectNode node) {
+        return read(JsonRecord.of(SUBJECT, node, FIELDS));
+    }
+
+    private static TaskSpec read(JsonRecord record) {
         TaskProperties properties;
         try {
             properties = TaskProperties.read(record.requireObject("properties"));
@@ -67,7 +76,7 @@ record TaskSpec(TaskProperties properties, Instant submitted, Optional<Instant> 
         TaskOptions options;
         try {
             options = record.has("options")
-                    ? TaskOptions.parse(JsonCodec.write(record.requireObject("options"))) : TaskOptions.defaults();
+                    ? TaskOptions.read(record.requireObject("options")) : TaskOptions.defaults();
         } catch (TaskFormatException e) {
             throw record.invalid("field \"options\": " + e.rule());
         }

@@ -126,7 +126,15 @@ public final class TaskState {
 
     /** Reads a stored state, refusing anything {@link #encode} could not have written. */
     public static TaskState decode(String json) {
-        JsonRecord record = JsonRecord.parse(SUBJECT, json, MAX_ENCODED_BYTES, FIELDS);
+        return read(JsonRecord.parse(SUBJECT, json, MAX_ENCODED_BYTES, FIELDS));
+    }
+
+    /** Reads a state from a record that carries one beside other fields, taken out before. */
+    static TaskState read(ObjectNode node) {
+        return read(JsonRecord.of(SUBJECT, node, FIELDS));
+    }
+
+    private static TaskState read(JsonRecord record) {
         String name = record.requireText("state");
         TaskStatus status = TaskStatus.fromWireName(name).orElseThrow(() -> record.invalid(
                 "field \"state\" must be one of runnable, paused, sleeping, fault, completed, failed, killed, is "

@@ -32,7 +32,9 @@ class TaskOptionsTest {
 
     @AfterEach
     void stopFleet() {
-        fleet.close();
+        if (fleet != null) {
+            fleet.close();
+        }
     }
 
     private TaskInfo awaitDone(TaskId task) {
