@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -189,10 +190,11 @@ public final class Etcd implements AutoCloseable {
      * Commits {@code if (when) then else otherwise}, once, completing the future on {@code completion}
      * instead of the callback executor: a caller that handles every answer on its own
      * {@link SerialExecutor} of the callback executor passes that queue, and continues with
-     * {@link SerialExecutor#executeHere}, saving the thread hop onto the queue. {@code completion} must
-     * run tasks on the callback executor (rule 6: no caller code on the client's threads); when it
-     * drops tasks after {@link #close()}, as a {@link SerialExecutor} does, the future is left
-     * uncompleted.
+     * {@link SerialExecutor#executeHere}, saving the thread hop onto the queue; a state machine whose
+     * handling of the answer completes no future others have callbacks on may pass
+     * {@link SerialExecutor#executeInPlaceWhenIdle}, and handle it on the thread the answer arrived
+     * on. {@code completion} must not run caller code on the client's threads (rule 6); when it drops
+     * tasks after {@link #close()}, as a {@link SerialExecutor} does, the future is left uncompleted.
      */
     public CompletableFuture<TxnResult> txn(List<Guard> when, List<Operation> then, List<Operation> otherwise,
                                             Executor completion) {
@@ -205,10 +207,17 @@ public final class Etcd implements AutoCloseable {
                 Objects.requireNonNull(completion, "completion"));
     }
 
+    /** Converted with plain loops: this runs for every transaction, on the path of every answer. */
     private static TxnResult txnResult(TxnResponse response, long revision) {
-        return new TxnResult(response.isSucceeded(), revision,
-                response.getGetResponses().stream().map(Etcd::keyValues).toList(),
-                response.getTxnResponses().stream().map(nested -> txnResult(nested, revision)).toList());
+        List<List<KeyValue>> gets = new ArrayList<>();
+        for (GetResponse get : response.getGetResponses()) {
+            gets.add(keyValues(get));
+        }
+        List<TxnResult> nested = new ArrayList<>();
+        for (TxnResponse txn : response.getTxnResponses()) {
+            nested.add(txnResult(txn, revision));
+        }
+        return new TxnResult(response.isSucceeded(), revision, gets, nested);
     }
 
     /** Puts {@code value} under {@code key} (bound to {@code lease} unless it is 0), once; yields the new revision. */
@@ -337,7 +346,11 @@ public final class Etcd implements AutoCloseable {
     }
 
     private static List<KeyValue> keyValues(GetResponse response) {
-        return response.getKvs().stream().map(KeyValue::of).toList();
+        List<KeyValue> kvs = new ArrayList<>(response.getKvs().size());
+        for (io.etcd.jetcd.KeyValue kv : response.getKvs()) {
+            kvs.add(KeyValue.of(kv));
+        }
+        return Collections.unmodifiableList(kvs);
     }
 
     /**

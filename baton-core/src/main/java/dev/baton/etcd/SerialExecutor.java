@@ -35,15 +35,35 @@ public final class SerialExecutor implements Executor {
             }
             running = true;
         }
-        try {
-            delegate.execute(this::drain);
-        } catch (RejectedExecutionException e) {
-            synchronized (queue) {
-                queue.clear();
-                running = false;
+        drainOnDelegate();
+    }
+
+    /**
+     * Runs {@code task} at once on the calling thread when no task of this executor runs or waits,
+     * as one of its tasks: tasks queued meanwhile wait for it, then run on the shared executor, never
+     * on the calling thread. Otherwise queues it as {@link #execute} does. For a state machine that
+     * handles an answer on the thread it arrives on, or a caller's request on the caller's thread,
+     * saving the hop onto the shared executor; {@code task} must not run callers' code (rule 6 of
+     * {@code docs/architecture.md}), such as the callbacks of a future others can see.
+     */
+    public void executeInPlaceWhenIdle(Runnable task) {
+        synchronized (queue) {
+            if (running) {
+                queue.add(task);
+                return;
             }
-            LOG.debug("callback dropped: its executor has shut down", e);
+            running = true;
+            draining = Thread.currentThread();
         }
+        runLogged(task);
+        synchronized (queue) {
+            draining = null;
+            if (queue.isEmpty()) {
+                running = false;
+                return;
+            }
+        }
+        drainOnDelegate();
     }
 
     /**
@@ -61,6 +81,19 @@ public final class SerialExecutor implements Executor {
             runLogged(task);
         } else {
             execute(task);
+        }
+    }
+
+    /** Hands the queue, marked running by the caller, to the shared executor. */
+    private void drainOnDelegate() {
+        try {
+            delegate.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            synchronized (queue) {
+                queue.clear();
+                running = false;
+            }
+            LOG.debug("callback dropped: its executor has shut down", e);
         }
     }
 

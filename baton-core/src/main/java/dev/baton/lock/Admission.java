@@ -1,7 +1,9 @@
 package dev.baton.lock;
 
 import dev.baton.etcd.KeyValue;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 
@@ -17,12 +19,16 @@ import java.util.List;
  */
 record Admission(String blockingPrefix, int permits) {
 
-    /** The contenders blocking {@code token}, oldest first. */
+    /** The contenders blocking {@code token}, oldest first. A loop: it runs on the path of every acquire. */
     List<KeyValue> blockers(Collection<KeyValue> contenders, long token) {
-        return contenders.stream()
-                .filter(contender -> contender.createRevision() < token && contender.key().startsWith(blockingPrefix))
-                .sorted(Comparator.comparingLong(KeyValue::createRevision))
-                .toList();
+        List<KeyValue> blockers = new ArrayList<>();
+        for (KeyValue contender : contenders) {
+            if (contender.createRevision() < token && contender.key().startsWith(blockingPrefix)) {
+                blockers.add(contender);
+            }
+        }
+        blockers.sort(Comparator.comparingLong(KeyValue::createRevision));
+        return Collections.unmodifiableList(blockers);
     }
 
     /** Whether a contender with {@code blockers} older blockers holds. */

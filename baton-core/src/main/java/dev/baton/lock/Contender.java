@@ -14,7 +14,6 @@ import dev.baton.etcd.Watch;
 import dev.baton.etcd.WatchEvent;
 import dev.baton.etcd.WatchListener;
 import dev.baton.session.Session;
-import dev.baton.session.SessionListener;
 import dev.baton.session.SessionState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,7 +24,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
@@ -40,25 +38,35 @@ import org.slf4j.LoggerFactory;
  * <p>Each step is one request whose compare says what it protects: the key is created with
  * {@code if createRevision(key) == 0 then put else get}, so a create whose outcome was unknown is
  * sent again safely, and the same request reads the lock's contenders after it; the contender holds
- * if that read shows its own key and fewer blockers than permits. Otherwise it watches from just after that read: the nearest blocker
+ * if that read shows its own key and fewer blockers than permits. Otherwise it watches from just
+ * after that read: the nearest blocker
  * only when one permit is shared (its deletion alone admits the contender when it was the last
  * blocker read, and causes a new read otherwise), every deletion under the lock when several are.
  * The value is an id of this attempt, so a second lock object on the same session, which would
  * derive the same key, is refused instead of sharing it. Every event is handled on one serial queue,
  * so the state below is only touched by one thread at a time. An uncontended acquire and release
  * are two requests, the create and the delete, as with etcd's lock service: the own-key watch opens
- * only after {@link #OWN_KEY_WATCH_DELAY}. Each thread hop costs a wake-up on a busy machine, so the
- * create's answer comes straight onto the events queue (not first onto the callback executor), and a
- * delete's success or a session state that changes nothing is not queued at all.
+ * only after {@link #OWN_KEY_WATCH_DELAY}. Each thread hop costs a wake-up, on the path of every
+ * acquire and release, so the queue runs a task in place when it is idle
+ * ({@link SerialExecutor#executeInPlaceWhenIdle}): the create's answer is handled on the thread it
+ * arrives on, which completes only {@link #acquired()}, awaited by the acquiring thread alone (the
+ * held lock, and with it {@link #lost()}, is nobody's before); a release ends the attempt and sends
+ * the delete on the releasing thread unless someone asked for {@link #lost()}, whose callbacks run on
+ * the callback executor. A delete's success, or a session state that changes nothing, is not queued
+ * at all. The attempts of a session share one session listener ({@link SessionAttempts}) and the
+ * own-key watch starts share one timer ({@link FixedDelayTasks}), so an acquire schedules no other
+ * thread's work.
  */
 final class Contender {
     private static final Logger LOG = LoggerFactory.getLogger(Contender.class);
     /**
-     * How long after its create the own-key watch opens. A short hold (the usual acquire, write,
-     * release) then costs the create and the delete alone; a deletion of the key by someone else is
-     * still seen, since the watch starts at the create's revision, at most this much later.
+     * How long after its create the own-key watch opens (up to a quarter sooner: the attempts share
+     * one timer, {@link FixedDelayTasks}). A short hold (the usual acquire, write, release) then
+     * costs the create and the delete alone; a deletion of the key by someone else is still seen,
+     * since the watch starts at the create's revision, at most this much later.
      */
     static final Duration OWN_KEY_WATCH_DELAY = Duration.ofMillis(100);
+    private static final FixedDelayTasks OWN_KEY_WATCH_STARTS = new FixedDelayTasks(OWN_KEY_WATCH_DELAY);
 
     private final LockHandle handle;
     private final Session session;
@@ -69,7 +77,6 @@ final class Contender {
     private final boolean tryOnly;
     private final byte[] value = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
     private final SerialExecutor events;
-    private final SessionListener sessionListener = this::onSessionState;
     private final CompletableFuture<Optional<HeldLock>> acquired = new CompletableFuture<>();
     private final CompletableFuture<LossReason> lost = new CompletableFuture<>();
     private final CompletableFuture<Void> keyGone = new CompletableFuture<>();
@@ -88,6 +95,7 @@ final class Contender {
     private volatile long token;
     private volatile LossReason lossReason;
     private volatile boolean releasing;
+    private volatile boolean lostAsked;
 
     private Contender(LockHandle handle, LongFunction<String> keyOfLease, Admission admission, boolean tryOnly) {
         this.handle = handle;
@@ -104,7 +112,9 @@ final class Contender {
     /** Starts an attempt with the key {@code keyOfLease} derives from the session's current lease. */
     static Contender start(LockHandle handle, LongFunction<String> keyOfLease, Admission admission, boolean tryOnly) {
         Contender contender = new Contender(handle, keyOfLease, admission, tryOnly);
-        contender.session.addListener(contender.sessionListener);
+        SessionAttempts.join(contender.session, contender);
+        // The states before joining: one that ended the lease already ends the attempt.
+        contender.onSessionState(contender.session.state(), contender.session.lease());
         // The first create is sent from the caller's thread: it reads only the volatile loss reason,
         // and its answer is handled on the events queue like every other.
         contender.create();
@@ -118,7 +128,8 @@ final class Contender {
     /**
      * Completes with the held lock once admitted; with empty when this was a try and the lock was
      * busy; exceptionally with {@link LockLostException} when the attempt ended first. Completes on
-     * the connection's callback executor.
+     * whichever thread handled the deciding event, the store client's among them: only the
+     * acquiring thread waits for it, and no callback may be registered on it.
      */
     CompletableFuture<Optional<HeldLock>> acquired() {
         return acquired;
@@ -134,7 +145,14 @@ final class Contender {
     CompletableFuture<Void> release() {
         releasing = true;
         handle.ended(this);
-        events.execute(() -> lose(LossReason.RELEASED, this::deleteKeyOnceCreated));
+        Runnable release = () -> lose(LossReason.RELEASED, this::deleteKeyOnceCreated);
+        if (lostAsked) {
+            events.execute(release);
+        } else {
+            // Nobody has asked for lost(), so completing it runs no callback: the caller's thread
+            // can end the attempt and send the delete itself.
+            events.executeInPlaceWhenIdle(release);
+        }
         return keyGone();
     }
 
@@ -165,7 +183,7 @@ final class Contender {
         }
         Operation contenders = Operations.getAll(KeyRange.prefix(handle.name().contenders()));
         etcd.txn(List.of(Compares.absent(key)), List.of(Operations.put(key, value, lease), contenders),
-                        List.of(Operations.get(key), contenders), events)
+                        List.of(Operations.get(key), contenders), events::executeInPlaceWhenIdle)
                 .whenComplete((result, error) -> events.executeHere(() -> onCreated(result, error)));
     }
 
@@ -192,8 +210,11 @@ final class Contender {
         admit(result.gets().get(result.gets().size() - 1), result.revision());
         if (lossReason == null) {
             long from = result.revision() + 1;
-            CompletableFuture.delayedExecutor(OWN_KEY_WATCH_DELAY.toMillis(), TimeUnit.MILLISECONDS, events)
-                    .execute(() -> watchOwnKey(from));
+            OWN_KEY_WATCH_STARTS.add(() -> {
+                if (lossReason == null) {
+                    events.execute(() -> watchOwnKey(from));
+                }
+            });
         }
     }
 
@@ -264,7 +285,7 @@ final class Contender {
 
     /** Holds, gives up a try, or waits, by the contenders read at {@code revision}. */
     private void admit(List<KeyValue> contenders, long revision) {
-        if (contenders.stream().noneMatch(kv -> kv.key().equals(key) && kv.createRevision() == token)) {
+        if (!listsOwnKey(contenders)) {
             keyDeleted();
             return;
         }
@@ -287,6 +308,15 @@ final class Contender {
         int generation = ++blockerGeneration;
         blockerWatch = etcd.watch(watched, revision + 1,
                 onEvents(batch -> onBlockerEvents(generation, batch), () -> rereadContenders(generation)));
+    }
+
+    private boolean listsOwnKey(List<KeyValue> contenders) {
+        for (KeyValue contender : contenders) {
+            if (contender.key().equals(key) && contender.createRevision() == token) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -369,8 +399,8 @@ final class Contender {
         }, events);
     }
 
-    /** Only a state that ends the attempt is queued; the others, such as the state told on registration, are not. */
-    private void onSessionState(SessionState state, long stateLease) {
+    /** Only a state that ends the attempt is queued; the others, such as the state checked on joining, are not. */
+    void onSessionState(SessionState state, long stateLease) {
         LossReason reason = switch (state) {
             case CLOSED -> LossReason.SESSION_CLOSED;
             case LOST -> stateLease == lease ? LossReason.SESSION_LOST : null;
@@ -397,7 +427,7 @@ final class Contender {
             return;
         }
         lossReason = reason;
-        session.removeListener(sessionListener);
+        SessionAttempts.leave(session, this);
         handle.ended(this);
         if (reason != LossReason.RELEASED) {
             keyIsGone();
@@ -428,7 +458,7 @@ final class Contender {
         if (lossReason == null) {
             lossReason = LossReason.RELEASED;
             closeOwnKeyWatch();
-            session.removeListener(sessionListener);
+            SessionAttempts.leave(session, this);
             handle.ended(this);
             etcd.callbackExecutor().execute(() -> acquired.completeExceptionally(failure));
         }
@@ -512,6 +542,7 @@ final class Contender {
     }
 
     CompletableFuture<LossReason> lost() {
+        lostAsked = true;
         return lost;
     }
 }

@@ -73,7 +73,9 @@ public final class HeldLock {
 
     /**
      * Completes once, with the reason, the moment the lock is lost or released; never completes
-     * twice. Completes on the connection's callback executor.
+     * twice. Its callbacks run on the connection's callback executor; only one registered while a
+     * {@link #release()} of a lock nobody had asked this of is under way may run on the releasing
+     * thread.
      */
     public CompletableFuture<LossReason> lost() {
         return contender.lost();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -89,5 +90,49 @@ class SerialExecutorTest {
         serial.executeHere(() -> onCaller.add(Thread.currentThread() == caller));
         await().until(() -> onCaller.size() == 1);
         assertThat(onCaller).containsExactly(false);
+    }
+
+    @Test
+    void executeInPlaceWhenIdleRunsOnTheCallerAndHandsTasksQueuedMeanwhileToTheExecutor() {
+        SerialExecutor serial = serialOn(1);
+        Thread caller = Thread.currentThread();
+        List<String> steps = new CopyOnWriteArrayList<>();
+        serial.executeInPlaceWhenIdle(() -> {
+            serial.execute(() -> steps.add("queued meanwhile, on caller: " + (Thread.currentThread() == caller)));
+            serial.executeHere(() -> steps.add("here, after the queued one"));
+            steps.add("in place, on caller: " + (Thread.currentThread() == caller));
+        });
+        assertThat(steps).first().isEqualTo("in place, on caller: true");
+        await().until(() -> steps.size() == 3);
+        assertThat(steps).containsExactly("in place, on caller: true", "queued meanwhile, on caller: false",
+                "here, after the queued one");
+    }
+
+    @Test
+    void executeInPlaceWhenIdleQueuesBehindARunningTask() throws InterruptedException {
+        SerialExecutor serial = serialOn(1);
+        Thread caller = Thread.currentThread();
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> steps = new CopyOnWriteArrayList<>();
+        serial.execute(() -> {
+            running.countDown();
+            awaitQuietly(release);
+            steps.add("running");
+        });
+        running.await();
+        serial.executeInPlaceWhenIdle(() -> steps.add("in place, on caller: " + (Thread.currentThread() == caller)));
+        assertThat(steps).isEmpty();
+        release.countDown();
+        await().until(() -> steps.size() == 2);
+        assertThat(steps).containsExactly("running", "in place, on caller: false");
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
