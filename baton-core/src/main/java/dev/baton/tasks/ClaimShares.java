@@ -2,7 +2,6 @@ package dev.baton.tasks;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,10 +29,11 @@ import java.util.Set;
 final class ClaimShares {
 
     /**
-     * The most unclaimed tasks shares are computed for: every member's score of every task is
-     * needed. Beyond it a member takes its first choices, then the others by its own score.
+     * The most scores (unclaimed tasks times members) shares are computed from: every member's
+     * score of every task is needed. Beyond it a member takes its first choices, then the others
+     * by its own score.
      */
-    static final int MAX_TASKS = 20_000;
+    static final int MAX_SCORES = 32_768;
 
     /**
      * The tasks of one member's share and of the others'.
@@ -50,19 +50,18 @@ final class ClaimShares {
         static Ranked of(TaskId task, long[] seeds) {
             byte[] name = task.value().getBytes(StandardCharsets.UTF_8);
             long[] scores = new long[seeds.length];
+            int[] order = new int[seeds.length];
             for (int i = 0; i < seeds.length; i++) {
-                scores[i] = FairBalancer.rendezvous(seeds[i], name);
+                long score = FairBalancer.rendezvous(seeds[i], name);
+                scores[i] = score;
+                int at = i;
+                while (at > 0 && Long.compareUnsigned(scores[order[at - 1]], score) < 0) {
+                    order[at] = order[at - 1];
+                    at--;
+                }
+                order[at] = i;
             }
-            int[] order = Arrays.stream(rangeOf(seeds.length))
-                    .sorted((a, b) -> Long.compareUnsigned(scores[b], scores[a]))
-                    .mapToInt(Integer::intValue).toArray();
             return new Ranked(task, scores, order);
-        }
-
-        private static Integer[] rangeOf(int count) {
-            Integer[] range = new Integer[count];
-            Arrays.setAll(range, i -> i);
-            return range;
         }
     }
 

@@ -33,8 +33,9 @@ import java.util.PriorityQueue;
  * own share first (first choices first), then the tasks left over, then the others' shares, each
  * group by its own score. Members short of tasks thus claim different tasks, so claims collide
  * only where views differ, every task some member has room for is claimed in one round, and the
- * order is stable across processes. Above {@value ClaimShares#MAX_TASKS} unclaimed tasks the
- * shares are not computed: a member offers its first choices, then the others by its score.
+ * order is stable across processes. Above {@value ClaimShares#MAX_SCORES} unclaimed tasks times
+ * members the shares are not computed: a member offers its first choices, then the others by its
+ * score.
  *
  * <p>Decisions from the same view are consistent between members; the runner asks again after
  * every change, so members converge once their views agree.
@@ -97,7 +98,7 @@ public final class FairBalancer implements Balancer {
             return List.of();
         }
         ClaimShares.Shares shares = null;
-        if (view.unclaimed().size() <= ClaimShares.MAX_TASKS) {
+        if ((long) view.unclaimed().size() * view.members().size() <= ClaimShares.MAX_SCORES) {
             Map<String, Integer> room = new HashMap<>();
             held.forEach((member, holding) -> room.put(member, target(member, held, view.taskCount()) - holding));
             shares = ClaimShares.of(view.self(), view.members(), room, view.unclaimed());
