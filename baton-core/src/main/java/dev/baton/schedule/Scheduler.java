@@ -63,7 +63,7 @@ public final class Scheduler implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration misfireThreshold = Duration.ofSeconds(30);
         private Duration closeTimeout = Duration.ofSeconds(5);
-        private Duration lead = Duration.ofSeconds(1);
+        private Duration lead = Duration.ofMillis(1_500);
 
         private Builder(Session session, String namespace, String member) {
             this.session = Objects.requireNonNull(session, "session");
@@ -94,7 +94,9 @@ public final class Scheduler implements AutoCloseable {
          * How long before its fire time a timed schedule's task is created, with the fire time as
          * its not-before so no member claims it earlier: the fire's write is then out of its lag,
          * which is the members' claim alone. At most {@value Schedules#MAX_LEAD_SECONDS} s; 0
-         * creates each task at its fire time. Default 1 s. A pause, update or delete withdraws
+         * creates each task at its fire time. Default 1.5 s: the writes of whole-second fire
+         * times then leave half-way between two whole seconds, so they do not queue in the store
+         * with the members' claims of the tasks due at a whole second. A pause, update or delete withdraws
          * the tasks created ahead that no member has claimed yet ({@link Schedules#pause}).
          */
         public Builder lead(Duration lead) {

@@ -26,11 +26,16 @@ import java.util.PriorityQueue;
  *
  * <p><b>Which tasks to claim.</b> A member below its target offers to claim up to the
  * difference (and no more than the view's claim limit) from the unclaimed tasks it is not
- * holding off. Each task has a rendezvous score per
- * (member id, task id); a member first offers the tasks whose highest-scoring live member it is
- * (every task is such a first choice of exactly one member), then the others, each group by its
- * own score. Members short of tasks thus try different tasks first, so few claim transactions
- * collide, and the order is stable across processes.
+ * holding off. Each task has a rendezvous score per (member id, task id). The unclaimed tasks
+ * are shared among all the members below their targets ({@link ClaimShares}): first choices
+ * (every task is the first choice of exactly one member) to the member whose first choice they
+ * are as far as its room goes, the rest to the members that score them next. A member offers its
+ * own share first (first choices first), then the tasks left over, then the others' shares, each
+ * group by its own score. Members short of tasks thus claim different tasks, so claims collide
+ * only where views differ, every task some member has room for is claimed in one round, and the
+ * order is stable across processes. Above {@value ClaimShares#MAX_SCORES} unclaimed tasks times
+ * members the shares are not computed: a member offers its first choices, then the others by its
+ * score.
  *
  * <p>Decisions from the same view are consistent between members; the runner asks again after
  * every change, so members converge once their views agree.
@@ -66,7 +71,7 @@ public final class FairBalancer implements Balancer {
             return new BalanceDecision(holding, target, release, List.of());
         }
         return new BalanceDecision(holding, target, List.of(),
-                claimCandidates(view, Math.min(target - holding, view.claimLimit())));
+                claimCandidates(view, held, Math.min(target - holding, view.claimLimit())));
     }
 
     /** The target of {@code self} given every live member's holding and the task count. */
@@ -88,9 +93,15 @@ public final class FairBalancer implements Balancer {
         return ranksAbove < spare ? floor + 1 : floor;
     }
 
-    private static List<TaskId> claimCandidates(BalanceView view, int wanted) {
+    private static List<TaskId> claimCandidates(BalanceView view, Map<String, Integer> held, int wanted) {
         if (wanted <= 0) {
             return List.of();
+        }
+        ClaimShares.Shares shares = null;
+        if ((long) view.unclaimed().size() * view.members().size() <= ClaimShares.MAX_SCORES) {
+            Map<String, Integer> room = new HashMap<>();
+            held.forEach((member, holding) -> room.put(member, target(member, held, view.taskCount()) - holding));
+            shares = ClaimShares.of(view.self(), view.members(), room, view.unclaimed());
         }
         long self = memberSeed(view.self().getBytes(StandardCharsets.UTF_8));
         long[] others = new long[view.members().size() - 1];
@@ -100,28 +111,32 @@ public final class FairBalancer implements Balancer {
                 others[next++] = memberSeed(member.getBytes(StandardCharsets.UTF_8));
             }
         }
-        record Candidate(TaskId task, boolean firstChoice, long score) {
+        int members = view.members().size();
+        // rank: with shares, the round the task is this member's in, else members (left over), else
+        // members + 1 (another member's); without, 0 for a first choice, else 1.
+        record Candidate(TaskId task, int rank, long score) {
         }
         List<Candidate> candidates = new ArrayList<>();
         for (TaskId task : view.unclaimed()) {
             if (!view.heldOff().contains(task)) {
                 byte[] name = task.value().getBytes(StandardCharsets.UTF_8);
                 long score = rendezvous(self, name);
-                boolean firstChoice = true;
-                for (long other : others) {
-                    if (Long.compareUnsigned(rendezvous(other, name), score) > 0) {
-                        firstChoice = false;
-                        break;
-                    }
+                int rank;
+                if (shares != null) {
+                    Integer round = shares.mine().get(task);
+                    rank = round != null ? round : shares.others().contains(task) ? members + 1 : members;
+                } else {
+                    rank = firstChoice(score, others, name) ? 0 : 1;
                 }
-                candidates.add(new Candidate(task, firstChoice, score));
+                candidates.add(new Candidate(task, rank, score));
             }
         }
-        // First choices first, then the highest score, then the id; compared without boxing, since
-        // a pass over many unclaimed tasks makes this comparison its hottest code.
+        // The member's own share first (first choices first), then the tasks nobody takes, then the
+        // others' shares, each by score, then the id; compared without boxing, since a pass over
+        // many unclaimed tasks makes this comparison its hottest code.
         Comparator<Candidate> order = (a, b) -> {
-            if (a.firstChoice() != b.firstChoice()) {
-                return a.firstChoice() ? -1 : 1;
+            if (a.rank() != b.rank()) {
+                return Integer.compare(a.rank(), b.rank());
             }
             int byScore = Long.compareUnsigned(b.score(), a.score());
             return byScore != 0 ? byScore : a.task().compareTo(b.task());
@@ -144,13 +159,23 @@ public final class FairBalancer implements Balancer {
         return candidates.stream().map(Candidate::task).toList();
     }
 
+    /** True when no other member scores the task higher than {@code score}. */
+    private static boolean firstChoice(long score, long[] others, byte[] task) {
+        for (long other : others) {
+            if (Long.compareUnsigned(rendezvous(other, task), score) > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A 64-bit FNV-1a hash of member, a zero byte and task, finished with a 64-bit mix. */
     static long rendezvous(byte[] member, TaskId task) {
         return rendezvous(memberSeed(member), task.value().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The hash's state after a member's name: where that member's score of every task starts. */
-    private static long memberSeed(byte[] member) {
+    static long memberSeed(byte[] member) {
         long hash = FNV_OFFSET;
         for (byte b : member) {
             hash = (hash ^ (b & 0xff)) * FNV_PRIME;
@@ -158,7 +183,7 @@ public final class FairBalancer implements Balancer {
         return hash * FNV_PRIME;
     }
 
-    private static long rendezvous(long memberSeed, byte[] task) {
+    static long rendezvous(long memberSeed, byte[] task) {
         long hash = memberSeed;
         for (byte b : task) {
             hash = (hash ^ (b & 0xff)) * FNV_PRIME;

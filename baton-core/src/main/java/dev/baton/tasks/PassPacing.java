@@ -11,8 +11,11 @@ import java.time.Duration;
  * {@value #COST_RATIO} times as long as that pass took, so passes over a large namespace that
  * others keep changing take a bounded share of the member's control thread (the claims a pass
  * leaves as spares fill slots in between); a pass that claimed or released is followed as soon as
- * the interval allows, so a member taking its share is not slowed. Pure: times are
- * {@link System#nanoTime()} readings passed in.
+ * the interval allows, so a member taking its share is not slowed. An instant the member's own
+ * plan named coming (a not-before passing, a hold-off ending) is not held off by that floor: tasks
+ * became claimable that no news will announce, and a pass that claims them pays no floor after
+ * it anyway; it still waits for the shortest interval, so such instants bring at most one pass
+ * per {@code min}. Pure: times are {@link System#nanoTime()} readings passed in.
  */
 final class PassPacing {
 
@@ -42,6 +45,15 @@ final class PassPacing {
     /** News that concerns this member: the next pass may come at the shortest interval. */
     void urgent() {
         intervalNanos = minNanos;
+    }
+
+    /**
+     * An instant the last plan named has come: the next pass may come at the shortest interval,
+     * however long the last idle pass took.
+     */
+    void timeCame() {
+        intervalNanos = minNanos;
+        costFloorNanos = 0;
     }
 
     /** The earliest time the next pass may run, given the time now. */

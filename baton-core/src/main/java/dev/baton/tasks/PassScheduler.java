@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  * When a member's balancing passes run. A pass runs once asked for, when the member may pass (no
  * claims in flight, no member command being applied), and no sooner than its {@link PassPacing}
  * allows; a plan's wake-up instant (the next not-before time, the end of a hold-off) asks for
- * one at that instant. Confined to the member's control thread; its timers go through the
+ * one at that instant, which waits for the shortest interval but for no cost floor. Confined to the member's control thread; its timers go through the
  * {@link Timers} it is given, and it reads the time from the clocks it is given, so tests drive
  * it without sleeping.
  */
@@ -62,6 +62,13 @@ final class PassScheduler {
         schedule();
     }
 
+    /** Asks for a pass at the shortest interval, free of the cost floor: an instant a plan named has come. */
+    private void timeCame() {
+        pacing.timeCame();
+        wanted = true;
+        schedule();
+    }
+
     /** The member may pass again (its claims settled, a command was applied): sets the wanted pass's timer. */
     void schedule() {
         if (!wanted || stopped || !member.mayPass()) {
@@ -90,7 +97,10 @@ final class PassScheduler {
         pacing.passed(start, nanoTime.getAsLong(), idle);
     }
 
-    /** Makes sure a pass is asked for at {@code at}. */
+    /**
+     * Makes sure a pass is asked for at {@code at}, held off by no cost floor (see
+     * {@link PassPacing}): tasks due at {@code at} are claimed at once.
+     */
     void wakeAt(Instant at) {
         if (stopped || wakeTimer != null && !wakeTimerAt.isAfter(at)) {
             return;
@@ -102,7 +112,7 @@ final class PassScheduler {
         long delayNanos = Math.max(0, Duration.between(clock.instant(), at).toNanos()) + TimeUnit.MILLISECONDS.toNanos(1);
         wakeTimer = timers.schedule(() -> {
             wakeTimer = null;
-            request(true);
+            timeCame();
         }, delayNanos);
     }
 

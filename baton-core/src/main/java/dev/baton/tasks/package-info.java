@@ -111,7 +111,8 @@
  * or finished), not on a timer: at once after a quiet moment, at most every 20 ms under a storm
  * of changes, backing off to once a second while passes can do nothing; and, since a pass reads
  * every task, after a pass that did nothing never sooner than 8 times its own duration. Tasks with a
- * not-before instant are claimed from that instant, by a timer set for the earliest. It runs at
+ * not-before instant are claimed from that instant, by a timer set for the earliest, whose pass
+ * waits for no such multiple. It runs at
  * most {@code maxConcurrentTasks} tasks; a slot frees as soon as a task's work is over, so the
  * claim of the next task travels in the same request as the retirement of the last. With
  * {@code claimAhead} it also holds that many more claimed tasks waiting for a slot, in claim

@@ -148,6 +148,22 @@ class FairBalancerTest {
     }
 
     @Test
+    void membersWithTheSameViewClaimEveryDueTaskOnceBetweenThem() {
+        Set<TaskId> due = new HashSet<>();
+        IntStream.range(0, 1_000).forEach(i -> due.add(TaskId.of("s" + i + "@2026-12-03T10:00:00Z")));
+        Set<String> members = Set.of("m1", "m2", "m3");
+        Set<TaskId> claimed = new HashSet<>();
+        int claims = 0;
+        for (String member : members) {
+            List<TaskId> claim = balancer.decide(new BalanceView(member, members, Map.of(), due, Set.of())).claim();
+            claims += claim.size();
+            claimed.addAll(claim);
+        }
+        assertThat(claims).isEqualTo(1_000);
+        assertThat(claimed).isEqualTo(due);
+    }
+
+    @Test
     void eachMemberFirstOffersTheTasksWhoseHighestScoringMemberItIs() {
         Set<TaskId> free = new HashSet<>();
         IntStream.range(0, 300).forEach(i -> free.add(TaskId.of("t" + i)));

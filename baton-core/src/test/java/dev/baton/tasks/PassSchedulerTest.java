@@ -149,6 +149,26 @@ class PassSchedulerTest {
     }
 
     @Test
+    void aWakeUpAfterAnIdlePassThatTookLongIsNotHeldOffByItsCost() {
+        passCostNanos = 30 * MS;
+        scheduler.request(true);
+        runUntil(0);
+        scheduler.wakeAt(clock.instant().plusMillis(100));
+        runUntil(1_000 * MS);
+        assertThat(passes).containsExactly(0L, 131 * MS);
+    }
+
+    @Test
+    void aWakeUpRightAfterAPassWaitsOnlyForTheShortestInterval() {
+        passCostNanos = 30 * MS;
+        scheduler.request(true);
+        runUntil(0);
+        scheduler.wakeAt(clock.instant());
+        runUntil(1_000 * MS);
+        assertThat(passes).containsExactly(0L, 50 * MS);
+    }
+
+    @Test
     void aPassThatActedIsFollowedAtTheShortestInterval() {
         idle = false;
         passCostNanos = 30 * MS;

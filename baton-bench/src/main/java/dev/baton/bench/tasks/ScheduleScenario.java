@@ -34,9 +34,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * starts and returns at once. Over a window (20 s; quick: 5 s) after a warm-up: the fire-time lag
  * from each scheduled instant to its task's handler start, p50/p99, next to the goal of 100 ms
  * plus one transaction round trip on the same etcd, and to the task's creation (its spec seen
- * through a watch), which splits the lag between the scheduler and the claim; store writes per fire (every write of the
- * fleet: the fire, the claim, the task's state, its retirement); fire times of the window whose
- * task had not started 10 s (quick: 3 s) after it.
+ * through a watch), which splits the lag between the scheduler and the claim; store writes per
+ * fire: every key the fleet put or deleted in the window (the fire, the claim, the task's state,
+ * its retirement, the members' and the leader's own keys; counted through a watch on the whole
+ * namespace), and the transactions (store revisions) those writes took, both divided by the fire
+ * times of the window; fire times of the window whose task had not started 10 s (quick: 3 s) after
+ * it.
  */
 public final class ScheduleScenario implements Scenario {
     private static final String NAME = "schedule";
@@ -65,14 +68,17 @@ public final class ScheduleScenario implements Scenario {
 
         Map<String, Instant> starts = new ConcurrentHashMap<>();
         Map<String, Instant> created = new ConcurrentHashMap<>();
-        run.closeAtEnd(client.watch(KeyRange.prefix(TaskFleet.NAMESPACE + "tasks/"), revision(client) + 1,
+        Map<Long, Integer> writesAt = new ConcurrentHashMap<>();
+        run.closeAtEnd(client.watch(KeyRange.prefix(TaskFleet.NAMESPACE), revision(client) + 1,
                 new WatchListener() {
                     @Override
                     public void onEvents(List<WatchEvent> events) {
                         Instant now = Instant.now();
                         for (WatchEvent event : events) {
+                            writesAt.merge(event.modRevision(), 1, Integer::sum);
                             String key = event.key();
-                            if (event.type() == WatchEvent.Type.PUT && key.endsWith("/spec")) {
+                            if (event.type() == WatchEvent.Type.PUT && key.startsWith(TaskFleet.NAMESPACE + "tasks/")
+                                    && key.endsWith("/spec")) {
                                 created.putIfAbsent(key.substring(key.indexOf("tasks/") + 6, key.length() - 5), now);
                             }
                         }
@@ -118,7 +124,9 @@ public final class ScheduleScenario implements Scenario {
                 Figure.alone(NAME, "fire-time lag to the task's creation (seen through a watch), p50", "ms",
                         Percentiles.median(createLag)).withTrials(createLag.length)
                         .withPercentiles(Percentiles.median(createLag), Percentiles.of(createLag, 0.99)),
-                Figure.alone(NAME, "store writes per fire (fire, claim, state, retirement)", "writes",
+                Figure.alone(NAME, "store writes per fire: keys put or deleted (fire, claim, state, retirement)",
+                        "writes", (double) writesBetween(writesAt, revision0, revision1) / expected),
+                Figure.alone(NAME, "store transactions per fire (revisions; the writes travel batched)", "txns",
                         (double) (revision1 - revision0) / expected),
                 Figure.alone(NAME, String.format(Locale.ROOT, "fire times of the window without a started task, of %,d",
                         expected), "fires", expected - lag.length));
@@ -145,6 +153,12 @@ public final class ScheduleScenario implements Scenario {
             }
         });
         return lags.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** The keys written at revisions in {@code (from, to]}, of {@code writesAt} (revision → keys written). */
+    private static long writesBetween(Map<Long, Integer> writesAt, long from, long to) {
+        return writesAt.entrySet().stream().filter(e -> e.getKey() > from && e.getKey() <= to)
+                .mapToLong(Map.Entry::getValue).sum();
     }
 
     /** The store's revision: every put, delete and successful txn moves it by one. */
