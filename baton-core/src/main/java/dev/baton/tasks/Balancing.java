@@ -106,8 +106,8 @@ final class Balancing {
             return true;
         }
         spares.plan(plan.spares());
-        LOG.debug("member {}: pass over {} tasks: holds {}, releases {}, claims {}", limits.member(), table.size(),
-                runs.size(), plan.release().size(), plan.claim().size());
+        LOG.debug("member {}: pass over {} live tasks: holds {}, releases {}, claims {}", limits.member(),
+                table.entries().size(), runs.size(), plan.release().size(), plan.claim().size());
         plan.wakeAt().ifPresent(passes::wakeAt);
         for (TaskId task : plan.release()) {
             runs.get(task).requestRelease(StopReason.RELEASED, null);
