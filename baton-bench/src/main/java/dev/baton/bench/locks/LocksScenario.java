@@ -43,10 +43,10 @@ public final class LocksScenario implements Scenario {
                 new CuratorLocks(zooKeeper.getConnectString()));
         int uncontendedTrials = run.size(500, 50);
         int handoverTrials = run.size(30, 5);
-        // Each client's lock path runs compiled: measured alone on this etcd, Baton's lock and unlock
-        // took about 3 ms each for their first few hundred cycles and 1.2 ms once compiled.
+        // Each client's lock path runs compiled: on this machine the JIT compiler kept working for
+        // several thousand cycles (jetcd's CPU per cycle settled after 5,000 to 7,000, Baton's too).
         run.progress("%d uncontended lock+unlock per system, in turns", uncontendedTrials);
-        Map<String, double[]> uncontended = LockTrials.uncontended(systems, "bench/uncontended", run.size(1_000, 5),
+        Map<String, double[]> uncontended = LockTrials.uncontended(systems, "bench/uncontended", run.size(6_000, 5),
                 uncontendedTrials);
         run.progress("%d handovers per system, in turns", handoverTrials);
         Map<String, double[]> handover = LockTrials.handover(systems, "bench/handover", run.size(30, 1), handoverTrials);
