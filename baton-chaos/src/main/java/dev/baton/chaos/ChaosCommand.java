@@ -19,9 +19,11 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * {@code scripts/chaos [SCENARIO|all] [--runs N] [--seed S] [--json] [--long | --soak DURATION]}:
+ * {@code scripts/chaos [SCENARIO|all] [--runs N] [--seed S] [--json] [--trace] [--long | --soak DURATION]}:
  * runs scenarios, prints a summary per scenario (and, with {@code --json}, one JSON verdict per scenario on a
- * line of its own), and exits 1 when any checker found a violation, 2 on bad arguments.
+ * line of its own), and exits 1 when any checker found a violation, 2 on bad arguments. With
+ * {@code --trace} every process logs each state change of its sessions, elections and
+ * connections, the suite logs the timeline of each etcd partition, and every run's directory is kept.
  *
  * <p>The seed is printed first; each run's schedule (which worker, when) is drawn from the seed,
  * the scenario and the run number, so {@code --seed} replays it. Process timing on a busy machine
@@ -31,7 +33,7 @@ public final class ChaosCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String USAGE = "usage: scripts/chaos [SCENARIO|all] [--runs N] [--seed S] [--json] "
-            + "[--long | --soak DURATION]\n"
+            + "[--trace] [--long | --soak DURATION]\n"
             + "scenarios: " + String.join(", ", Arrays.stream(Scenario.values()).map(Scenario::label).toList());
 
     private ChaosCommand() {
@@ -40,7 +42,12 @@ public final class ChaosCommand {
     /** The logging set-up of every process of the suite: errors only, on standard error. */
     public static final String LOGBACK = "-Dlogback.configurationFile=chaos-logback.xml";
     /** The log level of every process, {@code -Dchaos.log.level=INFO} for more; ERROR by default. */
-    public static final String LOG_LEVEL = "-Dchaos.log.level=" + System.getProperty("chaos.log.level", "ERROR");
+    private static final String LOG_LEVEL = "chaos.log.level";
+    /**
+     * The level of the loggers {@code --trace} turns up in every process: sessions, elections,
+     * connections and the suite's own timeline of each fault (see chaos-logback.xml).
+     */
+    private static final String TRACE_LEVEL = "chaos.trace.level";
 
     public static void main(String[] args) throws Exception {
         System.setProperty("logback.configurationFile", "chaos-logback.xml");
@@ -48,6 +55,7 @@ public final class ChaosCommand {
         int runs = 1;
         long seed = ThreadLocalRandom.current().nextLong(1, 1_000_000_000L);
         boolean json = false;
+        boolean trace = false;
         boolean longForm = false;
         Duration soak = null;
         try {
@@ -56,6 +64,7 @@ public final class ChaosCommand {
                     case "--runs" -> runs = Integer.parseInt(args[++i]);
                     case "--seed" -> seed = Long.parseLong(args[++i]);
                     case "--json" -> json = true;
+                    case "--trace" -> trace = true;
                     case "--long" -> longForm = true;
                     case "--soak" -> soak = soakDuration(args[++i]);
                     case "-h", "--help" -> {
@@ -79,6 +88,9 @@ public final class ChaosCommand {
         } catch (RuntimeException e) {
             System.err.println("chaos: " + e.getMessage() + "\n" + USAGE);
             System.exit(2);
+        }
+        if (trace) {
+            System.setProperty(TRACE_LEVEL, "DEBUG");
         }
         List<Scenario> scenarios = new ArrayList<>();
         if (soak != null) {
@@ -112,12 +124,12 @@ public final class ChaosCommand {
                 try {
                     result = new ScenarioRun(scenario, settings, runSeed, dir).run();
                 } catch (Exception e) {
-                    result = new RunResult(runSeed, 0, 0, List.of(new CheckResult("harness", 0,
+                    result = new RunResult(runSeed, 0, 0, 0, List.of(new CheckResult("harness", 0,
                             List.of(new Violation("harness", "the run failed: " + e, List.of())), "")));
                 }
                 results.add(result);
                 printRun(out, scenario, run, result);
-                if (result.violations().isEmpty()) {
+                if (result.violations().isEmpty() && !trace) {
                     ScenarioRun.deleteQuietly(dir);
                 }
             }
@@ -134,11 +146,24 @@ public final class ChaosCommand {
                 : "chaos: all invariants held (seed " + seed + ")");
         // The closing line test runners print, so CI counts scenarios as tests.
         out.printf("scenarios: %d passed, %d failed%n", scenarios.size() - failedScenarios, failedScenarios);
-        if (!anyViolation) {
+        if (trace) {
+            out.println("chaos: every run's directory, with each process's log, kept under " + root);
+        } else if (!anyViolation) {
             ScenarioRun.deleteQuietly(root);
         }
         out.flush();
         System.exit(anyViolation ? 1 : 0);
+    }
+
+    /** The logging settings of a process the suite starts: the controller's own levels. */
+    public static String[] childLogging() {
+        List<String> settings = new ArrayList<>(List.of(LOGBACK,
+                "-D" + LOG_LEVEL + "=" + System.getProperty(LOG_LEVEL, "ERROR")));
+        String trace = System.getProperty(TRACE_LEVEL);
+        if (trace != null) {
+            settings.add("-D" + TRACE_LEVEL + "=" + trace);
+        }
+        return settings.toArray(String[]::new);
     }
 
     /** {@code 90s}, {@code 30m}, {@code 1h}: at least a minute. */
@@ -156,9 +181,10 @@ public final class ChaosCommand {
     }
 
     private static void printRun(PrintStream out, Scenario scenario, int run, RunResult result) {
-        out.printf("  %s run %d (seed %d): %d faults, %d compactions, %d operations checked, %d violations%n",
-                scenario.label(), run + 1, result.seed(), result.faults(), result.compactions(),
-                result.operationsChecked(), result.violations().size());
+        out.printf("  %s run %d (seed %d): %d faults%s, %d compactions, %d operations checked, %d violations%n",
+                scenario.label(), run + 1, result.seed(), result.faults(),
+                result.healElections() == 0 ? "" : ", " + result.healElections() + " heal elections",
+                result.compactions(), result.operationsChecked(), result.violations().size());
         for (CheckResult check : result.checks()) {
             if (check.checker().equals("harness") && check.passed()) {
                 continue;
@@ -188,6 +214,7 @@ public final class ChaosCommand {
         node.put("seed", seed);
         node.put("runs", results.size());
         node.put("faultsInjected", results.stream().mapToInt(RunResult::faults).sum());
+        node.put("healElections", results.stream().mapToInt(RunResult::healElections).sum());
         node.put("operationsChecked", results.stream().mapToLong(RunResult::operationsChecked).sum());
         Map<String, Long> perChecker = new LinkedHashMap<>();
         results.forEach(r -> r.checks().forEach(c -> perChecker.merge(c.checker(), c.checked(), Long::sum)));

@@ -9,10 +9,12 @@ import java.util.List;
  *
  * @param seed        the seed its schedule was drawn from
  * @param faults      faults injected
+ * @param healElections elections the heal of a partition cost the etcd cluster (each judged as a
+ *                    store outage of its own, not counted in {@code faults})
  * @param compactions compactions done
  * @param checks      one result per checker
  */
-record RunResult(long seed, int faults, int compactions, List<CheckResult> checks) {
+record RunResult(long seed, int faults, int healElections, int compactions, List<CheckResult> checks) {
 
     RunResult {
         checks = List.copyOf(checks);

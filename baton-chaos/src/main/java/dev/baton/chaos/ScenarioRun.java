@@ -13,6 +13,7 @@ import dev.baton.chaos.check.Violation;
 import dev.baton.chaos.fault.EmbeddedServerStore;
 import dev.baton.chaos.fault.EtcdClusterStore;
 import dev.baton.chaos.fault.Fleet;
+import dev.baton.chaos.fault.Nemesis;
 import dev.baton.chaos.fault.StoreTarget;
 import dev.baton.chaos.history.CacheLine;
 import dev.baton.chaos.history.CacheReport;
@@ -145,8 +146,10 @@ final class ScenarioRun {
                 checks.add(CacheCheck.check(caches));
                 checks.add(ResourceCheck.check(warm, ended, endKeys - warmKeys));
                 checks.add(new CheckResult("harness", 0, harness, ""));
-                int faultCount = faults.size();
-                return new RunResult(seed, faultCount, compactor.compactions(), checks);
+                int healElections = (int) faults.stream()
+                        .filter(fault -> fault.nemesis().equals(Nemesis.HEAL_ELECTION)).count();
+                return new RunResult(seed, faults.size() - healElections, healElections, compactor.compactions(),
+                        checks);
             }
         }
     }

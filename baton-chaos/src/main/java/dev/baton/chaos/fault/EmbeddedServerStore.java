@@ -103,7 +103,7 @@ public final class EmbeddedServerStore implements StoreTarget {
 
     private void launch() {
         server = ChildJvm.builder(MAIN)
-                .jvmArgs("-Xmx512m", ChaosCommand.LOGBACK, ChaosCommand.LOG_LEVEL)
+                .jvmArgs("-Xmx512m").jvmArgs(ChaosCommand.childLogging())
                 .args("server", "--listen", "127.0.0.1:" + port, "--data-dir", dataDir.toString())
                 .start();
         server.awaitLine("serving", START_TIMEOUT);

@@ -1,13 +1,16 @@
 package dev.baton.chaos.fault;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.testkit.EtcdCluster;
 import dev.baton.testkit.EtcdProcess;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -90,11 +93,12 @@ public final class EtcdClusterStore implements StoreTarget {
      * Waits until a member other than {@code old} leads: the majority side of a partition has
      * elected its own leader.
      */
-    void awaitOtherLeader(EtcdProcess old) throws InterruptedException {
+    EtcdProcess awaitOtherLeader(EtcdProcess old) throws InterruptedException {
         long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
         while (System.nanoTime() - deadline < 0) {
-            if (leader() != old) {
-                return;
+            EtcdProcess leader = leader();
+            if (leader != old) {
+                return leader;
             }
             Thread.sleep(200);
         }
@@ -109,12 +113,53 @@ public final class EtcdClusterStore implements StoreTarget {
 
     /** The member's raft id in hex, as its peers name it. */
     private static String memberId(EtcdProcess member) {
+        String decimal = status(member).path("header").path("member_id").asText();
         try {
-            String status = member.etcdctl("endpoint", "status", "-w", "json");
-            String decimal = JSON.readTree(status).path(0).path("Status").path("header").path("member_id").asText();
             return new BigInteger(decimal).toString(16);
-        } catch (IOException | NumberFormatException e) {
+        } catch (NumberFormatException e) {
             throw new IllegalStateException("cannot read the member id of " + member.name() + ": " + e, e);
+        }
+    }
+
+    /** The raft term {@code member} is in. */
+    long term(EtcdProcess member) {
+        return status(member).path("raftTerm").asLong();
+    }
+
+    /**
+     * Waits until every member names the same leader, and returns the raft term they agree on:
+     * after a heal, the term tells whether the isolated member's return cost an election. One
+     * {@code etcdctl endpoint status} over every member per look, 100 ms apart.
+     */
+    long awaitAgreedLeader() throws InterruptedException {
+        long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                JsonNode members = JSON.readTree(cluster.etcdctl("endpoint", "status", "-w", "json"));
+                Set<String> leaders = new HashSet<>();
+                Set<Long> terms = new HashSet<>();
+                for (JsonNode member : members) {
+                    leaders.add(member.path("Status").path("leader").asText());
+                    terms.add(member.path("Status").path("raftTerm").asLong());
+                }
+                if (members.size() == cluster.size() && leaders.size() == 1 && !leaders.contains("0")
+                        && terms.size() == 1) {
+                    return terms.iterator().next();
+                }
+            } catch (IOException | RuntimeException e) {
+                // A member not answering yet: ask again.
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the etcd members did not agree on a leader within " + LEADER_WAIT);
+    }
+
+    /** The {@code Status} object {@code etcdctl endpoint status} prints for {@code member}. */
+    private static JsonNode status(EtcdProcess member) {
+        try {
+            return JSON.readTree(member.etcdctl("endpoint", "status", "-w", "json")).path(0).path("Status");
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read the status of " + member.name() + ": " + e, e);
         }
     }
 

@@ -63,7 +63,7 @@ public final class Fleet implements AutoCloseable {
             cacheLogs.put(member, log);
             String endpoints = proxies.stream().map(TcpProxy::endpoint).collect(Collectors.joining(","));
             process = ChildJvm.builder(ChaosWorker.class)
-                    .jvmArgs("-Xmx256m", ChaosCommand.LOGBACK, ChaosCommand.LOG_LEVEL)
+                    .jvmArgs("-Xmx256m").jvmArgs(ChaosCommand.childLogging())
                     .args(member, "z" + index, endpoints, Long.toString(ttl.toSeconds()), log.toString())
                     .start();
         }

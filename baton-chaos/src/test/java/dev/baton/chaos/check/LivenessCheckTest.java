@@ -29,6 +29,12 @@ class LivenessCheckTest {
         return new Fault("etcd-partition", "m0", fromMillis * 1_000_000, electedMillis * 1_000_000, true, true);
     }
 
+    /** The election a partition's heal caused (the isolated member came back with a higher term). */
+    private static Fault healElection(long healedMillis, long agreedMillis) {
+        return new Fault("etcd-partition-heal-election", "m0", healedMillis * 1_000_000, agreedMillis * 1_000_000,
+                true, true);
+    }
+
     static Stream<Arguments> histories() {
         return Stream.of(
                 Arguments.of("a follower dies: nothing to recover", List.of(killOf("w1-0", 1_000)),
@@ -68,7 +74,18 @@ class LivenessCheckTest {
                 Arguments.of("no failover allowance once the partition measured the election", List.of(
                         partitionUntilElected(1_000, 3_000)),
                         List.of(leaderAt(3, "w0-0", 900, 10), leaderAt(12, "w1-0", 9_000, 13)), 1,
-                        List.of("took 8000 ms")));
+                        List.of("took 8000 ms")),
+                Arguments.of("a second election at the heal: leadership judged from the heal", List.of(
+                        partitionUntilElected(1_000, 3_000), healElection(6_000, 8_000)),
+                        List.of(leaderAt(3, "w0-0", 900, 10), leaderAt(12, "w1-0", 12_500, 13)), 1, List.of()),
+                Arguments.of("the same recovery without the heal's election is too late", List.of(
+                        partitionUntilElected(1_000, 3_000)),
+                        List.of(leaderAt(3, "w0-0", 900, 10), leaderAt(12, "w1-0", 12_500, 13)), 1,
+                        List.of("took 11500 ms")),
+                Arguments.of("leadership stays away too long after the heal's election", List.of(
+                        partitionUntilElected(1_000, 3_000), healElection(6_000, 8_000)),
+                        List.of(leaderAt(3, "w0-0", 900, 10), leaderAt(12, "w1-0", 13_500, 13)), 1,
+                        List.of("took 7500 ms")));
     }
 
     @ParameterizedTest(name = "{0}")
