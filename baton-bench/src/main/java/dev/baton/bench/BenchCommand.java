@@ -14,8 +14,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,12 +31,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "baton bench", sortOptions = false,
         description = "Measures Baton next to what users would pick instead, in the same run on this machine.")
 public final class BenchCommand implements Callable<Integer> {
-    /**
-     * gRPC logs through java.util.logging, which would print INFO lines between the tables; held
-     * here because the JDK keeps loggers only weakly.
-     */
-    private static final Logger GRPC_LOGS = Logger.getLogger("io.grpc");
-
     @Spec
     private CommandSpec spec;
 
@@ -71,7 +63,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        GRPC_LOGS.setLevel(Level.WARNING);
+        GrpcLogs.quiet();
         System.exit(commandLine(Scenarios.all(), System.out, System.err).execute(args));
     }
 

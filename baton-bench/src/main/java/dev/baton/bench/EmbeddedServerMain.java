@@ -12,6 +12,7 @@ public final class EmbeddedServerMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        GrpcLogs.quiet();
         EmbeddedEtcd etcd = EmbeddedEtcd.builder().dataDir(Path.of(args[0])).build().start();
         Runtime.getRuntime().addShutdownHook(new Thread(etcd::close, "embedded-server-shutdown"));
         System.out.println("READY " + etcd.endpoint());
