@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -58,6 +59,10 @@ public final class Etcd implements AutoCloseable {
     private final Client client;
     private final Executor callbacks;
     private final ScheduledExecutorService scheduler;
+    /** Empty when jetcd's channel could not be reached (a warning said so). */
+    private final Optional<GrpcChannel> channel;
+    /** What {@link #nextReconnect()} gives without a watched channel: a future that never completes. */
+    private final CompletableFuture<Void> noReconnect = new CompletableFuture<>();
     private final List<ExecutorService> owned = new ArrayList<>();
     private volatile boolean closed;
 
@@ -101,7 +106,7 @@ public final class Etcd implements AutoCloseable {
                 .retryMaxDelay(1000)
                 .retryMaxDuration(requestTimeout)
                 .build();
-        GrpcChannel.watch(client, endpoints.toString(), scheduler);
+        this.channel = GrpcChannel.watch(client, endpoints.toString(), scheduler, callbacks);
     }
 
     public static Builder builder() {
@@ -122,6 +127,17 @@ public final class Etcd implements AutoCloseable {
     /** The executor every future and watch callback of this connection completes on. */
     public Executor callbackExecutor() {
         return callbacks;
+    }
+
+    /**
+     * Completes, on the {@linkplain #callbackExecutor() callback executor}, the next time this
+     * connection is back after failing (gRPC's channel ready again); never when the channel could not
+     * be watched. For a retry that waits out a backoff: take it before the request, then wait for it
+     * or the backoff, whichever comes first, so that a store that is back is tried again at once. The
+     * same stage serves every caller until the connection is back; it is not to be completed.
+     */
+    public CompletionStage<Void> nextReconnect() {
+        return channel.<CompletionStage<Void>>map(GrpcChannel::nextReconnect).orElse(noReconnect);
     }
 
     /** The bound on every single request. */

@@ -6,6 +6,8 @@ import io.grpc.ManagedChannel;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * it tries again at once. An attempt against a stopped local process is refused at once; one
  * against an unreachable host takes up to the connect timeout, so attempts never pile up.
  *
+ * <p>Each time the connection is back, the future {@link #nextReconnect()} gave completes, so that a
+ * retry waiting out its backoff (a session granting a lease, a keep-alive) goes at once.
+ *
  * <p>jetcd 0.8 neither exposes its channel nor lets a caller build it; its client keeps it in a
  * private connection manager, read here once by reflection. When that fails (another jetcd
  * layout, a module that is not open) the connection works as before, with gRPC's own backoff, and
@@ -38,22 +43,28 @@ final class GrpcChannel {
     private final ManagedChannel channel;
     private final String endpoints;
     private final ScheduledExecutorService scheduler;
+    private final Executor callbacks;
     private final AtomicBoolean reconnecting = new AtomicBoolean();
+    /** Completed, and replaced, each time the connection is back after failing. */
+    private volatile CompletableFuture<Void> reconnect = new CompletableFuture<>();
     // Written by the channel's state callbacks, which gRPC runs one at a time.
     private long downSinceNanos;
     private boolean down;
 
-    private GrpcChannel(ManagedChannel channel, String endpoints, ScheduledExecutorService scheduler) {
+    private GrpcChannel(ManagedChannel channel, String endpoints, ScheduledExecutorService scheduler,
+                        Executor callbacks) {
         this.channel = channel;
         this.endpoints = endpoints;
         this.scheduler = scheduler;
+        this.callbacks = callbacks;
     }
 
     /**
      * Starts watching the channel of {@code client}; empty when it cannot be reached, in which case
-     * a warning was logged.
+     * a warning was logged. The futures of {@link #nextReconnect()} complete on {@code callbacks}.
      */
-    static Optional<GrpcChannel> watch(Client client, String endpoints, ScheduledExecutorService scheduler) {
+    static Optional<GrpcChannel> watch(Client client, String endpoints, ScheduledExecutorService scheduler,
+                                       Executor callbacks) {
         ManagedChannel channel;
         try {
             Field managerField = client.getClass().getDeclaredField("connectionManager");
@@ -67,7 +78,7 @@ final class GrpcChannel {
                     + "growing backoff", endpoints, e.toString());
             return Optional.empty();
         }
-        GrpcChannel watched = new GrpcChannel(channel, endpoints, scheduler);
+        GrpcChannel watched = new GrpcChannel(channel, endpoints, scheduler, callbacks);
         watched.onState(channel.getState(false));
         return Optional.of(watched);
     }
@@ -80,6 +91,7 @@ final class GrpcChannel {
             down = false;
             LOG.info("connection to etcd at {} is back after {} ms", endpoints,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - downSinceNanos));
+            tellReconnect();
         } else if (state == ConnectivityState.TRANSIENT_FAILURE) {
             if (!down) {
                 down = true;
@@ -90,6 +102,25 @@ final class GrpcChannel {
             scheduleReconnect();
         }
         channel.notifyWhenStateChanged(state, () -> onState(channel.getState(false)));
+    }
+
+    /**
+     * A future that completes, on the callback executor, the next time the connection is back after
+     * failing. Taken before a request, it also tells of an outage that began and ended while the
+     * request was under way. One future serves every caller until then: callers must not complete it.
+     */
+    CompletableFuture<Void> nextReconnect() {
+        return reconnect;
+    }
+
+    private void tellReconnect() {
+        CompletableFuture<Void> back = reconnect;
+        reconnect = new CompletableFuture<>();
+        try {
+            callbacks.execute(() -> back.complete(null));
+        } catch (RejectedExecutionException e) {
+            // The connection is closing; nobody waits for it to come back.
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,10 @@ public final class Session implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     /** The shortest TTL accepted: below it a keep-alive interval leaves no room for one retry. */
     public static final Duration MIN_TTL = Duration.ofSeconds(2);
+    /** How long a lost session tries to renew: until closed, in effect (about 73 years). */
+    private static final long RENEW_FOREVER_NANOS = Long.MAX_VALUE / 4;
+    /** A request never done: waiting on it waits only for the connection's return or a timeout. */
+    private static final CompletableFuture<Void> NEVER_DONE = new CompletableFuture<>();
 
     private final Etcd etcd;
     private final Duration ttl;
@@ -47,6 +52,10 @@ public final class Session implements AutoCloseable {
     private volatile SessionState state;
     private ScheduledFuture<?> nextKeepAlive;
     private ScheduledFuture<?> deadlineCheck;
+    /** Guards the two fields below and is notified when a request ends or the connection is back. */
+    private final Object wake = new Object();
+    private CompletableFuture<Void> watchedReconnect;
+    private long reconnects;
 
     private Session(Builder builder) {
         this.etcd = builder.etcd;
@@ -129,46 +138,115 @@ public final class Session implements AutoCloseable {
     /**
      * Grants a lease, retrying with backoff until {@code giveUpNanos}; on success the session is
      * CONNECTED with it. Runs on the caller's thread at open and on the timer thread after a loss.
+     *
+     * <p>When the connection comes back while a request retries inside jetcd or while the backoff
+     * runs, a fresh request goes at once: after an outage, a session is back within a round trip of
+     * its connection, however long the outage and its backoff were. A lease the abandoned request
+     * still obtains is revoked when it arrives.
      */
     private void grantWithRetries(long giveUpNanos) {
         Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
         Throwable lastError = null;
-        while (state != SessionState.CLOSED) {
-            long sent = ticker.nanos();
-            try {
-                LeaseGrant grant = etcd.grantLease(ttl).get();
-                if (lastError != null) {
-                    LOG.info("etcd at {} reachable again", etcd.endpoints());
+        try {
+            while (state != SessionState.CLOSED) {
+                long reconnectsBefore = watchReconnect();
+                long sent = ticker.nanos();
+                CompletableFuture<LeaseGrant> request = etcd.grantLease(ttl);
+                request.whenComplete((grant, error) -> wake());
+                if (!awaitDoneOrReconnect(request, reconnectsBefore, Long.MAX_VALUE)) {
+                    request.thenAccept(late -> etcd.revokeLease(late.id()));
+                    if (ticker.nanos() - giveUpNanos > 0) {
+                        throw new SessionOpenException("could not open a session on etcd at " + etcd.endpoints()
+                                + " within " + openTimeout + ": its connection kept failing", lastError);
+                    }
+                    continue;
                 }
-                if (ticker.nanos() - sent > intervalNanos) {
-                    // A slow grant (a cold JVM, a loaded store) leaves little of the deadline it
-                    // implies; one keep-alive sent now dates the lease afresh.
-                    sent = ticker.nanos();
-                    etcd.keepAliveOnce(grant.id()).get();
+                try {
+                    LeaseGrant grant = request.get();
+                    if (lastError != null) {
+                        LOG.info("etcd at {} reachable again", etcd.endpoints());
+                    }
+                    if (ticker.nanos() - sent > intervalNanos) {
+                        // A slow grant (a cold JVM, a loaded store) leaves little of the deadline it
+                        // implies; one keep-alive sent now dates the lease afresh.
+                        sent = ticker.nanos();
+                        etcd.keepAliveOnce(grant.id()).get();
+                    }
+                    startLease(grant, sent);
+                    return;
+                } catch (ExecutionException e) {
+                    Throwable cause = Etcd.unwrap(e);
+                    if (lastError == null) {
+                        LOG.warn("cannot grant a lease on etcd at {} ({}); retrying with backoff, and at once when "
+                                + "the connection is back", etcd.endpoints(), cause.toString());
+                    }
+                    lastError = cause;
                 }
-                startLease(grant, sent);
-                return;
-            } catch (ExecutionException e) {
-                Throwable cause = Etcd.unwrap(e);
-                if (lastError == null) {
-                    LOG.warn("cannot grant a lease on etcd at {} ({}); retrying with backoff", etcd.endpoints(), cause.toString());
+                long delay = backoff.next().toNanos();
+                if (ticker.nanos() + delay - giveUpNanos > 0) {
+                    throw new SessionOpenException("could not open a session on etcd at " + etcd.endpoints() + " within "
+                            + openTimeout + ": " + lastError, lastError);
                 }
-                lastError = cause;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SessionOpenException("interrupted while opening a session on " + etcd.endpoints(), e);
+                LOG.debug("lease grant failed ({}); next attempt in {} ms, or as soon as the connection is back",
+                        lastError, TimeUnit.NANOSECONDS.toMillis(delay));
+                awaitDoneOrReconnect(NEVER_DONE, reconnectsBefore, delay);
             }
-            long delay = backoff.next().toNanos();
-            if (ticker.nanos() + delay - giveUpNanos > 0) {
-                throw new SessionOpenException("could not open a session on etcd at " + etcd.endpoints() + " within "
-                        + openTimeout + ": " + lastError, lastError);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SessionOpenException("interrupted while opening a session on " + etcd.endpoints(), e);
+        }
+    }
+
+    /**
+     * Follows the connection's next return (once per outage, however many retries wait for it) and
+     * gives how many returns were seen so far.
+     */
+    private long watchReconnect() {
+        CompletableFuture<Void> next = etcd.nextReconnect().toCompletableFuture();
+        synchronized (wake) {
+            if (next != watchedReconnect) {
+                watchedReconnect = next;
+                next.thenRun(this::reconnected);
             }
-            try {
-                TimeUnit.NANOSECONDS.sleep(delay);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SessionOpenException("interrupted while opening a session on " + etcd.endpoints(), e);
+            return reconnects;
+        }
+    }
+
+    /** The connection is back: a waiting grant or keep-alive goes now instead of after its backoff. */
+    private void reconnected() {
+        synchronized (wake) {
+            reconnects++;
+            wake.notifyAll();
+        }
+        try {
+            timer.execute(this::keepAliveNowIfWaiting);
+        } catch (RejectedExecutionException e) {
+            // Closed: nothing to keep alive.
+        }
+    }
+
+    private void wake() {
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until {@code request} is done (true), or the connection came back since
+     * {@code reconnectsBefore} was read, or {@code timeoutNanos} passed, or the session closed (false).
+     */
+    private boolean awaitDoneOrReconnect(CompletableFuture<?> request, long reconnectsBefore, long timeoutNanos)
+            throws InterruptedException {
+        long until = System.nanoTime() + Math.min(timeoutNanos, Long.MAX_VALUE / 2);
+        synchronized (wake) {
+            while (!request.isDone()) {
+                long left = until - System.nanoTime();
+                if (reconnects != reconnectsBefore || left <= 0 || state == SessionState.CLOSED) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(wake, left);
             }
+            return true;
         }
     }
 
@@ -241,8 +319,18 @@ public final class Session implements AutoCloseable {
                     TimeUnit.NANOSECONDS.toMillis(deadlineNanos - ticker.nanos()));
             transition(SessionState.SUSPENDED);
         }
-        long untilDeadline = deadlineNanos - ticker.nanos();
-        scheduleKeepAlive(Math.max(0, Math.min(keepAliveBackoff.next().toNanos(), untilDeadline)));
+        long delay = Math.max(0, Math.min(keepAliveBackoff.next().toNanos(), deadlineNanos - ticker.nanos()));
+        LOG.debug("keep-alive of lease {} failed ({}); next in {} ms, or as soon as the connection is back",
+                Long.toHexString(lease), cause, TimeUnit.NANOSECONDS.toMillis(delay));
+        scheduleKeepAlive(delay);
+        watchReconnect();
+    }
+
+    /** A suspended session's next keep-alive goes now, not after its backoff: the connection is back. */
+    private synchronized void keepAliveNowIfWaiting() {
+        if (state == SessionState.SUSPENDED && nextKeepAlive != null && nextKeepAlive.cancel(false)) {
+            keepAlive();
+        }
     }
 
 
@@ -275,7 +363,7 @@ public final class Session implements AutoCloseable {
         }
         CompletableFuture<Void> revoked = etcd.revokeLease(lostLease);
         try {
-            grantWithRetries(Long.MAX_VALUE);
+            grantWithRetries(ticker.nanos() + RENEW_FOREVER_NANOS);
         } catch (SessionOpenException e) {
             if (state != SessionState.CLOSED) {
                 LOG.warn("session renewal stopped: {}", e.getMessage());
@@ -312,6 +400,7 @@ public final class Session implements AutoCloseable {
             }
             leaseToRevoke = lease;
             transition(SessionState.CLOSED);
+            wake();
             if (nextKeepAlive != null) {
                 nextKeepAlive.cancel(false);
             }

@@ -14,7 +14,8 @@
  *       keep-alive) + TTL − margin. etcd cannot have expired the lease before this instant, because
  *       it refreshed the lease no earlier than that send time, so a member that steps down on LOST
  *       steps down before anyone else can be given what it owned. Everything held under the old
- *       lease is gone; the session then grants a new lease (with backoff) and returns to
+ *       lease is gone; the session then grants a new lease (with backoff, and at once when the
+ *       connection comes back) and returns to
  *       {@code CONNECTED} with a different {@link dev.baton.session.Session#lease()}. It revokes
  *       the old lease at once and, when that fails (no member had a leader), again once the new
  *       lease is granted, so the old lease's keys go as soon as the store can delete them rather
