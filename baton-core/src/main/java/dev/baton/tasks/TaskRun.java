@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One claim a member holds, from its claim transaction until it is released, retired or lost.
  * It drives the task's state machine: applies pending task commands in order, runs the handler
- * while the task is RUNNABLE, wakes SLEEPING and FAULT tasks at their instant, and persists
+ * while the task is RUNNABLE (not before the task's not-before instant: a task claimed ahead of
+ * it waits, held, for that instant), wakes SLEEPING and FAULT tasks at their instant, and persists
  * every change with a transaction fenced by the claim token. Writes of one run are made one at
  * a time; a write whose outcome is unknown is resolved by reading the task back.
  *
@@ -141,8 +142,14 @@ final class TaskRun {
             return;
         }
         switch (state.status()) {
-            case RUNNABLE -> startHandler();
-            case SLEEPING, FAULT -> scheduleWakeUp();
+            case RUNNABLE -> {
+                if (spec.startableAt(clock.instant())) {
+                    startHandler();
+                } else {
+                    scheduleWakeUp(spec.notBefore().orElseThrow());
+                }
+            }
+            case SLEEPING, FAULT -> scheduleWakeUp(state.until().orElseThrow());
             case PAUSED -> {
                 // Held until a resume or kill command arrives.
             }
@@ -311,11 +318,15 @@ final class TaskRun {
         }
     }
 
-    private void scheduleWakeUp() {
+    /**
+     * Moves the run on at {@code until} on the member's clock: a SLEEPING or FAULT task's wake-up,
+     * or the not-before instant of a task claimed ahead of it. The timer's delay runs on another
+     * clock than the member's, so the step re-checks the instant and waits again if it came early.
+     */
+    private void scheduleWakeUp(Instant until) {
         if (wakeUp != null) {
             return;
         }
-        Instant until = state.until().orElseThrow();
         long delayNanos = Math.max(0, Duration.between(clock.instant(), until).toNanos());
         wakeUp = schedule(() -> {
             wakeUp = null;
