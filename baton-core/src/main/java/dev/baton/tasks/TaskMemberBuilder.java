@@ -146,8 +146,8 @@ public final class TaskMemberBuilder {
      * handler ever starts before the not-before instant: a task claimed early is held (it takes
      * one of the member's slots and counts as held for fairness) and its handler starts at that
      * instant on the member's clock, with its run timeout counted from then. Claiming early
-     * takes the claim's round trip out of the start's lag, and spreads the claims of many tasks
-     * due at one instant away from it. A rebalance or a graceful leave may release a task
+     * takes the claim's round trip out of the start's lag, and moves the claims of many tasks
+     * due at one instant (a schedule's fire time) ahead of it. A rebalance or a graceful leave may release a task
      * claimed early before it started; on a lost session it is free for others like any claim.
      * Zero claims a task at its not-before instant.
      */

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Everything here runs on the member's control thread, except {@link #checkpoint}, which
  * hands over to it, and the handler, which the {@link RunHost} runs and which reports back through
- * {@link #onHandlerReturned}. The run talks to its member only through {@link RunHost}.
+ * {@link #onHandlerStarted} and {@link #onHandlerReturned}. The run talks to its member only
+ * through {@link RunHost}.
  */
 final class TaskRun {
 
@@ -299,8 +300,17 @@ final class TaskRun {
     }
 
     private void startHandler() {
-        RunContext context = host.runHandler(this, state, writes.fence(id, token));
-        running = context;
+        running = host.runHandler(this, state, writes.fence(id, token));
+    }
+
+    /**
+     * The handler of {@code context} starts now (it may have waited for a place among the
+     * member's running handlers): the task's timeout counts from here.
+     */
+    void onHandlerStarted(RunContext context) {
+        if (context != running || ended) {
+            return;
+        }
         spec.options().timeout().ifPresent(limit -> runTimeout = schedule(() -> {
             runTimeout = null;
             if (context == running && !ended) {

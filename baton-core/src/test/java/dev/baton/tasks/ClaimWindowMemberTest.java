@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Tasks claimed ahead of their not-before instant, on real etcd: the claim lands early, the
  * handler never starts early, and until it starts the claim is held like any other (a slot,
- * fairness, release on a rebalance or a leave, free for others when the session is lost).
+ * fairness, release on a rebalance or a leave, free for others when the session is lost). A
+ * run's timeout counts from its handler's start, whatever the task waited for before.
  */
 class ClaimWindowMemberTest {
 
@@ -165,10 +166,36 @@ class ClaimWindowMemberTest {
             context.throwIfStopRequested();
         }));
         fleet.client().submit(TaskSubmission.of(TaskId.of("timed"), TaskProperties.empty(),
-                Instant.now().plusSeconds(3)).withOptions(TaskOptions.defaults().withTimeout(Duration.ofSeconds(1))));
+                Instant.now().plusSeconds(3)).withOptions(TaskOptions.defaults().withTimeout(Duration.ofSeconds(1))
+                .withRetryPolicy(RetryPolicy.builder().maxAttempts(1).build())));
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> !stoppedAfter.isEmpty());
-        assertThat(stoppedAfter).hasEntrySatisfying("timed:TIMED_OUT",
+        await().atMost(Duration.ofSeconds(15)).until(() -> fleet.client().get(TaskId.of("timed")).orElseThrow()
+                .status().orElseThrow().terminal());
+        assertThat(stoppedAfter).as("its one attempt ran, for its whole timeout").hasEntrySatisfying("timed:TIMED_OUT",
                 after -> assertThat(after).isGreaterThan(Duration.ofMillis(900)));
+    }
+
+    @Test
+    void theRunTimeoutOfATaskWaitingForAFreeHandlerCountsFromItsStart() {
+        Map<String, Duration> stoppedAfter = new ConcurrentHashMap<>();
+        fleet.start("a", b -> b.maxConcurrentTasks(1).claimAhead(1).handler(context -> {
+            started.put(context.id().value(), Instant.now());
+            long start = System.nanoTime();
+            context.awaitStop(Duration.ofMillis(context.id().value().equals("first") ? 2_000 : 60_000));
+            stoppedAfter.put(context.id().value() + ":" + context.stopReason().map(Enum::name).orElse("none"),
+                    Duration.ofNanos(System.nanoTime() - start));
+            context.throwIfStopRequested();
+        }));
+        fleet.client().submit(TaskId.of("first"), TaskProperties.empty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> started.containsKey("first"));
+
+        fleet.client().submit(TaskSubmission.of(TaskId.of("queued"), TaskProperties.empty())
+                .withOptions(TaskOptions.defaults().withTimeout(Duration.ofSeconds(1))
+                        .withRetryPolicy(RetryPolicy.builder().maxAttempts(1).build())));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> fleet.client().get(TaskId.of("queued")).orElseThrow()
+                .status().orElseThrow().terminal());
+        assertThat(stoppedAfter).as("its one attempt ran, for its whole timeout").containsKey("first:none")
+                .hasEntrySatisfying("queued:TIMED_OUT", after -> assertThat(after).isGreaterThan(Duration.ofMillis(900)));
     }
 }
