@@ -187,9 +187,10 @@ public final class TaskMember implements AutoCloseable {
                 balancing.request(true);
             });
             session.addListener(sessionListener);
+            Balancing.Limits limits = balancing.limits();
             LOG.info("member {} joined {} with lease {} (runs at most {} tasks, claims {} ahead, claims up to {} "
                     + "before a task's not-before)", id, keys.namespace(), Long.toHexString(registration.lease()),
-                    balancing.limits().maxTasks(), balancing.limits().claimAhead(), balancing.limits().window().length());
+                    limits.maxTasks(), limits.claimAhead(), limits.window().length());
             return this;
         } catch (RuntimeException e) {
             registration.deregister();

@@ -196,6 +196,7 @@ class ClaimWindowMemberTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> fleet.client().get(TaskId.of("queued")).orElseThrow()
                 .status().orElseThrow().terminal());
         assertThat(stoppedAfter).as("its one attempt ran, for its whole timeout").containsKey("first:none")
-                .hasEntrySatisfying("queued:TIMED_OUT", after -> assertThat(after).isGreaterThan(Duration.ofMillis(900)));
+                .hasEntrySatisfying("queued:TIMED_OUT",
+                        after -> assertThat(after).isGreaterThan(Duration.ofMillis(900)));
     }
 }

@@ -57,7 +57,8 @@ class TaskPlannerTest {
 
     private static TaskPlanner.Input input(List<Task> tasks, Map<TaskId, TaskPlanner.HeldClaim> held,
                                            Map<TaskId, Instant> heldOff, int room, boolean frozen) {
-        return new TaskPlanner.Input("me", LEASE, frozen, Set.of("me", "other"), tasks, held, heldOff, room, 0, NOW, AT_NOT_BEFORE);
+        return new TaskPlanner.Input("me", LEASE, frozen, Set.of("me", "other"), tasks, held, heldOff, room, 0, NOW,
+                AT_NOT_BEFORE);
     }
 
     @Test
