@@ -14,8 +14,8 @@ import java.util.Optional;
  * {@code now}.
  *
  * <p>The due fire times are those after {@code max(lastFire, anchor)} and at or before
- * {@code now + lead} (a task created ahead carries its fire time as its not-before, so it starts
- * no earlier). Those within {@code threshold} of {@code now} and later are on time and all fire; older ones
+ * {@code now + lead} (a task created ahead carries its fire time as its not-before, so its handler
+ * starts no earlier). Those within {@code threshold} of {@code now} and later are on time and all fire; older ones
  * are missed and the policy picks which of them fire. Only the missed times a policy needs are
  * computed (the latest one, or the latest N), searching back from the threshold in doubling
  * windows, so a schedule paused for a year at one fire per second costs a few thousand steps, not

@@ -4,6 +4,7 @@ import dev.baton.election.LeaderService;
 import dev.baton.etcd.Etcd;
 import dev.baton.session.Session;
 import dev.baton.tasks.TaskClient;
+import dev.baton.tasks.TaskMemberBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,7 +18,8 @@ import java.util.Objects;
  * task and no done record of that id exists. A new leader starts from the stored last fire times,
  * so a failover neither repeats a fire time nor skips one, except as the misfire policy says for
  * fire times more than the misfire threshold in the past. A timed schedule's task is created up to
- * the {@linkplain Builder#lead lead} before its fire time and is not claimed before it.
+ * the {@linkplain Builder#lead lead} before its fire time; no handler starts it earlier (a member
+ * may claim it up to its claim window before).
  *
  * <p>The leader sleeps until the earliest next fire time and wakes on a schedule change through a
  * watch; a fixed-delay schedule waits for its previous task's done record through a watch of that
@@ -32,6 +34,15 @@ import java.util.Objects;
  * }</pre>
  */
 public final class Scheduler implements AutoCloseable {
+
+    /**
+     * The default {@linkplain Builder#lead lead}: 1.75 s, the members' default claim window
+     * ({@link TaskMemberBuilder#DEFAULT_CLAIM_WINDOW}, 250 ms) plus a second and a half. A fire
+     * time's task then exists 1.5 s before the members may claim it, and the leader's writes for
+     * whole-second fire times leave half-way between two instants at which the members claim the
+     * tasks of a whole second (each 250 ms before it), so the two do not queue together in the store.
+     */
+    public static final Duration DEFAULT_LEAD = TaskMemberBuilder.DEFAULT_CLAIM_WINDOW.plus(Duration.ofMillis(1_500));
 
     private final LeaderService service;
 
@@ -63,7 +74,7 @@ public final class Scheduler implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration misfireThreshold = Duration.ofSeconds(30);
         private Duration closeTimeout = Duration.ofSeconds(5);
-        private Duration lead = Duration.ofMillis(1_500);
+        private Duration lead = DEFAULT_LEAD;
 
         private Builder(Session session, String namespace, String member) {
             this.session = Objects.requireNonNull(session, "session");
@@ -92,12 +103,14 @@ public final class Scheduler implements AutoCloseable {
 
         /**
          * How long before its fire time a timed schedule's task is created, with the fire time as
-         * its not-before so no member claims it earlier: the fire's write is then out of its lag,
-         * which is the members' claim alone. At most {@value Schedules#MAX_LEAD_SECONDS} s; 0
-         * creates each task at its fire time. Default 1.5 s: the writes of whole-second fire
-         * times then leave half-way between two whole seconds, so they do not queue in the store
-         * with the members' claims of the tasks due at a whole second. A pause, update or delete withdraws
-         * the tasks created ahead that no member has claimed yet ({@link Schedules#pause}).
+         * its not-before so no handler starts earlier: the fire's write is then out of its lag.
+         * Keep it longer than the members' claim window ({@link TaskMemberBuilder#claimWindow}),
+         * so the task exists when the members may first claim it and its claim, made ahead of the
+         * fire time, is out of the lag too; a shorter lead still fires on time when the claim's
+         * round trip fits in what is left of the window. At most
+         * {@value Schedules#MAX_LEAD_SECONDS} s; 0 creates each task at its fire time. Default
+         * {@link #DEFAULT_LEAD 1.75 s}. A pause, update or delete withdraws the tasks created
+         * ahead that no member has claimed yet ({@link Schedules#pause}).
          */
         public Builder lead(Duration lead) {
             if (lead == null || lead.isNegative() || lead.compareTo(Duration.ofSeconds(Schedules.MAX_LEAD_SECONDS)) > 0) {

@@ -57,8 +57,9 @@ import org.slf4j.LoggerFactory;
  *
  * so a fire time becomes a task at most once whoever leads, and the last fire time moves only
  * with it. A timed schedule's task is written up to the lead before its fire time, with the fire
- * time as its not-before: no member claims it earlier, and the write's round trip and the
- * store's queue are out of the fire's lag. A fixed-delay schedule fires when due.
+ * time as its not-before: no handler starts it earlier (members claim it up to their claim window
+ * before), and the write's round trip and the store's queue are out of the fire's lag. A
+ * fixed-delay schedule fires when due.
  *
  * <p>The {@link FireBatcher} groups the fires of several schedules into one transaction, the
  * conjunction of their guards under the one fence, and keeps several in flight; when a

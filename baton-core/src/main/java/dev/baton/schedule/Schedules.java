@@ -36,10 +36,11 @@ import java.util.function.UnaryOperator;
  * schedule created again under the same name starts afresh; tasks it already created stay.
  *
  * <p>A {@link Scheduler} creates a timed schedule's tasks up to its lead before their fire times
- * (not claimable before them). A pause, an update or a delete withdraws, in its own transaction,
- * those whose fire time is still ahead by this client's clock and that no member has claimed, and
- * moves the last fire time back before them: they never run on the old definition, and fire again
- * when the schedule runs (as on-time or missed fire times). One a member has claimed stays.
+ * (claimable only from the members' claim window before them). A pause, an update or a delete
+ * withdraws, in its own transaction, those whose fire time is still ahead by this client's clock
+ * and that no member has claimed, and moves the last fire time back before them: they never run
+ * on the old definition, and fire again when the schedule runs (as on-time or missed fire times).
+ * One a member has claimed (at most its claim window before the fire time) stays.
  */
 public final class Schedules {
 

@@ -12,8 +12,9 @@
  * {@link dev.baton.schedule.Trigger}) and the decision of which fire times fire at an instant
  * ({@code FirePlanner}: due times since the last fire, on time or missed by the misfire
  * threshold, the policy's choice among the missed) are pure and take the instant as a value.
- * A cron or fixed-rate fire time's task is created up to the scheduler's lead (1 s) before T,
- * with T as its not-before, so its write is out of the fire's lag.
+ * A cron or fixed-rate fire time's task is created up to the scheduler's lead (1.75 s) before T,
+ * with T as its not-before, so its write is out of the fire's lag; members claim it up to their
+ * claim window (250 ms) before T and start its handler at T, so the claim is out of it too.
  *
  * <h2>Guarantees</h2>
  * <ul>
@@ -24,7 +25,8 @@
  *       deposed leader's write fails on the leadership's fence.</li>
  *   <li>A paused, changed or deleted schedule is never fired on an old decision: each fire
  *       compares the definition's mod revision, and the change withdraws the tasks created
- *       ahead of a fire time still to come that no member has claimed.</li>
+ *       ahead of a fire time still to come that no member has claimed (a claim comes at most
+ *       the members' claim window before the fire time).</li>
  * </ul>
  *
  * <h2>Session states</h2>

@@ -12,7 +12,8 @@ import java.util.Set;
  * task it may balance, taken at one store revision.
  *
  * <p>The balanced tasks are {@code claimed} (with their owner) and {@code unclaimed} (claimable
- * now). Tasks that are not claimable yet (a not-before time in the future), are done, or whose
+ * now). Tasks that are not claimable yet (a not-before time further ahead than the member's
+ * claim window), are done, or whose
  * records do not decode belong to neither. {@code members} are the live members that take work:
  * registered, not frozen, with a record that decodes; {@code self} is always among them.
  *

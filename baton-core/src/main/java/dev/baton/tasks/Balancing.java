@@ -33,7 +33,7 @@ final class Balancing {
     }
 
     /** The member's settings balancing works with. */
-    record Limits(String member, int maxTasks, int claimAhead) {
+    record Limits(String member, int maxTasks, int claimAhead, ClaimWindow window) {
     }
 
     private final Limits limits;
@@ -59,7 +59,7 @@ final class Balancing {
         this.holdOff = holdOff;
         this.clock = clock;
         this.member = member;
-        this.spares = new SpareClaims(table, runs::holds, holdOff, clock);
+        this.spares = new SpareClaims(table, runs::holds, holdOff, clock, limits.window());
         this.passes = new PassScheduler(new Passes(), new PassPacing(PassPacing.MEMBER_MIN, PassPacing.MEMBER_MAX),
                 control::schedule, System::nanoTime, clock);
     }
@@ -149,7 +149,7 @@ final class Balancing {
         }
         return new TaskPlanner.Input(limits.member(), registration.lease(), member.frozen(), members, table.entries(),
                 runs.heldClaims(), holdOff.until(), Math.max(0, Math.min(freeSlots(), ClaimPipeline.MAX_PER_PASS)),
-                SpareClaims.wanted(limits.maxTasks()), clock.instant());
+                SpareClaims.wanted(limits.maxTasks()), clock.instant(), limits.window());
     }
 
     /**

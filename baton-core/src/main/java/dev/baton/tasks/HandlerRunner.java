@@ -49,7 +49,7 @@ final class HandlerRunner {
     }
 
     /** A run waiting for one under way to end. */
-    private record Waiting(RunContext context, Consumer<TaskMessage> outcome) {
+    private record Waiting(RunContext context, Runnable started, Consumer<TaskMessage> outcome) {
     }
 
     private final String member;
@@ -110,39 +110,46 @@ final class HandlerRunner {
 
     /**
      * Runs {@code context}'s handler on a handler thread, once fewer than {@code maxRunning} are
-     * under way, and gives its outcome to {@code outcome}: the message, or null when the run
-     * ended without one (it failed after a stop was requested, was stopped while it waited, or
-     * the member is shutting down).
+     * under way: calls {@code started} on that thread just before the handler starts (not while
+     * the run waits for a place), and gives its outcome to {@code outcome}: the message, or null
+     * when the run ended without one (it failed after a stop was requested, was stopped while it
+     * waited, or the member is shutting down).
      */
-    void run(RunContext context, Consumer<TaskMessage> outcome) {
+    void run(RunContext context, Runnable started, Consumer<TaskMessage> outcome) {
         synchronized (this) {
             if (!stopped && running >= maxRunning) {
-                waiting.add(new Waiting(context, outcome));
+                waiting.add(new Waiting(context, started, outcome));
                 return;
             }
             running++;
         }
-        start(context, outcome);
+        start(context, started, outcome);
     }
 
-    private void start(RunContext context, Consumer<TaskMessage> outcome) {
+    private void start(RunContext context, Runnable started, Consumer<TaskMessage> outcome) {
         try {
-            threads.execute(() -> body.run(context, (message, error) -> {
-                ended();
-                if (error == null) {
-                    outcome.accept(message);
-                } else if (context.isStopRequested()) {
-                    outcome.accept(null);
-                } else {
-                    Throwable cause = error instanceof CompletionException && error.getCause() != null
-                            ? error.getCause() : error;
-                    LOG.warn("member {}: handler of task {} failed", member, Excerpt.of(context.id().value()), cause);
-                    outcome.accept(TaskMessage.error(cause));
-                }
-            }));
+            threads.execute(() -> {
+                started.run();
+                body.run(context, (message, error) -> finished(context, outcome, message, error));
+            });
         } catch (RejectedExecutionException e) {
             ended();
             outcome.accept(null);
+        }
+    }
+
+    /** A handler's run reported its message or failure: frees its place and hands on the outcome. */
+    private void finished(RunContext context, Consumer<TaskMessage> outcome, TaskMessage message, Throwable error) {
+        ended();
+        if (error == null) {
+            outcome.accept(message);
+        } else if (context.isStopRequested()) {
+            outcome.accept(null);
+        } else {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            LOG.warn("member {}: handler of task {} failed", member, Excerpt.of(context.id().value()), cause);
+            outcome.accept(TaskMessage.error(cause));
         }
     }
 
@@ -161,7 +168,7 @@ final class HandlerRunner {
                 }
             }
             if (!next.context().isStopRequested()) {
-                start(next.context(), next.outcome());
+                start(next.context(), next.started(), next.outcome());
                 return;
             }
             next.outcome().accept(null);

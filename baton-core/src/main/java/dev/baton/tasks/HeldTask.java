@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param claimToken the claim token: the create revision of the owner key
  * @param claimedAt  when this member claimed it (its clock)
  * @param state      the task's state as last persisted; {@code state.since()} says since when
- * @param running    whether a handler is running it now
+ * @param running    whether a handler is running it now; false while a task claimed ahead of its
+ *                   not-before waits for that instant
  * @param stopping   why its handler was asked to stop, while it is stopping
  */
 public record HeldTask(TaskId id, long claimToken, Instant claimedAt, TaskState state, boolean running,

@@ -195,14 +195,18 @@ final class MemberRuns implements RunHost {
     @Override
     public RunContext runHandler(TaskRun run, TaskState state, Guard fence) {
         RunContext context = new RunContext(run, state, fence, handlers.threads());
-        handlers.run(context, outcome -> {
-            try {
-                control.execute(() -> run.onHandlerReturned(context, outcome));
-            } catch (RejectedExecutionException e) {
-                // The member is closed: its claims were released without waiting for this handler.
-            }
-        });
+        handlers.run(context, () -> onControl(() -> run.onHandlerStarted(context)),
+                outcome -> onControl(() -> run.onHandlerReturned(context, outcome)));
         return context;
+    }
+
+    /** Hands a handler's news to the control thread, unless the member is closed. */
+    private void onControl(Runnable action) {
+        try {
+            control.execute(action);
+        } catch (RejectedExecutionException e) {
+            // The member is closed: its claims were released without waiting for this handler.
+        }
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.time.Duration;
  * others keep changing take a bounded share of the member's control thread (the claims a pass
  * leaves as spares fill slots in between); a pass that claimed or released is followed as soon as
  * the interval allows, so a member taking its share is not slowed. An instant the member's own
- * plan named coming (a not-before passing, a hold-off ending) is not held off by that floor: tasks
+ * plan named coming (a claim window opening, a hold-off ending) is not held off by that floor: tasks
  * became claimable that no news will announce, and a pass that claims them pays no floor after
  * it anyway; it still waits for the shortest interval, so such instants bring at most one pass
  * per {@code min}. Pure: times are {@link System#nanoTime()} readings passed in.

@@ -10,8 +10,9 @@ import java.util.function.LongSupplier;
 /**
  * When a member's balancing passes run. A pass runs once asked for, when the member may pass (no
  * claims in flight, no member command being applied), and no sooner than its {@link PassPacing}
- * allows; a plan's wake-up instant (the next not-before time, the end of a hold-off) asks for
- * one at that instant, which waits for the shortest interval but for no cost floor. Confined to the member's control thread; its timers go through the
+ * allows; a plan's wake-up instant (the next opening of a task's claim window, the end of a
+ * hold-off) asks for one at that instant, which waits for the shortest interval but for no cost
+ * floor. Confined to the member's control thread; its timers go through the
  * {@link Timers} it is given, and it reads the time from the clocks it is given, so tests drive
  * it without sleeping.
  */

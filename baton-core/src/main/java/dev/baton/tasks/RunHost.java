@@ -27,8 +27,9 @@ interface RunHost {
 
     /**
      * Starts the handler for {@code run} from {@code state}, with {@code fence} as its guard, and
-     * returns the run's context; the outcome comes back through {@link TaskRun#onHandlerReturned},
-     * never before this returns.
+     * returns the run's context; the handler's actual start (it may wait for a place among the
+     * member's running handlers) comes back through {@link TaskRun#onHandlerStarted} and its
+     * outcome through {@link TaskRun#onHandlerReturned}, never before this returns.
      */
     RunContext runHandler(TaskRun run, TaskState state, Guard fence);
 

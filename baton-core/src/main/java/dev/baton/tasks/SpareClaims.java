@@ -12,8 +12,9 @@ import java.util.function.Predicate;
  * for, taken in plan order as slots free, so a member working through short tasks claims the
  * next at once instead of waiting for the next pass. The next pass replaces them, and a change
  * of members drops them. A spare is re-checked against the member's table when taken: one that
- * another member took meanwhile, that was retired, is not due yet, is held off or already held
- * is skipped, never claimed. Runs on the member's control thread; not thread-safe.
+ * another member took meanwhile, that was retired, is not due yet (see {@link ClaimWindow}), is
+ * held off or already held is skipped, never claimed. Runs on the member's control thread; not
+ * thread-safe.
  */
 final class SpareClaims {
     /**
@@ -27,15 +28,17 @@ final class SpareClaims {
     private final Predicate<TaskId> held;
     private final ReleaseHoldOff holdOff;
     private final Clock clock;
+    private final ClaimWindow window;
     private final ArrayDeque<TaskId> spares = new ArrayDeque<>();
     /** How many spares the last plan left; 0 once the next pass has been asked for. */
     private int planned;
 
-    SpareClaims(TaskTable table, Predicate<TaskId> held, ReleaseHoldOff holdOff, Clock clock) {
+    SpareClaims(TaskTable table, Predicate<TaskId> held, ReleaseHoldOff holdOff, Clock clock, ClaimWindow window) {
         this.table = table;
         this.held = held;
         this.holdOff = holdOff;
         this.clock = clock;
+        this.window = window;
     }
 
     /** How many spares a member running at most {@code maxTasks} asks a pass for. */
@@ -83,7 +86,7 @@ final class SpareClaims {
     private boolean claimable(TaskId task, Instant now) {
         TaskTable.Entry entry = table.entry(task);
         return entry != null && !entry.hasOwner() && entry.runnable()
-                && (entry.notBefore() == null || !entry.notBefore().isAfter(now))
+                && window.due(entry.notBefore(), now)
                 && !held.test(task) && !holdOff.isHeldOff(task);
     }
 }

@@ -81,8 +81,10 @@ public final class TaskClient {
     }
 
     /**
-     * Submits a task that no member claims before {@code notBefore}, with the default options.
-     * Returns the revision of the submit.
+     * Submits a task whose handler no member starts before {@code notBefore}, with the default
+     * options; a member may claim it up to its claim window earlier
+     * ({@link TaskMemberBuilder#claimWindow}, 250 ms by default) and holds it until then. Returns
+     * the revision of the submit.
      *
      * @throws DuplicateTaskException when a task with this id exists or is done and not yet deleted
      */

@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param id         the task id
  * @param properties the task's properties, empty when its spec is missing or corrupt
  * @param submitted  when it was submitted (the submitter's clock)
- * @param notBefore  the instant before which no member claims it
+ * @param notBefore  the instant before which no handler starts it (a member may claim it up to its
+ *                   claim window earlier)
  * @param options    its timeout, retry policy and priority, empty when its spec is missing or corrupt
  * @param owner      the member holding the claim and the claim token, when claimed
  * @param state      the persisted state; for a done task, its final state

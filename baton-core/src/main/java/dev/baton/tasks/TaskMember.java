@@ -111,9 +111,10 @@ public final class TaskMember implements AutoCloseable {
         this.runs = new MemberRuns(id, table, writes, batcher, handlers, commands, holdOff, thread, machine, clock,
                 new SlotListener());
         this.leaseLoss = new LeaseLoss(id, session, registration, runs);
-        this.balancing = new Balancing(new Balancing.Limits(id, maxTasks, builder.claimAhead),
-                new TaskPlanner(builder.balancer), table, runs, claims, registration, holdOff, control, clock,
-                new BalancedMember());
+        Balancing.Limits limits = new Balancing.Limits(id, maxTasks, builder.claimAhead,
+                new ClaimWindow(builder.claimWindow));
+        this.balancing = new Balancing(limits, new TaskPlanner(builder.balancer), table, runs, claims, registration,
+                holdOff, control, clock, new BalancedMember());
     }
 
     /** Starts building a member that joins with {@code session}, shared with other recipes; closing the member leaves it open. */
@@ -186,9 +187,10 @@ public final class TaskMember implements AutoCloseable {
                 balancing.request(true);
             });
             session.addListener(sessionListener);
-            LOG.info("member {} joined {} with lease {} (runs at most {} tasks, claims {} ahead)", id,
-                    keys.namespace(), Long.toHexString(registration.lease()), balancing.limits().maxTasks(),
-                    balancing.limits().claimAhead());
+            Balancing.Limits limits = balancing.limits();
+            LOG.info("member {} joined {} with lease {} (runs at most {} tasks, claims {} ahead, claims up to {} "
+                    + "before a task's not-before)", id, keys.namespace(), Long.toHexString(registration.lease()),
+                    limits.maxTasks(), limits.claimAhead(), limits.window().length());
             return this;
         } catch (RuntimeException e) {
             registration.deregister();

@@ -13,9 +13,11 @@ import java.util.Set;
  * "maxBackoff":"PT1M","multiplier":2,"jitter":0.2}}}. A spec without {@code "options"} (all
  * defaults, or written before options existed) reads as {@link #defaults()}.
  *
- * @param timeout     how long one run may take: a run still going when it passes is asked to stop
- *                    ({@link StopReason#TIMED_OUT}) and, once its handler returns, counts as a
- *                    failed run whatever it returned; empty: no limit
+ * @param timeout     how long one run may take, counted from its handler's start (not from the
+ *                    claim, nor while it waits for its not-before or for a free handler): a run
+ *                    still going when it passes is asked to stop ({@link StopReason#TIMED_OUT})
+ *                    and, once its handler returns, counts as a failed run whatever it returned;
+ *                    empty: no limit
  * @param retryPolicy how this task's failed runs are retried, instead of the member's policy
  * @param priority    members claim unclaimed tasks of a higher priority first; how many tasks each
  *                    member claims is the balancer's decision alone, so fairness between members

@@ -20,8 +20,10 @@ import java.util.Set;
  * <p>The planner builds the {@link BalanceView} (typing every owner with its
  * {@link TaskOwner.Kind}), asks the {@link Balancer}, and holds it to its contract: it releases
  * only claims the member holds and is not already releasing, and claims only tasks that are
- * unclaimed, due (not-before passed), not held off, and at most {@code room} of them. A frozen
- * member plans nothing but its wake-up.
+ * unclaimed, due (not-before at most the {@link ClaimWindow} ahead), not held off, and at most
+ * {@code room} of them. A frozen member plans nothing but its wake-up. A task claimed before its
+ * not-before is held like any other (it takes a slot and counts for fairness) until its run
+ * starts the handler at the not-before instant.
  *
  * <p><b>Priorities.</b> The balancer decides how many tasks the member claims; when the unclaimed
  * tasks differ in {@link TaskOptions#priority() priority}, the planner decides which: the highest
@@ -71,10 +73,11 @@ final class TaskPlanner {
      * @param room     how many more tasks this member may take on now
      * @param spareRoom how many spares to plan beyond {@code room}
      * @param now      the time on the member's clock
+     * @param window   how long before its not-before a task is due
      */
     record Input(String self, long lease, boolean frozen, Set<String> members,
                  Iterable<? extends PlannedTask> tasks, Map<TaskId, HeldClaim> held,
-                 Map<TaskId, Instant> heldOff, int room, int spareRoom, Instant now) {
+                 Map<TaskId, Instant> heldOff, int room, int spareRoom, Instant now, ClaimWindow window) {
     }
 
     /**
@@ -82,8 +85,8 @@ final class TaskPlanner {
      *
      * @param release the held claims to give up, in order
      * @param claim   the tasks to try to claim, in order of preference
-     * @param wakeAt  when the plan may change with no other news: the next not-before or end of
-     *                a hold-off
+     * @param wakeAt  when the plan may change with no other news: the next instant a task becomes
+     *                due (its claim window opens) or a hold-off ends
      * @param spares  what the balancer also wanted claimed beyond {@code room}, in order: tasks the
      *                member may claim as soon as a slot frees, without another pass, if they are
      *                still unclaimed then (they are within its fair share)
@@ -135,8 +138,8 @@ final class TaskPlanner {
                 claimed.put(id, new TaskOwner(task.ownerName(), task.ownerRevision(), kindOf(task, input)));
             } else if (task.claimable()) {
                 Instant notBefore = task.notBefore();
-                if (notBefore != null && notBefore.isAfter(now)) {
-                    wakeAt = earlier(wakeAt, notBefore);
+                if (!input.window().due(notBefore, now)) {
+                    wakeAt = earlier(wakeAt, input.window().opens(notBefore));
                 } else {
                     unclaimed.add(id);
                     lowestPriority = Math.min(lowestPriority, task.priority());

@@ -22,13 +22,15 @@ import org.slf4j.LoggerFactory;
 /**
  * One claim a member holds, from its claim transaction until it is released, retired or lost.
  * It drives the task's state machine: applies pending task commands in order, runs the handler
- * while the task is RUNNABLE, wakes SLEEPING and FAULT tasks at their instant, and persists
+ * while the task is RUNNABLE (not before the task's not-before instant: a task claimed ahead of
+ * it waits, held, for that instant), wakes SLEEPING and FAULT tasks at their instant, and persists
  * every change with a transaction fenced by the claim token. Writes of one run are made one at
  * a time; a write whose outcome is unknown is resolved by reading the task back.
  *
  * <p>Everything here runs on the member's control thread, except {@link #checkpoint}, which
  * hands over to it, and the handler, which the {@link RunHost} runs and which reports back through
- * {@link #onHandlerReturned}. The run talks to its member only through {@link RunHost}.
+ * {@link #onHandlerStarted} and {@link #onHandlerReturned}. The run talks to its member only
+ * through {@link RunHost}.
  */
 final class TaskRun {
 
@@ -141,8 +143,14 @@ final class TaskRun {
             return;
         }
         switch (state.status()) {
-            case RUNNABLE -> startHandler();
-            case SLEEPING, FAULT -> scheduleWakeUp();
+            case RUNNABLE -> {
+                if (spec.startableAt(clock.instant())) {
+                    startHandler();
+                } else {
+                    scheduleWakeUp(spec.notBefore().orElseThrow());
+                }
+            }
+            case SLEEPING, FAULT -> scheduleWakeUp(state.until().orElseThrow());
             case PAUSED -> {
                 // Held until a resume or kill command arrives.
             }
@@ -292,8 +300,17 @@ final class TaskRun {
     }
 
     private void startHandler() {
-        RunContext context = host.runHandler(this, state, writes.fence(id, token));
-        running = context;
+        running = host.runHandler(this, state, writes.fence(id, token));
+    }
+
+    /**
+     * The handler of {@code context} starts now (it may have waited for a place among the
+     * member's running handlers): the task's timeout counts from here.
+     */
+    void onHandlerStarted(RunContext context) {
+        if (context != running || ended) {
+            return;
+        }
         spec.options().timeout().ifPresent(limit -> runTimeout = schedule(() -> {
             runTimeout = null;
             if (context == running && !ended) {
@@ -311,11 +328,15 @@ final class TaskRun {
         }
     }
 
-    private void scheduleWakeUp() {
+    /**
+     * Moves the run on at {@code until} on the member's clock: a SLEEPING or FAULT task's wake-up,
+     * or the not-before instant of a task claimed ahead of it. The timer's delay runs on another
+     * clock than the member's, so the step re-checks the instant and waits again if it came early.
+     */
+    private void scheduleWakeUp(Instant until) {
         if (wakeUp != null) {
             return;
         }
-        Instant until = state.until().orElseThrow();
         long delayNanos = Math.max(0, Duration.between(clock.instant(), until).toNanos());
         wakeUp = schedule(() -> {
             wakeUp = null;

@@ -33,8 +33,8 @@ record TaskSpec(TaskProperties properties, Instant submitted, Optional<Instant> 
         this(properties, submitted, notBefore, TaskOptions.defaults());
     }
 
-    /** True when the task may be claimed at {@code now}. */
-    boolean claimableAt(Instant now) {
+    /** True when the task's handler may start at {@code now}: its not-before instant, if any, has come. */
+    boolean startableAt(Instant now) {
         return notBefore.map(instant -> !instant.isAfter(now)).orElse(true);
     }
 

@@ -10,7 +10,9 @@ import java.util.Optional;
  *
  * @param id         the task's id
  * @param properties the task's properties
- * @param notBefore  the instant before which no member claims the task; empty: claimable at once
+ * @param notBefore  the instant before which no handler starts the task (a member may claim it up
+ *                   to its {@linkplain TaskMemberBuilder#claimWindow claim window} earlier and
+ *                   hold it until then); empty: at once
  * @param options    the task's timeout, retry policy and priority
  */
 public record TaskSubmission(TaskId id, TaskProperties properties, Optional<Instant> notBefore, TaskOptions options) {
@@ -27,7 +29,7 @@ public record TaskSubmission(TaskId id, TaskProperties properties, Optional<Inst
         return new TaskSubmission(id, properties, Optional.empty(), TaskOptions.defaults());
     }
 
-    /** A task that no member claims before {@code notBefore}, with the default options. */
+    /** A task whose handler no member starts before {@code notBefore}, with the default options. */
     public static TaskSubmission of(TaskId id, TaskProperties properties, Instant notBefore) {
         return new TaskSubmission(id, properties, Optional.of(Objects.requireNonNull(notBefore, "notBefore")),
                 TaskOptions.defaults());

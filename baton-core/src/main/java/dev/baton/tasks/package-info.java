@@ -77,6 +77,9 @@
  *       number of tasks). The owner key's create revision is the claim token;
  *       {@link dev.baton.tasks.TaskContext#fence()} is the ready compare for a handler's own
  *       writes.</li>
+ *   <li><b>No handler starts before the task's not-before</b> (on the member's clock); a member
+ *       may claim the task up to its claim window (250 ms by default) earlier and holds it until
+ *       then.</li>
  *   <li><b>Every write for a claim is fenced</b>: state changes, consumed commands, the release
  *       and the retirement all compare the token, so a member that lost its claim (session lost,
  *       process paused, task deleted) can never write.</li>
@@ -110,9 +113,14 @@
  * and balances after the changes it sees (a member joining or leaving, a task submitted, released
  * or finished), not on a timer: at once after a quiet moment, at most every 20 ms under a storm
  * of changes, backing off to once a second while passes can do nothing; and, since a pass reads
- * every task, after a pass that did nothing never sooner than 8 times its own duration. Tasks with a
- * not-before instant are claimed from that instant, by a timer set for the earliest, whose pass
- * waits for no such multiple. It runs at
+ * every task, after a pass that did nothing never sooner than 8 times its own duration. A task with
+ * a not-before instant is claimed from its claim window's opening (the member's
+ * {@code claimWindow}, 250 ms by default, before the not-before), by a timer set for the
+ * earliest, whose pass waits for no such multiple; its run holds the claim (a slot, counted as
+ * held by the balancer, released by a rebalance or a leave like any other, void on a lost
+ * session) and starts the handler at the not-before instant on the member's clock, never
+ * earlier, with the run timeout counted from then. Nothing is written for the wait: the task's
+ * persisted state stays RUNNABLE since its submission, with the member as its owner. It runs at
  * most {@code maxConcurrentTasks} tasks; a slot frees as soon as a task's work is over, so the
  * claim of the next task travels in the same request as the retirement of the last. With
  * {@code claimAhead} it also holds that many more claimed tasks waiting for a slot, in claim

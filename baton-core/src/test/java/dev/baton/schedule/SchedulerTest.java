@@ -9,6 +9,7 @@ import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskId;
 import dev.baton.tasks.TaskInfo;
 import dev.baton.tasks.TaskMember;
+import dev.baton.tasks.TaskMemberBuilder;
 import dev.baton.tasks.TaskOptions;
 import dev.baton.tasks.TaskProperties;
 import dev.baton.testkit.EtcdExtension;
@@ -180,7 +181,7 @@ class SchedulerTest {
     }
 
     @Test
-    void aTaskIsCreatedUpToTheLeadBeforeItsFireTimeAndNotClaimableBeforeIt() {
+    void aTaskIsCreatedUpToTheLeadBeforeItsFireTimeWithItAsItsNotBefore() {
         TestClock clock = new TestClock(T0);
 
         TaskInfo task = taskCreatedAhead(clock, Schedules.create(etcd, namespace, clock));
@@ -189,6 +190,13 @@ class SchedulerTest {
         assertThat(task.notBefore()).contains(t("1M"));
         assertThat(Schedules.create(etcd, namespace).get("ahead").orElseThrow().nextFireTimes(clock.instant(), 2))
                 .as("the fire time created ahead is still a next fire time").containsExactly(t("1M"), t("2M"));
+    }
+
+    @Test
+    void theDefaultLeadCreatesATaskBeforeTheMembersDefaultClaimWindowOpens() {
+        assertThat(Scheduler.DEFAULT_LEAD).isGreaterThan(TaskMemberBuilder.DEFAULT_CLAIM_WINDOW);
+        assertThat(Scheduler.DEFAULT_LEAD.minus(TaskMemberBuilder.DEFAULT_CLAIM_WINDOW).toMillis() % 1_000)
+                .as("the writes for whole seconds leave half-way between two claim instants").isEqualTo(500);
     }
 
     @Test

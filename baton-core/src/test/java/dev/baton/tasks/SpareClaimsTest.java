@@ -22,7 +22,8 @@ class SpareClaimsTest {
     private final TaskTable table = new TaskTable(new Keyspace("ns/"), false);
     private final Set<TaskId> held = new HashSet<>();
     private final ReleaseHoldOff holdOff = new ReleaseHoldOff(clock, Duration.ofSeconds(10));
-    private final SpareClaims spares = new SpareClaims(table, held::contains, holdOff, clock);
+    private final SpareClaims spares = new SpareClaims(table, held::contains, holdOff, clock,
+            new ClaimWindow(Duration.ofSeconds(1)));
     private final List<KeyValue> store = new ArrayList<>();
     private long revision;
 
@@ -51,7 +52,7 @@ class SpareClaimsTest {
     }
 
     @Test
-    void aSpareBecomesClaimableOnceItIsDueAndItsHoldOffEnds() {
+    void aSpareBecomesClaimableOnceItsClaimWindowOpensAndItsHoldOffEnds() {
         load("later", "heldOff");
         add("ns/tasks/later/spec", spec(NOW.plusSeconds(5)));
         table.reset(revision, store);
@@ -60,7 +61,15 @@ class SpareClaimsTest {
         spares.plan(ids("later", "heldOff"));
         assertThat(spares.take(2)).isEmpty();
 
-        clock.advance(Duration.ofSeconds(11));
+        clock.advance(Duration.ofSeconds(3));
+        spares.plan(ids("later"));
+        assertThat(spares.take(2)).as("4 s before its not-before, beyond the 1 s window").isEmpty();
+
+        clock.advance(Duration.ofSeconds(1));
+        spares.plan(ids("later"));
+        assertThat(spares.take(2)).as("its claim window opened").containsExactlyElementsOf(ids("later"));
+
+        clock.advance(Duration.ofSeconds(7));
         spares.plan(ids("later", "heldOff"));
         assertThat(spares.take(2)).containsExactlyElementsOf(ids("later", "heldOff"));
     }

@@ -54,6 +54,7 @@ class TaskPlannerProperties {
     private static final class Model {
         final Random random;
         final TaskPlanner planner = new TaskPlanner(new FairBalancer());
+        final ClaimWindow window = new ClaimWindow(Duration.ofSeconds(2));
         final Map<TaskId, Instant> tasks = new TreeMap<>();
         final Map<TaskId, TaskOwner> owners = new HashMap<>();
         final Map<String, Map<TaskId, Instant>> holdOffs = new TreeMap<>();
@@ -167,7 +168,8 @@ class TaskPlannerProperties {
                         assertThat(holdOffs.get(member).getOrDefault(task, Instant.MIN)).as("%s held off", task)
                                 .isBeforeOrEqualTo(now);
                         Instant notBefore = tasks.get(task);
-                        assertThat(notBefore == null || !notBefore.isAfter(now)).as("%s is due", task).isTrue();
+                        assertThat(notBefore == null || !notBefore.isAfter(now.plus(window.length())))
+                                .as("%s is due: its not-before at most the claim window ahead", task).isTrue();
                         TaskOwner owner = owners.get(task);
                         assertThat(owner == null || !owner.member().equals(member))
                                 .as("%s claims %s, which it holds", member, task).isTrue();
@@ -196,7 +198,7 @@ class TaskPlannerProperties {
                         TaskOptions.DEFAULT_PRIORITY));
             });
             return new TaskPlanner.Input(member, 1, false, holdOffs.keySet(), view, held, holdOffs.get(member),
-                    Integer.MAX_VALUE, 0, now);
+                    Integer.MAX_VALUE, 0, now, window);
         }
 
         private void release(TaskId task) {
@@ -207,7 +209,7 @@ class TaskPlannerProperties {
         private Set<TaskId> dueTasks() {
             Set<TaskId> due = new HashSet<>();
             tasks.forEach((id, notBefore) -> {
-                if (notBefore == null || !notBefore.isAfter(now)) {
+                if (notBefore == null || !notBefore.isAfter(now.plus(window.length()))) {
                     due.add(id);
                 }
             });

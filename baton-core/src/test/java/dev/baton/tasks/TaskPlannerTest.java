@@ -16,6 +16,7 @@ class TaskPlannerTest {
 
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
     private static final long LEASE = 0x10;
+    private static final ClaimWindow AT_NOT_BEFORE = new ClaimWindow(Duration.ZERO);
 
     record Task(TaskId id, String ownerName, long ownerRevision, long ownerLease, boolean claimable, Instant notBefore,
                 int priority) implements TaskPlanner.PlannedTask {
@@ -56,7 +57,8 @@ class TaskPlannerTest {
 
     private static TaskPlanner.Input input(List<Task> tasks, Map<TaskId, TaskPlanner.HeldClaim> held,
                                            Map<TaskId, Instant> heldOff, int room, boolean frozen) {
-        return new TaskPlanner.Input("me", LEASE, frozen, Set.of("me", "other"), tasks, held, heldOff, room, 0, NOW);
+        return new TaskPlanner.Input("me", LEASE, frozen, Set.of("me", "other"), tasks, held, heldOff, room, 0, NOW,
+                AT_NOT_BEFORE);
     }
 
     @Test
@@ -106,6 +108,33 @@ class TaskPlannerTest {
     }
 
     @Test
+    void aTaskIsDueTheClaimWindowBeforeItsNotBeforeAndTheWindowsOpeningIsTheWakeUp() {
+        Recording balancer = new Recording(List.of(), List.of("edge", "inside", "past"));
+        List<Task> tasks = List.of(Task.due("beyond", NOW.plusMillis(251)), Task.due("edge", NOW.plusMillis(250)),
+                Task.due("inside", NOW.plusMillis(1)), Task.due("past", NOW.minusSeconds(1)),
+                Task.due("later", NOW.plusSeconds(3)));
+        TaskPlanner.Plan plan = new TaskPlanner(balancer).plan(new TaskPlanner.Input("me", LEASE, false,
+                Set.of("me"), tasks, Map.of(), Map.of(), 10, 0, NOW, new ClaimWindow(Duration.ofMillis(250))));
+        assertThat(balancer.view.unclaimed()).containsExactlyInAnyOrder(TaskId.of("edge"), TaskId.of("inside"),
+                TaskId.of("past"));
+        assertThat(plan.claim()).containsExactly(TaskId.of("edge"), TaskId.of("inside"), TaskId.of("past"));
+        assertThat(plan.wakeAt()).contains(NOW.plusMillis(1));
+    }
+
+    @Test
+    void aClaimHeldWhileItWaitsForItsNotBeforeCountsAsHeld() {
+        Recording balancer = new Recording(List.of(), List.of());
+        Task waiting = new Task(TaskId.of("waiting"), "me", 40, LEASE, true, NOW.plusMillis(200),
+                TaskOptions.DEFAULT_PRIORITY);
+        new TaskPlanner(balancer).plan(new TaskPlanner.Input("me", LEASE, false, Set.of("me", "other"),
+                List.of(waiting), Map.of(TaskId.of("waiting"), new TaskPlanner.HeldClaim(40, false)), Map.of(), 10, 0,
+                NOW, new ClaimWindow(Duration.ofMillis(250))));
+        assertThat(balancer.view.claimed()).containsEntry(TaskId.of("waiting"),
+                new TaskOwner("me", 40, TaskOwner.Kind.HELD));
+        assertThat(balancer.view.unclaimed()).isEmpty();
+    }
+
+    @Test
     void aHeldOffTaskIsNeverClaimedAndItsEndIsAWakeUp() {
         Recording balancer = new Recording(List.of(), List.of("a", "b"));
         TaskPlanner.Plan plan = new TaskPlanner(balancer).plan(input(List.of(Task.free("a"), Task.free("b")), Map.of(),
@@ -139,7 +168,7 @@ class TaskPlannerTest {
         List<Task> tasks = List.of(Task.prioritised("a", 3), Task.prioritised("b", 3), Task.prioritised("c", 3),
                 Task.prioritised("z", 1));
         TaskPlanner.Plan plan = new TaskPlanner(balancer).plan(new TaskPlanner.Input("me", LEASE, false,
-                Set.of("me"), tasks, Map.of(), Map.of(), 2, 1, NOW));
+                Set.of("me"), tasks, Map.of(), Map.of(), 2, 1, NOW, AT_NOT_BEFORE));
         assertThat(plan.claim()).containsExactly(TaskId.of("c"), TaskId.of("a"));
         assertThat(plan.spares()).containsExactly(TaskId.of("b"));
     }
@@ -149,7 +178,7 @@ class TaskPlannerTest {
         Recording balancer = new Recording(List.of(), List.of("a", "b", "c", "d", "e"));
         List<Task> tasks = List.of(Task.free("a"), Task.free("b"), Task.free("c"), Task.free("d"), Task.free("e"));
         TaskPlanner.Plan plan = new TaskPlanner(balancer).plan(new TaskPlanner.Input("me", LEASE, false,
-                Set.of("me"), tasks, Map.of(), Map.of(), 1, 2, NOW));
+                Set.of("me"), tasks, Map.of(), Map.of(), 1, 2, NOW, AT_NOT_BEFORE));
         assertThat(plan.claim()).containsExactly(TaskId.of("a"));
         assertThat(plan.spares()).containsExactly(TaskId.of("b"), TaskId.of("c"));
     }

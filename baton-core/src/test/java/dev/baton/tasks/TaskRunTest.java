@@ -1,6 +1,7 @@
 package dev.baton.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.baton.etcd.Guard;
 import dev.baton.etcd.KeyValue;
@@ -8,6 +9,7 @@ import dev.baton.etcd.RangeResult;
 import dev.baton.etcd.TxnResult;
 import dev.baton.testkit.TestClock;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -176,5 +178,41 @@ class TaskRunTest {
 
         assertThat(host.endings).containsExactly(TaskRun.Ending.RELEASED);
         assertThat(host.retiring).isZero();
+    }
+
+    /** A run of a task claimed ahead of its not-before, {@code NOW} plus {@code ahead}. */
+    private TaskRun claimedAhead(Duration ahead) {
+        return new TaskRun(host, writes, control, TaskStateMachine.builder().clock(clock).build(), clock, TASK, TOKEN,
+                new TaskSpec(TaskProperties.empty(), NOW, Optional.of(NOW.plus(ahead))), TaskState.initial(NOW), 7);
+    }
+
+    @Test
+    void aTaskClaimedAheadStartsItsHandlerOnlyOnceTheMembersClockReachesItsNotBefore() throws Exception {
+        TaskRun early = claimedAhead(Duration.ofMillis(300));
+        onControl(early::advance);
+
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5))
+                .until(() -> onControl(() -> host.handlers.isEmpty()));
+        assertThat(onControl(early::held).running()).isFalse();
+
+        clock.advance(Duration.ofMillis(300));
+        await().atMost(Duration.ofSeconds(5)).until(() -> onControl(() -> host.handlers.size() == 1));
+        assertThat(host.sent).as("nothing written to wait or to start").isEmpty();
+    }
+
+    @Test
+    void aTaskClaimedAheadIsReleasedBeforeItsNotBeforeWithoutStartingItsHandler() throws Exception {
+        TaskRun early = claimedAhead(Duration.ofMinutes(1));
+        onControl(early::advance);
+
+        onControl(() -> early.requestRelease(StopReason.RELEASED, null));
+        assertThat(host.sent).singleElement().satisfies(write -> assertThat(write.then())
+                .as("only the owner key is deleted").hasSize(1));
+        onControl(() -> host.answers.get(0).complete(new TxnResult(true, 60, List.of())));
+
+        assertThat(host.endings).containsExactly(TaskRun.Ending.RELEASED);
+        clock.advance(Duration.ofMinutes(2));
+        onControl(early::advance);
+        assertThat(host.handlers).isEmpty();
     }
 }

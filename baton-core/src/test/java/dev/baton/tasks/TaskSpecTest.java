@@ -43,12 +43,12 @@ class TaskSpecTest {
     }
 
     @Test
-    void aTaskIsClaimableFromItsNotBeforeInstantOn() {
+    void aTasksHandlerMayStartFromItsNotBeforeInstantOn() {
         TaskSpec later = new TaskSpec(TaskProperties.empty(), SUBMITTED, Optional.of(SUBMITTED.plusSeconds(60)));
 
-        assertThat(later.claimableAt(SUBMITTED.plusSeconds(59))).isFalse();
-        assertThat(later.claimableAt(SUBMITTED.plusSeconds(60))).isTrue();
-        assertThat(new TaskSpec(TaskProperties.empty(), SUBMITTED, Optional.empty()).claimableAt(SUBMITTED)).isTrue();
+        assertThat(later.startableAt(SUBMITTED.plusSeconds(59))).isFalse();
+        assertThat(later.startableAt(SUBMITTED.plusSeconds(60))).isTrue();
+        assertThat(new TaskSpec(TaskProperties.empty(), SUBMITTED, Optional.empty()).startableAt(SUBMITTED)).isTrue();
     }
 
     static Stream<Arguments> corruptSpecs() {

@@ -200,6 +200,7 @@ public class BatonAutoConfiguration {
                         .namespace(properties.namespace())
                         .maxConcurrentTasks(tasks.maxConcurrentTasks())
                         .claimAhead(tasks.claimAhead())
+                        .claimWindow(tasks.claimWindow())
                         .stopTimeout(tasks.stopTimeout())
                         .releaseHoldOff(tasks.releaseHoldOff())
                         .joinTimeout(tasks.joinTimeout());

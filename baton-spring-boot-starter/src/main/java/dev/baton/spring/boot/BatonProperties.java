@@ -83,6 +83,8 @@ public record BatonProperties(
      * @param maxConcurrentTasks The most tasks the member runs at once; at least 1.
      * @param claimAhead How many tasks the member claims beyond those it runs, so that the next one
      *     waits no claim round trip; keep it small when tasks are long.
+     * @param claimWindow How long before a task's not-before instant the member may claim it (its
+     *     handler still starts at that instant); 0 to 10 s, 0 claims at the instant.
      * @param stopTimeout How long the member waits for its handlers to stop as the context closes,
      *     before it interrupts them and releases their tasks anyway.
      * @param releaseHoldOff How long a task this member released is not claimed back by it.
@@ -92,6 +94,7 @@ public record BatonProperties(
             String memberId,
             @DefaultValue("64") int maxConcurrentTasks,
             @DefaultValue("0") int claimAhead,
+            @DefaultValue("250ms") Duration claimWindow,
             @DefaultValue("10s") Duration stopTimeout,
             @DefaultValue("10s") Duration releaseHoldOff,
             @DefaultValue("30s") Duration joinTimeout) {

@@ -98,6 +98,7 @@ class BatonAutoConfigurationTest {
                             "\"baton.tls.client-key\"", "\"baton.embedded.enabled\"",
                             "\"baton.embedded.data-dir\"", "\"baton.embedded.port\"", "\"baton.tasks.member-id\"",
                             "\"baton.tasks.max-concurrent-tasks\"", "\"baton.tasks.claim-ahead\"",
+                            "\"baton.tasks.claim-window\"",
                             "\"baton.tasks.stop-timeout\"", "\"baton.tasks.release-hold-off\"",
                             "\"baton.tasks.join-timeout\"");
         }
