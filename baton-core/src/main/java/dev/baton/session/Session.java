@@ -7,7 +7,6 @@ import dev.baton.etcd.SerialExecutor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -29,6 +28,11 @@ public final class Session implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     /** The shortest TTL accepted: below it a keep-alive interval leaves no room for one retry. */
     public static final Duration MIN_TTL = Duration.ofSeconds(2);
+    /**
+     * How many TTLs a lost lease's revocation is tried for: by then it has expired, unless
+     * elections in the store kept extending it.
+     */
+    private static final int LOST_LEASE_PATIENCE_TTLS = 3;
 
     private final Etcd etcd;
     private final Duration ttl;
@@ -40,6 +44,7 @@ public final class Session implements AutoCloseable {
     private final SerialExecutor delivery;
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     private final Backoff keepAliveBackoff;
+    private final LostLeaseRevoker lostLeases;
 
     // Written on the timer thread only; read anywhere.
     private volatile long lease;
@@ -62,6 +67,8 @@ public final class Session implements AutoCloseable {
         });
         this.delivery = new SerialExecutor(etcd.callbackExecutor());
         this.keepAliveBackoff = new Backoff(Duration.ofMillis(100), Duration.ofNanos(Math.max(intervalNanos / 2, 1_000_000)));
+        this.lostLeases = new LostLeaseRevoker(etcd, timer, ttl.multipliedBy(LOST_LEASE_PATIENCE_TTLS),
+                () -> state == SessionState.CLOSED);
     }
 
     /** Starts building a session on {@code etcd}. */
@@ -259,7 +266,7 @@ public final class Session implements AutoCloseable {
         lose();
     }
 
-    /** Steps down, then renews: the old lease is revoked best-effort and a new one granted with backoff. */
+    /** Steps down, then renews: a new lease is granted with backoff, then the lost one revoked. */
     private void lose() {
         long lostLease = lease;
         if (nextKeepAlive != null) {
@@ -273,7 +280,6 @@ public final class Session implements AutoCloseable {
         if (state == SessionState.CLOSED) {
             return;
         }
-        CompletableFuture<Void> revoked = etcd.revokeLease(lostLease);
         try {
             grantWithRetries(Long.MAX_VALUE);
         } catch (SessionOpenException e) {
@@ -282,13 +288,11 @@ public final class Session implements AutoCloseable {
             }
             return;
         }
-        // A session is mostly lost while no member has a leader, and then the first revocation
-        // fails too. The store grants leases again, so it can revoke now: the lost lease's keys
-        // (a leader key, owner keys) go at once instead of when it expires, up to a TTL and an
-        // election later, since a new etcd leader extends every lease.
-        if (!revoked.isDone() || revoked.isCompletedExceptionally()) {
-            etcd.revokeLease(lostLease);
-        }
+        // A session is mostly lost while the store cannot serve (no member has a leader, or it is
+        // unreachable), and a revocation sent then fails. Once the store grants leases again it
+        // can revoke: the lost lease's keys (a leader key, owner keys) go at once instead of when
+        // it expires, up to a TTL and an election later, since a new etcd leader extends every lease.
+        lostLeases.revoke(lostLease);
     }
 
     private void transition(SessionState next) {

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 public enum Nemesis {
     /** kill -9 of a random worker, restarted two seconds later as a new incarnation. */
-    WORKER_KILL("worker-kill") {
+    WORKER_KILL("worker-kill", true) {
         @Override
         public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
             int i = random.nextInt(fleet.size());
@@ -110,7 +110,7 @@ public enum Nemesis {
         }
     },
     /** kill -9 of the embedded server, started again on the same data directory a second later. */
-    SERVER_KILL("server-kill") {
+    SERVER_KILL("server-kill", true) {
         @Override
         public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
             EmbeddedServerStore server = (EmbeddedServerStore) store;
@@ -126,7 +126,7 @@ public enum Nemesis {
      * data directory (a kill waits for the restart before it, so a slow start stretches the gap):
      * a crash-looping store, which makes gRPC's reconnect backoff grow from outage to outage.
      */
-    SERVER_KILL_BURST("server-kill-burst") {
+    SERVER_KILL_BURST("server-kill-burst", true) {
         @Override
         public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
             EmbeddedServerStore server = (EmbeddedServerStore) store;
@@ -150,7 +150,7 @@ public enum Nemesis {
      * {@link #DISK_RESUME_TIMEOUT}, and is then restarted on its data directory: it must start on
      * the log the full disk cut short, with every acknowledged write.
      */
-    SERVER_DISK_FULL("server-disk-full") {
+    SERVER_DISK_FULL("server-disk-full", true) {
         @Override
         public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
             EmbeddedServerStore server = (EmbeddedServerStore) store;
@@ -167,7 +167,7 @@ public enum Nemesis {
         }
     },
     /** Every worker in turn: SIGTERM (a graceful leave), then a new incarnation once it is gone. */
-    ROLLING_RESTART("rolling-restart") {
+    ROLLING_RESTART("rolling-restart", true) {
         @Override
         public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) {
             List<Fault> faults = new ArrayList<>();
@@ -179,19 +179,6 @@ public enum Nemesis {
                 fleet.restart(i);
             }
             return faults;
-        }
-    },
-
-    /**
-     * Each time one of the etcd cluster's nemeses that leave every worker process running (so
-     * the resource checker follows each for the whole run), drawn at random: the soak.
-     */
-    SOAK("soak") {
-        @Override
-        public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
-            List<Nemesis> cycle = List.of(WORKER_PAUSE, WORKER_CUT, WORKER_HALF_PARTITION, ETCD_LEADER_KILL,
-                    ETCD_LEADER_PAUSE, ETCD_PARTITION);
-            return cycle.get(random.nextInt(cycle.size())).inject(fleet, store, random, ttl);
         }
     };
 
@@ -207,9 +194,24 @@ public enum Nemesis {
     static final Duration DISK_RESUME_TIMEOUT = Duration.ofSeconds(20);
 
     final String name;
+    private final boolean restartsSampled;
 
     Nemesis(String name) {
+        this(name, false);
+    }
+
+    Nemesis(String name, boolean restartsSampled) {
         this.name = name;
+        this.restartsSampled = restartsSampled;
+    }
+
+    /**
+     * Whether it ends a process whose resources a run samples (a worker, the embedded server) and
+     * starts another: a process is judged only over a stretch it lives through, so the soak
+     * injects these outside that stretch.
+     */
+    public boolean restartsSampled() {
+        return restartsSampled;
     }
 
     /** The scenario name of this fault, e.g. {@code worker-kill}. */
