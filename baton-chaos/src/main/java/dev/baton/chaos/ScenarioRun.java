@@ -55,6 +55,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * One run of one part of a scenario: start the store, the workers and the workloads; inject the nemeses at
@@ -189,30 +190,40 @@ final class ScenarioRun {
     }
 
     /**
-     * The soak form: every nemesis of the part once, in an order drawn from the seed (so every
-     * one-off thread is started and the namespace has reached its plateau), a settle, the first
-     * sample; then, for {@link RunSettings#SOAK_SAMPLED_SHARE} of the chaos span, the nemeses that
-     * leave every sampled process running; the same settle and the last sample; then, for the
-     * rest of the span, the nemeses that restart a sampled process.
+     * The soak form: every nemesis of the part once, those that restart workers first and the
+     * others after them in an order drawn from the seed (so the workers sampled have met every
+     * other fault, every one-off thread is started and the namespace has reached its plateau), a
+     * settle, the first sample; then, for {@link RunSettings#SOAK_SAMPLED_SHARE} of the chaos
+     * span, the nemeses that leave every sampled process running; the same settle and the last
+     * sample; then, for the rest of the span, the nemeses that restart a sampled process.
      */
     private Samples soak(Fleet fleet, StoreTarget store, Etcd etcd, List<Fault> faults) throws Exception {
         long start = System.nanoTime();
         quietSince = start;
-        List<Nemesis> round = new ArrayList<>(part.nemeses());
-        Collections.shuffle(round, random);
-        for (Nemesis nemesis : round) {
+        List<Nemesis> restartingWorkers = nemeses(Nemesis.Restarts.WORKER::equals);
+        List<Nemesis> others = nemeses(restarts -> restarts != Nemesis.Restarts.WORKER);
+        Collections.shuffle(restartingWorkers, random);
+        Collections.shuffle(others, random);
+        for (Nemesis nemesis : restartingWorkers) {
+            inject(nemesis, fleet, store, faults);
+        }
+        for (Nemesis nemesis : others) {
             inject(nemesis, fleet, store, faults);
         }
         Thread.sleep(RunSettings.SOAK_SETTLE.toMillis());
         Sample first = sample(fleet, store, etcd);
-        List<Nemesis> keeping = part.nemeses().stream().filter(nemesis -> !nemesis.restartsSampled()).toList();
-        injectUntil(keeping, start + (long) (settings.chaos().toNanos() * RunSettings.SOAK_SAMPLED_SHARE), fleet,
-                store, faults);
+        injectUntil(nemeses(Nemesis.Restarts.NONE::equals),
+                start + (long) (settings.chaos().toNanos() * RunSettings.SOAK_SAMPLED_SHARE), fleet, store, faults);
         Thread.sleep(RunSettings.SOAK_SETTLE.toMillis());
         Sample last = sample(fleet, store, etcd);
-        List<Nemesis> restarting = part.nemeses().stream().filter(Nemesis::restartsSampled).toList();
-        injectUntil(restarting, start + settings.chaos().toNanos(), fleet, store, faults);
+        injectUntil(nemeses(restarts -> restarts != Nemesis.Restarts.NONE), start + settings.chaos().toNanos(), fleet,
+                store, faults);
         return new Samples(first, last);
+    }
+
+    /** The part's nemeses whose {@link Nemesis#restarts()} passes {@code restarts}, in the part's order. */
+    private List<Nemesis> nemeses(Predicate<Nemesis.Restarts> restarts) {
+        return new ArrayList<>(part.nemeses().stream().filter(nemesis -> restarts.test(nemesis.restarts())).toList());
     }
 
     /** Injects nemeses drawn at random from {@code nemeses} while {@code end} has not passed. */

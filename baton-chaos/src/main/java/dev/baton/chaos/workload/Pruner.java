@@ -20,45 +20,29 @@ public final class Pruner implements AutoCloseable {
     /** Deletes per transaction, well inside etcd's default limit of 128 operations. */
     private static final int BATCH = 100;
 
-    private final Thread thread;
-    private volatile boolean stopped;
+    private final Periodic periodic;
 
-    private Pruner(Etcd etcd, StoreRecorder recorder, Duration period) {
-        this.thread = new Thread(() -> loop(etcd, recorder, period), "chaos-pruner");
-        this.thread.setDaemon(true);
+    private Pruner(Periodic periodic) {
+        this.periodic = periodic;
     }
 
     /** Starts deleting through {@code etcd} what {@code recorder} has recorded, every {@code period}. */
     public static Pruner start(Etcd etcd, StoreRecorder recorder, Duration period) {
-        Pruner pruner = new Pruner(etcd, recorder, period);
-        pruner.thread.start();
-        return pruner;
+        return new Pruner(Periodic.start("chaos-pruner", period, () -> prune(etcd, recorder)));
     }
 
-    private void loop(Etcd etcd, StoreRecorder recorder, Duration period) {
-        while (!stopped) {
-            try {
-                Thread.sleep(period.toMillis());
-                List<String> keys = recorder.liveKeys();
-                for (int from = 0; from < keys.size(); from += BATCH) {
-                    List<Operation> deletes = keys.subList(from, Math.min(keys.size(), from + BATCH)).stream()
-                            .map(key -> Operations.delete(KeyRange.key(key))).toList();
-                    etcd.txn(List.of(), deletes, List.of()).get(etcd.requestTimeout().toMillis() * 2,
-                            TimeUnit.MILLISECONDS);
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                // The store is down or busy: the next period tries again.
-            }
+    private static void prune(Etcd etcd, StoreRecorder recorder) throws Exception {
+        List<String> keys = recorder.liveKeys();
+        for (int from = 0; from < keys.size(); from += BATCH) {
+            List<Operation> deletes = keys.subList(from, Math.min(keys.size(), from + BATCH)).stream()
+                    .map(key -> Operations.delete(KeyRange.key(key))).toList();
+            etcd.txn(List.of(), deletes, List.of()).get(etcd.requestTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
         }
     }
 
     /** Stops deleting; idempotent. */
     @Override
     public void close() throws InterruptedException {
-        stopped = true;
-        thread.interrupt();
-        thread.join(10_000);
+        periodic.close();
     }
 }
