@@ -249,11 +249,13 @@ public final class ChaosCommand {
         ObjectNode checked = node.putObject("checkedPerChecker");
         perChecker.forEach(checked::put);
         ArrayNode violations = node.putArray("violations");
-        for (int run = 0; run < results.size(); run++) {
-            for (Violation violation : results.get(run).violations()) {
+        // A run of the soak form is one result per part, in order.
+        int resultsPerRun = results.size() / runs;
+        for (int i = 0; i < results.size(); i++) {
+            for (Violation violation : results.get(i).violations()) {
                 ObjectNode v = violations.addObject();
-                v.put("run", run + 1);
-                v.put("runSeed", results.get(run).seed());
+                v.put("run", i / resultsPerRun + 1);
+                v.put("runSeed", results.get(i).seed());
                 v.put("checker", violation.checker());
                 v.put("summary", violation.summary());
                 ArrayNode excerpt = v.putArray("excerpt");

@@ -30,10 +30,6 @@ record RunSettings(Duration chaos, int tasks, int workers, Duration ttl, boolean
                 true);
     }
 
-    /** The same settings with another chaos span and as many tasks in proportion. */
-    RunSettings dividedBy(int parts) {
-        return new RunSettings(chaos.dividedBy(parts), Math.max(1, tasks / parts), workers, ttl, soak);
-    }
     /** How long the fleet runs before the first fault, and before its resources are first sampled. */
     static final Duration WARM_UP = Duration.ofSeconds(5);
     /**
@@ -42,7 +38,10 @@ record RunSettings(Duration chaos, int tasks, int workers, Duration ttl, boolean
      * workload's own level, whatever fault came last.
      */
     static final Duration SOAK_SETTLE = Duration.ofSeconds(70);
-    /** In the soak, the share of a part's fault phase over which the sampled processes live (the rest restarts them). */
+    /**
+     * In the soak, the share of a part's fault phase (counted from its start) after which the
+     * sampled stretch ends and the nemeses that restart a sampled process begin.
+     */
     static final double SOAK_SAMPLED_SHARE = 0.75;
     /** After a fault ends, the fleet gets the TTL and this long before the next one. */
     static final Duration SETTLE = Duration.ofSeconds(3);

@@ -24,7 +24,7 @@ enum Scenario {
     /**
      * Every nemesis of the etcd cluster on the cluster, then every nemesis of the embedded server
      * on the server (the workers' nemeses in both): the soak form runs both parts, the short and
-     * long forms one part a run, drawn from the run's seed.
+     * long forms one part a run, alternating from run to run.
      */
     SOAK("soak", List.of(
             new Part(Store.ETCD, List.of(Nemesis.WORKER_KILL, Nemesis.WORKER_PAUSE, Nemesis.WORKER_CUT,
