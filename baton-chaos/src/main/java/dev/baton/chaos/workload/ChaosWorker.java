@@ -54,12 +54,12 @@ public final class ChaosWorker {
     private static final Duration LEADER_PERIOD = Duration.ofMillis(200);
     private static final Duration REPORT_TIMEOUT = Duration.ofSeconds(60);
     /** The election whose leader removes done records older than {@link #DONE_RETENTION}. */
-    public static final String RETENTION_ELECTION = NAMESPACE + "retention";
+    private static final String RETENTION_ELECTION = NAMESPACE + "retention";
     /**
      * How long a finished task's done record stays: long enough that the controller's submit
      * retries, which end within seconds of an outage, find it (and do not submit the task again).
      */
-    static final Duration DONE_RETENTION = Duration.ofSeconds(60);
+    private static final Duration DONE_RETENTION = Duration.ofSeconds(60);
 
     private ChaosWorker() {
     }
