@@ -16,7 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
 /**
  * {@code scripts/chaos [SCENARIO|all] [--runs N] [--seed S] [--json] [--trace] [--long | --soak DURATION]}:
@@ -105,11 +108,12 @@ public final class ChaosCommand {
                 return null;
             }));
         }
-        RunSettings settings = soak != null ? RunSettings.soak(soak)
+        RunSettings settings = soak != null ? RunSettings.soak(soak.dividedBy(Scenario.SOAK.parts.size()))
                 : longForm ? RunSettings.LONG : RunSettings.SHORT;
         PrintStream out = System.out;
-        out.printf("chaos: seed %d, %s form (faults for %d s per run, %d tasks, %d workers, TTL %d s)%n", seed,
-                soak != null ? "soak" : longForm ? "long" : "short", settings.chaos().toSeconds(), settings.tasks(),
+        out.printf("chaos: seed %d, %s form (faults for %d s per run%s, %d tasks, %d workers, TTL %d s)%n", seed,
+                soak != null ? "soak" : longForm ? "long" : "short", settings.chaos().toSeconds(),
+                soak != null ? " and store, " + Scenario.SOAK.parts.size() + " stores" : "", settings.tasks(),
                 settings.workers(), settings.ttl().toSeconds());
         Path root = Files.createTempDirectory("baton-chaos-");
         boolean anyViolation = false;
@@ -119,25 +123,29 @@ public final class ChaosCommand {
             List<RunResult> results = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
                 long runSeed = seed * 31 + scenario.ordinal() * 1_000 + run;
-                Path dir = root.resolve(scenario.label() + "-" + run);
-                RunResult result;
-                try {
-                    result = new ScenarioRun(scenario, settings, runSeed, dir).run();
-                } catch (Exception e) {
-                    result = new RunResult(runSeed, 0, 0, 0, List.of(new CheckResult("harness", 0,
-                            List.of(new Violation("harness", "the run failed: " + e, List.of())), "")));
-                }
-                results.add(result);
-                printRun(out, scenario, run, result);
-                if (result.violations().isEmpty() && !trace) {
-                    ScenarioRun.deleteQuietly(dir);
+                for (Scenario.Part part : parts(scenario, settings, runSeed)) {
+                    String name = scenario.parts.size() == 1 ? scenario.label()
+                            : scenario.label() + "-" + part.store().name().toLowerCase(Locale.ROOT);
+                    Path dir = root.resolve(name + "-" + run);
+                    RunResult result;
+                    try {
+                        result = new ScenarioRun(part, settings, runSeed, dir).run();
+                    } catch (Exception e) {
+                        result = new RunResult(runSeed, 0, 0, 0, Map.of(), List.of(new CheckResult("harness", 0,
+                                List.of(new Violation("harness", "the run failed: " + e, List.of())), "")));
+                    }
+                    results.add(result);
+                    printRun(out, scenario, part, run, result);
+                    if (result.violations().isEmpty() && !trace) {
+                        ScenarioRun.deleteQuietly(dir);
+                    }
                 }
             }
             boolean failed = results.stream().anyMatch(r -> !r.violations().isEmpty());
             anyViolation |= failed;
             failedScenarios += failed ? 1 : 0;
-            printSummary(out, scenario, results);
-            verdicts.add(verdict(scenario, results, seed));
+            printSummary(out, scenario, runs, results);
+            verdicts.add(verdict(scenario, runs, results, seed));
         }
         if (json) {
             verdicts.forEach(out::println);
@@ -153,6 +161,17 @@ public final class ChaosCommand {
         }
         out.flush();
         System.exit(anyViolation ? 1 : 0);
+    }
+
+    /**
+     * What one run of {@code scenario} runs: in the soak form every part, one after the other;
+     * otherwise the scenario's only part, or for the soak one part, alternating from run to run.
+     */
+    private static List<Scenario.Part> parts(Scenario scenario, RunSettings settings, long runSeed) {
+        if (settings.soak() || scenario.parts.size() == 1) {
+            return scenario.parts;
+        }
+        return List.of(scenario.parts.get((int) Math.floorMod(runSeed, (long) scenario.parts.size())));
     }
 
     /** The logging settings of a process the suite starts: the controller's own levels. */
@@ -180,11 +199,16 @@ public final class ChaosCommand {
         return duration;
     }
 
-    private static void printRun(PrintStream out, Scenario scenario, int run, RunResult result) {
-        out.printf("  %s run %d (seed %d): %d faults%s, %d compactions, %d operations checked, %d violations%n",
-                scenario.label(), run + 1, result.seed(), result.faults(),
+    private static void printRun(PrintStream out, Scenario scenario, Scenario.Part part, int run, RunResult result) {
+        out.printf("  %s run %d%s (seed %d): %d faults%s, %d compactions, %d operations checked, %d violations%n",
+                scenario.label(), run + 1, scenario.parts.size() == 1 ? "" : " on " + part.store().description,
+                result.seed(), result.faults(),
                 result.healElections() == 0 ? "" : ", " + result.healElections() + " heal elections",
                 result.compactions(), result.operationsChecked(), result.violations().size());
+        if (scenario.parts.size() > 1 || part.nemeses().size() > 1) {
+            out.println("    faults: " + result.injected().entrySet().stream()
+                    .map(entry -> entry.getKey() + " " + entry.getValue()).collect(Collectors.joining(", ")));
+        }
         for (CheckResult check : result.checks()) {
             if (check.checker().equals("harness") && check.passed()) {
                 continue;
@@ -200,20 +224,24 @@ public final class ChaosCommand {
         out.flush();
     }
 
-    private static void printSummary(PrintStream out, Scenario scenario, List<RunResult> results) {
+    private static void printSummary(PrintStream out, Scenario scenario, int runs, List<RunResult> results) {
         out.printf("%-18s runs %d, faults injected %d, operations checked %d, violations %d%n", scenario.label(),
-                results.size(), results.stream().mapToInt(RunResult::faults).sum(),
+                runs, results.stream().mapToInt(RunResult::faults).sum(),
                 results.stream().mapToLong(RunResult::operationsChecked).sum(),
                 results.stream().mapToLong(r -> r.violations().size()).sum());
         out.flush();
     }
 
-    private static String verdict(Scenario scenario, List<RunResult> results, long seed) {
+    private static String verdict(Scenario scenario, int runs, List<RunResult> results, long seed) {
         ObjectNode node = JSON.createObjectNode();
         node.put("scenario", scenario.label());
         node.put("seed", seed);
-        node.put("runs", results.size());
+        node.put("runs", runs);
         node.put("faultsInjected", results.stream().mapToInt(RunResult::faults).sum());
+        Map<String, Long> perNemesis = new TreeMap<>();
+        results.forEach(r -> r.injected().forEach((nemesis, count) -> perNemesis.merge(nemesis, count, Long::sum)));
+        ObjectNode injected = node.putObject("faultsPerNemesis");
+        perNemesis.forEach(injected::put);
         node.put("healElections", results.stream().mapToInt(RunResult::healElections).sum());
         node.put("operationsChecked", results.stream().mapToLong(RunResult::operationsChecked).sum());
         Map<String, Long> perChecker = new LinkedHashMap<>();
@@ -221,11 +249,13 @@ public final class ChaosCommand {
         ObjectNode checked = node.putObject("checkedPerChecker");
         perChecker.forEach(checked::put);
         ArrayNode violations = node.putArray("violations");
-        for (int run = 0; run < results.size(); run++) {
-            for (Violation violation : results.get(run).violations()) {
+        // A run of the soak form is one result per part, in order.
+        int resultsPerRun = results.size() / runs;
+        for (int i = 0; i < results.size(); i++) {
+            for (Violation violation : results.get(i).violations()) {
                 ObjectNode v = violations.addObject();
-                v.put("run", run + 1);
-                v.put("runSeed", results.get(run).seed());
+                v.put("run", i / resultsPerRun + 1);
+                v.put("runSeed", results.get(i).seed());
                 v.put("checker", violation.checker());
                 v.put("summary", violation.summary());
                 ArrayNode excerpt = v.putArray("excerpt");

@@ -2,35 +2,66 @@ package dev.baton.chaos;
 
 import dev.baton.chaos.fault.Nemesis;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
-/** The scenarios: one nemesis each, on the store it needs; compaction runs during all of them. */
+/**
+ * The scenarios: one nemesis each, on the store it needs, and the soak, which cycles every
+ * nemesis in two parts, one per store; compaction runs during all of them.
+ */
 enum Scenario {
-    WORKER_KILL(Nemesis.WORKER_KILL, Store.ETCD),
-    WORKER_PAUSE(Nemesis.WORKER_PAUSE, Store.ETCD),
-    WORKER_CUT(Nemesis.WORKER_CUT, Store.ETCD),
-    WORKER_HALF_PARTITION(Nemesis.WORKER_HALF_PARTITION, Store.ETCD),
-    ETCD_LEADER_KILL(Nemesis.ETCD_LEADER_KILL, Store.ETCD),
-    ETCD_LEADER_PAUSE(Nemesis.ETCD_LEADER_PAUSE, Store.ETCD),
-    ETCD_PARTITION(Nemesis.ETCD_PARTITION, Store.ETCD),
-    SERVER_KILL(Nemesis.SERVER_KILL, Store.EMBEDDED),
-    SERVER_KILL_BURST(Nemesis.SERVER_KILL_BURST, Store.EMBEDDED),
-    SERVER_DISK_FULL(Nemesis.SERVER_DISK_FULL, Store.EMBEDDED),
-    ROLLING_RESTART(Nemesis.ROLLING_RESTART, Store.ETCD),
-    SOAK(Nemesis.SOAK, Store.ETCD);
+    WORKER_KILL(Store.ETCD, Nemesis.WORKER_KILL),
+    WORKER_PAUSE(Store.ETCD, Nemesis.WORKER_PAUSE),
+    WORKER_CUT(Store.ETCD, Nemesis.WORKER_CUT),
+    WORKER_HALF_PARTITION(Store.ETCD, Nemesis.WORKER_HALF_PARTITION),
+    ETCD_LEADER_KILL(Store.ETCD, Nemesis.ETCD_LEADER_KILL),
+    ETCD_LEADER_PAUSE(Store.ETCD, Nemesis.ETCD_LEADER_PAUSE),
+    ETCD_PARTITION(Store.ETCD, Nemesis.ETCD_PARTITION),
+    SERVER_KILL(Store.EMBEDDED, Nemesis.SERVER_KILL),
+    SERVER_KILL_BURST(Store.EMBEDDED, Nemesis.SERVER_KILL_BURST),
+    SERVER_DISK_FULL(Store.EMBEDDED, Nemesis.SERVER_DISK_FULL),
+    ROLLING_RESTART(Store.ETCD, Nemesis.ROLLING_RESTART),
+    /**
+     * Every nemesis of the etcd cluster on the cluster, then every nemesis of the embedded server
+     * on the server (the workers' nemeses in both): the soak form runs both parts, the short and
+     * long forms one part a run, alternating from run to run.
+     */
+    SOAK("soak", List.of(
+            new Part(Store.ETCD, List.of(Nemesis.WORKER_KILL, Nemesis.WORKER_PAUSE, Nemesis.WORKER_CUT,
+                    Nemesis.WORKER_HALF_PARTITION, Nemesis.ETCD_LEADER_KILL, Nemesis.ETCD_LEADER_PAUSE,
+                    Nemesis.ETCD_PARTITION, Nemesis.ROLLING_RESTART)),
+            new Part(Store.EMBEDDED, List.of(Nemesis.WORKER_KILL, Nemesis.WORKER_PAUSE, Nemesis.WORKER_CUT,
+                    Nemesis.WORKER_HALF_PARTITION, Nemesis.SERVER_KILL, Nemesis.SERVER_KILL_BURST,
+                    Nemesis.SERVER_DISK_FULL, Nemesis.ROLLING_RESTART))));
 
-    enum Store { ETCD, EMBEDDED }
+    enum Store {
+        ETCD("the etcd cluster"), EMBEDDED("the embedded server");
 
-    final Nemesis nemesis;
-    final Store store;
+        final String description;
 
-    Scenario(Nemesis nemesis, Store store) {
-        this.nemesis = nemesis;
-        this.store = store;
+        Store(String description) {
+            this.description = description;
+        }
+    }
+
+    /** What one run injects: nemeses drawn at random, on one store. */
+    record Part(Store store, List<Nemesis> nemeses) {
+    }
+
+    private final String label;
+    final List<Part> parts;
+
+    Scenario(Store store, Nemesis nemesis) {
+        this(nemesis.label(), List.of(new Part(store, List.of(nemesis))));
+    }
+
+    Scenario(String label, List<Part> parts) {
+        this.label = label;
+        this.parts = parts;
     }
 
     String label() {
-        return nemesis.label();
+        return label;
     }
 
     static Optional<Scenario> byLabel(String label) {

@@ -25,6 +25,7 @@ import dev.baton.chaos.history.TaskRecord;
 import dev.baton.chaos.linear.RegisterOp;
 import dev.baton.chaos.workload.CacheLog;
 import dev.baton.chaos.workload.ChaosWorker;
+import dev.baton.chaos.workload.Pruner;
 import dev.baton.chaos.workload.Compactor;
 import dev.baton.chaos.workload.RegisterWorkload;
 import dev.baton.chaos.workload.ResourceProbe;
@@ -38,6 +39,7 @@ import dev.baton.tasks.TaskClient;
 import dev.baton.tasks.TaskId;
 import dev.baton.tasks.TaskProperties;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,11 +51,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
- * One run of one scenario: start the store, the workers and the workloads; inject the nemesis at
+ * One run of one part of a scenario: start the store, the workers and the workloads; inject the nemeses at
  * random intervals for the chaos span while compaction runs; heal; wait until every task is done;
  * quiesce and collect every history; judge it with every checker.
  */
@@ -63,28 +68,36 @@ final class ScenarioRun {
     private static final String TASKS_PREFIX = ChaosWorker.NAMESPACE + "tasks/";
     private static final String ALLOC_PREFIX = ChaosWorker.NAMESPACE + "alloc/";
 
-    private final Scenario scenario;
+    private final Scenario.Part part;
     private final RunSettings settings;
     private final long seed;
     private final Path dir;
+    private final Random random;
     private final List<Violation> harness = new ArrayList<>();
+    /** When the last fault's recovery time ended: the wait before the next fault counts from it. */
+    private long quietSince = System.nanoTime();
 
-    ScenarioRun(Scenario scenario, RunSettings settings, long seed, Path dir) {
-        this.scenario = scenario;
+    ScenarioRun(Scenario.Part part, RunSettings settings, long seed, Path dir) {
+        this.part = part;
         this.settings = settings;
         this.seed = seed;
         this.dir = dir;
+        this.random = new Random(seed);
     }
 
     RunResult run() throws Exception {
         Files.createDirectories(dir);
-        Random random = new Random(seed);
-        try (StoreTarget store = scenario.store == Scenario.Store.ETCD ? EtcdClusterStore.start()
+        try (StoreTarget store = part.store() == Scenario.Store.ETCD ? EtcdClusterStore.start()
                 : EmbeddedServerStore.start(dir.resolve("server-data"));
              Etcd etcd = Etcd.builder().endpoints(store.endpoints()).requestTimeout(Duration.ofSeconds(2)).build()) {
-            try (StoreRecorder recorder = StoreRecorder.start(etcd, ALLOC_PREFIX);
+            try (StoreRecorder allocRecorder = StoreRecorder.start(etcd, ALLOC_PREFIX);
+                 StoreRecorder taskRecorder = StoreRecorder.start(etcd, TASKS_PREFIX);
+                 StoreRecorder ledgerRecorder = StoreRecorder.start(etcd, LedgerEntry.PREFIX);
                  Fleet fleet = Fleet.start(store, settings.workers(), settings.ttl(), dir);
-                 Compactor compactor = Compactor.start(etcd, recorder::nextRevision, RunSettings.COMPACTION_PERIOD);
+                 Compactor compactor = Compactor.start(etcd, () -> Math.min(allocRecorder.nextRevision(),
+                         Math.min(taskRecorder.nextRevision(), ledgerRecorder.nextRevision())),
+                         RunSettings.COMPACTION_PERIOD);
+                 Pruner pruner = Pruner.start(etcd, ledgerRecorder, RunSettings.PRUNE_PERIOD);
                  RegisterWorkload register = RegisterWorkload.start(etcd, RunSettings.REGISTER_CLIENTS, seed)) {
                 TaskClient client = TaskClient.create(etcd, ChaosWorker.NAMESPACE);
                 List<String> submitted = Collections.synchronizedList(new ArrayList<>());
@@ -93,24 +106,14 @@ final class ScenarioRun {
                 submitter.start();
 
                 Thread.sleep(RunSettings.WARM_UP.toMillis());
-                // The wait before the first fault counts from here: the resources are sampled meanwhile.
-                long quietSince = System.nanoTime();
-                List<ResourceSample> warm = ResourceProbe.sample(processes(fleet, store), dir);
-                int warmKeys = range(etcd, ChaosWorker.NAMESPACE, 0).kvs().size();
                 List<Fault> faults = new ArrayList<>();
-                long end = System.nanoTime() + settings.chaos().toNanos();
-                while (System.nanoTime() - end < 0) {
-                    long wait = 1_000 + random.nextInt(2_000);
-                    Thread.sleep(Math.max(0, wait - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - quietSince)));
-                    faults.addAll(scenario.nemesis.inject(fleet, store, random, settings.ttl()));
-                    // Leave the fleet time to recover before the next fault, so each recovery is measured.
-                    Thread.sleep(settings.ttl().plus(RunSettings.SETTLE).toMillis());
-                    quietSince = System.nanoTime();
-                }
+                Samples samples = settings.soak() ? soak(fleet, store, etcd, faults)
+                        : repeat(fleet, store, etcd, faults);
                 submitter.join();
                 List<RegisterOp> registerHistory = register.stop();
-                awaitDone(client, submitted);
+                awaitDone(taskRecorder, submitted);
                 compactor.close();
+                pruner.close();
 
                 etcd.put(ChaosWorker.QUIESCE_KEY, "quiesce".getBytes(StandardCharsets.UTF_8), 0)
                         .get(10, TimeUnit.SECONDS);
@@ -120,44 +123,148 @@ final class ScenarioRun {
                 List<String> reporting = fleet.awaitAll("^(reported|unreported)", RunSettings.REPORT_TIMEOUT);
 
                 // The resources are sampled while the histories are read: both only look.
-                Map<String, Long> processes = processes(fleet, store);
-                FutureTask<List<ResourceSample>> endSample = new FutureTask<>(() -> ResourceProbe.sample(processes, dir));
+                FutureTask<Sample> endSample = new FutureTask<>(() -> samples.end() != null ? samples.end()
+                        : sample(fleet, store, etcd));
                 Thread sampler = new Thread(endSample, "chaos-resource-sample");
                 sampler.setDaemon(true);
                 sampler.start();
-                int endKeys = range(etcd, ChaosWorker.NAMESPACE, 0).kvs().size();
-                List<LedgerEntry> ledger = readLedger(etcd);
-                List<TaskRecord> tasks = readTasks(etcd, submitted);
                 List<CacheReport> caches = readCaches(etcd, fleet.cacheLogs(), reporting);
-                List<ResourceSample> ended = endSample.get();
-                recorder.close();
-                if (!recorder.complete()) {
-                    harness.add(new Violation("harness", "the allocator recorder's watch ended early; its history "
-                            + "is incomplete", List.of()));
+                Sample ended = endSample.get();
+                List<StoreRecorder> recorders = List.of(allocRecorder, taskRecorder, ledgerRecorder);
+                for (StoreRecorder recorder : recorders) {
+                    if (!recorder.awaitCaughtUp(RunSettings.REPORT_TIMEOUT)) {
+                        harness.add(new Violation("harness", "a recorder did not catch up with the store within "
+                                + RunSettings.REPORT_TIMEOUT, List.of()));
+                    }
+                    recorder.close();
+                    if (!recorder.complete()) {
+                        harness.add(new Violation("harness", "a recorder's watch ended early; its history is "
+                                + "incomplete", List.of()));
+                    }
                 }
-                List<StoreEvent> allocHistory = recorder.events();
+                List<LedgerEntry> ledger = ledger(ledgerRecorder.events());
+                List<TaskRecord> tasks = tasks(taskRecorder.events(), submitted);
 
                 List<CheckResult> checks = new ArrayList<>();
                 checks.add(FencingCheck.check(ledger));
                 checks.add(TaskCompletionCheck.check(tasks, ledger));
-                checks.add(AllocationCheck.check(ALLOC_PREFIX, allocHistory));
+                checks.add(AllocationCheck.check(ALLOC_PREFIX, allocRecorder.events()));
                 checks.add(LivenessCheck.check(faults, ledger, settings.ttl(), store.failoverAllowance()));
                 checks.add(RegisterCheck.check(registerHistory, RunSettings.SEARCH_BUDGET));
                 checks.add(CacheCheck.check(caches));
-                checks.add(ResourceCheck.check(warm, ended, endKeys - warmKeys));
+                checks.add(resources(samples.first(), ended));
                 checks.add(new CheckResult("harness", 0, harness, ""));
                 int healElections = (int) faults.stream()
                         .filter(fault -> fault.nemesis().equals(Nemesis.HEAL_ELECTION)).count();
+                Map<String, Long> injected = new TreeMap<>();
+                faults.stream().filter(fault -> !fault.nemesis().equals(Nemesis.HEAL_ELECTION))
+                        .forEach(fault -> injected.merge(fault.nemesis(), 1L, Long::sum));
                 return new RunResult(seed, faults.size() - healElections, healElections, compactor.compactions(),
-                        checks);
+                        injected, checks);
             }
         }
     }
 
-    private static Map<String, Long> processes(Fleet fleet, StoreTarget store) {
+    /**
+     * The resources of every worker and the embedded server, and the size of the namespace, at
+     * one moment.
+     */
+    private record Sample(List<ResourceSample> processes, int keys) {
+    }
+
+    /** The samples the resource check compares; {@code end} is null when it is taken at the end of the run. */
+    private record Samples(Sample first, Sample end) {
+    }
+
+    /**
+     * The short and long forms: after the warm-up the resources are sampled, then the part's
+     * nemeses are drawn at random for the chaos span; the last sample is taken at the end of the run.
+     */
+    private Samples repeat(Fleet fleet, StoreTarget store, Etcd etcd, List<Fault> faults) throws Exception {
+        // The wait before the first fault counts from here: the resources are sampled meanwhile.
+        quietSince = System.nanoTime();
+        Sample first = sample(fleet, store, etcd);
+        long end = System.nanoTime() + settings.chaos().toNanos();
+        injectUntil(part.nemeses(), end, fleet, store, faults);
+        return new Samples(first, null);
+    }
+
+    /**
+     * The soak form: every nemesis of the part once, those that restart workers first and the
+     * others after them in an order drawn from the seed (so the workers sampled have met every
+     * other fault, every one-off thread is started and the namespace has reached its plateau), a
+     * settle, the first sample; then, for {@link RunSettings#SOAK_SAMPLED_SHARE} of the chaos
+     * span, the nemeses that leave every sampled process running; the same settle and the last
+     * sample; then, for the rest of the span, the nemeses that restart a sampled process.
+     */
+    private Samples soak(Fleet fleet, StoreTarget store, Etcd etcd, List<Fault> faults) throws Exception {
+        long start = System.nanoTime();
+        quietSince = start;
+        List<Nemesis> restartingWorkers = nemeses(Nemesis.Restarts.WORKER::equals);
+        List<Nemesis> others = nemeses(restarts -> restarts != Nemesis.Restarts.WORKER);
+        Collections.shuffle(restartingWorkers, random);
+        Collections.shuffle(others, random);
+        for (Nemesis nemesis : restartingWorkers) {
+            inject(nemesis, fleet, store, faults);
+        }
+        for (Nemesis nemesis : others) {
+            inject(nemesis, fleet, store, faults);
+        }
+        Thread.sleep(RunSettings.SOAK_SETTLE.toMillis());
+        Sample first = sample(fleet, store, etcd);
+        injectUntil(nemeses(Nemesis.Restarts.NONE::equals),
+                start + (long) (settings.chaos().toNanos() * RunSettings.SOAK_SAMPLED_SHARE), fleet, store, faults);
+        Thread.sleep(RunSettings.SOAK_SETTLE.toMillis());
+        Sample last = sample(fleet, store, etcd);
+        injectUntil(nemeses(restarts -> restarts != Nemesis.Restarts.NONE), start + settings.chaos().toNanos(), fleet,
+                store, faults);
+        return new Samples(first, last);
+    }
+
+    /** The part's nemeses whose {@link Nemesis#restarts()} passes {@code restarts}, in the part's order. */
+    private List<Nemesis> nemeses(Predicate<Nemesis.Restarts> restarts) {
+        return new ArrayList<>(part.nemeses().stream().filter(nemesis -> restarts.test(nemesis.restarts())).toList());
+    }
+
+    /** Injects nemeses drawn at random from {@code nemeses} while {@code end} has not passed. */
+    private void injectUntil(List<Nemesis> nemeses, long end, Fleet fleet, StoreTarget store, List<Fault> faults)
+            throws InterruptedException {
+        while (!nemeses.isEmpty() && System.nanoTime() - end < 0) {
+            inject(nemeses.get(random.nextInt(nemeses.size())), fleet, store, faults);
+        }
+    }
+
+    /**
+     * Waits 1–3 s (counted from the end of the last fault's recovery), injects
+     * {@code nemesis} once and leaves the fleet its TTL and {@link RunSettings#SETTLE} to recover, so
+     * each recovery is measured.
+     */
+    private void inject(Nemesis nemesis, Fleet fleet, StoreTarget store, List<Fault> faults)
+            throws InterruptedException {
+        long wait = 1_000 + random.nextInt(2_000);
+        Thread.sleep(Math.max(0, wait - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - quietSince)));
+        faults.addAll(nemesis.inject(fleet, store, random, settings.ttl()));
+        Thread.sleep(settings.ttl().plus(RunSettings.SETTLE).toMillis());
+        quietSince = System.nanoTime();
+    }
+
+    private Sample sample(Fleet fleet, StoreTarget store, Etcd etcd) throws Exception {
         Map<String, Long> processes = new LinkedHashMap<>(fleet.processes());
         processes.putAll(store.jvmProcesses());
-        return processes;
+        List<ResourceSample> sampled = ResourceProbe.sample(processes, dir);
+        return new Sample(sampled, range(etcd, ChaosWorker.NAMESPACE, 0).kvs().size());
+    }
+
+    /**
+     * The soak judges its steady stretch with the plain 10 %; the short and long forms, sampled
+     * right after the warm-up and at the end, with their allowances.
+     */
+    private CheckResult resources(Sample first, Sample last) {
+        ResourceCheck.Tolerance tolerance = settings.soak() ? ResourceCheck.Tolerance.STEADY
+                : ResourceCheck.Tolerance.shortRun(last.keys() - first.keys());
+        CheckResult check = ResourceCheck.check(first.processes(), last.processes(), tolerance);
+        return new CheckResult(check.checker(), check.checked(), check.violations(),
+                "namespace " + first.keys() + "→" + last.keys() + " keys; " + check.notes());
     }
 
     /** Submits the run's tasks evenly over the chaos span; an acknowledged submit is recorded. */
@@ -191,16 +298,15 @@ final class ScenarioRun {
         }
     }
 
-    private void awaitDone(TaskClient client, List<String> submitted) throws InterruptedException {
+    /** Waits (bounded) until the recorder has seen a done record of every submitted task. */
+    private void awaitDone(StoreRecorder taskRecorder, List<String> submitted) throws InterruptedException {
         long deadline = System.nanoTime() + RunSettings.DRAIN_TIMEOUT.toNanos();
         while (System.nanoTime() - deadline < 0) {
-            try {
-                long done = client.list().stream().filter(task -> task.done()).count();
-                if (done >= submitted.size()) {
+            Set<String> done = doneRecords(taskRecorder.events()).keySet();
+            synchronized (submitted) {
+                if (done.containsAll(submitted)) {
                     return;
                 }
-            } catch (RuntimeException e) {
-                // Store busy: look again.
             }
             Thread.sleep(500);
         }
@@ -223,23 +329,37 @@ final class ScenarioRun {
         }
     }
 
-    private static List<LedgerEntry> readLedger(Etcd etcd) throws Exception {
-        List<LedgerEntry> ledger = new ArrayList<>();
-        for (KeyValue kv : range(etcd, LedgerEntry.PREFIX, 0).kvs()) {
-            ledger.add(LedgerEntry.decode(kv.valueUtf8(), kv.createRevision()));
-        }
-        return ledger;
+    /**
+     * Every accepted ledger write, from the recording: the store keeps the ledger only until the
+     * {@link Pruner} has deleted it. A ledger key is written once, so its put is the write.
+     */
+    private static List<LedgerEntry> ledger(List<StoreEvent> recorded) {
+        return recorded.stream().filter(event -> event.type() == StoreEvent.Type.PUT)
+                .map(event -> LedgerEntry.decode(event.value(), event.createRevision())).toList();
     }
 
-    private static List<TaskRecord> readTasks(Etcd etcd, List<String> submitted) throws Exception {
+    /**
+     * The first done record of each task, from the recording (retention deletes them from the
+     * store a minute after the task finished), by task id.
+     */
+    private static Map<String, TaskRecord> doneRecords(List<StoreEvent> recorded) {
         Map<String, TaskRecord> done = new HashMap<>();
-        for (KeyValue kv : range(etcd, TASKS_PREFIX, 0).kvs()) {
-            if (kv.key().endsWith("/done")) {
-                String id = kv.key().substring(TASKS_PREFIX.length(), kv.key().length() - "/done".length());
-                String status = JSON.readTree(kv.valueUtf8()).path("state").asText();
-                done.put(id, TaskRecord.done(id, status, kv.createRevision()));
+        for (StoreEvent event : recorded) {
+            if (event.type() == StoreEvent.Type.PUT && event.key().endsWith("/done")) {
+                String id = event.key().substring(TASKS_PREFIX.length(), event.key().length() - "/done".length());
+                try {
+                    String status = JSON.readTree(event.value()).path("state").asText();
+                    done.putIfAbsent(id, TaskRecord.done(id, status, event.createRevision()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("done record " + event + " is not JSON", e);
+                }
             }
         }
+        return done;
+    }
+
+    private static List<TaskRecord> tasks(List<StoreEvent> recorded, List<String> submitted) {
+        Map<String, TaskRecord> done = doneRecords(recorded);
         List<TaskRecord> tasks = new ArrayList<>();
         synchronized (submitted) {
             for (String id : submitted) {

@@ -374,7 +374,11 @@ public final class Etcd implements AutoCloseable {
      * expired or was revoked, so every key bound to it is gone.
      */
     public static boolean isLeaseGone(Throwable error) {
-        return unwrap(error) instanceof EtcdException etcdError && etcdError.getErrorCode() == ErrorCode.NOT_FOUND;
+        Throwable cause = unwrap(error);
+        // jetcd maps errors to EtcdException on some calls (keep-alive) and leaves the gRPC status
+        // on others (revoke).
+        return cause instanceof EtcdException etcdError ? etcdError.getErrorCode() == ErrorCode.NOT_FOUND
+                : Status.fromThrowable(cause).getCode() == Status.Code.NOT_FOUND;
     }
 
     /**

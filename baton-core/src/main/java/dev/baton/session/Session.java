@@ -34,6 +34,11 @@ public final class Session implements AutoCloseable {
     private static final long RENEW_FOREVER_NANOS = Long.MAX_VALUE / 4;
     /** A request never done: waiting on it waits only for the connection's return or a timeout. */
     private static final CompletableFuture<Void> NEVER_DONE = new CompletableFuture<>();
+    /**
+     * How many TTLs a lost lease's revocation is tried for: by then it has expired, unless
+     * elections in the store kept extending it.
+     */
+    private static final int LOST_LEASE_PATIENCE_TTLS = 3;
 
     private final Etcd etcd;
     private final Duration ttl;
@@ -45,6 +50,7 @@ public final class Session implements AutoCloseable {
     private final SerialExecutor delivery;
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     private final Backoff keepAliveBackoff;
+    private final LostLeaseRevoker lostLeases;
 
     // Written on the timer thread only; read anywhere.
     private volatile long lease;
@@ -71,6 +77,8 @@ public final class Session implements AutoCloseable {
         });
         this.delivery = new SerialExecutor(etcd.callbackExecutor());
         this.keepAliveBackoff = new Backoff(Duration.ofMillis(100), Duration.ofNanos(Math.max(intervalNanos / 2, 1_000_000)));
+        this.lostLeases = new LostLeaseRevoker(etcd, timer, ttl.multipliedBy(LOST_LEASE_PATIENCE_TTLS),
+                () -> state == SessionState.CLOSED);
     }
 
     /** Starts building a session on {@code etcd}. */
@@ -347,7 +355,7 @@ public final class Session implements AutoCloseable {
         lose();
     }
 
-    /** Steps down, then renews: the old lease is revoked best-effort and a new one granted with backoff. */
+    /** Steps down, then renews: a new lease is granted with backoff, then the lost one revoked. */
     private void lose() {
         long lostLease = lease;
         if (nextKeepAlive != null) {
@@ -361,7 +369,6 @@ public final class Session implements AutoCloseable {
         if (state == SessionState.CLOSED) {
             return;
         }
-        CompletableFuture<Void> revoked = etcd.revokeLease(lostLease);
         try {
             grantWithRetries(ticker.nanos() + RENEW_FOREVER_NANOS);
         } catch (SessionOpenException e) {
@@ -370,13 +377,11 @@ public final class Session implements AutoCloseable {
             }
             return;
         }
-        // A session is mostly lost while no member has a leader, and then the first revocation
-        // fails too. The store grants leases again, so it can revoke now: the lost lease's keys
-        // (a leader key, owner keys) go at once instead of when it expires, up to a TTL and an
-        // election later, since a new etcd leader extends every lease.
-        if (!revoked.isDone() || revoked.isCompletedExceptionally()) {
-            etcd.revokeLease(lostLease);
-        }
+        // A session is mostly lost while the store cannot serve (no member has a leader, or it is
+        // unreachable), and a revocation sent then fails. Once the store grants leases again it
+        // can revoke: the lost lease's keys (a leader key, owner keys) go at once instead of when
+        // it expires, up to a TTL and an election later, since a new etcd leader extends every lease.
+        lostLeases.revoke(lostLease);
     }
 
     private void transition(SessionState next) {

@@ -16,10 +16,12 @@
  *       steps down before anyone else can be given what it owned. Everything held under the old
  *       lease is gone; the session then grants a new lease (with backoff, and at once when the
  *       connection comes back) and returns to
- *       {@code CONNECTED} with a different {@link dev.baton.session.Session#lease()}. It revokes
- *       the old lease at once and, when that fails (no member had a leader), again once the new
- *       lease is granted, so the old lease's keys go as soon as the store can delete them rather
- *       than when it expires.</li>
+ *       {@code CONNECTED} with a different {@link dev.baton.session.Session#lease()}. Once the new
+ *       lease is granted (the store serves again) it revokes the old one, trying again with
+ *       backoff (100 ms doubling up to 2 s, for at most three TTLs, until the session is closed)
+ *       until the store answers that it is revoked or gone, so the old lease's keys go as soon as
+ *       the store can delete them rather than when it expires; the outcome is logged in one
+ *       line.</li>
  *   <li>{@code CLOSED} — {@link dev.baton.session.Session#close()} revoked the lease, so successors
  *       take over at once. Terminal.</li>
  * </ul>

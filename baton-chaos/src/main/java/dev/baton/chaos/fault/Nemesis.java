@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 public enum Nemesis {
     /** kill -9 of a random worker, restarted two seconds later as a new incarnation. */
-    WORKER_KILL("worker-kill") {
+    WORKER_KILL("worker-kill", Restarts.WORKER) {
         @Override
         public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
             int i = random.nextInt(fleet.size());
@@ -110,7 +110,7 @@ public enum Nemesis {
         }
     },
     /** kill -9 of the embedded server, started again on the same data directory a second later. */
-    SERVER_KILL("server-kill") {
+    SERVER_KILL("server-kill", Restarts.SERVER) {
         @Override
         public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
             EmbeddedServerStore server = (EmbeddedServerStore) store;
@@ -126,7 +126,7 @@ public enum Nemesis {
      * data directory (a kill waits for the restart before it, so a slow start stretches the gap):
      * a crash-looping store, which makes gRPC's reconnect backoff grow from outage to outage.
      */
-    SERVER_KILL_BURST("server-kill-burst") {
+    SERVER_KILL_BURST("server-kill-burst", Restarts.SERVER) {
         @Override
         public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
             EmbeddedServerStore server = (EmbeddedServerStore) store;
@@ -150,7 +150,7 @@ public enum Nemesis {
      * {@link #DISK_RESUME_TIMEOUT}, and is then restarted on its data directory: it must start on
      * the log the full disk cut short, with every acknowledged write.
      */
-    SERVER_DISK_FULL("server-disk-full") {
+    SERVER_DISK_FULL("server-disk-full", Restarts.SERVER) {
         @Override
         public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
             EmbeddedServerStore server = (EmbeddedServerStore) store;
@@ -167,7 +167,7 @@ public enum Nemesis {
         }
     },
     /** Every worker in turn: SIGTERM (a graceful leave), then a new incarnation once it is gone. */
-    ROLLING_RESTART("rolling-restart") {
+    ROLLING_RESTART("rolling-restart", Restarts.WORKER) {
         @Override
         public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) {
             List<Fault> faults = new ArrayList<>();
@@ -179,19 +179,6 @@ public enum Nemesis {
                 fleet.restart(i);
             }
             return faults;
-        }
-    },
-
-    /**
-     * Each time one of the etcd cluster's nemeses that leave every worker process running (so
-     * the resource checker follows each for the whole run), drawn at random: the soak.
-     */
-    SOAK("soak") {
-        @Override
-        public List<Fault> inject(Fleet fleet, StoreTarget store, Random random, Duration ttl) throws InterruptedException {
-            List<Nemesis> cycle = List.of(WORKER_PAUSE, WORKER_CUT, WORKER_HALF_PARTITION, ETCD_LEADER_KILL,
-                    ETCD_LEADER_PAUSE, ETCD_PARTITION);
-            return cycle.get(random.nextInt(cycle.size())).inject(fleet, store, random, ttl);
         }
     };
 
@@ -206,10 +193,27 @@ public enum Nemesis {
     /** How long the server may take to write again once space has returned. */
     static final Duration DISK_RESUME_TIMEOUT = Duration.ofSeconds(20);
 
+    /** Which process whose resources a run samples a nemesis ends and starts anew, if any. */
+    public enum Restarts { NONE, WORKER, SERVER }
+
     final String name;
+    private final Restarts restarts;
 
     Nemesis(String name) {
+        this(name, Restarts.NONE);
+    }
+
+    Nemesis(String name, Restarts restarts) {
         this.name = name;
+        this.restarts = restarts;
+    }
+
+    /**
+     * Which sampled process (a worker, the embedded server) it ends and starts anew: a process is
+     * judged only over a stretch it lives through, so the soak injects these outside that stretch.
+     */
+    public Restarts restarts() {
+        return restarts;
     }
 
     /** The scenario name of this fault, e.g. {@code worker-kill}. */

@@ -13,8 +13,10 @@ import dev.baton.election.LeaderService;
 import dev.baton.election.Leadership;
 import dev.baton.etcd.Etcd;
 import dev.baton.session.Session;
+import dev.baton.tasks.RetentionPolicy;
 import dev.baton.tasks.RetryPolicy;
 import dev.baton.tasks.TaskMember;
+import dev.baton.tasks.TaskRetention;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +31,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * paused, cut off or terminated by it. Arguments: member id, zone, comma-separated store
  * endpoints, session TTL in seconds, cache log file.
  *
- * <p>Prints {@code ready <member>} once it has joined everything. Its leader stops writing once
+ * <p>Prints {@code ready <member>} once it has joined everything. Its leaders (the ledger's and
+ * retention's, which removes done records a minute old) stop writing once
  * it sees {@link #QUIESCE_KEY}; once it sees {@link #REPORT_KEY} and its cache has settled, it
  * writes the cache's contents next to the cache log and prints {@code reported <revision>}. On
  * SIGTERM it leaves gracefully: drains its assignments, releases its tasks, resigns, revokes.
@@ -50,6 +53,13 @@ public final class ChaosWorker {
     public static final int CAPACITY = 6;
     private static final Duration LEADER_PERIOD = Duration.ofMillis(200);
     private static final Duration REPORT_TIMEOUT = Duration.ofSeconds(60);
+    /** The election whose leader removes done records older than {@link #DONE_RETENTION}. */
+    private static final String RETENTION_ELECTION = NAMESPACE + "retention";
+    /**
+     * How long a finished task's done record stays: long enough that the controller's submit
+     * retries, which end within seconds of an outage, find it (and do not submit the task again).
+     */
+    private static final Duration DONE_RETENTION = Duration.ofSeconds(60);
 
     private ChaosWorker() {
     }
@@ -102,6 +112,15 @@ public final class ChaosWorker {
                     appendAsLeader(ledger, leadership, termWrites.getAndIncrement());
                 })
                 .start();
+        TaskRetention retention = TaskRetention.create(etcd, NAMESPACE,
+                RetentionPolicy.defaults().withMaxAge(DONE_RETENTION));
+        LeaderService sweeper = LeaderService.builder(session, RETENTION_ELECTION, member)
+                .periodic(retention.policy().sweepPeriod(), leadership -> {
+                    if (quiesced.getCount() != 0) {
+                        retention.sweep(leadership);
+                    }
+                })
+                .start();
         AtomicReference<AllocatorMember> allocMember = new AtomicReference<>();
         AllocatorMember assigned = AllocatorMember.builder(session, NAMESPACE, member)
                 .zone(zone)
@@ -112,7 +131,7 @@ public final class ChaosWorker {
         allocMember.set(assigned);
         Allocator allocator = Allocator.builder(session, NAMESPACE).fixedItems(ITEMS).name(member).start();
 
-        List<AutoCloseable> parts = new ArrayList<>(List.of(allocator, leader, tasks, cache, session, etcd, log));
+        List<AutoCloseable> parts = new ArrayList<>(List.of(allocator, sweeper, leader, tasks, cache, session, etcd, log));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> leave(assigned, parts), "chaos-worker-shutdown"));
         System.out.println("ready " + member);
         System.out.flush();

@@ -12,38 +12,30 @@ import java.util.function.LongSupplier;
  */
 public final class Compactor implements AutoCloseable {
 
-    private final Thread thread;
-    private volatile boolean stopped;
+    private final Etcd etcd;
+    private final LongSupplier safeRevision;
+    private Periodic periodic;
+    private long compacted;
     private volatile int compactions;
 
-    private Compactor(Etcd etcd, LongSupplier safeRevision, Duration period) {
-        this.thread = new Thread(() -> loop(etcd, safeRevision, period), "chaos-compactor");
-        this.thread.setDaemon(true);
+    private Compactor(Etcd etcd, LongSupplier safeRevision) {
+        this.etcd = etcd;
+        this.safeRevision = safeRevision;
     }
 
     /** Starts compacting through {@code etcd} to {@code safeRevision} - 1 every {@code period}. */
     public static Compactor start(Etcd etcd, LongSupplier safeRevision, Duration period) {
-        Compactor compactor = new Compactor(etcd, safeRevision, period);
-        compactor.thread.start();
+        Compactor compactor = new Compactor(etcd, safeRevision);
+        compactor.periodic = Periodic.start("chaos-compactor", period, compactor::compact);
         return compactor;
     }
 
-    private void loop(Etcd etcd, LongSupplier safeRevision, Duration period) {
-        long compacted = 0;
-        while (!stopped) {
-            try {
-                Thread.sleep(period.toMillis());
-                long target = safeRevision.getAsLong() - 1;
-                if (target > compacted) {
-                    etcd.compact(target).get(etcd.requestTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
-                    compacted = target;
-                    compactions++;
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                // The store is down or busy: the next period tries again.
-            }
+    private void compact() throws Exception {
+        long target = safeRevision.getAsLong() - 1;
+        if (target > compacted) {
+            etcd.compact(target).get(etcd.requestTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+            compacted = target;
+            compactions++;
         }
     }
 
@@ -54,8 +46,6 @@ public final class Compactor implements AutoCloseable {
     /** Stops compacting; idempotent. */
     @Override
     public void close() throws InterruptedException {
-        stopped = true;
-        thread.interrupt();
-        thread.join(10_000);
+        periodic.close();
     }
 }

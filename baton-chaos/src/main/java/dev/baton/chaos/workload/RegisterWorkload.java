@@ -4,6 +4,7 @@ import dev.baton.chaos.linear.RegisterOp;
 import dev.baton.etcd.Compares;
 import dev.baton.etcd.Etcd;
 import dev.baton.etcd.Guard;
+import dev.baton.etcd.KeyRange;
 import dev.baton.etcd.KeyValue;
 import dev.baton.etcd.Operations;
 import dev.baton.etcd.TxnResult;
@@ -32,6 +33,13 @@ public final class RegisterWorkload implements AutoCloseable {
      * exhaustive search even when many operations have unknown outcomes.
      */
     private static final long EPOCH_NANOS = Duration.ofSeconds(5).toNanos();
+    /**
+     * The keys of an epoch this many epochs behind the current one are deleted, so the namespace
+     * holds a few epochs' keys however long the run. No operation on them can still be in flight
+     * (each gets its answer or times out within twice the request timeout, well inside an epoch),
+     * and the checker judges the recorded history, not the store.
+     */
+    private static final int RETIRED_AFTER_EPOCHS = 4;
     private static final Duration PAUSE = Duration.ofMillis(20);
     /** After an operation without an answer, a client waits before it tries again. */
     private static final Duration UNKNOWN_PAUSE = Duration.ofMillis(500);
@@ -58,6 +66,10 @@ public final class RegisterWorkload implements AutoCloseable {
             workload.clients.add(thread);
             thread.start();
         }
+        Thread retirer = new Thread(workload::retireEpochs, "chaos-register-retire");
+        retirer.setDaemon(true);
+        workload.clients.add(retirer);
+        retirer.start();
         return workload;
     }
 
@@ -71,8 +83,7 @@ public final class RegisterWorkload implements AutoCloseable {
         String process = client;
         String lastSeen = null;
         while (!stopped) {
-            long epoch = (System.nanoTime() - started) / EPOCH_NANOS;
-            String key = PREFIX + "e" + epoch + "-k" + random.nextInt(KEYS);
+            String key = epochPrefix(epoch()) + "k" + random.nextInt(KEYS);
             int choice = random.nextInt(10);
             String value = client + "-" + counter++;
             RegisterOp op;
@@ -95,6 +106,35 @@ public final class RegisterWorkload implements AutoCloseable {
                 Thread.sleep(answered ? PAUSE.toMillis() : UNKNOWN_PAUSE.toMillis());
             } catch (InterruptedException e) {
                 return;
+            }
+        }
+    }
+
+    private long epoch() {
+        return (System.nanoTime() - started) / EPOCH_NANOS;
+    }
+
+    private static String epochPrefix(long epoch) {
+        return PREFIX + "e" + epoch + "-";
+    }
+
+    /** Deletes each epoch's keys once it is {@link #RETIRED_AFTER_EPOCHS} behind; a failed delete is tried again. */
+    private void retireEpochs() {
+        long retired = -1;
+        while (!stopped) {
+            try {
+                Thread.sleep(TimeUnit.NANOSECONDS.toMillis(EPOCH_NANOS));
+            } catch (InterruptedException e) {
+                return;
+            }
+            while (retired < epoch() - RETIRED_AFTER_EPOCHS && !stopped) {
+                try {
+                    etcd.delete(KeyRange.prefix(epochPrefix(retired + 1))).get(timeoutMillis(), TimeUnit.MILLISECONDS);
+                    retired++;
+                } catch (Exception e) {
+                    interruptIf(e);
+                    break;
+                }
             }
         }
     }

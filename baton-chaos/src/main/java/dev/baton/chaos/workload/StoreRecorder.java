@@ -7,10 +7,12 @@ import dev.baton.etcd.KeyValue;
 import dev.baton.etcd.Watch;
 import dev.baton.etcd.WatchEvent;
 import dev.baton.etcd.WatchListener;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Records every change under a prefix from revision 1, through the facade's resumable watch.
@@ -22,10 +24,14 @@ public final class StoreRecorder implements AutoCloseable {
 
     private final List<StoreEvent> events = new ArrayList<>();
     private final Map<String, StoreEvent> live = new HashMap<>();
+    private final Etcd etcd;
+    private final String prefix;
     private final Watch watch;
     private volatile boolean complete = true;
 
     private StoreRecorder(Etcd etcd, String prefix) {
+        this.etcd = etcd;
+        this.prefix = prefix;
         this.watch = etcd.watch(KeyRange.prefix(prefix), 1, new WatchListener() {
             @Override
             public void onEvents(List<WatchEvent> changes) {
@@ -68,6 +74,30 @@ public final class StoreRecorder implements AutoCloseable {
     /** The first revision not yet delivered: compacting below it is safe for this recorder. */
     public long nextRevision() {
         return watch.nextRevision();
+    }
+
+    /**
+     * Waits until every key under the prefix that the store holds now has been recorded as it
+     * stands: a watch tells its position only with events, so the newest change among the live keys
+     * is what it must have passed. (A key deleted since it was put is not looked for.) False when
+     * that did not happen within {@code timeout}.
+     */
+    public boolean awaitCaughtUp(Duration timeout) throws Exception {
+        long newest = etcd.range(KeyRange.prefix(prefix)).get(timeout.toMillis(), TimeUnit.MILLISECONDS).kvs().stream()
+                .mapToLong(KeyValue::modRevision).max().orElse(0);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (watch.nextRevision() <= newest) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
+    /** The keys recorded as put and not deleted since. */
+    public synchronized List<String> liveKeys() {
+        return List.copyOf(live.keySet());
     }
 
     /** False when the watch ended (compacted or failed) and the history has a hole. */
