@@ -43,7 +43,7 @@ public final class ChaosCommand {
     }
 
     /** The logging set-up of every process of the suite: errors only, on standard error. */
-    public static final String LOGBACK = "-Dlogback.configurationFile=chaos-logback.xml";
+    public static final String LOGBACK = "-Dlogback.configurationFile=" + ChaosLogging.CONFIGURATION;
     /** The log level of every process, {@code -Dchaos.log.level=INFO} for more; ERROR by default. */
     private static final String LOG_LEVEL = "chaos.log.level";
     /**
@@ -53,7 +53,7 @@ public final class ChaosCommand {
     private static final String TRACE_LEVEL = "chaos.trace.level";
 
     public static void main(String[] args) throws Exception {
-        System.setProperty("logback.configurationFile", "chaos-logback.xml");
+        ChaosLogging.configure();
         String which = "all";
         int runs = 1;
         long seed = ThreadLocalRandom.current().nextLong(1, 1_000_000_000L);

@@ -8,6 +8,7 @@ import dev.baton.alloc.RouteEntry;
 import dev.baton.cache.CacheEvent;
 import dev.baton.cache.KeyspaceCache;
 import dev.baton.cache.ValueDecoder;
+import dev.baton.chaos.ChaosLogging;
 import dev.baton.chaos.history.LedgerEntry;
 import dev.baton.election.LeaderService;
 import dev.baton.election.Leadership;
@@ -65,6 +66,7 @@ public final class ChaosWorker {
     }
 
     public static void main(String[] args) throws Exception {
+        ChaosLogging.configure();
         if (args.length != 5) {
             throw new IllegalArgumentException("expected: member zone endpoints ttl-seconds cache-log, got "
                     + Arrays.toString(args));
