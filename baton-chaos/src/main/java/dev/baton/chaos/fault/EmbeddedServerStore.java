@@ -1,6 +1,7 @@
 package dev.baton.chaos.fault;
 
 import dev.baton.chaos.ChaosCommand;
+import dev.baton.chaos.workload.ResourceProbe;
 import dev.baton.testkit.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -103,7 +104,7 @@ public final class EmbeddedServerStore implements StoreTarget {
 
     private void launch() {
         server = ChildJvm.builder(MAIN)
-                .jvmArgs("-Xmx512m").jvmArgs(ChaosCommand.childLogging())
+                .jvmArgs("-Xmx512m").jvmArgs(ChaosCommand.childLogging()).jvmArgs(ResourceProbe.sampledJvmArgs())
                 .args("server", "--listen", "127.0.0.1:" + port, "--data-dir", dataDir.toString())
                 .start();
         server.awaitLine("serving", START_TIMEOUT);

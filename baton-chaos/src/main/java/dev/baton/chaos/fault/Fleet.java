@@ -2,6 +2,7 @@ package dev.baton.chaos.fault;
 
 import dev.baton.chaos.ChaosCommand;
 import dev.baton.chaos.workload.ChaosWorker;
+import dev.baton.chaos.workload.ResourceProbe;
 import dev.baton.testkit.ChildJvm;
 import dev.baton.testkit.TcpProxy;
 import java.io.IOException;
@@ -63,7 +64,7 @@ public final class Fleet implements AutoCloseable {
             cacheLogs.put(member, log);
             String endpoints = proxies.stream().map(TcpProxy::endpoint).collect(Collectors.joining(","));
             process = ChildJvm.builder(ChaosWorker.class)
-                    .jvmArgs("-Xmx256m").jvmArgs(ChaosCommand.childLogging())
+                    .jvmArgs("-Xmx256m").jvmArgs(ChaosCommand.childLogging()).jvmArgs(ResourceProbe.sampledJvmArgs())
                     .args(member, "z" + index, endpoints, Long.toString(ttl.toSeconds()), log.toString())
                     .start();
         }
