@@ -35,7 +35,7 @@ public final class ResourceProbe {
      * 5 % of the old generation, in three full GCs out of four ({@code MarkSweepDeadRatio},
      * {@code MarkSweepAlwaysCompactCount}), and keeps soft-referenced caches (reflection data,
      * locales) for a second per free MiB since their last use. The embedded server's histograms
-     * swung by up to 1.5 MiB between full GCs a minute apart from those two alone, more than 10 %
+     * moved by more than 1 MiB between full GCs a minute or two apart from those two alone, about 10 %
      * of its heap. With them, no dead space is left and soft references are cleared at every GC;
      * nothing else in the processes depends on either.
      */
