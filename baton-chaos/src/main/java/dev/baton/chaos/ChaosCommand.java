@@ -54,6 +54,8 @@ public final class ChaosCommand {
 
     public static void main(String[] args) throws Exception {
         ChaosLogging.configure();
+        // The soak draws its resource curves as PNG files; no display is needed.
+        System.setProperty("java.awt.headless", "true");
         String which = "all";
         int runs = 1;
         long seed = ThreadLocalRandom.current().nextLong(1, 1_000_000_000L);
@@ -156,6 +158,8 @@ public final class ChaosCommand {
         out.printf("scenarios: %d passed, %d failed%n", scenarios.size() - failedScenarios, failedScenarios);
         if (trace) {
             out.println("chaos: every run's directory, with each process's log, kept under " + root);
+        } else if (soak != null) {
+            out.println("chaos: the soak's resource curves (*-resources.csv and .png) kept under " + root);
         } else if (!anyViolation) {
             ScenarioRun.deleteQuietly(root);
         }

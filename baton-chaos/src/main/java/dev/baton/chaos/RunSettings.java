@@ -43,6 +43,11 @@ record RunSettings(Duration chaos, int tasks, int workers, Duration ttl, boolean
      * sampled stretch ends and the nemeses that restart a sampled process begin.
      */
     static final double SOAK_SAMPLED_SHARE = 0.75;
+    /**
+     * In the soak's sampled stretch, how often the resources are sampled between faults for its
+     * curve (each sample runs a full GC in every sampled process).
+     */
+    static final Duration SOAK_CURVE_EVERY = Duration.ofMinutes(2);
     /** After a fault ends, the fleet gets the TTL and this long before the next one. */
     static final Duration SETTLE = Duration.ofSeconds(3);
     /** How long the suite waits, after the faults, for every task to finish. */

@@ -194,8 +194,10 @@ final class ScenarioRun {
      * others after them in an order drawn from the seed (so the workers sampled have met every
      * other fault, every one-off thread is started and the namespace has reached its plateau), a
      * settle, the first sample; then, for {@link RunSettings#SOAK_SAMPLED_SHARE} of the chaos
-     * span, the nemeses that leave every sampled process running; the same settle and the last
-     * sample; then, for the rest of the span, the nemeses that restart a sampled process.
+     * span, the nemeses that leave every sampled process running, with a point of the resource
+     * curve every {@link RunSettings#SOAK_CURVE_EVERY}; the same settle and the last sample; then,
+     * for the rest of the span, the nemeses that restart a sampled process. The curve, from the
+     * first sample to the last, is written next to the run's directory ({@link ResourceCurve}).
      */
     private Samples soak(Fleet fleet, StoreTarget store, Etcd etcd, List<Fault> faults) throws Exception {
         long start = System.nanoTime();
@@ -212,10 +214,21 @@ final class ScenarioRun {
         }
         Thread.sleep(RunSettings.SOAK_SETTLE.toMillis());
         Sample first = sample(fleet, store, etcd);
-        injectUntil(nemeses(Nemesis.Restarts.NONE::equals),
-                start + (long) (settings.chaos().toNanos() * RunSettings.SOAK_SAMPLED_SHARE), fleet, store, faults);
+        long sampledSince = System.nanoTime();
+        ResourceCurve curve = new ResourceCurve(dir.getFileName().toString());
+        curve.add(Duration.ZERO, first.processes());
+        long stretchEnd = start + (long) (settings.chaos().toNanos() * RunSettings.SOAK_SAMPLED_SHARE);
+        List<Nemesis> keeping = nemeses(Nemesis.Restarts.NONE::equals);
+        for (long point = sampledSince + RunSettings.SOAK_CURVE_EVERY.toNanos(); point - stretchEnd < 0;
+             point += RunSettings.SOAK_CURVE_EVERY.toNanos()) {
+            injectUntil(keeping, point, fleet, store, faults);
+            curve.add(Duration.ofNanos(System.nanoTime() - sampledSince), sample(fleet, store, etcd).processes());
+        }
+        injectUntil(keeping, stretchEnd, fleet, store, faults);
         Thread.sleep(RunSettings.SOAK_SETTLE.toMillis());
         Sample last = sample(fleet, store, etcd);
+        curve.add(Duration.ofNanos(System.nanoTime() - sampledSince), last.processes());
+        curve.write(dir.resolveSibling(dir.getFileName() + "-resources"));
         injectUntil(nemeses(restarts -> restarts != Nemesis.Restarts.NONE), start + settings.chaos().toNanos(), fleet,
                 store, faults);
         return new Samples(first, last);
@@ -226,9 +239,15 @@ final class ScenarioRun {
         return new ArrayList<>(part.nemeses().stream().filter(nemesis -> restarts.test(nemesis.restarts())).toList());
     }
 
-    /** Injects nemeses drawn at random from {@code nemeses} while {@code end} has not passed. */
+    /**
+     * Injects nemeses drawn at random from {@code nemeses} while {@code end} has not passed; with no
+     * nemesis to draw, waits until it has.
+     */
     private void injectUntil(List<Nemesis> nemeses, long end, Fleet fleet, StoreTarget store, List<Fault> faults)
             throws InterruptedException {
+        if (nemeses.isEmpty()) {
+            TimeUnit.NANOSECONDS.sleep(Math.max(0, end - System.nanoTime()));
+        }
         while (!nemeses.isEmpty() && System.nanoTime() - end < 0) {
             inject(nemeses.get(random.nextInt(nemeses.size())), fleet, store, faults);
         }
