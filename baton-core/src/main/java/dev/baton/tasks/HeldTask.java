@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param claimedAt  when this member claimed it (its clock)
  * @param state      the task's state as last persisted; {@code state.since()} says since when
  * @param running    whether a handler is running it now; false while a task claimed ahead of its
- *                   not-before waits for that instant
+ *                   not-before waits for that instant, and while its handler waits for a place
+ *                   among the member's running handlers (a task claimed ahead by count)
  * @param stopping   why its handler was asked to stop, while it is stopping
  */
 public record HeldTask(TaskId id, long claimToken, Instant claimedAt, TaskState state, boolean running,

@@ -71,6 +71,8 @@ final class TaskRun {
     private TaskState state;
     private long stateRevision;
     private RunContext running;
+    /** Whether the handler of {@link #running} has started (it may wait for a place among the member's handlers). */
+    private boolean handlerStarted;
     private Release releaseWanted;
     private boolean writing;
     private ScheduledFuture<?> wakeUp;
@@ -124,7 +126,7 @@ final class TaskRun {
     }
 
     HeldTask held() {
-        return new HeldTask(id, token, claimedAt, state, running != null,
+        return new HeldTask(id, token, claimedAt, state, running != null && handlerStarted,
                 running == null ? Optional.empty() : running.stopReason());
     }
 
@@ -300,6 +302,7 @@ final class TaskRun {
     }
 
     private void startHandler() {
+        handlerStarted = false;
         running = host.runHandler(this, state, writes.fence(id, token));
     }
 
@@ -311,6 +314,7 @@ final class TaskRun {
         if (context != running || ended) {
             return;
         }
+        handlerStarted = true;
         spec.options().timeout().ifPresent(limit -> runTimeout = schedule(() -> {
             runTimeout = null;
             if (context == running && !ended) {

@@ -165,6 +165,17 @@ class TaskRunTest {
     }
 
     @Test
+    void aHandlerWaitingForAPlaceAmongTheMembersHandlersIsNotRunningYet() throws Exception {
+        onControl(run::advance);
+        assertThat(host.handlers).hasSize(1);
+        assertThat(onControl(run::held).running()).as("handed to the member, not started").isFalse();
+
+        onControl(() -> run.onHandlerStarted(host.handlers.get(0)));
+
+        assertThat(onControl(run::held).running()).isTrue();
+    }
+
+    @Test
     void aReleaseWhileTheHandlerRunsWaitsForItThenGivesTheClaimUp() throws Exception {
         onControl(run::advance);
         onControl(() -> run.requestRelease(StopReason.RELEASED, null));
