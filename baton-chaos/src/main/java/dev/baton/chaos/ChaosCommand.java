@@ -131,7 +131,7 @@ public final class ChaosCommand {
                     Path dir = root.resolve(name + "-" + run);
                     RunResult result;
                     try {
-                        result = new ScenarioRun(part, settings, runSeed, dir).run();
+                        result = scenario.run(part, settings, runSeed, dir);
                     } catch (Exception e) {
                         result = new RunResult(runSeed, 0, 0, 0, Map.of(), List.of(new CheckResult("harness", 0,
                                 List.of(new Violation("harness", "the run failed: " + e, List.of())), "")));

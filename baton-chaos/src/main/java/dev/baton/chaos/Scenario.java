@@ -1,13 +1,14 @@
 package dev.baton.chaos;
 
 import dev.baton.chaos.fault.Nemesis;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The scenarios: one nemesis each, on the store it needs, and the soak, which cycles every
- * nemesis in two parts, one per store; compaction runs during all of them.
+ * The scenarios: one nemesis each, on the store it needs, the soak, which cycles every nemesis in
+ * two parts, one per store, and the CLI worker's kill; compaction runs during all but the last.
  */
 enum Scenario {
     WORKER_KILL(Store.ETCD, Nemesis.WORKER_KILL),
@@ -21,6 +22,11 @@ enum Scenario {
     SERVER_KILL_BURST(Store.EMBEDDED, Nemesis.SERVER_KILL_BURST),
     SERVER_DISK_FULL(Store.EMBEDDED, Nemesis.SERVER_DISK_FULL),
     ROLLING_RESTART(Store.ETCD, Nemesis.ROLLING_RESTART),
+    /**
+     * Command tasks run by {@code baton worker} processes on the etcd cluster, one worker killed
+     * with SIGKILL while its tasks run ({@link CliWorkerRun}): the other nemeses do not apply.
+     */
+    CLI_WORKER_KILL("cli-worker-kill", List.of(new Part(Store.ETCD, List.of()))),
     /**
      * Every nemesis of the etcd cluster on the cluster, then every nemesis of the embedded server
      * on the server (the workers' nemeses in both): the soak form runs both parts, the short and
@@ -62,6 +68,12 @@ enum Scenario {
 
     String label() {
         return label;
+    }
+
+    /** Runs {@code part} of this scenario once. */
+    RunResult run(Part part, RunSettings settings, long seed, Path dir) throws Exception {
+        return this == CLI_WORKER_KILL ? new CliWorkerRun(settings, seed, dir).run()
+                : new ScenarioRun(part, settings, seed, dir).run();
     }
 
     static Optional<Scenario> byLabel(String label) {

@@ -4,6 +4,8 @@
  *
  * <p>Times are {@link java.lang.System#nanoTime()} values. On Linux every JVM reads the same
  * monotonic clock ({@code CLOCK_MONOTONIC}), so times recorded by different processes on one
- * machine compare directly; the suite runs every process on one machine.
+ * machine compare directly; the suite runs every process on one machine. The exception is
+ * {@link dev.baton.chaos.history.ProcessRun}: its heartbeats are written by task shells with
+ * {@code date}'s wall clock, and compare only with one another.
  */
 package dev.baton.chaos.history;
