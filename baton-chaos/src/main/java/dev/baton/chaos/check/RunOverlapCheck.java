@@ -26,9 +26,13 @@ public final class RunOverlapCheck {
                 TreeMap::new, Collectors.toList()));
         List<Violation> violations = new ArrayList<>();
         int rerun = 0;
+        long closest = Long.MAX_VALUE;
         for (List<ProcessRun> ofTask : byTask.values()) {
             ofTask.sort(Comparator.comparingLong(ProcessRun::firstBeat));
             rerun += ofTask.size() > 1 ? 1 : 0;
+            for (int i = 1; i < ofTask.size(); i++) {
+                closest = Math.min(closest, ofTask.get(i).firstBeat() - ofTask.get(i - 1).lastBeat());
+            }
             for (int i = 0; i < ofTask.size(); i++) {
                 for (int j = i + 1; j < ofTask.size() && ofTask.get(j).firstBeat() <= ofTask.get(i).lastBeat(); j++) {
                     ProcessRun earlier = ofTask.get(i);
@@ -39,6 +43,8 @@ public final class RunOverlapCheck {
             }
         }
         return new CheckResult(NAME, runs.size(), violations, byTask.size() + " tasks, " + rerun
-                + " of them run again after their first run ended");
+                + " of them run again after their first run ended" + (closest == Long.MAX_VALUE ? ""
+                : "; the closest start of a run after the last heartbeat of the one before: "
+                + closest / 1_000_000 + " ms"));
     }
 }

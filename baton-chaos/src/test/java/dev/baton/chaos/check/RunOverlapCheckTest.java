@@ -21,10 +21,11 @@ class RunOverlapCheckTest {
     static Stream<Arguments> histories() {
         return Stream.of(
                 Arguments.of("one run a task", List.of(run("t0", 1, 0, 6_000), run("t1", 2, 0, 6_000)),
-                        List.of(), "2 tasks, 0 of them run again"),
+                        List.of(), "2 tasks, 0 of them run again after their first run ended"),
                 Arguments.of("the killed run ended before the takeover",
                         List.of(run("t0", 1, 0, 1_000), run("t0", 5, 4_200, 10_200)), List.of(),
-                        "1 tasks, 1 of them run again"),
+                        "1 tasks, 1 of them run again after their first run ended; the closest start of a run "
+                                + "after the last heartbeat of the one before: 3200 ms"),
                 Arguments.of("an orphan outlived its worker into the takeover",
                         List.of(run("t0", 1, 0, 6_000), run("t0", 5, 4_200, 10_200)),
                         List.of("two runs of t0 were alive at once for 1800 ms"), "1 tasks, 1 of them"),
