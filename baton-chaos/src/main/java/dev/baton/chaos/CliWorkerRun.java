@@ -22,12 +22,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -67,20 +69,21 @@ final class CliWorkerRun {
         List<Violation> harness = new ArrayList<>();
         try (EtcdClusterStore store = EtcdClusterStore.start();
              Etcd etcd = Etcd.builder().endpoints(store.endpoints()).requestTimeout(Duration.ofSeconds(2)).build()) {
-            List<ChildJvm> workers = new ArrayList<>();
+            Map<String, ChildJvm> workers = new LinkedHashMap<>();
             try {
                 for (int n = 0; n < WORKERS; n++) {
-                    workers.add(ChildJvm.builder(MAIN).jvmArgs(ChaosCommand.childLogging())
+                    String name = "c" + n;
+                    workers.put(name, ChildJvm.builder(MAIN).jvmArgs(ChaosCommand.childLogging())
                             .args("worker", "--endpoints", String.join(",", store.endpoints()), "--namespace",
-                                    NAMESPACE, "--name", "c" + n, "--ttl", settings.ttl().toSeconds() + "s",
+                                    NAMESPACE, "--name", name, "--ttl", settings.ttl().toSeconds() + "s",
                                     "--grace", "2s")
                             .start());
                 }
-                for (ChildJvm worker : workers) {
+                for (ChildJvm worker : workers.values()) {
                     worker.awaitLine(line -> line.startsWith("baton worker: "), START_TIMEOUT);
                 }
                 TaskClient client = TaskClient.create(etcd, NAMESPACE + "/");
-                List<TaskId> tasks = Stream.iterate(0, n -> n + 1).limit(TASKS).map(n -> TaskId.of("t" + n)).toList();
+                List<TaskId> tasks = IntStream.range(0, TASKS).mapToObj(n -> TaskId.of("t" + n)).toList();
                 for (TaskId task : tasks) {
                     client.submit(task, heartbeats(beats));
                 }
@@ -97,7 +100,7 @@ final class CliWorkerRun {
                     return result(0, List.of(), new CheckResult("tasks", 0, List.of(), ""), harness);
                 }
                 String victim = busiest.get(random.nextInt(busiest.size()));
-                workers.get(Integer.parseInt(victim.substring(1))).kill();
+                workers.get(victim).kill();
                 long killed = System.nanoTime();
 
                 CheckResult completion = awaitCompleted(client, tasks);
@@ -106,7 +109,7 @@ final class CliWorkerRun {
                 Thread.sleep(Math.max(0, quiet / 1_000_000));
                 return result(1, readRuns(beats), completion, harness);
             } finally {
-                for (ChildJvm worker : workers) {
+                for (ChildJvm worker : workers.values()) {
                     worker.close();
                 }
             }
