@@ -11,10 +11,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
@@ -61,10 +64,6 @@ final class ResourceCurve {
                     + points.get(points.size() - 1).at());
         }
         points.add(new Point(at, processes));
-    }
-
-    List<Point> points() {
-        return List.copyOf(points);
     }
 
     /** One line per process and point: {@code seconds,process,pid,live_heap_bytes,threads,pool_threads,fds}. */
@@ -122,19 +121,14 @@ final class ResourceCurve {
      * name and pid when the curve holds more than one process of that name.
      */
     Map<String, double[][]> lines(ToDoubleFunction<ResourceSample> value) {
-        Map<String, Long> pids = new LinkedHashMap<>();
-        Map<String, Boolean> restarted = new LinkedHashMap<>();
-        for (Point point : points) {
-            for (ResourceSample sample : point.processes()) {
-                Long pid = pids.putIfAbsent(sample.process(), sample.pid());
-                restarted.merge(sample.process(), pid != null && pid != sample.pid(), Boolean::logicalOr);
-            }
-        }
+        Map<String, Set<Long>> pids = new HashMap<>();
+        points.forEach(point -> point.processes().forEach(sample ->
+                pids.computeIfAbsent(sample.process(), name -> new HashSet<>()).add(sample.pid())));
         Map<String, List<double[]>> series = new LinkedHashMap<>();
         for (Point point : points) {
             for (ResourceSample sample : point.processes()) {
-                String name = restarted.get(sample.process()) ? sample.process() + " (pid " + sample.pid() + ")"
-                        : sample.process();
+                String name = pids.get(sample.process()).size() > 1
+                        ? sample.process() + " (pid " + sample.pid() + ")" : sample.process();
                 series.computeIfAbsent(name, key -> new ArrayList<>())
                         .add(new double[] {point.at().toMillis() / 60_000.0, value.applyAsDouble(sample)});
             }
